@@ -1,0 +1,3 @@
+"""artui: a keyboard-first terminal console for AWS App Runner."""
+
+__version__ = "0.1.0"
