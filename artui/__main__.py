@@ -1,0 +1,5 @@
+import sys
+
+from artui.cli import main
+
+sys.exit(main())

@@ -1,0 +1,68 @@
+"""One aiobotocore session and one client per (service, region), created once and reused.
+
+Credentials, profiles, SSO, container credentials, regions and endpoint overrides
+(AWS_ENDPOINT_URL_*) all come from botocore's own chain; nothing here reads them by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+from botocore.exceptions import ProfileNotFound
+
+from artui.errors import ConfigError
+
+# Standard retries back off with jitter on throttling; timeouts keep a dead network from
+# freezing a poll for botocore's default 60 s.
+CLIENT_CONFIG = AioConfig(
+    retries={"mode": "standard", "max_attempts": 4},
+    connect_timeout=5,
+    read_timeout=20,
+    max_pool_connections=20,
+)
+
+
+class Clients:
+    """Creates clients on first use and closes them all at the end."""
+
+    def __init__(self, profile: str | None = None) -> None:
+        try:
+            self._session = AioSession(profile=profile)
+            # Touch the profile now so a misspelt name fails here, with a clear message.
+            self._session.get_scoped_config()
+        except ProfileNotFound as exc:
+            raise ConfigError(
+                f"AWS profile {profile!r} not found in ~/.aws/config; "
+                "check `aws configure list-profiles`"
+            ) from exc
+        self._stack = AsyncExitStack()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = asyncio.Lock()
+
+    def default_region(self) -> str | None:
+        """The region botocore's chain resolves (AWS_REGION, the profile, CloudShell)."""
+        return self._session.get_config_variable("region")
+
+    async def get(self, service: str, region: str) -> Any:
+        """The client for `service` in `region`."""
+        key = (service, region)
+        client = self._clients.get(key)
+        if client is None:
+            async with self._lock:
+                client = self._clients.get(key)
+                if client is None:
+                    creator = self._session.create_client(
+                        service, region_name=region, config=CLIENT_CONFIG
+                    )
+                    client = await self._stack.enter_async_context(creator)
+                    self._clients[key] = client
+        return client
+
+    async def close(self) -> None:
+        """Close every client's connection pool."""
+        self._clients.clear()
+        await self._stack.aclose()

@@ -1,0 +1,78 @@
+"""Connecting to AWS (or to the demo simulator): everything the app needs before it polls.
+
+`connect` is slow (it imports the AWS libraries and, for the demo, starts the simulator),
+so the app calls it in a thread after its first frame is on screen.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from artui.errors import ConfigError
+from artui.settings import Settings
+
+if TYPE_CHECKING:
+    from artui.aws.apprunner import AppRunner
+    from artui.aws.clients import Clients
+
+# Demo sizes: enough services to scroll and filter, on a clock where a deployment takes ~20 s.
+DEMO_SERVICES_PER_REGION = 7
+DEMO_TIME_SCALE = 9.0
+
+
+@dataclass
+class Backend:
+    """The AWS side of a running app."""
+
+    regions: tuple[str, ...]
+    clients: Clients
+    apprunner: AppRunner
+    simulator: Any = None
+
+    async def close(self) -> None:
+        """Close clients, then stop the demo simulator if there is one."""
+        await self.clients.close()
+        if self.simulator is not None:
+            self.simulator.stop()
+
+
+def start_demo_simulator(regions: tuple[str, ...]) -> Any:
+    """Start the embedded simulator and point botocore's chain at it through the environment."""
+    from artui.sim.server import Simulator
+
+    simulator = Simulator(
+        regions=regions, services=DEMO_SERVICES_PER_REGION, time_scale=DEMO_TIME_SCALE
+    )
+    simulator.start()
+    os.environ.update(simulator.env())
+    # A real profile in the environment must not leak into the demo.
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    return simulator
+
+
+def connect(settings: Settings) -> Backend:
+    """Build clients for `settings`, resolving the region through botocore's chain."""
+    simulator = start_demo_simulator(settings.regions) if settings.demo else None
+    try:
+        from artui.aws.apprunner import AppRunner
+        from artui.aws.clients import Clients
+
+        clients = Clients(profile=settings.profile)
+        regions = settings.regions
+        if not regions:
+            region = clients.default_region()
+            if not region:
+                raise ConfigError(
+                    "No AWS region: pass --region, set AWS_REGION, or set one with `aws configure`"
+                )
+            regions = (region,)
+    except BaseException:
+        if simulator is not None:
+            simulator.stop()
+        raise
+    return Backend(
+        regions=regions, clients=clients, apprunner=AppRunner(clients), simulator=simulator
+    )

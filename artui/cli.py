@@ -1,0 +1,75 @@
+"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo]` and `artui sim`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from artui import __version__
+from artui.errors import ConfigError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="artui",
+        description="A keyboard-first terminal console for AWS App Runner.",
+        epilog="`artui sim --help` runs the local App Runner simulator on its own.",
+    )
+    parser.add_argument("--version", action="version", version=f"artui {__version__}")
+    parser.add_argument("--profile", help="AWS profile (default: botocore's chain)")
+    parser.add_argument(
+        "--region", action="append", metavar="R", help="region to show; repeat for several"
+    )
+    parser.add_argument(
+        "--refresh", type=float, metavar="S", help="seconds between refreshes (default 5)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="run against the embedded App Runner simulator"
+    )
+    return parser
+
+
+def _sim_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="artui sim",
+        description="Run the local App Runner simulator (with CloudWatch and Logs) until Ctrl-C, "
+        "printing the variables that point the AWS CLI, boto3 and artui at it.",
+    )
+    parser.add_argument("--port", type=int, default=4566, help="port on 127.0.0.1 (default 4566)")
+    parser.add_argument(
+        "--region", action="append", metavar="R", help="region to simulate; repeat for several"
+    )
+    parser.add_argument(
+        "--services", type=int, default=7, metavar="N", help="demo services per region (default 7)"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `artui` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sim"]:
+        args = _sim_parser().parse_args(argv[1:])
+        from artui.sim.server import serve_forever
+
+        return serve_forever(
+            port=args.port, regions=args.region or ["us-east-1"], services=args.services
+        )
+    args = _parser().parse_args(argv)
+    from artui.settings import resolve
+
+    try:
+        settings = resolve(
+            profile=args.profile, regions=args.region, refresh=args.refresh, demo=args.demo
+        )
+    except ConfigError as exc:
+        print(f"artui: {exc}", file=sys.stderr)
+        return 2
+    from artui.ui.app import ArtuiApp
+
+    ArtuiApp(settings).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The Textual app: screens, the poll worker, and the hand-off to the AWS layer.
+
+The first frame paints before any AWS library is imported: `connect` (which imports
+aiobotocore and, for the demo, starts the simulator) runs in a thread after mount.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from artui.backend import Backend, connect
+from artui.domain import Service
+from artui.errors import ArtuiError
+from artui.poller import Poller, Snapshot
+from artui.settings import Settings
+from artui.ui.help_screen import HelpScreen
+from artui.ui.messages import BackendFailed, ServicesUpdated
+from artui.ui.service_screen import ServiceScreen
+from artui.ui.services_screen import ServicesScreen
+
+
+class ArtuiApp(App[None]):
+    """artui: App Runner services, one keyboard away."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "artui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        connector: Callable[[Settings], Backend] = connect,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self._connector = connector
+        self.backend: Backend | None = None
+        self.poller: Poller | None = None
+        self.services_screen = ServicesScreen()
+
+    def on_mount(self) -> None:
+        self.push_screen(self.services_screen)
+        self.start_backend()
+
+    @work(group="backend", exclusive=True, exit_on_error=False)
+    async def start_backend(self) -> None:
+        """Connect in a thread, then poll until the app ends."""
+        try:
+            self.backend = await asyncio.to_thread(self._connector, self.settings)
+        except ArtuiError as exc:
+            self.post_message(BackendFailed(str(exc)))
+            return
+        except Exception as exc:  # never a traceback: say what failed
+            self.post_message(BackendFailed(f"could not start: {type(exc).__name__}: {exc}"))
+            return
+        self.poller = Poller(
+            self.backend.apprunner.list_services,
+            self.backend.regions,
+            self.settings.refresh,
+            clock=self.clock,
+        )
+        await self.poller.run(lambda snap: self.post_message(ServicesUpdated(snap)))
+
+    def on_services_updated(self, message: ServicesUpdated) -> None:
+        self.services_screen.show_snapshot(message.snapshot)
+        if isinstance(self.screen, ServiceScreen):
+            self.screen.show_snapshot(message.snapshot)
+
+    def on_backend_failed(self, message: BackendFailed) -> None:
+        self.services_screen.show_error(message.error)
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self.services_screen.snapshot
+
+    def refresh_services(self) -> None:
+        """Poll now rather than at the next interval."""
+        if self.poller is not None:
+            self.poller.refresh_now()
+
+    def open_service(self, service: Service) -> None:
+        """Push the service's screen."""
+        if self.backend is not None:
+            self.push_screen(ServiceScreen(service))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            description = binding.description or binding.action.replace("_", " ")
+            display = self.get_key_display(binding)
+            if display in seen:
+                continue
+            seen.add(display)
+            rows.append((display, description))
+        self.push_screen(HelpScreen(rows))
+
+    async def on_unmount(self) -> None:
+        if self.backend is not None:
+            await self.backend.close()

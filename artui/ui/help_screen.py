@@ -1,0 +1,40 @@
+"""`?`: every key that works where the operator is, from the live bindings."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def keys_table(rows: list[tuple[str, str]]) -> Table:
+    """Two columns: key and what it does."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column()
+    for key, description in rows:
+        grid.add_row(Text(key), Text(description))
+    return grid
+
+
+class HelpScreen(ModalScreen[None]):
+    """A list of the keys active on the screen below, closed by escape, ? or q."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("question_mark", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(Text("Keys  (escape closes)", style="bold"))
+            yield Static(keys_table(self.rows), id="help-keys")

@@ -1,0 +1,202 @@
+"""The first screen: every App Runner service in every configured region."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from artui.domain import Service
+from artui.humanize import ago, since
+from artui.poller import Snapshot
+from artui.ui.tones import toned
+
+COLUMNS = (
+    ("name", "Name"),
+    ("status", "Status"),
+    ("updated", "Updated"),
+    ("region", "Region"),
+    ("url", "URL"),
+)
+
+
+class ServicesTable(DataTable):
+    """The services table, with vi keys beside the arrows."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("enter", "select_cursor", "Open", show=True),
+    ]
+
+
+def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: str) -> Text:
+    """The one-line summary under the table: regions, count, data age, last error."""
+    line = Text()
+    if snapshot is None:
+        return Text("Connecting…", style="dim")
+    line.append(" ".join(snapshot.regions), style="bold")
+    if not snapshot.loaded:
+        if snapshot.errors:
+            line.append("  no data: ", style="bold red")
+            line.append(_errors(snapshot), style="red")
+        else:
+            line.append("  loading services…", style="dim")
+        return line
+    total = len(snapshot.services)
+    line.append(f"  {total} service{'s' * (total != 1)}")
+    if filter_text:
+        line.append(f"  filter '{filter_text}': {shown} shown", style="yellow")
+    age = ago(snapshot.age(now))
+    if snapshot.stale:
+        line.append(f"  STALE, data from {age}: ", style="bold red")
+        line.append(_errors(snapshot), style="red")
+    else:
+        line.append(f"  updated {age}", style="dim")
+    if snapshot.polling:
+        line.append("  ↻", style="cyan")
+    return line
+
+
+def _errors(snapshot: Snapshot) -> str:
+    return "; ".join(f"{region}: {err}" for region, err in snapshot.errors.items())
+
+
+class ServicesScreen(Screen):
+    """The services table, a filter, a status line and the footer."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("r", "refresh", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="services")
+        self.snapshot: Snapshot | None = None
+        self.filter_text = ""
+        self._shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("artui · App Runner services", id="title")
+        table = ServicesTable(id="services-table", cursor_type="row", zebra_stripes=True)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        table.loading = True
+        yield table
+        yield Static("", id="empty")
+        yield Input(placeholder="filter by name; enter keeps it, escape clears", id="filter")
+        yield Static(status_line(None, 0, 0, ""), id="status")
+        yield Footer()
+
+    @property
+    def table(self) -> ServicesTable:
+        return self.query_one(ServicesTable)
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Show a new snapshot, keeping the cursor on the same service."""
+        self.snapshot = snapshot
+        if snapshot.loaded or snapshot.errors:
+            self.table.loading = False
+        self._fill_table()
+
+    def show_error(self, error: str) -> None:
+        """Show an error that stops everything (no credentials, no region)."""
+        self.table.loading = False
+        empty = self.query_one("#empty", Static)
+        empty.update(Text(error))
+        empty.display = True
+        self.query_one("#status", Static).update(Text(error, style="bold red"))
+
+    def _visible(self) -> list[Service]:
+        services = self.snapshot.services if self.snapshot else ()
+        needle = self.filter_text.casefold()
+        return [s for s in services if needle in s.name.casefold()]
+
+    def _fill_table(self, cursor_to_first: bool = False) -> None:
+        table = self.table
+        now = self.app.clock()
+        visible = self._visible()
+        keys = [s.arn for s in visible]
+        current = None
+        if table.row_count and not cursor_to_first:
+            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        rows = [
+            (
+                Text(s.name, style="bold"),
+                toned(s.status_label, s.tone),
+                since(s.updated_at, now),
+                s.region,
+                Text(s.url or "—"),
+            )
+            for s in visible
+        ]
+        if keys == self._shown:
+            # Same rows in the same order: update cells in place, no flicker, scroll kept.
+            for key, row in zip(keys, rows, strict=True):
+                for (column, _), value in zip(COLUMNS, row, strict=True):
+                    table.update_cell(key, column, value)
+        else:
+            table.clear()
+            for key, row in zip(keys, rows, strict=True):
+                table.add_row(*row, key=key)
+            self._shown = keys
+            if current in keys:
+                table.move_cursor(row=keys.index(current))
+        self._show_empty_state(visible)
+        self.query_one("#status", Static).update(
+            status_line(self.snapshot, now, len(visible), self.filter_text)
+        )
+
+    def _show_empty_state(self, visible: list[Service]) -> None:
+        empty = self.query_one("#empty", Static)
+        snapshot = self.snapshot
+        message = ""
+        if snapshot and snapshot.loaded and not visible:
+            if self.filter_text:
+                message = f"No service name contains '{self.filter_text}'. Escape clears it."
+            else:
+                regions = ", ".join(snapshot.regions)
+                message = f"No App Runner services in {regions}."
+        elif snapshot and not snapshot.loaded and snapshot.errors:
+            message = "Could not list services:\n" + _errors(snapshot)
+        empty.update(Text(message))
+        empty.display = bool(message)
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.display = True
+        filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.value = ""
+        filter_input.display = False
+        self.filter_text = ""
+        self._fill_table()
+        self.table.focus()
+
+    def action_refresh(self) -> None:
+        self.app.refresh_services()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self._fill_table(cursor_to_first=True)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self._fill_table(cursor_to_first=True)
+        self.table.move_cursor(row=0)
+        self.table.focus()
+
+    @on(DataTable.RowSelected, "#services-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        arn = event.row_key.value
+        service = next((s for s in self._visible() if s.arn == arn), None)
+        if service is not None:
+            self.app.open_service(service)
