@@ -6,6 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -74,10 +75,13 @@ class ServicesScreen(Screen):
         Binding("r", "refresh", "Refresh"),
     ]
 
+    AUTO_FOCUS = "#services-table"
+
     def __init__(self) -> None:
         super().__init__(id="services")
         self.snapshot: Snapshot | None = None
         self.filter_text = ""
+        self.fatal_error: str | None = None
         self._shown: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -86,9 +90,14 @@ class ServicesScreen(Screen):
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         table.loading = True
-        yield table
-        yield Static("", id="empty")
-        yield Input(placeholder="filter by name; enter keeps it, escape clears", id="filter")
+        with Vertical(id="body"):
+            yield table
+            yield Static("", id="empty")
+        filter_input = Input(
+            placeholder="filter by name; enter keeps it, escape clears", id="filter"
+        )
+        filter_input.display = False
+        yield filter_input
         yield Static(status_line(None, 0, 0, ""), id="status")
         yield Footer()
 
@@ -100,16 +109,21 @@ class ServicesScreen(Screen):
         """Show a new snapshot, keeping the cursor on the same service."""
         self.snapshot = snapshot
         if snapshot.loaded or snapshot.errors:
-            self.table.loading = False
+            self._stop_loading()
         self._fill_table()
 
     def show_error(self, error: str) -> None:
         """Show an error that stops everything (no credentials, no region)."""
-        self.table.loading = False
-        empty = self.query_one("#empty", Static)
-        empty.update(Text(error))
-        empty.display = True
-        self.query_one("#status", Static).update(Text(error, style="bold red"))
+        self.fatal_error = error
+        self._stop_loading()
+        self._fill_table()
+
+    def _stop_loading(self) -> None:
+        # A loading table cannot take focus, so AUTO_FOCUS missed it: give it focus now.
+        if self.table.loading:
+            self.table.loading = False
+            if self.focused is None:
+                self.table.focus()
 
     def _visible(self) -> list[Service]:
         services = self.snapshot.services if self.snapshot else ()
@@ -147,9 +161,10 @@ class ServicesScreen(Screen):
             if current in keys:
                 table.move_cursor(row=keys.index(current))
         self._show_empty_state(visible)
-        self.query_one("#status", Static).update(
-            status_line(self.snapshot, now, len(visible), self.filter_text)
-        )
+        line = status_line(self.snapshot, now, len(visible), self.filter_text)
+        if self.fatal_error:
+            line = Text(self.fatal_error, style="bold red")
+        self.query_one("#status", Static).update(line)
 
     def _show_empty_state(self, visible: list[Service]) -> None:
         empty = self.query_one("#empty", Static)
@@ -163,8 +178,12 @@ class ServicesScreen(Screen):
                 message = f"No App Runner services in {regions}."
         elif snapshot and not snapshot.loaded and snapshot.errors:
             message = "Could not list services:\n" + _errors(snapshot)
+        elif self.fatal_error:
+            message = self.fatal_error
         empty.update(Text(message))
         empty.display = bool(message)
+        # An empty table shrinks to its header so the message sits right under it.
+        self.table.styles.height = "auto" if message else "1fr"
 
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)

@@ -1,0 +1,240 @@
+"""The services screen and the overview, driven through Pilot against the simulator over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from textual.widgets import Input, Static
+
+from artui.settings import Settings
+from artui.sim.server import Simulator
+from artui.ui.app import ArtuiApp
+from artui.ui.help_screen import HelpScreen
+from artui.ui.service_screen import ServiceScreen
+from artui.ui.services_screen import ServicesTable
+from tests.uihelp import cell_text, shown, sim_call, wait_until
+
+REGIONS = ("us-east-1", "eu-west-1")
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[Simulator]:
+    with Simulator(regions=REGIONS, services=7, time_scale=1000, world=False) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def aws_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch, tmp_path) -> Simulator:
+    """Point botocore's own chain at the simulator, away from this machine's AWS config."""
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    for key, value in sim.env().items():
+        monkeypatch.setenv(key, value)
+    sim_call(sim.endpoint, "/_sim/faults", method="DELETE")
+    sim_call(sim.endpoint, "/_sim/requests", method="DELETE")
+    return sim
+
+
+def listed(sim: Simulator, region: str) -> list[dict]:
+    client = boto3.client("apprunner", region_name=region, endpoint_url=sim.endpoint)
+    return client.list_services(MaxResults=20)["ServiceSummaryList"]
+
+
+def table_rows(app: ArtuiApp) -> list[list[str]]:
+    table = app.screen.query_one(ServicesTable)
+    return [[cell_text(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def status_text(app: ArtuiApp) -> str:
+    return shown(app.screen.query_one("#status", Static))
+
+
+def make_app(refresh: float = 30) -> ArtuiApp:
+    return ArtuiApp(Settings(regions=REGIONS, refresh=refresh))
+
+
+async def loaded(pilot) -> None:
+    await wait_until(pilot, lambda: table_rows(pilot.app), "the first services in the table")
+
+
+async def test_table_holds_every_service_of_every_region(aws_env: Simulator) -> None:
+    expected = {(s["ServiceName"], s["Status"], r) for r in REGIONS for s in listed(aws_env, r)}
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        rows = table_rows(app)
+        assert {(name, status, region) for name, status, _, region, _ in rows} == expected
+        assert "14 services" in status_text(app)
+        assert "us-east-1 eu-west-1" in status_text(app)
+    calls = sim_call(aws_env.endpoint, "/_sim/requests")["requests"]
+    assert {(c["operation"], c["region"]) for c in calls} >= {
+        ("ListServices", "us-east-1"),
+        ("ListServices", "eu-west-1"),
+    }
+
+
+async def test_filter_keeps_matches_and_escape_clears(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        everything = len(table_rows(app))
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"pay")
+        names = {row[0] for row in table_rows(app)}
+        assert names == {"payments-worker"}
+        assert len(table_rows(app)) == 2  # one per region
+        await pilot.press("enter")
+        table = app.screen.query_one(ServicesTable)
+        assert app.focused is table
+        assert table.cursor_row == 0
+        assert not app.screen.query_one("#filter", Input).display
+        assert "filter 'pay': 2 shown" in status_text(app)
+        await pilot.press("escape")
+        assert len(table_rows(app)) == everything
+        assert "filter" not in status_text(app)
+
+
+async def test_filter_with_no_match_says_so(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"zzz", "enter")
+        assert table_rows(app) == []
+        empty = shown(app.screen.query_one("#empty", Static))
+        assert "No service name contains 'zzz'" in empty
+
+
+async def test_j_k_move_and_enter_opens_the_overview(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "j", "k")
+        table = app.screen.query_one(ServicesTable)
+        assert table.cursor_row == 1
+        name, _, _, region, _ = table_rows(app)[1]
+        await pilot.press("enter")
+        assert isinstance(app.screen, ServiceScreen)
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
+        body = shown(screen.query_one("#overview-body", Static))
+        client = boto3.client("apprunner", region_name=region, endpoint_url=aws_env.endpoint)
+        described = client.describe_service(ServiceArn=screen.service.arn)["Service"]
+        assert screen.service.name == name
+        assert described["ServiceArn"] in body
+        source = described["SourceConfiguration"]
+        image = source.get("ImageRepository", {}).get("ImageIdentifier")
+        repo = source.get("CodeRepository", {}).get("RepositoryUrl")
+        assert (image or repo) in body
+        assert "vCPU" in body and "GB" in body
+        assert "Health check" in body and "Auto scaling" in body
+        calls = sim_call(aws_env.endpoint, "/_sim/requests")["requests"]
+        assert ("DescribeService", region) in {(c["operation"], c["region"]) for c in calls}
+        await pilot.press("escape")
+        assert app.screen is app.services_screen
+
+
+async def test_service_screen_binds_only_built_panes(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        keys = set(app.screen.active_bindings)
+        assert {"i", "escape", "r", "q", "question_mark"} <= keys
+        assert not {"a", "l", "m", "c"} & keys
+
+
+async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        before = table_rows(app)
+        sim_call(
+            aws_env.endpoint,
+            "/_sim/faults",
+            {
+                "operation": "ListServices",
+                "region": "eu-west-1",
+                "error": "AccessDeniedException",
+                "status": 400,
+                "message": "User is not authorized to perform apprunner:ListServices",
+                "count": -1,
+            },
+        )
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "STALE" in status_text(app), "the stale marker")
+        assert table_rows(app) == before
+        line = status_text(app)
+        assert "eu-west-1: AccessDeniedException: User is not authorized" in line
+        sim_call(aws_env.endpoint, "/_sim/faults", method="DELETE")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "STALE" not in status_text(app), "recovery")
+        assert "updated" in status_text(app)
+
+
+async def test_unknown_status_shows_as_unknown(aws_env: Simulator) -> None:
+    name = listed(aws_env, "us-east-1")[0]["ServiceName"]
+    sim_call(
+        aws_env.endpoint,
+        f"/_sim/services/{name}/status",
+        {"region": "us-east-1", "status": "HIBERNATING"},
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        statuses = {(row[0], row[3]): row[1] for row in table_rows(app)}
+        assert statuses[(name, "us-east-1")] == "unknown (HIBERNATING)"
+
+
+async def test_help_lists_every_key(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = {key for key, _ in app.screen.rows}
+        assert {"/", "r", "q", "?", "j", "k", "↑", "↓"} <= keys
+        listing = shown(app.screen.query_one("#help-keys", Static))
+        assert "Filter" in listing and "Quit" in listing
+        await pilot.press("escape")
+        assert app.screen is app.services_screen
+
+
+async def test_q_quits(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_no_credentials_says_how_to_get_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # Nothing listens here: the app must stop at credentials, before any request.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_APPRUNNER", "http://127.0.0.1:9")
+    app = ArtuiApp(Settings(regions=("us-east-1",)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.snapshot and app.snapshot.errors, "the first poll")
+        message = shown(app.screen.query_one("#empty", Static))
+        assert "aws configure" in message
+        assert "aws sso login" in message
+        assert "artui --demo" in message
+
+
+async def test_no_region_says_how_to_set_one(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    for key in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    app = ArtuiApp(Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.services_screen.fatal_error, "the region error")
+        assert "No AWS region: pass --region" in status_text(app)
