@@ -101,7 +101,12 @@ class ArtuiApp(App[None]):
             return
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
+        # The screen's own keys first, then the app's, then the focused widget's.
+        rank = {self.screen: 0, self: 1}
+        bindings = sorted(
+            self.screen.active_bindings.values(), key=lambda active: rank.get(active.node, 2)
+        )
+        for active in bindings:
             binding = active.binding
             description = binding.description or binding.action.replace("_", " ")
             display = self.get_key_display(binding)

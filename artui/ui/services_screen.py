@@ -71,7 +71,7 @@ class ServicesScreen(Screen):
 
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "clear_filter", "Clear filter"),
         Binding("r", "refresh", "Refresh"),
     ]
 
@@ -185,6 +185,12 @@ class ServicesScreen(Screen):
         # An empty table shrinks to its header so the message sits right under it.
         self.table.styles.height = "auto" if message else "1fr"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            # Escape only means something while a filter is typed or kept.
+            return bool(self.filter_text) or self.query_one("#filter", Input).display
+        return True
+
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.display = True
@@ -197,6 +203,7 @@ class ServicesScreen(Screen):
         self.filter_text = ""
         self._fill_table()
         self.table.focus()
+        self.refresh_bindings()
 
     def action_refresh(self) -> None:
         self.app.refresh_services()
@@ -205,6 +212,7 @@ class ServicesScreen(Screen):
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
         self._fill_table(cursor_to_first=True)
+        self.refresh_bindings()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
