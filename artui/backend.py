@@ -17,9 +17,8 @@ if TYPE_CHECKING:
     from artui.aws.apprunner import AppRunner
     from artui.aws.clients import Clients
 
-# Demo sizes: enough services to scroll and filter, on a clock where a deployment takes ~20 s.
+# Enough demo services to scroll and filter.
 DEMO_SERVICES_PER_REGION = 7
-DEMO_TIME_SCALE = 9.0
 
 
 @dataclass
@@ -40,11 +39,9 @@ class Backend:
 
 def start_demo_simulator(regions: tuple[str, ...]) -> Any:
     """Start the embedded simulator and point botocore's chain at it through the environment."""
-    from artui.sim.server import Simulator
+    from artui.sim.server import DEMO_SPEEDUP, Simulator
 
-    simulator = Simulator(
-        regions=regions, services=DEMO_SERVICES_PER_REGION, time_scale=DEMO_TIME_SCALE
-    )
+    simulator = Simulator(regions=regions, services=DEMO_SERVICES_PER_REGION, speedup=DEMO_SPEEDUP)
     simulator.start()
     os.environ.update(simulator.env())
     # A real profile in the environment must not leak into the demo.

@@ -35,7 +35,7 @@ def _sim_parser() -> argparse.ArgumentParser:
         description="Run the local App Runner simulator (with CloudWatch and Logs) until Ctrl-C, "
         "printing the variables that point the AWS CLI, boto3 and artui at it.",
     )
-    parser.add_argument("--port", type=int, default=4566, help="port on 127.0.0.1 (default 4566)")
+    parser.add_argument("--port", type=int, default=4599, help="port on 127.0.0.1 (default 4599)")
     parser.add_argument(
         "--region", action="append", metavar="R", help="region to simulate; repeat for several"
     )

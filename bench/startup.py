@@ -113,8 +113,13 @@ def main() -> int:
         }
         import boto3
 
-        client = boto3.client("apprunner", region_name=REGIONS[0], endpoint_url=sim.endpoint,
-                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        client = boto3.client(
+            "apprunner",
+            region_name=REGIONS[0],
+            endpoint_url=sim.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         first_name = client.list_services()["ServiceSummaryList"][0]["ServiceName"].encode()
         bare_boto3(env)  # warm the disk cache for both sides
         artui_run(env, first_name)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from conftest import control
 from textual.widgets import Input, Static
 
 from artui.settings import Settings
@@ -14,7 +15,7 @@ from artui.ui.app import ArtuiApp
 from artui.ui.help_screen import HelpScreen
 from artui.ui.service_screen import ServiceScreen
 from artui.ui.services_screen import ServicesTable
-from tests.uihelp import cell_text, shown, sim_call, wait_until
+from tests.uihelp import aim_botocore_at, loaded, shown, table_rows, wait_until
 
 REGIONS = ("us-east-1", "eu-west-1")
 
@@ -26,15 +27,12 @@ def sim() -> Iterator[Simulator]:
 
 
 @pytest.fixture
-def aws_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch, tmp_path) -> Simulator:
+def aws_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> Simulator:
     """Point botocore's own chain at the simulator, away from this machine's AWS config."""
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    for key, value in sim.env().items():
-        monkeypatch.setenv(key, value)
-    sim_call(sim.endpoint, "/_sim/faults", method="DELETE")
-    sim_call(sim.endpoint, "/_sim/requests", method="DELETE")
+    aim_botocore_at(sim, monkeypatch.setenv)
+    control(sim, "DELETE", "/_sim/faults")
+    control(sim, "DELETE", "/_sim/requests")
     return sim
 
 
@@ -43,21 +41,12 @@ def listed(sim: Simulator, region: str) -> list[dict]:
     return client.list_services(MaxResults=20)["ServiceSummaryList"]
 
 
-def table_rows(app: ArtuiApp) -> list[list[str]]:
-    table = app.screen.query_one(ServicesTable)
-    return [[cell_text(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-
-
 def status_text(app: ArtuiApp) -> str:
     return shown(app.screen.query_one("#status", Static))
 
 
 def make_app(refresh: float = 30) -> ArtuiApp:
     return ArtuiApp(Settings(regions=REGIONS, refresh=refresh))
-
-
-async def loaded(pilot) -> None:
-    await wait_until(pilot, lambda: table_rows(pilot.app), "the first services in the table")
 
 
 async def test_table_holds_every_service_of_every_region(aws_env: Simulator) -> None:
@@ -69,7 +58,7 @@ async def test_table_holds_every_service_of_every_region(aws_env: Simulator) -> 
         assert {(name, status, region) for name, status, _, region, _ in rows} == expected
         assert "14 services" in status_text(app)
         assert "us-east-1 eu-west-1" in status_text(app)
-    calls = sim_call(aws_env.endpoint, "/_sim/requests")["requests"]
+    calls = control(aws_env, "GET", "/_sim/requests")["requests"]
     assert {(c["operation"], c["region"]) for c in calls} >= {
         ("ListServices", "us-east-1"),
         ("ListServices", "eu-west-1"),
@@ -131,7 +120,7 @@ async def test_j_k_move_and_enter_opens_the_overview(aws_env: Simulator) -> None
         assert (image or repo) in body
         assert "vCPU" in body and "GB" in body
         assert "Health check" in body and "Auto scaling" in body
-        calls = sim_call(aws_env.endpoint, "/_sim/requests")["requests"]
+        calls = control(aws_env, "GET", "/_sim/requests")["requests"]
         assert ("DescribeService", region) in {(c["operation"], c["region"]) for c in calls}
         await pilot.press("escape")
         assert app.screen is app.services_screen
@@ -152,8 +141,9 @@ async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) 
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         before = table_rows(app)
-        sim_call(
-            aws_env.endpoint,
+        control(
+            aws_env,
+            "POST",
             "/_sim/faults",
             {
                 "operation": "ListServices",
@@ -169,7 +159,7 @@ async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) 
         assert table_rows(app) == before
         line = status_text(app)
         assert "eu-west-1: AccessDeniedException: User is not authorized" in line
-        sim_call(aws_env.endpoint, "/_sim/faults", method="DELETE")
+        control(aws_env, "DELETE", "/_sim/faults")
         await pilot.press("r")
         await wait_until(pilot, lambda: "STALE" not in status_text(app), "recovery")
         assert "updated" in status_text(app)
@@ -177,8 +167,9 @@ async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) 
 
 async def test_unknown_status_shows_as_unknown(aws_env: Simulator) -> None:
     name = listed(aws_env, "us-east-1")[0]["ServiceName"]
-    sim_call(
-        aws_env.endpoint,
+    control(
+        aws_env,
+        "POST",
         f"/_sim/services/{name}/status",
         {"region": "us-east-1", "status": "HIBERNATING"},
     )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
-import json
+import os
 import time
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
+
+from artui.settings import Settings
+from artui.sim.server import Simulator
+from artui.ui.app import ArtuiApp
+from artui.ui.services_screen import ServicesTable
 
 WAIT_SECONDS = 15.0
 
@@ -25,20 +29,12 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> 
         await pilot.pause(0.02)
 
 
-def sim_call(
-    endpoint: str, path: str, body: dict[str, Any] | None = None, method: str | None = None
-) -> Any:
-    """Call the simulator's control API; returns the decoded JSON answer."""
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        endpoint + path,
-        data=data,
-        method=method or ("POST" if data else "GET"),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        raw = response.read()
-    return json.loads(raw) if raw else None
+def aim_botocore_at(sim: Simulator, setenv: Callable[[str, str], None]) -> None:
+    """Point botocore's own chain at `sim`, away from this machine's AWS config files."""
+    for key in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        setenv(key, os.devnull)
+    for key, value in sim.env().items():
+        setenv(key, value)
 
 
 def cell_text(value: Any) -> str:
@@ -55,3 +51,38 @@ def cell_text(value: Any) -> str:
 def shown(widget: Static) -> str:
     """The plain text a Static is showing."""
     return cell_text(widget.content)
+
+
+# A frozen demo for snapshots and screenshots: fixed seed, fixed start, a clock that stands
+# still, so every age and id on screen is the same on every run.
+FROZEN_NOW = 1_795_000_000.0  # 2026-11-18 08:26:40 UTC
+DEMO_REGIONS = ("us-east-1", "eu-west-1")
+
+
+def frozen_simulator() -> Simulator:
+    """The demo's services on a stopped clock."""
+    from artui.backend import DEMO_SERVICES_PER_REGION
+
+    return Simulator(
+        regions=DEMO_REGIONS,
+        services=DEMO_SERVICES_PER_REGION,
+        time_scale=0,
+        world=False,
+        start_time=FROZEN_NOW,
+    )
+
+
+def frozen_app() -> ArtuiApp:
+    """An app whose clock reads FROZEN_NOW, polling rarely."""
+    return ArtuiApp(Settings(regions=DEMO_REGIONS, refresh=3600), clock=lambda: FROZEN_NOW)
+
+
+def table_rows(app: ArtuiApp) -> list[list[str]]:
+    """The services table as the operator reads it, row by row."""
+    table = app.services_screen.query_one(ServicesTable)
+    return [[cell_text(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def loaded(pilot: Pilot) -> None:
+    """Wait for the first services to reach the table."""
+    await wait_until(pilot, lambda: table_rows(pilot.app), "the first services in the table")

@@ -1,0 +1,408 @@
+"""App Runner's API over per-region in-memory state.
+
+Conventions worth knowing:
+
+- Failures on demand, from the image identifier (or code repository URL):
+  ``fail-deploy`` anywhere: CreateService succeeds but every StartDeployment ends FAILED;
+  ``fail`` anywhere else: CreateService ends CREATE_FAILED; UpdateService to a source
+  containing ``fail`` ends FAILED. A failed deployment or update leaves the service
+  RUNNING its previous version, as App Runner rolls back.
+- Deleted services: DeleteService answers OPERATION_IN_PROGRESS; the service stays in
+  ListServices until the delete operation ends, then leaves the list. DescribeService and
+  ListOperations still answer for it with Status DELETED (AWS keeps describing deleted
+  services for a while), and its name may be reused.
+- A status forced through the control API is only reported; the lifecycle rules keep
+  acting on the real status.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import random
+import re
+import string
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from artui.sim.clock import SimClock
+from artui.sim.errors import ApiError, invalid_request, invalid_state, not_found
+from artui.sim.model import ACCOUNT_ID, DURATIONS, Operation, ServiceRecord
+
+MAX_RESULTS = 20
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$")
+_ARN_RE = re.compile(r"^arn:aws:apprunner:([a-z0-9-]+):(\d{12}):service/([^/]+)/([0-9a-f]{32})$")
+
+# Actions the lifecycle rules govern, with the verb used in messages.
+_VERBS = {
+    "StartDeployment": "deploying",
+    "UpdateService": "updating it",
+    "PauseService": "pausing it",
+    "ResumeService": "resuming it",
+    "DeleteService": "deleting it",
+}
+
+
+def new_operation_id(rng: random.Random) -> str:
+    """A UUID4 string; botocore's OperationSummary.Id is 36 characters."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def new_service_id(rng: random.Random) -> str:
+    """32 lowercase hex characters, like App Runner's service ids."""
+    return f"{rng.getrandbits(128):032x}"
+
+
+def new_service_url(rng: random.Random, region: str) -> str:
+    """A `<random>.<region>.awsapprunner.com` host name."""
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(rng.choice(alphabet) for _ in range(10)) + f".{region}.awsapprunner.com"
+
+
+def default_autoscaling(region: str, rng: random.Random, created_at: float) -> dict[str, Any]:
+    """The AutoScalingConfigurationSummary of the account's DefaultConfiguration."""
+    suffix = f"{rng.getrandbits(128):032x}"
+    return {
+        "AutoScalingConfigurationArn": (
+            f"arn:aws:apprunner:{region}:{ACCOUNT_ID}:autoscalingconfiguration/"
+            f"DefaultConfiguration/1/{suffix}"
+        ),
+        "AutoScalingConfigurationName": "DefaultConfiguration",
+        "AutoScalingConfigurationRevision": 1,
+        "Status": "ACTIVE",
+        "CreatedAt": created_at,
+        "HasAssociatedService": True,
+        "IsDefault": True,
+    }
+
+
+def encode_token(kind: str, offset: int) -> str:
+    """An opaque paging token."""
+    raw = json.dumps({"k": kind, "o": offset}).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode_token(kind: str, token: str) -> int:
+    """The offset inside a token made by `encode_token`, or InvalidRequestException."""
+    try:
+        doc = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if doc["k"] == kind and isinstance(doc["o"], int) and doc["o"] >= 0:
+            return doc["o"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        pass
+    raise invalid_request("The NextToken is not valid. Use the NextToken of the previous response.")
+
+
+class AppRunnerBackend:
+    """Every region's services, and the App Runner operations that act on them."""
+
+    def __init__(self, clock: SimClock, seed: int = 7, speedup: float = 1.0) -> None:
+        self.clock = clock
+        self.speedup = speedup
+        self.lock = threading.RLock()
+        self.regions: dict[str, dict[str, ServiceRecord]] = {}
+        self.rng = random.Random(f"{seed}:runtime")
+        self._handlers: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+            "CreateService": self.create_service,
+            "ListServices": self.list_services,
+            "DescribeService": self.describe_service,
+            "ListOperations": self.list_operations,
+            "StartDeployment": self.start_deployment,
+            "PauseService": self.pause_service,
+            "ResumeService": self.resume_service,
+            "DeleteService": self.delete_service,
+            "UpdateService": self.update_service,
+            "ListTagsForResource": self.list_tags,
+            "TagResource": self.tag_resource,
+            "UntagResource": self.untag_resource,
+        }
+
+    @property
+    def operations(self) -> Sequence[str]:
+        """Names of the App Runner operations implemented."""
+        return tuple(self._handlers)
+
+    def region(self, name: str) -> dict[str, ServiceRecord]:
+        """A region's services by ARN (an unseen region starts empty)."""
+        return self.regions.setdefault(name, {})
+
+    def call(self, operation: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Run one App Runner operation; raises ApiError."""
+        handler = self._handlers.get(operation)
+        if handler is None:
+            raise ApiError("UnknownOperationException", f"Operation {operation} is not supported.")
+        if not isinstance(params, dict):
+            raise invalid_request("The request body must be a JSON object.")
+        with self.lock:
+            return handler(region, params)
+
+    # -- lookups -----------------------------------------------------------------
+
+    def find(self, region: str, arn: Any, member: str = "ServiceArn") -> ServiceRecord:
+        """The service an ARN names in this region."""
+        if not isinstance(arn, str) or not arn:
+            raise invalid_request(f"1 validation error detected: {member} must not be null.")
+        match = _ARN_RE.match(arn)
+        if not match:
+            raise invalid_request(f"{member} '{arn}' is not a valid App Runner service ARN.")
+        if match.group(1) != region:
+            raise invalid_request(
+                f"{member} is in region {match.group(1)}, but the request went to {region}."
+            )
+        service = self.region(region).get(arn)
+        if service is None:
+            raise not_found(f"Service {arn} can't be found.")
+        return service
+
+    def live_services(self, region: str, now: float) -> list[ServiceRecord]:
+        """Services not yet DELETED, oldest first."""
+        out = []
+        for service in self.region(region).values():
+            service.settle(now)
+            if service.status != "DELETED":
+                out.append(service)
+        out.sort(key=lambda s: (s.created_at, s.name))
+        return out
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def check_allowed(self, service: ServiceRecord, action: str, now: float) -> None:
+        """Refuse `action` with InvalidStateException where the guide forbids it."""
+        verb = _VERBS[action]
+        running = service.running_operation(now)
+        if service.status == "DELETED" and running is None:
+            raise invalid_state(f"Service {service.name} is DELETED.")
+        if running is not None:
+            raise invalid_state(
+                f"Service {service.name} has an operation in progress ({running.type} "
+                f"{running.id}); wait for it to finish before {verb}."
+            )
+        status = service.status
+        if status == "CREATE_FAILED" and action != "DeleteService":
+            raise invalid_state(f"Service {service.name} is CREATE_FAILED; it can only be deleted.")
+        if status == "DELETE_FAILED" and action != "DeleteService":
+            raise invalid_state(f"Service {service.name} is DELETE_FAILED; retry deleting it.")
+        if status == "PAUSED" and action in ("StartDeployment", "UpdateService"):
+            raise invalid_state(f"Service {service.name} is PAUSED; resume it before {verb}.")
+        if status == "PAUSED" and action == "PauseService":
+            raise invalid_state(f"Service {service.name} is already PAUSED.")
+        if status != "PAUSED" and action == "ResumeService":
+            raise invalid_state(
+                f"Service {service.name} is {status}; only a PAUSED service can be resumed."
+            )
+
+    def begin(
+        self,
+        service: ServiceRecord,
+        op_type: str,
+        now: float,
+        fails: bool = False,
+        changes: dict[str, Any] | None = None,
+    ) -> Operation:
+        """Start an operation on a service now."""
+        op = Operation(
+            id=new_operation_id(self.rng),
+            type=op_type,
+            target_arn=service.arn,
+            started_at=now,
+            duration=DURATIONS[op_type] / self.speedup,
+            fails=fails,
+            changes=changes or {},
+        )
+        service.operations.insert(0, op)
+        service.updated_at = now
+        return op
+
+    # -- operations --------------------------------------------------------------
+
+    def create_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        name = params.get("ServiceName")
+        source = params.get("SourceConfiguration")
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            raise invalid_request(
+                "ServiceName must be 4 to 40 characters: letters, digits, '-' and '_', "
+                "starting with a letter or digit."
+            )
+        if not isinstance(source, dict) or not (
+            source.get("ImageRepository") or source.get("CodeRepository")
+        ):
+            raise invalid_request(
+                "SourceConfiguration must have an ImageRepository or a CodeRepository."
+            )
+        if any(s.name == name for s in self.live_services(region, now)):
+            raise invalid_request("Service with the provided name already exists")
+        tags = _tags_from_list(params.get("Tags", []))
+        service = ServiceRecord(
+            name=name,
+            id=new_service_id(self.rng),
+            region=region,
+            url=new_service_url(self.rng, region),
+            created_at=now,
+            updated_at=now,
+            status="OPERATION_IN_PROGRESS",
+            source=_with_defaults_source(source),
+            instance={"Cpu": "1024", "Memory": "2048", **params.get("InstanceConfiguration", {})},
+            health={
+                "Protocol": "TCP",
+                "Path": "/",
+                "Interval": 5,
+                "Timeout": 2,
+                "HealthyThreshold": 1,
+                "UnhealthyThreshold": 5,
+                **params.get("HealthCheckConfiguration", {}),
+            },
+            network=params.get("NetworkConfiguration")
+            or {
+                "EgressConfiguration": {"EgressType": "DEFAULT"},
+                "IngressConfiguration": {"IsPubliclyAccessible": True},
+                "IpAddressType": "IPV4",
+            },
+            autoscaling=default_autoscaling(region, self.rng, now),
+            observability=params.get("ObservabilityConfiguration")
+            or {"ObservabilityEnabled": False},
+            encryption=params.get("EncryptionConfiguration"),
+            tags=tags,
+        )
+        image = service.image().lower()
+        fails = "fail" in image and "fail-deploy" not in image
+        op = self.begin(service, "CREATE_SERVICE", now, fails=fails)
+        self.region(region)[service.arn] = service
+        return {"Service": service.describe(now), "OperationId": op.id}
+
+    def list_services(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        services = self.live_services(region, now)
+        page, token = _page("services", services, params)
+        out: dict[str, Any] = {"ServiceSummaryList": [s.summary(now) for s in page]}
+        if token:
+            out["NextToken"] = token
+        return out
+
+    def describe_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params.get("ServiceArn"))
+        return {"Service": service.describe(now)}
+
+    def list_operations(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params.get("ServiceArn"))
+        service.settle(now)
+        page, token = _page("operations", service.operations, params)
+        out: dict[str, Any] = {"OperationSummaryList": [op.summary(now) for op in page]}
+        if token:
+            out["NextToken"] = token
+        return out
+
+    def start_deployment(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params.get("ServiceArn"))
+        self.check_allowed(service, "StartDeployment", now)
+        fails = "fail-deploy" in service.image().lower()
+        op = self.begin(service, "START_DEPLOYMENT", now, fails=fails)
+        return {"OperationId": op.id}
+
+    def update_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params.get("ServiceArn"))
+        self.check_allowed(service, "UpdateService", now)
+        changes: dict[str, Any] = {}
+        if isinstance(params.get("SourceConfiguration"), dict):
+            changes["source"] = _with_defaults_source(params["SourceConfiguration"])
+        for member, attr in (
+            ("InstanceConfiguration", "instance"),
+            ("HealthCheckConfiguration", "health"),
+            ("NetworkConfiguration", "network"),
+            ("ObservabilityConfiguration", "observability"),
+        ):
+            if isinstance(params.get(member), dict):
+                changes[attr] = {**(getattr(service, attr) or {}), **params[member]}
+        new_image = changes.get("source", service.source)
+        fails = "fail" in json.dumps(new_image).lower()
+        op = self.begin(service, "UPDATE_SERVICE", now, fails=fails, changes=changes)
+        return {"Service": service.describe(now), "OperationId": op.id}
+
+    def pause_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        return self._simple(region, params, "PauseService", "PAUSE_SERVICE")
+
+    def resume_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        return self._simple(region, params, "ResumeService", "RESUME_SERVICE")
+
+    def delete_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        return self._simple(region, params, "DeleteService", "DELETE_SERVICE")
+
+    def _simple(
+        self, region: str, params: dict[str, Any], action: str, op_type: str
+    ) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params.get("ServiceArn"))
+        self.check_allowed(service, action, now)
+        op = self.begin(service, op_type, now)
+        return {"Service": service.describe(now), "OperationId": op.id}
+
+    def list_tags(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        service = self.find(region, params.get("ResourceArn"), "ResourceArn")
+        return {"Tags": [{"Key": k, "Value": v} for k, v in service.tags.items()]}
+
+    def tag_resource(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        service = self.find(region, params.get("ResourceArn"), "ResourceArn")
+        service.tags.update(_tags_from_list(params.get("Tags")))
+        return {}
+
+    def untag_resource(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        service = self.find(region, params.get("ResourceArn"), "ResourceArn")
+        keys = params.get("TagKeys")
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise invalid_request("TagKeys must be a list of strings.")
+        for key in keys:
+            service.tags.pop(key, None)
+        return {}
+
+    # -- control hooks -----------------------------------------------------------
+
+    def force_status(self, region: str, name: str, status: str | None) -> ServiceRecord:
+        """Make a service report `status` (None clears it)."""
+        with self.lock:
+            now = self.clock.now()
+            for service in self.live_services(region, now):
+                if service.name == name:
+                    service.status_override = status or None
+                    return service
+        raise not_found(f"No service named {name} in {region}.")
+
+
+def _page(kind: str, items: Sequence[Any], params: dict[str, Any]) -> tuple[list[Any], str | None]:
+    limit = params.get("MaxResults", MAX_RESULTS)
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise invalid_request("MaxResults must be an integer.")
+    if not 1 <= limit <= MAX_RESULTS:
+        raise invalid_request(
+            f"1 validation error detected: Value '{limit}' at 'maxResults' failed to satisfy "
+            f"constraint: Member must have value between 1 and {MAX_RESULTS}."
+        )
+    token = params.get("NextToken")
+    start = decode_token(kind, token) if token else 0
+    end = start + limit
+    return list(items[start:end]), encode_token(kind, end) if end < len(items) else None
+
+
+def _tags_from_list(tags: Any) -> dict[str, str]:
+    if not isinstance(tags, list):
+        raise invalid_request("Tags must be a list of {Key, Value} objects.")
+    out: dict[str, str] = {}
+    for tag in tags:
+        if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str) or not tag["Key"]:
+            raise invalid_request("Each tag needs a non-empty Key.")
+        if tag["Key"].startswith("aws:"):
+            raise invalid_request("Tag keys starting with 'aws:' are reserved.")
+        out[tag["Key"]] = str(tag.get("Value", ""))
+    return out
+
+
+def _with_defaults_source(source: dict[str, Any]) -> dict[str, Any]:
+    out = dict(source)
+    out.setdefault("AutoDeploymentsEnabled", False)
+    return out

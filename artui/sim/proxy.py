@@ -1,0 +1,93 @@
+"""Pass non-App Runner requests through to moto unchanged, streaming the answer back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import parse_qs
+
+import aiohttp
+from aiohttp import web
+from multidict import CIMultiDict
+
+_SCOPE_RE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_CBOR_PATH_RE = re.compile(r"^/service/[^/]+/operation/([^/?]+)")
+# Credential-scope signing names → the names the request log uses.
+_SERVICE_NAMES = {"monitoring": "cloudwatch"}
+# Hop-by-hop headers and those aiohttp recomputes; the rest pass through untouched.
+_DROP_REQUEST = {"host", "content-length", "transfer-encoding", "connection", "keep-alive"}
+_DROP_RESPONSE = {"transfer-encoding", "connection", "keep-alive", "content-length"}
+
+
+def credential_scope(headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """(region, signing name) from a SigV4 Authorization header."""
+    match = _SCOPE_RE.search(headers.get("Authorization", ""))
+    return (match.group(1), match.group(2)) if match else None
+
+
+def describe(request: web.Request, body: bytes) -> tuple[str, str, str]:
+    """(service, operation, region) of a request, for the request log."""
+    scope = credential_scope(request.headers)
+    region, signing = scope if scope else ("", "")
+    service = _SERVICE_NAMES.get(signing, signing)
+    target = request.headers.get("X-Amz-Target", "")
+    if target:
+        prefix, _, operation = target.partition(".")
+        if not service:
+            service = "logs" if prefix.startswith("Logs_") else prefix.lower()
+        return service, operation or prefix, region
+    match = _CBOR_PATH_RE.match(request.path)
+    if match:
+        return service or "cloudwatch", match.group(1), region
+    if body and request.content_type == "application/x-www-form-urlencoded":
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        if action:
+            return service, action, region
+    return service, f"{request.method} {request.path}", region
+
+
+class MotoProxy:
+    """Forwards requests to moto's server with one shared connection pool."""
+
+    def __init__(self, moto_url: str) -> None:
+        self.moto_url = moto_url.rstrip("/")
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        """Open the connection pool (inside the serving loop)."""
+        # auto_decompress=False: bodies pass through byte for byte, encoding header and all.
+        self._session = aiohttp.ClientSession(
+            auto_decompress=False, timeout=aiohttp.ClientTimeout(total=None, sock_read=300)
+        )
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        if self._session is not None:
+            await self._session.close()
+
+    async def forward(self, request: web.Request, body: bytes) -> web.StreamResponse:
+        """Send `request` to moto and stream moto's response back chunk by chunk."""
+        assert self._session is not None, "MotoProxy.start() first"
+        headers = CIMultiDict(
+            (k, v) for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST
+        )
+        url = self.moto_url + request.rel_url.raw_path_qs
+        async with self._session.request(
+            request.method,
+            url,
+            headers=headers,
+            data=body or None,
+            allow_redirects=False,
+            skip_auto_headers=("User-Agent", "Content-Type", "Accept", "Accept-Encoding"),
+        ) as upstream:
+            out = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+            for key, value in upstream.headers.items():
+                if key.lower() not in _DROP_RESPONSE:
+                    out.headers.add(key, value)
+            if upstream.content_length is not None:
+                out.content_length = upstream.content_length
+            await out.prepare(request)
+            async for chunk in upstream.content.iter_any():
+                await out.write(chunk)
+            await out.write_eof()
+            return out

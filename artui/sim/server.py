@@ -1,0 +1,295 @@
+"""The simulator's HTTP server: App Runner itself, /_sim/ control, everything else to moto.
+
+moto note: `ThreadedMotoServer` keeps its state in moto's process-wide backends, so two
+Simulators in one process share CloudWatch and CloudWatch Logs data (App Runner state is
+per Simulator). Tests must not rely on moto isolation; `POST /moto-api/reset` (proxied)
+wipes moto for everyone in the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import socket
+import sys
+import threading
+import uuid
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from artui.sim.backend import AppRunnerBackend
+from artui.sim.clock import SimClock
+from artui.sim.control import Faults, RequestLog, add_routes
+from artui.sim.errors import ApiError
+from artui.sim.proxy import MotoProxy, credential_scope, describe
+from artui.sim.seed import seed_region
+
+log = logging.getLogger(__name__)
+
+# The demo's clock keeps wall-clock time (so ages and timestamps read true) while its
+# operations run DEMO_SPEEDUP times faster: a ~180 s deployment plays out in ~20 s.
+DEMO_SPEEDUP = 9.0
+DUMMY_CREDENTIAL = "testing"
+_JSON_10 = "application/x-amz-json-1.0"
+_MAX_BODY = 16 * 1024 * 1024
+
+
+class Simulator:
+    """App Runner + CloudWatch + CloudWatch Logs on one loopback port, in a background thread.
+
+    With `world=True` one demo service (of six or more) is also mid-deployment at start.
+    `time_scale` is simulated seconds per real second (tests run it fast, or stop it at 0);
+    `speedup` divides operation durations while the clock keeps its pace (the demo).
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        regions: Sequence[str] = ("us-east-1",),
+        services: int = 8,
+        time_scale: float = 1.0,
+        speedup: float = 1.0,
+        world: bool = True,
+        seed: int = 7,
+        start_time: float | None = None,
+    ) -> None:
+        if not regions:
+            raise ValueError("at least one region is needed")
+        self.host = host
+        self.port = port
+        self.regions = tuple(regions)
+        self.world_enabled = world
+        self.seed = seed
+        self.clock = SimClock(start_time, time_scale)
+        self.backend = AppRunnerBackend(self.clock, seed, speedup)
+        self.requests = RequestLog()
+        self.faults = Faults()
+        now = self.clock.now()
+        for region in self.regions:
+            table = self.backend.region(region)
+            seeded = seed_region(region, services, seed, now, in_flight=world, speedup=speedup)
+            for service in seeded:
+                table[service.arn] = service
+        self._endpoint: str | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready = threading.Event()
+        self._stopped = threading.Event()
+        self._error: BaseException | None = None
+        self._moto: Any = None
+        self._proxy: MotoProxy | None = None
+        self._runner: web.AppRunner | None = None
+        self._world_task: asyncio.Task[None] | None = None
+        self.moto_endpoint: str | None = None
+
+    # -- public ------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str:
+        """`http://127.0.0.1:PORT` once started."""
+        if self._endpoint is None:
+            raise RuntimeError("Simulator not started")
+        return self._endpoint
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point botocore (and the AWS CLI) at the simulator."""
+        return {
+            "AWS_ENDPOINT_URL_APPRUNNER": self.endpoint,
+            "AWS_ENDPOINT_URL_CLOUDWATCH": self.endpoint,
+            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": self.endpoint,
+            "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIAL,
+            "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIAL,
+            "AWS_DEFAULT_REGION": self.regions[0],
+        }
+
+    def start(self) -> str:
+        """Start moto and the server in a daemon thread; returns the endpoint when ready."""
+        if self._thread is not None:
+            return self.endpoint
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        from moto.server import ThreadedMotoServer
+
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        moto_host, moto_port = self._moto.get_host_and_port()
+        self.moto_endpoint = f"http://{moto_host}:{moto_port}"
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self._endpoint = f"http://{self.host}:{sock.getsockname()[1]}"
+        self._thread = threading.Thread(
+            target=self._run, args=(sock,), name="artui-sim", daemon=True
+        )
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            self.stop()
+            raise RuntimeError("simulator failed to start") from self._error
+        return self._endpoint
+
+    def stop(self) -> None:
+        """Stop the server, the world writer and moto."""
+        loop, thread = self._loop, self._thread
+        if loop is not None and thread is not None and thread.is_alive():
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
+            thread.join(timeout=10)
+        self._thread = None
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+
+    def __enter__(self) -> Simulator:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- serving -----------------------------------------------------------------
+
+    def _run(self, sock: socket.socket) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(self._startup(sock))
+        except BaseException as exc:  # reported to start()'s caller
+            self._error = exc
+            self._ready.set()
+            loop.close()
+            return
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+            self._stopped.set()
+
+    async def _startup(self, sock: socket.socket) -> None:
+        assert self.moto_endpoint is not None
+        self._proxy = MotoProxy(self.moto_endpoint)
+        await self._proxy.start()
+        app = web.Application(client_max_size=_MAX_BODY)
+        add_routes(app, self.backend, self.requests, self.faults)
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        await web.SockSite(self._runner, sock).start()
+        if self.world_enabled:
+            from artui.sim.world import DemoWorld
+
+            world = DemoWorld(self.backend, self.moto_endpoint, seed=self.seed)
+            self._world_task = asyncio.get_running_loop().create_task(world.run())
+
+    async def _shutdown(self) -> None:
+        if self._world_task is not None:
+            self._world_task.cancel()
+            try:
+                await self._world_task
+            except BaseException:  # noqa: BLE001 - shutting down regardless
+                pass
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._proxy is not None:
+            await self._proxy.close()
+        asyncio.get_running_loop().stop()
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        target = request.headers.get("X-Amz-Target", "")
+        if target.startswith("AppRunner."):
+            return self._apprunner(request, target.partition(".")[2], body)
+        service, operation, region = describe(request, body)
+        status = 502
+        try:
+            assert self._proxy is not None
+            response = await self._proxy.forward(request, body)
+            status = response.status
+            return response
+        except (OSError, asyncio.TimeoutError) as exc:
+            log.warning("moto proxy failed for %s: %s", operation, exc)
+            return web.json_response(
+                {"__type": "ServiceUnavailable", "message": str(exc)}, status=502
+            )
+        finally:
+            self.requests.record(operation, service or "unknown", region, status)
+
+    def _apprunner(self, request: web.Request, operation: str, body: bytes) -> web.Response:
+        scope = credential_scope(request.headers)
+        region = scope[0] if scope else self.regions[0]
+        error = self.faults.take(operation, region)
+        result: dict[str, Any] = {}
+        if error is None:
+            try:
+                params = json.loads(body) if body.strip() else {}
+                result = self.backend.call(operation, region, params)
+            except ApiError as exc:
+                error = exc
+            except ValueError:
+                error = ApiError("SerializationException", "The request body is not valid JSON.")
+            except Exception as exc:  # a bug here must answer 500, not drop the connection
+                log.exception("App Runner %s failed", operation)
+                error = ApiError("InternalServiceErrorException", f"Simulator error: {exc}", 500)
+        status = error.status if error else 200
+        self.requests.record(operation, "apprunner", region, status)
+        headers = {"x-amzn-RequestId": str(uuid.uuid4())}
+        if error is not None:
+            headers["x-amzn-ErrorType"] = error.code
+        return web.Response(
+            status=status,
+            body=json.dumps(error.body() if error else result).encode(),
+            content_type=_JSON_10,
+            headers=headers,
+        )
+
+
+def serve_forever(port: int, regions: list[str], services: int) -> int:
+    """Run a demo simulator on `port`, print the variables to export, stop on SIGINT/SIGTERM."""
+    done = threading.Event()
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        done.set()
+
+    # Installed before anything slow, so an early Ctrl-C still ends cleanly.
+    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    sim = Simulator(
+        port=port, regions=list(regions) or ["us-east-1"], services=services, speedup=DEMO_SPEEDUP
+    )
+    try:
+        try:
+            sim.start()
+        except OSError as exc:
+            print(f"artui sim: cannot listen on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+            return 1
+        env = sim.env()
+        for key in (
+            "AWS_ENDPOINT_URL_APPRUNNER",
+            "AWS_ENDPOINT_URL_CLOUDWATCH",
+            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_DEFAULT_REGION",
+        ):
+            print(f"export {key}={env[key]}", flush=True)
+        while not done.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0

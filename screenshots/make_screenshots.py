@@ -1,0 +1,55 @@
+"""Regenerate screenshots/*.svg from the demo on a frozen clock: `make screenshots`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.uihelp import (  # noqa: E402 - after the path fix above
+    aim_botocore_at,
+    frozen_app,
+    frozen_simulator,
+    loaded,
+    wait_until,
+)
+
+# (file name, terminal size, keys pressed after the table fills)
+SHOTS = [
+    ("services-80x24", (80, 24), []),
+    ("services-120x36", (120, 36), []),
+    ("filter-80x24", (80, 24), ["slash", "p", "a", "y"]),
+    ("overview-80x24", (80, 24), ["j", "j", "enter"]),
+    ("help-80x24", (80, 24), ["question_mark"]),
+]
+
+
+async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> None:
+    app = frozen_app()
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.press(*keys)
+        if "enter" in keys:
+            await wait_until(pilot, lambda: app.screen.detail is not None, "DescribeService")
+        await pilot.pause()
+        app.save_screenshot(f"{name}.svg", str(HERE))
+    print(f"screenshots/{name}.svg")
+
+
+def main() -> int:
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    with frozen_simulator() as sim:
+        aim_botocore_at(sim, os.environ.__setitem__)
+        for name, size, keys in SHOTS:
+            asyncio.run(shoot(name, size, keys))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Shared fixtures: a simulator on loopback and botocore clients pointed at it."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.model import Shape, StructureShape
+from botocore.validate import ParamValidator
+
+from artui.sim import Simulator
+
+SIM_REGIONS = ("us-east-1", "eu-west-1")
+SIM_SERVICES = 6
+
+_MODEL = botocore.session.get_session().get_service_model("apprunner")
+# Operations whose responses were checked against botocore's output shapes, in order.
+VALIDATED: list[str] = []
+
+
+def validate_output(operation: str, parsed: dict[str, Any]) -> None:
+    """Assert a parsed App Runner response matches the operation's output shape and enums."""
+    shape = _MODEL.operation_model(operation).output_shape
+    doc = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+    report = ParamValidator().validate(doc, shape)
+    assert not report.has_errors(), report.generate_report()
+    _check_enums(doc, shape, operation)
+    VALIDATED.append(operation)
+
+
+def _check_enums(value: Any, shape: Shape | None, path: str) -> None:
+    # ParamValidator checks types, required members and minimums, not enum values.
+    if shape is None:
+        return
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        for key, member in value.items():
+            _check_enums(member, shape.members.get(key), f"{path}.{key}")
+    elif shape.type_name == "list" and isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_enums(item, shape.member, f"{path}[{i}]")  # type: ignore[attr-defined]
+    elif getattr(shape, "enum", None):
+        assert value in shape.enum, f"{path}: {value!r} not in {shape.enum}"  # type: ignore[attr-defined]
+
+
+def _after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+    if http_response.status_code == 200:
+        validate_output(model.name, parsed)
+
+
+def client_kwargs(sim: Simulator, region: str = "us-east-1") -> dict[str, Any]:
+    """Keyword arguments for create_client against the simulator."""
+    return {
+        "region_name": region,
+        "endpoint_url": sim.endpoint,
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+
+
+def make_boto3(sim: Simulator, service: str, region: str = "us-east-1", validate: bool = True):
+    """A boto3 client for the simulator; App Runner responses are shape-checked."""
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.client(
+        service,
+        config=Config(inject_host_prefix=False, retries={"total_max_attempts": 1}),
+        **client_kwargs(sim, region),
+    )
+    if validate and service == "apprunner":
+        client.meta.events.register("after-call.apprunner", _after_call)
+    return client
+
+
+_AIO_SESSION: Any = None
+
+
+async def make_aio(sim: Simulator, service: str, region: str = "us-east-1", validate: bool = True):
+    """An aiobotocore client context manager for the simulator."""
+    global _AIO_SESSION
+    from aiobotocore.config import AioConfig
+    from aiobotocore.session import get_session
+
+    if _AIO_SESSION is None:
+        _AIO_SESSION = get_session()
+    cm = _AIO_SESSION.create_client(
+        service,
+        config=AioConfig(inject_host_prefix=False, retries={"total_max_attempts": 1}),
+        **client_kwargs(sim, region),
+    )
+    client = await cm.__aenter__()
+    if validate and service == "apprunner":
+        client.meta.events.register("after-call.apprunner", _after_call)
+    return cm, client
+
+
+def control(sim: Simulator, method: str, path: str, doc: dict[str, Any] | None = None) -> Any:
+    """Call the simulator's /_sim/ control API; returns the JSON answer."""
+    data = json.dumps(doc).encode() if doc is not None else None
+    request = urllib.request.Request(sim.endpoint + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="session")
+def sim() -> Iterator[Simulator]:
+    """One fast simulator for the whole session: two regions, six services each, no world."""
+    simulator = Simulator(regions=SIM_REGIONS, services=SIM_SERVICES, time_scale=1000, world=False)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def frozen(sim: Simulator) -> Iterator[Simulator]:
+    """The session simulator with its clock stopped; move it with `advance`."""
+    before = control(sim, "GET", "/_sim/clock")["scale"]
+    control(sim, "POST", "/_sim/clock", {"scale": 0})
+    yield sim
+    control(sim, "POST", "/_sim/clock", {"scale": before})
+    control(sim, "DELETE", "/_sim/faults")
+
+
+@pytest.fixture
+async def apprunner(sim: Simulator) -> AsyncIterator[Any]:
+    """An aiobotocore App Runner client (us-east-1) whose responses are shape-checked."""
+    cm, client = await make_aio(sim, "apprunner")
+    try:
+        yield client
+    finally:
+        await cm.__aexit__(None, None, None)

@@ -1,0 +1,213 @@
+"""Service lifecycle as the Developer Guide describes it, driven by the simulated clock."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from conftest import control
+
+from artui.sim.model import DURATIONS
+
+IMAGE = "public.ecr.aws/artui-demo/hello:v1"
+
+
+def advance(sim, seconds: float) -> None:
+    control(sim, "POST", "/_sim/clock", {"advance": seconds})
+
+
+async def _create(client, image: str = IMAGE) -> dict:
+    name = f"life-{uuid.uuid4().hex[:8]}"
+    out = await client.create_service(
+        ServiceName=name,
+        SourceConfiguration={
+            "ImageRepository": {"ImageIdentifier": image, "ImageRepositoryType": "ECR_PUBLIC"}
+        },
+        Tags=[{"Key": "suite", "Value": "lifecycle"}],
+    )
+    return out
+
+
+async def _status(client, arn: str) -> str:
+    return (await client.describe_service(ServiceArn=arn))["Service"]["Status"]
+
+
+async def _ops(client, arn: str) -> list[dict]:
+    return (await client.list_operations(ServiceArn=arn))["OperationSummaryList"]
+
+
+async def _running_service(sim, client) -> str:
+    created = await _create(client)
+    advance(sim, DURATIONS["CREATE_SERVICE"])
+    return created["Service"]["ServiceArn"]
+
+
+async def test_create_goes_pending_in_progress_then_running(frozen, apprunner):
+    created = await _create(apprunner)
+    arn = created["Service"]["ServiceArn"]
+    assert created["Service"]["Status"] == "OPERATION_IN_PROGRESS"
+    op = (await _ops(apprunner, arn))[0]
+    assert (op["Id"], op["Type"], op["Status"]) == (
+        created["OperationId"],
+        "CREATE_SERVICE",
+        "PENDING",
+    )
+    assert "EndedAt" not in op
+    advance(frozen, DURATIONS["CREATE_SERVICE"] * 0.5)
+    assert (await _ops(apprunner, arn))[0]["Status"] == "IN_PROGRESS"
+    assert await _status(apprunner, arn) == "OPERATION_IN_PROGRESS"
+    advance(frozen, DURATIONS["CREATE_SERVICE"] * 0.5)
+    op = (await _ops(apprunner, arn))[0]
+    assert op["Status"] == "SUCCEEDED"
+    assert (op["EndedAt"] - op["StartedAt"]).total_seconds() == pytest.approx(240)
+    service = (await apprunner.describe_service(ServiceArn=arn))["Service"]
+    assert service["Status"] == "RUNNING"
+    assert service["UpdatedAt"] == op["EndedAt"]
+
+
+async def test_deploy_pause_refuses_deploy_resume(frozen, apprunner):
+    arn = await _running_service(frozen, apprunner)
+    deployment = await apprunner.start_deployment(ServiceArn=arn)
+    assert await _status(apprunner, arn) == "OPERATION_IN_PROGRESS"
+    advance(frozen, DURATIONS["START_DEPLOYMENT"])
+    op = (await _ops(apprunner, arn))[0]
+    assert (op["Id"], op["Type"], op["Status"]) == (
+        deployment["OperationId"],
+        "START_DEPLOYMENT",
+        "SUCCEEDED",
+    )
+
+    paused = await apprunner.pause_service(ServiceArn=arn)
+    assert paused["Service"]["Status"] == "OPERATION_IN_PROGRESS" and paused["OperationId"]
+    advance(frozen, DURATIONS["PAUSE_SERVICE"])
+    assert await _status(apprunner, arn) == "PAUSED"
+
+    name = paused["Service"]["ServiceName"]
+    with pytest.raises(apprunner.exceptions.InvalidStateException) as err:
+        await apprunner.start_deployment(ServiceArn=arn)
+    assert err.value.response["Error"]["Message"] == (
+        f"Service {name} is PAUSED; resume it before deploying."
+    )
+    with pytest.raises(apprunner.exceptions.InvalidStateException, match="PAUSED"):
+        await apprunner.update_service(ServiceArn=arn, InstanceConfiguration={"Cpu": "2048"})
+    with pytest.raises(apprunner.exceptions.InvalidStateException, match="already PAUSED"):
+        await apprunner.pause_service(ServiceArn=arn)
+    # Tags are not part of the definition: allowed while paused.
+    await apprunner.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+
+    await apprunner.resume_service(ServiceArn=arn)
+    advance(frozen, DURATIONS["RESUME_SERVICE"])
+    assert await _status(apprunner, arn) == "RUNNING"
+    with pytest.raises(apprunner.exceptions.InvalidStateException, match="only a PAUSED"):
+        await apprunner.resume_service(ServiceArn=arn)
+    types = [op["Type"] for op in await _ops(apprunner, arn)]
+    assert types == [
+        "RESUME_SERVICE",
+        "PAUSE_SERVICE",
+        "START_DEPLOYMENT",
+        "CREATE_SERVICE",
+    ]
+
+
+async def test_busy_service_refuses_every_change(frozen, apprunner):
+    arn = await _running_service(frozen, apprunner)
+    deployment = await apprunner.start_deployment(ServiceArn=arn)
+    calls = [
+        apprunner.start_deployment,
+        apprunner.pause_service,
+        apprunner.resume_service,
+        apprunner.delete_service,
+    ]
+    for call in calls:
+        with pytest.raises(apprunner.exceptions.InvalidStateException) as err:
+            await call(ServiceArn=arn)
+        message = err.value.response["Error"]["Message"]
+        assert "START_DEPLOYMENT" in message and deployment["OperationId"] in message
+    with pytest.raises(apprunner.exceptions.InvalidStateException, match="in progress"):
+        await apprunner.update_service(ServiceArn=arn, InstanceConfiguration={"Cpu": "2048"})
+    advance(frozen, DURATIONS["START_DEPLOYMENT"])
+    assert await _status(apprunner, arn) == "RUNNING"
+
+
+async def test_update_service_applies_changes_when_done(frozen, apprunner):
+    arn = await _running_service(frozen, apprunner)
+    out = await apprunner.update_service(
+        ServiceArn=arn, InstanceConfiguration={"Cpu": "2048", "Memory": "4096"}
+    )
+    assert out["Service"]["Status"] == "OPERATION_IN_PROGRESS"
+    advance(frozen, DURATIONS["UPDATE_SERVICE"])
+    service = (await apprunner.describe_service(ServiceArn=arn))["Service"]
+    assert service["InstanceConfiguration"]["Cpu"] == "2048"
+    assert (await _ops(apprunner, arn))[0]["Type"] == "UPDATE_SERVICE"
+
+
+async def test_delete_leaves_the_list_and_describes_as_deleted(frozen, apprunner):
+    arn = await _running_service(frozen, apprunner)
+    deleted = await apprunner.delete_service(ServiceArn=arn)
+    assert deleted["Service"]["Status"] == "OPERATION_IN_PROGRESS" and deleted["OperationId"]
+    listed = {s["ServiceArn"] for s in (await apprunner.list_services())["ServiceSummaryList"]}
+    assert arn in listed
+    advance(frozen, DURATIONS["DELETE_SERVICE"])
+    listed = {s["ServiceArn"] for s in (await apprunner.list_services())["ServiceSummaryList"]}
+    assert arn not in listed
+    service = (await apprunner.describe_service(ServiceArn=arn))["Service"]
+    assert service["Status"] == "DELETED" and service["DeletedAt"]
+    assert (await _ops(apprunner, arn))[0]["Status"] == "SUCCEEDED"
+    with pytest.raises(apprunner.exceptions.InvalidStateException, match="DELETED"):
+        await apprunner.start_deployment(ServiceArn=arn)
+
+
+async def test_image_named_fail_ends_create_failed_and_only_delete_is_allowed(frozen, apprunner):
+    created = await _create(apprunner, image="public.ecr.aws/artui-demo/fail:v1")
+    arn = created["Service"]["ServiceArn"]
+    advance(frozen, DURATIONS["CREATE_SERVICE"])
+    assert await _status(apprunner, arn) == "CREATE_FAILED"
+    assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
+    for call in (apprunner.start_deployment, apprunner.pause_service, apprunner.resume_service):
+        with pytest.raises(apprunner.exceptions.InvalidStateException, match="only be deleted"):
+            await call(ServiceArn=arn)
+    await apprunner.delete_service(ServiceArn=arn)
+    advance(frozen, DURATIONS["DELETE_SERVICE"])
+    assert await _status(apprunner, arn) == "DELETED"
+
+
+async def test_failed_deployment_rolls_back_to_running(frozen, apprunner):
+    arn = await _running_service(frozen, apprunner)
+    await apprunner.update_service(
+        ServiceArn=arn,
+        SourceConfiguration={
+            "ImageRepository": {
+                "ImageIdentifier": "public.ecr.aws/artui-demo/will-fail:v2",
+                "ImageRepositoryType": "ECR_PUBLIC",
+            }
+        },
+    )
+    advance(frozen, DURATIONS["UPDATE_SERVICE"])
+    service = (await apprunner.describe_service(ServiceArn=arn))["Service"]
+    assert service["Status"] == "RUNNING"
+    assert service["SourceConfiguration"]["ImageRepository"]["ImageIdentifier"] == IMAGE
+    assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
+
+
+async def test_fail_deploy_image_creates_then_every_deployment_fails(frozen, apprunner):
+    created = await _create(apprunner, image="public.ecr.aws/artui-demo/hello:fail-deploy")
+    arn = created["Service"]["ServiceArn"]
+    advance(frozen, DURATIONS["CREATE_SERVICE"])
+    assert await _status(apprunner, arn) == "RUNNING"
+    await apprunner.start_deployment(ServiceArn=arn)
+    advance(frozen, DURATIONS["START_DEPLOYMENT"])
+    assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
+    assert await _status(apprunner, arn) == "RUNNING"
+
+
+async def test_name_can_be_reused_after_delete(frozen, apprunner):
+    created = await _create(apprunner)
+    advance(frozen, DURATIONS["CREATE_SERVICE"])
+    arn = created["Service"]["ServiceArn"]
+    await apprunner.delete_service(ServiceArn=arn)
+    advance(frozen, DURATIONS["DELETE_SERVICE"])
+    again = await apprunner.create_service(
+        ServiceName=created["Service"]["ServiceName"],
+        SourceConfiguration=created["Service"]["SourceConfiguration"],
+    )
+    assert again["Service"]["ServiceId"] != created["Service"]["ServiceId"]

@@ -1,0 +1,80 @@
+"""The simulator's pieces without a server: clock, seeding, lifecycle arithmetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from artui.sim.backend import decode_token, encode_token
+from artui.sim.clock import SimClock
+from artui.sim.errors import ApiError
+from artui.sim.model import DURATIONS, PENDING_FRACTION, Operation
+from artui.sim.seed import seed_region, service_name
+
+START = 1_700_000_000.0
+
+
+def test_frozen_clock_only_moves_when_advanced():
+    clock = SimClock(START, scale=0)
+    assert clock.now() == START
+    assert clock.advance(90) == START + 90
+    clock.set_scale(0)
+    assert clock.now() == START + 90
+    with pytest.raises(ValueError):
+        clock.advance(-1)
+
+
+def test_clock_runs_scaled():
+    clock = SimClock(START, scale=1_000_000)
+    assert clock.now() > START
+
+
+def test_seed_is_deterministic_and_has_the_status_mix():
+    a = seed_region("us-east-1", 8, 7, START, in_flight=True)
+    b = seed_region("us-east-1", 8, 7, START, in_flight=True)
+    assert [(s.name, s.id, s.url) for s in a] == [(s.name, s.id, s.url) for s in b]
+    assert [s.name for s in a] == [service_name(i) for i in range(8)]
+    statuses = [s.true_status(START) for s in a]
+    assert statuses.count("PAUSED") == 1
+    assert statuses.count("CREATE_FAILED") == 1
+    assert "OPERATION_IN_PROGRESS" in statuses  # a deployment under way at start
+    assert statuses.count("RUNNING") >= 4
+    other = seed_region("eu-west-1", 8, 7, START)
+    assert {s.id for s in a}.isdisjoint({s.id for s in other})
+    assert seed_region("us-east-1", 0, 7, START) == []
+    quiet = [s.true_status(START) for s in seed_region("us-east-1", 8, 7, START)]
+    assert "OPERATION_IN_PROGRESS" not in quiet
+
+
+def test_small_worlds_still_work():
+    assert [s.true_status(START) for s in seed_region("us-east-1", 1, 7, START)] == ["RUNNING"]
+    three = [s.true_status(START) for s in seed_region("us-east-1", 3, 7, START)]
+    assert "PAUSED" in three and "CREATE_FAILED" in three
+    assert len({s.name for s in seed_region("us-east-1", 30, 7, START)}) == 30
+
+
+def test_operation_phases():
+    op = Operation("id", "START_DEPLOYMENT", "arn", START, DURATIONS["START_DEPLOYMENT"])
+    assert op.status_at(START) == "PENDING"
+    assert op.status_at(START + op.duration * PENDING_FRACTION) == "IN_PROGRESS"
+    assert op.status_at(op.ended_at) == "SUCCEEDED"
+    op.fails = True
+    assert op.status_at(op.ended_at + 1) == "FAILED"
+    assert op.summary(op.ended_at)["EndedAt"] == op.ended_at
+
+
+def test_tokens_are_opaque_and_checked():
+    token = encode_token("services", 4)
+    assert decode_token("services", token) == 4
+    with pytest.raises(ApiError):
+        decode_token("operations", token)
+    with pytest.raises(ApiError):
+        decode_token("services", "garbage!")
+
+
+def test_package_import_does_not_load_moto():
+    import subprocess
+    import sys
+
+    code = "import sys, artui.sim; print('moto' in sys.modules, 'aiohttp' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -1,0 +1,187 @@
+"""The demo world writes App Runner-shaped logs and metrics into moto."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from conftest import make_boto3
+
+from artui.sim import Simulator
+from artui.sim.world import SERVICE_METRICS, deployment_stream
+
+REGION = "ap-southeast-2"  # no other test writes here: moto's state is process-wide
+
+
+def wait_for(probe: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """Poll until `probe` returns something truthy, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout}s waiting for {probe}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[Simulator]:
+    simulator = Simulator(regions=(REGION,), services=3, time_scale=1000, world=True, seed=11)
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+def _services(sim: Simulator) -> list[dict]:
+    return make_boto3(sim, "apprunner", REGION).list_services()["ServiceSummaryList"]
+
+
+def test_world_writes_log_groups_and_streams(world):
+    logs = make_boto3(world, "logs", REGION)
+    services = _services(world)
+    running = [s for s in services if s["Status"] == "RUNNING"]
+    assert running
+
+    def groups() -> set[str]:
+        found = logs.describe_log_groups(logGroupNamePrefix="/aws/apprunner/")["logGroups"]
+        return {g["logGroupName"] for g in found}
+
+    for service in running:
+        prefix = f"/aws/apprunner/{service['ServiceName']}/{service['ServiceId']}"
+        wait_for(lambda p=prefix: {f"{p}/application", f"{p}/service"} <= groups())
+        app_streams = wait_for(
+            lambda p=prefix: logs.describe_log_streams(logGroupName=f"{p}/application")[
+                "logStreams"
+            ]
+        )
+        assert all(s["logStreamName"].startswith("instance/") for s in app_streams)
+        assert 1 <= len(app_streams) <= 3
+        svc_streams = {
+            s["logStreamName"]
+            for s in logs.describe_log_streams(logGroupName=f"{prefix}/service")["logStreams"]
+        }
+        assert "events" in svc_streams
+        assert any(name.startswith("deployment/") for name in svc_streams)
+        events = logs.filter_log_events(logGroupName=f"{prefix}/service", logStreamNames=["events"])
+        assert any("[AppRunner]" in e["message"] for e in events["events"])
+
+
+def test_world_writes_app_runner_metrics(world):
+    cw = make_boto3(world, "cloudwatch", REGION)
+
+    def metrics() -> list[dict]:
+        return cw.list_metrics(Namespace="AWS/AppRunner")["Metrics"]
+
+    found = wait_for(lambda: {m["MetricName"] for m in metrics()} >= set(SERVICE_METRICS))
+    assert found
+    service_level = [m for m in metrics() if len(m["Dimensions"]) == 2]
+    assert {tuple(d["Name"] for d in m["Dimensions"]) for m in service_level} == {
+        ("ServiceName", "ServiceID")
+    }
+
+
+def test_the_troubled_service_has_rising_5xx(world):
+    cw = make_boto3(world, "cloudwatch", REGION)
+    troubled = next(s for s in _services(world) if s["ServiceName"] == "checkout-api")
+    dims = [
+        {"Name": "ServiceName", "Value": troubled["ServiceName"]},
+        {"Name": "ServiceID", "Value": troubled["ServiceId"]},
+    ]
+    now = datetime.now(timezone.utc)
+
+    def errors(start_minutes: int, end_minutes: int) -> float:
+        result = cw.get_metric_data(
+            MetricDataQueries=[
+                {
+                    "Id": "e",
+                    "MetricStat": {
+                        "Metric": {
+                            "Namespace": "AWS/AppRunner",
+                            "MetricName": "5xxStatusResponses",
+                            "Dimensions": dims,
+                        },
+                        "Period": 60,
+                        "Stat": "Sum",
+                    },
+                }
+            ],
+            StartTime=now - timedelta(minutes=start_minutes),
+            EndTime=now - timedelta(minutes=end_minutes),
+        )
+        return sum(result["MetricDataResults"][0]["Values"])
+
+    wait_for(lambda: errors(180, 0) > 0)
+    assert errors(15, 0) > 5 * max(errors(150, 135), 1.0)
+
+
+def test_world_logs_a_new_deployment(world):
+    apprunner = make_boto3(world, "apprunner", REGION)
+    logs = make_boto3(world, "logs", REGION)
+    created = apprunner.create_service(
+        ServiceName="world-newcomer",
+        SourceConfiguration={
+            "ImageRepository": {
+                "ImageIdentifier": "public.ecr.aws/artui-demo/newcomer:v1",
+                "ImageRepositoryType": "ECR_PUBLIC",
+            }
+        },
+    )
+    service = created["Service"]
+    group = f"/aws/apprunner/{service['ServiceName']}/{service['ServiceId']}/service"
+    stream = deployment_stream(created["OperationId"])
+
+    def deployment_lines() -> list[str]:
+        try:
+            found = logs.get_log_events(logGroupName=group, logStreamName=stream)
+        except logs.exceptions.ResourceNotFoundException:
+            return []
+        return [e["message"] for e in found["events"]]
+
+    lines = wait_for(lambda: [m for m in deployment_lines() if "completed successfully" in m])
+    assert lines
+    assert deployment_lines()[0].startswith("[AppRunner] Deployment with ID")
+    events = wait_for(
+        lambda: [
+            e["message"]
+            for e in logs.filter_log_events(logGroupName=group, logStreamNames=["events"])["events"]
+            if "RUNNING" in e["message"]
+        ]
+    )
+    assert events == ["[AppRunner] Service status is set to RUNNING."]
+
+
+def test_serve_forever_prints_exports_and_stops_on_sigint():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "artui", "sim", "--port", "0", "--services", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = [proc.stdout.readline().strip() for _ in range(6)]
+        keys = [line.split("=", 1)[0] for line in lines]
+        assert keys == [
+            "export AWS_ENDPOINT_URL_APPRUNNER",
+            "export AWS_ENDPOINT_URL_CLOUDWATCH",
+            "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+            "export AWS_ACCESS_KEY_ID",
+            "export AWS_SECRET_ACCESS_KEY",
+            "export AWS_DEFAULT_REGION",
+        ]
+        assert lines[0].split("=", 1)[1].startswith("http://127.0.0.1:")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0
+        assert "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -1,0 +1,55 @@
+"""Snapshots of the main screens at 80x24 and 120x36, on the frozen demo."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from artui.sim.server import Simulator
+from tests.uihelp import aim_botocore_at, frozen_app, frozen_simulator, loaded, wait_until
+
+
+@pytest.fixture(scope="module")
+def frozen() -> Iterator[Simulator]:
+    with frozen_simulator() as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True)
+def frozen_env(frozen: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    aim_botocore_at(frozen, monkeypatch.setenv)
+    monkeypatch.setenv("TZ", "UTC")  # the overview prints local times
+    time.tzset()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_services_screen(snap_compare, size: tuple[int, int]) -> None:
+    assert snap_compare(frozen_app(), terminal_size=size, run_before=loaded)
+
+
+def test_filtered(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("slash", *"pay")
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_overview(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pilot.app.screen.detail is not None, "DescribeService")
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
