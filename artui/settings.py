@@ -10,11 +10,12 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from artui.errors import ConfigError
+
+if TYPE_CHECKING:
+    import yaml
 
 DEFAULT_REFRESH = 5.0
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
@@ -53,6 +54,8 @@ def check_refresh(value: Any, where: str) -> float:
 
 
 def _mapping_node(text: str, path: Path) -> yaml.MappingNode | None:
+    import yaml  # only when a settings file exists: keeps it off the first-frame path
+
     try:
         node = yaml.compose(text)
     except yaml.YAMLError as exc:
@@ -75,6 +78,8 @@ def load_file(path: Path) -> Settings:
         return Settings()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    import yaml
+
     node = _mapping_node(text, path)
     if node is None:
         return Settings(source=str(path))

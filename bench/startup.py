@@ -10,22 +10,16 @@ the boto3 script run as fresh processes pointed at it, artui in an 80x24 pseudo-
 from __future__ import annotations
 
 import argparse
-import fcntl
-import os
-import pty
-import re
-import select
 import statistics
-import struct
 import subprocess
 import sys
-import termios
 import time
+
+from pty_app import PtyApp, sim_env
 
 from artui.sim.server import Simulator
 
 REGIONS = ("us-east-1", "eu-west-1")
-ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07")
 TITLE = b"App Runner services"
 
 BARE_SCRIPT = """
@@ -55,62 +49,21 @@ def bare_boto3(env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def artui_run(env: dict[str, str], first_name: bytes, timeout: float = 30.0) -> tuple[float, float]:
+def artui_run(env: dict[str, str], first_name: bytes) -> tuple[float, float]:
     """(first frame, first data) seconds for one launch of artui in a pseudo-terminal."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "artui", *sum((["--region", r] for r in REGIONS), [])],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-    )
-    os.close(slave)
-    screen = b""
-    first_frame = first_data = None
+    app = PtyApp([arg for r in REGIONS for arg in ("--region", r)], env)
     try:
-        while first_data is None:
-            if time.perf_counter() - start > timeout:
-                raise TimeoutError(f"no data on screen after {timeout}s:\n{screen[-2000:]!r}")
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                raise RuntimeError(f"artui exited:\n{screen[-2000:]!r}") from None
-            now = time.perf_counter() - start
-            screen += ANSI.sub(b"", chunk)
-            if first_frame is None and TITLE in screen:
-                first_frame = now
-            if first_frame is not None and first_name in screen:
-                first_data = now
-        assert first_frame is not None
-        return first_frame, first_data
+        return app.wait_for(TITLE), app.wait_for(first_name)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        os.close(master)
+        app.stop()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     with Simulator(regions=REGIONS, services=7, world=False, time_scale=0) as sim:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
-            **sim.env(),
-            "TERM": "xterm-256color",
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        }
+        env = sim_env(sim.env())
         import boto3
 
         client = boto3.client(
@@ -123,8 +76,11 @@ def main() -> int:
         first_name = client.list_services()["ServiceSummaryList"][0]["ServiceName"].encode()
         bare_boto3(env)  # warm the disk cache for both sides
         artui_run(env, first_name)
-        bare = [bare_boto3(env) for _ in range(args.runs)]
-        runs = [artui_run(env, first_name) for _ in range(args.runs)]
+        # Interleaved, so a busy moment on the machine lands on both sides alike.
+        bare, runs = [], []
+        for _ in range(args.runs):
+            bare.append(bare_boto3(env))
+            runs.append(artui_run(env, first_name))
     frame = statistics.median(r[0] for r in runs)
     data = statistics.median(r[1] for r in runs)
     script = statistics.median(bare)
