@@ -86,7 +86,8 @@ class Poller:
         except Exception as exc:  # a bug or an unmapped library error: show it, keep polling
             self._errors[region] = ArtuiError(f"{type(exc).__name__}: {exc}")
         else:
-            self._services[region] = tuple(services)
+            # AWS promises no order; sorted rows do not jump between polls.
+            self._services[region] = tuple(sorted(services, key=lambda s: (s.name, s.arn)))
             self._fetched_at[region] = self._clock()
             self._errors.pop(region, None)
 

@@ -57,6 +57,12 @@ async def test_lists_every_page_of_every_region(sim: Simulator, app_runner: AppR
     calls = control(sim, "GET", "/_sim/requests")["requests"]
     pages = [c for c in calls if c["operation"] == "ListServices"]
     assert len(pages) == 2 * 3  # 45 services: pages of 20, 20 and 5 in each region
+    for region in REGIONS:
+        names = [s.name for s in snapshot.services if s.region == region]
+        assert names == sorted(names)
+    assert [s.region for s in snapshot.services] == sorted(
+        (s.region for s in snapshot.services), key=REGIONS.index
+    )
     statuses = {s.status for s in snapshot.services}
     assert {ServiceStatus.RUNNING, ServiceStatus.PAUSED, ServiceStatus.CREATE_FAILED} <= statuses
 
