@@ -229,3 +229,13 @@ async def test_no_region_says_how_to_set_one(monkeypatch: pytest.MonkeyPatch, tm
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.services_screen.fatal_error, "the region error")
         assert "No AWS region: pass --region" in status_text(app)
+
+
+async def test_status_line_age_counts_between_polls(aws_env: Simulator) -> None:
+    now = [1_800_000_000.0]
+    app = ArtuiApp(Settings(regions=REGIONS, refresh=3600), clock=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: "updated 0s ago" in status_text(app), "a fresh poll")
+        now[0] += 75
+        await wait_until(pilot, lambda: "updated 1m ago" in status_text(app), "the age to grow")

@@ -83,6 +83,8 @@ class ServicesScreen(Screen):
         self.filter_text = ""
         self.fatal_error: str | None = None
         self._shown: list[str] = []
+        self._shown_count = 0
+        self._status: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("artui · App Runner services", id="title")
@@ -104,6 +106,10 @@ class ServicesScreen(Screen):
     @property
     def table(self) -> ServicesTable:
         return self.query_one(ServicesTable)
+
+    def on_mount(self) -> None:
+        # The data's age keeps counting between polls; the line repaints only when it changes.
+        self.set_interval(1, self._update_status)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show a new snapshot, keeping the cursor on the same service."""
@@ -161,10 +167,16 @@ class ServicesScreen(Screen):
             if current in keys:
                 table.move_cursor(row=keys.index(current))
         self._show_empty_state(visible)
-        line = status_line(self.snapshot, now, len(visible), self.filter_text)
+        self._shown_count = len(visible)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        line = status_line(self.snapshot, self.app.clock(), self._shown_count, self.filter_text)
         if self.fatal_error:
             line = Text(self.fatal_error, style="bold red")
-        self.query_one("#status", Static).update(line)
+        if line != self._status:
+            self._status = line
+            self.query_one("#status", Static).update(line)
 
     def _show_empty_state(self, visible: list[Service]) -> None:
         empty = self.query_one("#empty", Static)
