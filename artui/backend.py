@@ -6,19 +6,17 @@ so the app calls it in a thread after its first frame is on screen.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from artui.errors import ConfigError
+from artui.errors import NO_REGION_HELP, ConfigError
 from artui.settings import Settings
 
 if TYPE_CHECKING:
     from artui.aws.apprunner import AppRunner
     from artui.aws.clients import Clients
-
-# Enough demo services to scroll and filter.
-DEMO_SERVICES_PER_REGION = 7
 
 
 @dataclass
@@ -34,14 +32,15 @@ class Backend:
         """Close clients, then stop the demo simulator if there is one."""
         await self.clients.close()
         if self.simulator is not None:
-            self.simulator.stop()
+            # Stopping joins the simulator's threads: not on the event loop.
+            await asyncio.to_thread(self.simulator.stop)
 
 
 def start_demo_simulator(regions: tuple[str, ...]) -> Any:
     """Start the embedded simulator and point botocore's chain at it through the environment."""
     from artui.sim.server import DEMO_SPEEDUP, Simulator
 
-    simulator = Simulator(regions=regions, services=DEMO_SERVICES_PER_REGION, speedup=DEMO_SPEEDUP)
+    simulator = Simulator(regions=regions, speedup=DEMO_SPEEDUP)
     simulator.start()
     os.environ.update(simulator.env())
     # A real profile in the environment must not leak into the demo.
@@ -62,9 +61,7 @@ def connect(settings: Settings) -> Backend:
         if not regions:
             region = clients.default_region()
             if not region:
-                raise ConfigError(
-                    "No AWS region: pass --region, set AWS_REGION, or set one with `aws configure`"
-                )
+                raise ConfigError(NO_REGION_HELP)
             regions = (region,)
     except BaseException:
         if simulator is not None:

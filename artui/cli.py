@@ -40,7 +40,10 @@ def _sim_parser() -> argparse.ArgumentParser:
         "--region", action="append", metavar="R", help="region to simulate; repeat for several"
     )
     parser.add_argument(
-        "--services", type=int, default=7, metavar="N", help="demo services per region (default 7)"
+        "--services",
+        type=int,
+        metavar="N",
+        help="demo services per region (default: as many as the demo)",
     )
     return parser
 
@@ -50,10 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["sim"]:
         args = _sim_parser().parse_args(argv[1:])
-        from artui.sim.server import serve_forever
+        from artui.sim.server import DEMO_SERVICES, serve_forever
 
+        services = DEMO_SERVICES if args.services is None else args.services
         return serve_forever(
-            port=args.port, regions=args.region or ["us-east-1"], services=args.services
+            port=args.port, regions=args.region or ["us-east-1"], services=services
         )
     args = _parser().parse_args(argv)
     from artui.settings import resolve

@@ -6,7 +6,7 @@ UNKNOWN (keeping the raw string), so a new value is shown, never a crash.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
@@ -152,7 +152,6 @@ class ServiceDetail:
     health_check: HealthCheck
     auto_scaling: str | None
     instance_role: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

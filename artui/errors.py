@@ -43,6 +43,11 @@ class NetworkError(AwsError):
     kind = "network"
 
 
+# botocore reads AWS_DEFAULT_REGION (not AWS_REGION) and the profile's `region`.
+NO_REGION_HELP = (
+    "No AWS region: pass --region, set AWS_DEFAULT_REGION, or set one with `aws configure`"
+)
+
 NO_CREDENTIALS_HELP = (
     "No AWS credentials found. Run `aws configure` (access keys) or `aws sso login "
     "--profile NAME` and pass --profile NAME, or try artui on its simulator with `artui --demo`."

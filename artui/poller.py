@@ -116,9 +116,10 @@ class Poller:
     async def run(self, on_snapshot: Callable[[Snapshot], None]) -> None:
         """Poll forever, calling `on_snapshot` before and after each poll."""
         while True:
+            # Cleared before the poll, so `r` pressed during it starts the next one at once.
+            self._wake.clear()
             on_snapshot(self.snapshot(polling=True))
             on_snapshot(await self.refresh())
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.next_delay())
             except asyncio.TimeoutError:

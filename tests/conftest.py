@@ -32,6 +32,23 @@ def validate_output(operation: str, parsed: dict[str, Any]) -> None:
     VALIDATED.append(operation)
 
 
+def validate_error(operation: str, status: int, doc: dict[str, Any], code: str) -> None:
+    """Assert a raw App Runner error answer is AWS's JSON 1.0 error for `code`.
+
+    botocore turns error bodies into exceptions leniently (and the after-call hook skips
+    them), so a wrong body would go unnoticed through a client; check the bytes instead.
+    """
+    assert status == 400, (operation, status, doc)
+    assert set(doc) == {"__type", "Message"}, doc
+    assert doc["__type"] == code
+    # Only errors the operation can raise per the model, with the model's members.
+    errors = {shape.name: shape for shape in _MODEL.operation_model(operation).error_shapes}
+    assert code in errors, f"{operation} cannot raise {code}"
+    report = ParamValidator().validate({"Message": doc["Message"]}, errors[code])
+    assert not report.has_errors(), report.generate_report()
+    assert doc["Message"]
+
+
 def _check_enums(value: Any, shape: Shape | None, path: str) -> None:
     # ParamValidator checks types, required members and minimums, not enum values.
     if shape is None:

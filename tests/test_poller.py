@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -158,3 +159,30 @@ def test_error_codes_map_to_domain_errors() -> None:
     assert isinstance(translate(client_error("ResourceNotFoundException")), NotFoundError)
     assert isinstance(translate(EndpointConnectionError(endpoint_url="x")), NetworkError)
     assert translate(ValueError("not ours")) is None
+
+
+async def test_refresh_now_during_a_poll_starts_the_next_at_once(app_runner: AppRunner) -> None:
+    gate = asyncio.Event()
+    calls: list[str] = []
+
+    async def gated_fetch(region: str):
+        calls.append(region)
+        if len(calls) == 1:
+            await gate.wait()
+        return await app_runner.list_services(region)
+
+    async def second_poll() -> None:
+        while len(calls) < 2:
+            await asyncio.sleep(0.01)
+
+    poller = Poller(gated_fetch, ("us-east-1",), interval=3600)
+    task = asyncio.create_task(poller.run(lambda snapshot: None))
+    try:
+        while not calls:
+            await asyncio.sleep(0)
+        poller.refresh_now()  # the operator presses r while the first poll is out
+        gate.set()
+        # Without the press honoured, the next poll would wait the full hour.
+        await asyncio.wait_for(second_poll(), timeout=10)
+    finally:
+        task.cancel()

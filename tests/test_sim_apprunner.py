@@ -8,7 +8,14 @@ import urllib.request
 import uuid
 
 import pytest
-from conftest import SIM_SERVICES, VALIDATED, client_kwargs, make_aio, make_boto3
+from conftest import (
+    SIM_SERVICES,
+    VALIDATED,
+    client_kwargs,
+    make_aio,
+    make_boto3,
+    validate_error,
+)
 
 from artui.sim.seed import service_name
 
@@ -177,28 +184,63 @@ def test_boto3_sees_the_same_api(sim):
     assert service_name(0) in names
 
 
-def _raw_call(sim, target: str, body: bytes) -> tuple[int, dict]:
+def _raw_call(sim, target: str, body: bytes) -> tuple[int, dict, dict[str, str]]:
+    """POST straight to the simulator (no botocore): status, JSON body and headers."""
     request = urllib.request.Request(sim.endpoint + "/", data=body, method="POST")
     request.add_header("X-Amz-Target", target)
     request.add_header("Content-Type", "application/x-amz-json-1.0")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
+            return response.status, json.load(response), dict(response.headers)
     except urllib.error.HTTPError as exc:
-        return exc.code, json.load(exc)
+        return exc.code, json.load(exc), dict(exc.headers)
 
 
 def test_error_body_shape_and_unknown_operation(sim):
-    status, doc = _raw_call(sim, "AppRunner.FlyToTheMoon", b"{}")
+    status, doc, _ = _raw_call(sim, "AppRunner.FlyToTheMoon", b"{}")
     assert status == 400
     assert doc["__type"] == "UnknownOperationException"
-    status, doc = _raw_call(sim, "AppRunner.DescribeService", b"{}")
+    status, doc, _ = _raw_call(sim, "AppRunner.DescribeService", b"{}")
     assert (status, doc["__type"]) == (400, "InvalidRequestException")
     assert "ServiceArn" in doc["Message"]
-    status, doc = _raw_call(sim, "AppRunner.ListServices", b"{not json")
+    status, doc, _ = _raw_call(sim, "AppRunner.ListServices", b"{not json")
     assert (status, doc["__type"]) == (400, "SerializationException")
 
 
-def test_every_call_was_shape_checked():
-    # Runs after the tests above in this module (pytest keeps file order).
-    assert {"ListServices", "DescribeService", "ListOperations", "TagResource"} <= set(VALIDATED)
+def test_modelled_errors_have_aws_bodies(sim):
+    status, listed, _ = _raw_call(sim, "AppRunner.ListServices", b"{}")
+    assert status == 200
+    # RUNNING (nothing in flight) or CREATE_FAILED can't be resumed, whatever ran before.
+    settled = next(
+        s for s in listed["ServiceSummaryList"] if s["Status"] in ("RUNNING", "CREATE_FAILED")
+    )
+    missing = "arn:aws:apprunner:us-east-1:123456789012:service/nope-nope/" + "0" * 32
+    cases = [
+        ("ResumeService", {"ServiceArn": settled["ServiceArn"]}, "InvalidStateException"),
+        ("DescribeService", {"ServiceArn": missing}, "ResourceNotFoundException"),
+        ("ListServices", {"MaxResults": 21}, "InvalidRequestException"),
+    ]
+    for operation, params, code in cases:
+        status, doc, headers = _raw_call(sim, f"AppRunner.{operation}", json.dumps(params).encode())
+        validate_error(operation, status, doc, code)
+        assert headers["x-amzn-ErrorType"] == code
+        assert headers["Content-Type"].startswith("application/x-amz-json-1.0")
+
+
+async def test_every_call_is_shape_checked(apprunner):
+    # Makes its own calls, so it holds whichever tests ran before it, or none.
+    start = len(VALIDATED)
+    arn = (await apprunner.list_services())["ServiceSummaryList"][0]["ServiceArn"]
+    await apprunner.describe_service(ServiceArn=arn)
+    await apprunner.list_operations(ServiceArn=arn)
+    await apprunner.tag_resource(ResourceArn=arn, Tags=[{"Key": "checked", "Value": "yes"}])
+    await apprunner.list_tags_for_resource(ResourceArn=arn)
+    await apprunner.untag_resource(ResourceArn=arn, TagKeys=["checked"])
+    assert VALIDATED[start:] == [
+        "ListServices",
+        "DescribeService",
+        "ListOperations",
+        "TagResource",
+        "ListTagsForResource",
+        "UntagResource",
+    ]

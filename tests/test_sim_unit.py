@@ -9,6 +9,7 @@ from artui.sim.clock import SimClock
 from artui.sim.errors import ApiError
 from artui.sim.model import DURATIONS, PENDING_FRACTION, Operation
 from artui.sim.seed import seed_region, service_name
+from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP
 
 START = 1_700_000_000.0
 
@@ -23,9 +24,22 @@ def test_frozen_clock_only_moves_when_advanced():
         clock.advance(-1)
 
 
-def test_clock_runs_scaled():
-    clock = SimClock(START, scale=1_000_000)
-    assert clock.now() > START
+def test_clock_runs_at_its_scale():
+    # A hand-driven real-time source, so the rate is checked exactly and never by timing.
+    real = [100.0]
+    clock = SimClock(START, scale=60, monotonic=lambda: real[0])
+    assert clock.now() == START
+    real[0] += 2.5
+    assert clock.now() == START + 150
+    clock.set_scale(0)  # stopping keeps the time reached
+    real[0] += 10
+    assert clock.now() == START + 150
+    clock.set_scale(1000)
+    real[0] += 0.5
+    assert clock.now() == START + 650
+    assert clock.advance(10) == START + 660
+    real[0] += 0.25
+    assert clock.now() == START + 910
 
 
 def test_seed_is_deterministic_and_has_the_status_mix():
@@ -43,6 +57,23 @@ def test_seed_is_deterministic_and_has_the_status_mix():
     assert seed_region("us-east-1", 0, 7, START) == []
     quiet = [s.true_status(START) for s in seed_region("us-east-1", 8, 7, START)]
     assert "OPERATION_IN_PROGRESS" not in quiet
+
+
+def test_demo_deployment_is_in_flight_when_the_app_opens():
+    # The demo's deployment is sped up too: it must still be running at `now`, not over.
+    services = seed_region(
+        "us-east-1", DEMO_SERVICES, 7, START, in_flight=True, speedup=DEMO_SPEEDUP
+    )
+    deploying = [s for s in services if s.true_status(START) == "OPERATION_IN_PROGRESS"]
+    assert len(deploying) == 1
+    op = deploying[0].running_operation(START)
+    assert op is not None and op.type == "START_DEPLOYMENT"
+    assert op.status_at(START) == "IN_PROGRESS"  # past PENDING already
+    remaining = op.ended_at - START
+    duration = DURATIONS["START_DEPLOYMENT"] / DEMO_SPEEDUP
+    assert remaining == pytest.approx(0.7 * duration)  # most of it still to watch
+    assert deploying[0].true_status(START + remaining / 2) == "OPERATION_IN_PROGRESS"
+    assert deploying[0].true_status(op.ended_at) == "RUNNING"  # now + remaining
 
 
 def test_small_worlds_still_work():

@@ -18,10 +18,13 @@ def frozen() -> Iterator[Simulator]:
 
 
 @pytest.fixture(autouse=True)
-def frozen_env(frozen: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def frozen_env(frozen: Simulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     aim_botocore_at(frozen, monkeypatch.setenv)
     monkeypatch.setenv("TZ", "UTC")  # the overview prints local times
+    time.tzset()
+    yield
+    monkeypatch.undo()
     time.tzset()
 
 

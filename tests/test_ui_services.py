@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 
 import boto3
@@ -9,6 +14,7 @@ import pytest
 from conftest import control
 from textual.widgets import Input, Static
 
+from artui.backend import Backend, connect
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
@@ -174,10 +180,14 @@ async def test_unknown_status_shows_as_unknown(aws_env: Simulator) -> None:
         {"region": "us-east-1", "status": "HIBERNATING"},
     )
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        statuses = {(row[0], row[3]): row[1] for row in table_rows(app)}
-        assert statuses[(name, "us-east-1")] == "unknown (HIBERNATING)"
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
+            statuses = {(row[0], row[3]): row[1] for row in table_rows(app)}
+            assert statuses[(name, "us-east-1")] == "unknown (HIBERNATING)"
+    finally:
+        path = f"/_sim/services/{name}/status"
+        control(aws_env, "POST", path, {"region": "us-east-1", "status": None})
 
 
 async def test_help_lists_every_key(aws_env: Simulator) -> None:
@@ -210,7 +220,7 @@ async def test_no_credentials_says_how_to_get_them(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    # Nothing listens here: the app must stop at credentials, before any request.
+    # Nothing listens here, so a request would end in a network error, not this message.
     monkeypatch.setenv("AWS_ENDPOINT_URL_APPRUNNER", "http://127.0.0.1:9")
     app = ArtuiApp(Settings(regions=("us-east-1",)))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -239,3 +249,91 @@ async def test_status_line_age_counts_between_polls(aws_env: Simulator) -> None:
         await wait_until(pilot, lambda: "updated 0s ago" in status_text(app), "a fresh poll")
         now[0] += 75
         await wait_until(pilot, lambda: "updated 1m ago" in status_text(app), "the age to grow")
+
+
+async def test_aws_strings_are_shown_as_data_not_markup(aws_env: Simulator) -> None:
+    client = boto3.client("apprunner", region_name="us-east-1", endpoint_url=aws_env.endpoint)
+    created = client.create_service(
+        ServiceName="markup-probe",
+        SourceConfiguration={
+            "ImageRepository": {
+                "ImageIdentifier": "public.ecr.aws/demo/[bold]probe[/]:latest",
+                "ImageRepositoryType": "ECR_PUBLIC",
+            }
+        },
+        HealthCheckConfiguration={"Protocol": "HTTP", "Path": "/health[/]"},
+    )["Service"]
+    try:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(
+                pilot, lambda: "markup-probe" in {r[0] for r in table_rows(app)}, "the new service"
+            )
+            rows = [r[0] for r in table_rows(app)]
+            await pilot.press(*["j"] * rows.index("markup-probe"), "enter")
+            screen = app.screen
+            assert isinstance(screen, ServiceScreen)
+            await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
+            body = shown(screen.query_one("#overview-body", Static))
+            assert "public.ecr.aws/demo/[bold]probe[/]:latest" in body
+            assert "HTTP /health[/]" in body
+    finally:
+        control(aws_env, "POST", "/_sim/clock", {"advance": 3600})
+        client.delete_service(ServiceArn=created["ServiceArn"])
+        control(aws_env, "POST", "/_sim/clock", {"advance": 3600})
+
+
+async def test_quitting_while_connecting_stops_the_demo_simulator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "environ", os.environ.copy())  # the demo sets AWS_* variables
+    release = threading.Event()
+    built: list[Backend] = []
+
+    def slow_connect(settings: Settings) -> Backend:
+        release.wait(10)
+        built.append(connect(settings))
+        return built[0]
+
+    app = ArtuiApp(Settings(demo=True, regions=("us-east-1",)), connector=slow_connect)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+    release.set()
+
+    def stopped() -> bool:
+        if not built:
+            return False
+        try:
+            urllib.request.urlopen(built[0].simulator.endpoint + "/_sim/clock", timeout=1)
+        except OSError:
+            return True
+        return False
+
+    deadline = time.monotonic() + 15
+    while not stopped():
+        assert time.monotonic() < deadline, "the demo simulator was left running"
+        await asyncio.sleep(0.05)
+
+
+async def test_service_screen_marks_a_service_that_left_the_list(aws_env: Simulator) -> None:
+    client = boto3.client("apprunner", region_name="eu-west-1", endpoint_url=aws_env.endpoint)
+    image = {"ImageIdentifier": "public.ecr.aws/demo/doomed:1", "ImageRepositoryType": "ECR_PUBLIC"}
+    arn = client.create_service(
+        ServiceName="doomed", SourceConfiguration={"ImageRepository": image}
+    )["Service"]["ServiceArn"]
+    control(aws_env, "POST", "/_sim/clock", {"advance": 3600})
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        rows = [(r[0], r[3]) for r in table_rows(app)]
+        await pilot.press(*["j"] * rows.index(("doomed", "eu-west-1")), "enter")
+        screen = app.screen
+        assert isinstance(screen, ServiceScreen)
+        await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
+        client.delete_service(ServiceArn=arn)
+        control(aws_env, "POST", "/_sim/clock", {"advance": 3600})
+        await pilot.press("r")
+        title = screen.query_one("#title", Static)
+        await wait_until(pilot, lambda: "no longer listed" in shown(title), "the mark")
+        await wait_until(pilot, lambda: screen.service.raw_status == "DELETED", "DELETED")
+        assert "list updated" in status_text(app)

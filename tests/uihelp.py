@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from artui.settings import Settings
+from artui.settings import DEMO_REGIONS, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.services_screen import ServicesTable
@@ -56,16 +56,12 @@ def shown(widget: Static) -> str:
 # A frozen demo for snapshots and screenshots: fixed seed, fixed start, a clock that stands
 # still, so every age and id on screen is the same on every run.
 FROZEN_NOW = 1_795_000_000.0  # 2026-11-18 08:26:40 UTC
-DEMO_REGIONS = ("us-east-1", "eu-west-1")
 
 
 def frozen_simulator() -> Simulator:
     """The demo's services on a stopped clock."""
-    from artui.backend import DEMO_SERVICES_PER_REGION
-
     return Simulator(
         regions=DEMO_REGIONS,
-        services=DEMO_SERVICES_PER_REGION,
         time_scale=0,
         world=False,
         start_time=FROZEN_NOW,

@@ -46,10 +46,10 @@ class AppRunner:
 
     async def list_services(self, region: str) -> list[Service]:
         """Every service in `region`, following NextToken to the end."""
-        client = await self._clients.get("apprunner", region)
         services: list[Service] = []
         kwargs: dict[str, Any] = {"MaxResults": PAGE_SIZE}
         with aws_errors():
+            client = await self._clients.get("apprunner", region)
             while True:
                 page = await client.list_services(**kwargs)
                 services.extend(_service(region, s) for s in page.get("ServiceSummaryList", []))
@@ -60,8 +60,8 @@ class AppRunner:
 
     async def describe_service(self, region: str, arn: str) -> ServiceDetail:
         """DescribeService, flattened for the overview."""
-        client = await self._clients.get("apprunner", region)
         with aws_errors():
+            client = await self._clients.get("apprunner", region)
             item = (await client.describe_service(ServiceArn=arn))["Service"]
         kind, source = _source(item.get("SourceConfiguration", {}))
         instance = item.get("InstanceConfiguration", {})

@@ -44,7 +44,7 @@ class Clients:
         self._lock = asyncio.Lock()
 
     def default_region(self) -> str | None:
-        """The region botocore's chain resolves (AWS_REGION, the profile, CloudShell)."""
+        """The region botocore's chain resolves (AWS_DEFAULT_REGION, the profile's region)."""
         return self._session.get_config_variable("region")
 
     async def get(self, service: str, region: str) -> Any:

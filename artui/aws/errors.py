@@ -11,6 +11,7 @@ from botocore import exceptions as bx
 
 from artui.errors import (
     NO_CREDENTIALS_HELP,
+    NO_REGION_HELP,
     AuthError,
     AwsError,
     ConfigError,
@@ -42,14 +43,8 @@ _CODE_ERRORS: dict[str, type[AwsError]] = {
     **{code: AuthError for code in _AUTH_CODES},
     **{code: ThrottledError for code in _THROTTLE_CODES},
 }
-_NETWORK = (
-    bx.EndpointConnectionError,
-    bx.ConnectionClosedError,
-    bx.ConnectTimeoutError,
-    bx.ReadTimeoutError,
-    aiohttp.ClientError,
-    asyncio.TimeoutError,
-)
+# botocore's ConnectionError and HTTPClientError cover endpoint, proxy, SSL and timeout errors.
+_NETWORK = (bx.ConnectionError, bx.HTTPClientError, aiohttp.ClientError, asyncio.TimeoutError)
 _CREDENTIALS = (
     bx.NoCredentialsError,
     bx.PartialCredentialsError,
@@ -71,7 +66,7 @@ def translate(exc: BaseException) -> AwsError | ConfigError | None:
     if isinstance(exc, _SSO):
         return AuthError(f"SSO session expired or missing: run `aws sso login` ({exc})")
     if isinstance(exc, bx.NoRegionError):
-        return ConfigError("No AWS region: pass --region, set AWS_REGION, or run `aws configure`")
+        return ConfigError(NO_REGION_HELP)
     if isinstance(exc, _NETWORK):
         return NetworkError(f"cannot reach AWS: {exc}")
     if isinstance(exc, bx.BotoCoreError):

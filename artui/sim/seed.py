@@ -34,6 +34,9 @@ DAY = 86400.0
 TROUBLED_INDEX = 0
 PAUSED_INDEX = 2
 DEPLOYING_INDEX = 3  # with in_flight: a deployment under way at start (N >= 6)
+# How far into its run the in-flight deployment is at `now`, as a fraction of its
+# (speed-adjusted) duration: relative, so even the sped-up demo opens with most of it to go.
+IN_FLIGHT_ELAPSED = 0.3
 
 
 def service_name(index: int) -> str:
@@ -203,7 +206,8 @@ def _service(
         if role == "paused":
             add("PAUSE_SERVICE", paused_at)
         if role == "deploying":
-            add("START_DEPLOYMENT", now - 30)
+            elapsed = IN_FLIGHT_ELAPSED * DURATIONS["START_DEPLOYMENT"] / speedup
+            add("START_DEPLOYMENT", now - elapsed)
     history.sort(key=lambda op: op.started_at, reverse=True)
     service.operations = history
     return service

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 # The demo's clock keeps wall-clock time (so ages and timestamps read true) while its
 # operations run DEMO_SPEEDUP times faster: a ~180 s deployment plays out in ~20 s.
 DEMO_SPEEDUP = 9.0
+# Demo services per region: enough to scroll and filter, and >= 6 so one is mid-deployment.
+DEMO_SERVICES = 7
 DUMMY_CREDENTIAL = "testing"
 _JSON_10 = "application/x-amz-json-1.0"
 _MAX_BODY = 16 * 1024 * 1024
@@ -53,7 +55,7 @@ class Simulator:
         host: str = "127.0.0.1",
         port: int = 0,
         regions: Sequence[str] = ("us-east-1",),
-        services: int = 8,
+        services: int = DEMO_SERVICES,
         time_scale: float = 1.0,
         speedup: float = 1.0,
         world: bool = True,
@@ -99,7 +101,10 @@ class Simulator:
         return self._endpoint
 
     def env(self) -> dict[str, str]:
-        """Environment variables that point botocore (and the AWS CLI) at the simulator."""
+        """Environment variables that point botocore (and the AWS CLI) at the simulator.
+
+        In the order `artui sim` prints them: endpoint URLs, credentials, region.
+        """
         return {
             "AWS_ENDPOINT_URL_APPRUNNER": self.endpoint,
             "AWS_ENDPOINT_URL_CLOUDWATCH": self.endpoint,
@@ -274,16 +279,9 @@ def serve_forever(port: int, regions: list[str], services: int) -> int:
         except OSError as exc:
             print(f"artui sim: cannot listen on 127.0.0.1:{port}: {exc}", file=sys.stderr)
             return 1
-        env = sim.env()
-        for key in (
-            "AWS_ENDPOINT_URL_APPRUNNER",
-            "AWS_ENDPOINT_URL_CLOUDWATCH",
-            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_DEFAULT_REGION",
-        ):
-            print(f"export {key}={env[key]}", flush=True)
+        # env() keeps its order: endpoint URLs, then credentials, then region.
+        for key, value in sim.env().items():
+            print(f"export {key}={value}", flush=True)
         while not done.wait(0.5):
             pass
     except KeyboardInterrupt:

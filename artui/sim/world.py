@@ -86,7 +86,7 @@ class _Tracked:
     announced: set[str] = field(default_factory=set)  # op ids whose start was logged
     finished: set[str] = field(default_factory=set)  # op ids whose end was logged
     deploy_lines: dict[str, int] = field(default_factory=dict)  # op id -> lines written
-    streams: set[str] = field(default_factory=set)
+    streams: set[str] = field(default_factory=set)  # "group:stream" (or "group:") created
 
 
 class DemoWorld:
@@ -175,29 +175,27 @@ class DemoWorld:
             self.tracked[service.arn] = tracked
         return tracked
 
-    async def _ensure_streams(
-        self, region: str, tracked: _Tracked, group: str, stream: str
+    async def _ensure_log(
+        self, region: str, tracked: _Tracked, group: str, stream: str | None = None
     ) -> None:
-        key = f"{group}:{stream}"
+        """Create `group` (and `stream` in it, if given) once; moto may already have them."""
+        key = f"{group}:{stream or ''}"
         if key in tracked.streams:
             return
         client = self._logs[region]
-        for call, kwargs in (
-            (client.create_log_group, {"logGroupName": group}),
-            (client.create_log_stream, {"logGroupName": group, "logStreamName": stream}),
-        ):
+        calls: list[tuple[Any, dict[str, str]]] = [
+            (client.create_log_group, {"logGroupName": group})
+        ]
+        if stream is not None:
+            calls.append(
+                (client.create_log_stream, {"logGroupName": group, "logStreamName": stream})
+            )
+        for call, kwargs in calls:
             try:
                 await call(**kwargs)
             except client.exceptions.ResourceAlreadyExistsException:
                 pass
         tracked.streams.add(key)
-
-    async def _ensure_group(self, region: str, group: str) -> None:
-        client = self._logs[region]
-        try:
-            await client.create_log_group(logGroupName=group)
-        except client.exceptions.ResourceAlreadyExistsException:
-            pass
 
     def _emit(self, region: str, group: str, stream: str, ts_ms: int, message: str) -> None:
         self._pending.setdefault((region, group, stream), []).append(
@@ -213,7 +211,7 @@ class DemoWorld:
             if not events:
                 continue
             events.sort(key=lambda e: e["timestamp"])
-            await self._ensure_streams(region, tracked_by_group[group], group, stream)
+            await self._ensure_log(region, tracked_by_group[group], group, stream)
             for i in range(0, len(events), 5000):
                 await self._logs[region].put_log_events(
                     logGroupName=group, logStreamName=stream, logEvents=events[i : i + 5000]
@@ -231,9 +229,9 @@ class DemoWorld:
             tracked = self._track(service)
             groups[service_group(service)] = tracked
             groups[application_group(service)] = tracked
-            await self._ensure_streams(region, tracked, service_group(service), "events")
+            await self._ensure_log(region, tracked, service_group(service), "events")
             if _ever_served(ops):
-                await self._ensure_group(region, application_group(service))
+                await self._ensure_log(region, tracked, application_group(service))
             for op in ops:
                 self._op_events(region, tracked, op, real_now, history=True)
             if status in ("RUNNING", "OPERATION_IN_PROGRESS"):

@@ -7,12 +7,14 @@ aiobotocore and, for the demo, starts the simulator) runs in a thread after moun
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message_pump import MessagePump
 
 from artui.backend import Backend, connect
 from artui.domain import Service
@@ -20,7 +22,7 @@ from artui.errors import ArtuiError
 from artui.poller import Poller, Snapshot
 from artui.settings import Settings
 from artui.ui.help_screen import HelpScreen
-from artui.ui.messages import BackendFailed, ServicesUpdated
+from artui.ui.messages import BackendFailed, DescribeFailed, ServiceDescribed, ServicesUpdated
 from artui.ui.service_screen import ServiceScreen
 from artui.ui.services_screen import ServicesScreen
 
@@ -50,6 +52,9 @@ class ArtuiApp(App[None]):
         self.backend: Backend | None = None
         self.poller: Poller | None = None
         self.services_screen = ServicesScreen()
+        # Guards the hand-over of a backend built in a thread against the app quitting.
+        self._backend_lock = threading.Lock()
+        self._closing = False
 
     def on_mount(self) -> None:
         self.push_screen(self.services_screen)
@@ -59,20 +64,46 @@ class ArtuiApp(App[None]):
     async def start_backend(self) -> None:
         """Connect in a thread, then poll until the app ends."""
         try:
-            self.backend = await asyncio.to_thread(self._connector, self.settings)
+            backend = await asyncio.to_thread(self._connect)
         except ArtuiError as exc:
             self.post_message(BackendFailed(str(exc)))
             return
         except Exception as exc:  # never a traceback: say what failed
             self.post_message(BackendFailed(f"could not start: {type(exc).__name__}: {exc}"))
             return
+        if backend is None:
+            return
         self.poller = Poller(
-            self.backend.apprunner.list_services,
-            self.backend.regions,
+            backend.apprunner.list_services,
+            backend.regions,
             self.settings.refresh,
             clock=self.clock,
         )
         await self.poller.run(lambda snap: self.post_message(ServicesUpdated(snap)))
+
+    def _connect(self) -> Backend | None:
+        """Build the backend (in a thread); if the app quit meanwhile, tear it down here."""
+        backend = self._connector(self.settings)
+        with self._backend_lock:
+            if not self._closing:
+                self.backend = backend
+                return backend
+        if backend.simulator is not None:
+            backend.simulator.stop()
+        return None
+
+    @work(group="describe", exclusive=True, exit_on_error=False)
+    async def describe_service(self, service: Service, reply_to: MessagePump) -> None:
+        """DescribeService for a screen; the answer comes back to it as a message."""
+        assert self.backend is not None
+        try:
+            detail = await self.backend.apprunner.describe_service(service.region, service.arn)
+        except ArtuiError as exc:
+            reply_to.post_message(DescribeFailed(service.arn, str(exc)))
+        except Exception as exc:  # an unmapped failure still reaches the screen, not the void
+            reply_to.post_message(DescribeFailed(service.arn, f"{type(exc).__name__}: {exc}"))
+        else:
+            reply_to.post_message(ServiceDescribed(detail))
 
     def on_services_updated(self, message: ServicesUpdated) -> None:
         self.services_screen.show_snapshot(message.snapshot)
@@ -117,5 +148,8 @@ class ArtuiApp(App[None]):
         self.push_screen(HelpScreen(rows))
 
     async def on_unmount(self) -> None:
-        if self.backend is not None:
-            await self.backend.close()
+        with self._backend_lock:
+            self._closing = True
+            backend = self.backend
+        if backend is not None:
+            await backend.close()

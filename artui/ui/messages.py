@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from artui.domain import ServiceDetail
 from artui.poller import Snapshot
 
 
@@ -20,4 +21,21 @@ class BackendFailed(Message):
 
     def __init__(self, error: str) -> None:
         super().__init__()
+        self.error = error
+
+
+class ServiceDescribed(Message):
+    """DescribeService answered."""
+
+    def __init__(self, detail: ServiceDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class DescribeFailed(Message):
+    """DescribeService failed; `error` says what AWS answered."""
+
+    def __init__(self, arn: str, error: str) -> None:
+        super().__init__()
+        self.arn = arn
         self.error = error

@@ -7,12 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from artui.domain import Service
-from artui.humanize import ago, since
+from artui.humanize import since
 from artui.poller import Snapshot
+from artui.ui.status import StatusScreen, errors_text, freshness
 from artui.ui.tones import toned
 
 COLUMNS = (
@@ -36,37 +36,25 @@ class ServicesTable(DataTable):
 
 def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: str) -> Text:
     """The one-line summary under the table: regions, count, data age, last error."""
-    line = Text()
     if snapshot is None:
         return Text("Connecting…", style="dim")
-    line.append(" ".join(snapshot.regions), style="bold")
+    line = Text(" ".join(snapshot.regions), style="bold")
     if not snapshot.loaded:
         if snapshot.errors:
             line.append("  no data: ", style="bold red")
-            line.append(_errors(snapshot), style="red")
+            line.append(errors_text(snapshot), style="red")
         else:
             line.append("  loading services…", style="dim")
         return line
     total = len(snapshot.services)
-    line.append(f"  {total} service{'s' * (total != 1)}")
+    line.append(f"  {total} service{'s' * (total != 1)}  ")
     if filter_text:
-        line.append(f"  filter '{filter_text}': {shown} shown", style="yellow")
-    age = ago(snapshot.age(now))
-    if snapshot.stale:
-        line.append(f"  STALE, data from {age}: ", style="bold red")
-        line.append(_errors(snapshot), style="red")
-    else:
-        line.append(f"  updated {age}", style="dim")
-    if snapshot.polling:
-        line.append("  ↻", style="cyan")
+        line.append(f"filter '{filter_text}': {shown} shown  ", style="yellow")
+    line.append_text(freshness(snapshot, now))
     return line
 
 
-def _errors(snapshot: Snapshot) -> str:
-    return "; ".join(f"{region}: {err}" for region, err in snapshot.errors.items())
-
-
-class ServicesScreen(Screen):
+class ServicesScreen(StatusScreen):
     """The services table, a filter, a status line and the footer."""
 
     BINDINGS = [
@@ -84,7 +72,6 @@ class ServicesScreen(Screen):
         self.fatal_error: str | None = None
         self._shown: list[str] = []
         self._shown_count = 0
-        self._status: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("artui · App Runner services", id="title")
@@ -106,10 +93,6 @@ class ServicesScreen(Screen):
     @property
     def table(self) -> ServicesTable:
         return self.query_one(ServicesTable)
-
-    def on_mount(self) -> None:
-        # The data's age keeps counting between polls; the line repaints only when it changes.
-        self.set_interval(1, self._update_status)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show a new snapshot, keeping the cursor on the same service."""
@@ -168,15 +151,12 @@ class ServicesScreen(Screen):
                 table.move_cursor(row=keys.index(current))
         self._show_empty_state(visible)
         self._shown_count = len(visible)
-        self._update_status()
+        self.update_status()
 
-    def _update_status(self) -> None:
-        line = status_line(self.snapshot, self.app.clock(), self._shown_count, self.filter_text)
+    def status_text(self) -> Text:
         if self.fatal_error:
-            line = Text(self.fatal_error, style="bold red")
-        if line != self._status:
-            self._status = line
-            self.query_one("#status", Static).update(line)
+            return Text(self.fatal_error, style="bold red")
+        return status_line(self.snapshot, self.app.clock(), self._shown_count, self.filter_text)
 
     def _show_empty_state(self, visible: list[Service]) -> None:
         empty = self.query_one("#empty", Static)
@@ -189,7 +169,7 @@ class ServicesScreen(Screen):
                 regions = ", ".join(snapshot.regions)
                 message = f"No App Runner services in {regions}."
         elif snapshot and not snapshot.loaded and snapshot.errors:
-            message = "Could not list services:\n" + _errors(snapshot)
+            message = "Could not list services:\n" + errors_text(snapshot)
         elif self.fatal_error:
             message = self.fatal_error
         empty.update(Text(message))
