@@ -7,6 +7,9 @@ aiobotocore and, for the demo, starts the simulator) runs in a thread after moun
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -59,6 +62,17 @@ class ArtuiApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.services_screen)
         self.start_backend()
+        if not self.is_headless and os.isatty(sys.__stdin__.fileno()):
+            self.set_interval(2, self._exit_if_terminal_gone)
+
+    def _exit_if_terminal_gone(self) -> None:
+        # A dropped SSH session or a closed tmux pane does not always deliver SIGHUP (e.g.
+        # when `make demo` is the pane's process): Textual's input thread then spins on the
+        # dead terminal, and a graceful exit hangs on its writer. A hung-up tty fails
+        # tcgetattr, so isatty turns False: end the way SIGHUP would have.
+        if not os.isatty(sys.__stdin__.fileno()):
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGHUP)
 
     @work(group="backend", exclusive=True, exit_on_error=False)
     async def start_backend(self) -> None:
