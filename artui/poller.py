@@ -27,6 +27,8 @@ class Snapshot:
     fetched_at: dict[str, float] = field(default_factory=dict)
     errors: dict[str, ArtuiError] = field(default_factory=dict)
     polling: bool = False
+    # The most recent failure, kept after recovery: (when, "region: message").
+    last_error: tuple[float, str] | None = None
 
     @property
     def loaded(self) -> bool:
@@ -64,6 +66,7 @@ class Poller:
         self._services: dict[str, tuple[Service, ...]] = {}
         self._fetched_at: dict[str, float] = {}
         self._errors: dict[str, ArtuiError] = {}
+        self._last_error: tuple[float, str] | None = None
         self._failures = 0
         self._wake = asyncio.Event()
 
@@ -75,16 +78,20 @@ class Poller:
             regions=self.regions,
             fetched_at=dict(self._fetched_at),
             errors=dict(self._errors),
+            last_error=self._last_error,
             polling=polling,
         )
 
     async def _poll_region(self, region: str) -> None:
         try:
             services = await self._fetch(region)
-        except ArtuiError as exc:
-            self._errors[region] = exc
-        except Exception as exc:  # a bug or an unmapped library error: show it, keep polling
-            self._errors[region] = ArtuiError(f"{type(exc).__name__}: {exc}")
+        except Exception as exc:
+            # An unmapped library error or a bug is shown like any other, and polling goes on.
+            error = (
+                exc if isinstance(exc, ArtuiError) else ArtuiError(f"{type(exc).__name__}: {exc}")
+            )
+            self._errors[region] = error
+            self._last_error = (self._clock(), f"{region}: {error}")
         else:
             # AWS promises no order; sorted rows do not jump between polls.
             self._services[region] = tuple(sorted(services, key=lambda s: (s.name, s.arn)))

@@ -98,8 +98,12 @@ async def test_failure_keeps_last_known_services_with_their_age(
     assert second.fetched_at["us-east-1"] == clock.now  # the healthy region stays fresh
     assert poller.next_delay() == 60  # credentials do not mend in seconds
     control(sim, "DELETE", "/_sim/faults")
+    clock.now += 3
     third = await poller.refresh()
     assert not third.stale and third.age(clock.now) == 0
+    assert third.last_error is not None
+    assert third.last_error[0] == clock.now - 3
+    assert third.last_error[1].startswith("eu-west-1: AccessDeniedException")
     assert poller.next_delay() == 5
 
 

@@ -24,6 +24,9 @@ def freshness(snapshot: Snapshot, now: float) -> Text:
         line.append(errors_text(snapshot), style="red")
     else:
         line.append(f"updated {age}", style="dim")
+        if snapshot.last_error is not None:
+            when, what = snapshot.last_error
+            line.append(f"  last error {ago(now - when)}: {what}", style="yellow")
     if snapshot.polling:
         line.append("  ↻", style="cyan")
     return line
