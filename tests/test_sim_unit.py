@@ -69,6 +69,7 @@ def test_demo_deployment_is_in_flight_when_the_app_opens():
     op = deploying[0].running_operation(START)
     assert op is not None and op.type == "START_DEPLOYMENT"
     assert op.status_at(START) == "IN_PROGRESS"  # past PENDING already
+    assert deploying[0].updated_at == op.started_at  # starting it updated the service
     remaining = op.ended_at - START
     duration = DURATIONS["START_DEPLOYMENT"] / DEMO_SPEEDUP
     assert remaining == pytest.approx(0.7 * duration)  # most of it still to watch

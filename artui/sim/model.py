@@ -125,6 +125,10 @@ class ServiceRecord:
                     setattr(self, key, value)
             if self.status == "DELETED":
                 self.deleted_at = op.ended_at
+        # Starting an operation updates the service too (seeded in-flight ones included).
+        for op in self.operations:
+            if not op.applied and op.started_at <= now:
+                self.updated_at = max(self.updated_at, op.started_at)
 
     def running_operation(self, now: float) -> Operation | None:
         """The operation still in flight at `now`, if any."""
