@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from conftest import control
+from textual import events
 from textual.widgets import Input, Static
 
 from artui.backend import Backend, connect
@@ -339,3 +340,15 @@ async def test_service_screen_marks_a_service_that_left_the_list(aws_env: Simula
         await wait_until(pilot, lambda: "no longer listed" in shown(title), "the mark")
         await wait_until(pilot, lambda: screen.service.raw_status == "DELETED", "DELETED")
         assert "list updated" in status_text(app)
+
+
+async def test_keys_typed_fast_after_slash_all_reach_the_filter(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        # One burst, as a terminal delivers a paste or a fast typist: no pause between keys.
+        for key, char in [("slash", "/"), ("p", "p"), ("a", "a"), ("y", "y")]:
+            app.post_message(events.Key(key, char))
+        await wait_until(pilot, lambda: app.screen.filter_text == "pay", "the whole filter")
+        assert {row[0] for row in table_rows(app)} == {"payments-worker"}

@@ -58,7 +58,9 @@ class ServicesScreen(StatusScreen):
     """The services table, a filter, a status line and the footer."""
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter"),
+        # Priority: the app runs it before forwarding the keys typed after it, so "/chk"
+        # typed fast (or pasted) lands whole in the filter. Names never contain "/".
+        Binding("slash", "filter", "Filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter"),
         Binding("r", "refresh", "Refresh"),
     ]
@@ -186,7 +188,8 @@ class ServicesScreen(StatusScreen):
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.display = True
-        filter_input.focus()
+        # Focus now, not later as focus() would, for the keys already on their way.
+        self.set_focus(filter_input)
 
     def action_clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
