@@ -20,8 +20,8 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check artui tests bench
-	$(BIN)/ruff format --check artui tests bench
+	$(BIN)/ruff check artui tests bench screenshots
+	$(BIN)/ruff format --check artui tests bench screenshots
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/startup.py

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.message_pump import MessagePump
 
 from artui.backend import Backend, connect
@@ -146,11 +146,7 @@ class ArtuiApp(App[None]):
             return
         rows: list[tuple[str, str]] = []
         seen: set[str] = set()
-        # The screen's own keys first, then the app's, then the focused widget's.
-        rank = {self.screen: 0, self: 1}
-        bindings = sorted(
-            self.screen.active_bindings.values(), key=lambda active: rank.get(active.node, 2)
-        )
+        bindings = sorted(self.screen.active_bindings.values(), key=self._help_rank)
         for active in bindings:
             binding = active.binding
             description = binding.description or binding.action.replace("_", " ")
@@ -160,6 +156,21 @@ class ArtuiApp(App[None]):
             seen.add(display)
             rows.append((display, description))
         self.push_screen(HelpScreen(rows))
+
+    def _help_rank(self, active: ActiveBinding) -> tuple[int, int]:
+        """artui's own keys before Textual's built-ins; the screen's, then widget's, then app's."""
+        node = active.node
+        ours = any(
+            cls.__module__.startswith("artui.")
+            and any(
+                isinstance(b, Binding)
+                and (b.key, b.action) == (active.binding.key, active.binding.action)
+                for b in cls.__dict__.get("BINDINGS", ())
+            )
+            for cls in type(node).__mro__
+        )
+        place = 0 if node is self.screen else 2 if node is self else 1
+        return (0 if ours else 1, place)
 
     async def on_unmount(self) -> None:
         with self._backend_lock:
