@@ -30,7 +30,13 @@ from typing import Any
 
 from artui.sim.clock import SimClock
 from artui.sim.errors import ApiError, invalid_request, invalid_state, not_found
-from artui.sim.model import ACCOUNT_ID, DURATIONS, Operation, ServiceRecord
+from artui.sim.model import (
+    ACCOUNT_ID,
+    DEFAULT_HEALTH_CHECK,
+    DURATIONS,
+    Operation,
+    ServiceRecord,
+)
 
 MAX_RESULTS = 20
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$")
@@ -246,15 +252,7 @@ class AppRunnerBackend:
             status="OPERATION_IN_PROGRESS",
             source=_with_defaults_source(source),
             instance={"Cpu": "1024", "Memory": "2048", **params.get("InstanceConfiguration", {})},
-            health={
-                "Protocol": "TCP",
-                "Path": "/",
-                "Interval": 5,
-                "Timeout": 2,
-                "HealthyThreshold": 1,
-                "UnhealthyThreshold": 5,
-                **params.get("HealthCheckConfiguration", {}),
-            },
+            health={**DEFAULT_HEALTH_CHECK, **params.get("HealthCheckConfiguration", {})},
             network=params.get("NetworkConfiguration")
             or {
                 "EgressConfiguration": {"EgressType": "DEFAULT"},

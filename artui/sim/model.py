@@ -12,6 +12,16 @@ from typing import Any
 ACCOUNT_ID = "123456789012"
 
 # Simulated seconds each operation takes; real App Runner is in this range.
+# App Runner's defaults when CreateService names no health check.
+DEFAULT_HEALTH_CHECK: dict[str, object] = {
+    "Protocol": "TCP",
+    "Path": "/",
+    "Interval": 5,
+    "Timeout": 2,
+    "HealthyThreshold": 1,
+    "UnhealthyThreshold": 5,
+}
+
 DURATIONS: dict[str, float] = {
     "CREATE_SERVICE": 240.0,
     "START_DEPLOYMENT": 180.0,

@@ -11,7 +11,13 @@ from artui.sim.backend import (
     new_service_id,
     new_service_url,
 )
-from artui.sim.model import ACCOUNT_ID, DURATIONS, Operation, ServiceRecord
+from artui.sim.model import (
+    ACCOUNT_ID,
+    DEFAULT_HEALTH_CHECK,
+    DURATIONS,
+    Operation,
+    ServiceRecord,
+)
 
 NAMES = (
     "checkout-api",
@@ -142,14 +148,7 @@ def _service(
             "UnhealthyThreshold": 5,
         }
     else:
-        health = {
-            "Protocol": "TCP",
-            "Path": "/",
-            "Interval": 5,
-            "Timeout": 2,
-            "HealthyThreshold": 1,
-            "UnhealthyThreshold": 5,
-        }
+        health = dict(DEFAULT_HEALTH_CHECK)
     service = ServiceRecord(
         name=name,
         id=new_service_id(rng),
