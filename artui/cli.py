@@ -69,9 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"artui: {exc}", file=sys.stderr)
         return 2
+    from artui.prefetch import Prefetch
+
+    # Forked before Textual is imported: see artui/prefetch.py.
+    prefetch = Prefetch.start(settings)
     from artui.ui.app import ArtuiApp
 
-    ArtuiApp(settings).run()
+    ArtuiApp(settings, prefetch=prefetch).run()
     return 0
 
 

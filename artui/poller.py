@@ -93,10 +93,19 @@ class Poller:
             self._errors[region] = error
             self._last_error = (self._clock(), f"{region}: {error}")
         else:
-            # AWS promises no order; sorted rows do not jump between polls.
-            self._services[region] = tuple(sorted(services, key=lambda s: (s.name, s.arn)))
-            self._fetched_at[region] = self._clock()
-            self._errors.pop(region, None)
+            self._store(region, services, self._clock())
+
+    def _store(self, region: str, services: list[Service], fetched_at: float) -> None:
+        # AWS promises no order; sorted rows do not jump between polls.
+        self._services[region] = tuple(sorted(services, key=lambda s: (s.name, s.arn)))
+        self._fetched_at[region] = fetched_at
+        self._errors.pop(region, None)
+
+    def seed(self, services: dict[str, list[Service]], fetched_at: float) -> None:
+        """Take a list fetched elsewhere (the startup prefetch) as the last known state."""
+        for region, listed in services.items():
+            if region in self.regions:
+                self._store(region, listed, fetched_at)
 
     async def refresh(self) -> Snapshot:
         """Poll every region once, concurrently, and return the new snapshot."""

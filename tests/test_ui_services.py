@@ -17,6 +17,7 @@ from textual import events
 from textual.widgets import Input, Static
 
 from artui.backend import Backend, connect
+from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
@@ -352,3 +353,33 @@ async def test_keys_typed_fast_after_slash_all_reach_the_filter(aws_env: Simulat
             app.post_message(events.Key(key, char))
         await wait_until(pilot, lambda: app.screen.filter_text == "pay", "the whole filter")
         assert {row[0] for row in table_rows(app)} == {"payments-worker"}
+
+
+async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simulator) -> None:
+    release = threading.Event()
+
+    def blocked_connect(settings: Settings) -> Backend:
+        release.wait(15)
+        return connect(settings)
+
+    settings = Settings(regions=REGIONS, refresh=3600)
+    prefetch = Prefetch.start(settings)
+    assert prefetch is not None
+    app = ArtuiApp(settings, connector=blocked_connect, prefetch=prefetch)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
+            assert app.backend is None  # the rows came from the forked child
+            shown_rows = {(r[0], r[1], r[3]) for r in table_rows(app)}
+            expected = {
+                (s["ServiceName"], s["Status"], region)
+                for region in REGIONS
+                for s in listed(aws_env, region)
+            }
+            assert shown_rows == expected
+            calls = control(aws_env, "GET", "/_sim/requests")["requests"]
+            assert {c["region"] for c in calls if c["operation"] == "ListServices"} == set(REGIONS)
+            release.set()
+            await wait_until(pilot, lambda: app.poller is not None, "the app's own polling")
+    finally:
+        release.set()

@@ -23,11 +23,16 @@ from artui.backend import Backend, connect
 from artui.domain import Service
 from artui.errors import ArtuiError
 from artui.poller import Poller, Snapshot
+from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.ui.help_screen import HelpScreen
 from artui.ui.messages import BackendFailed, DescribeFailed, ServiceDescribed, ServicesUpdated
 from artui.ui.service_screen import ServiceScreen
 from artui.ui.services_screen import ServicesScreen
+
+# How long the first screen waits for the prefetched list before polling on its own: the
+# child answers in well under a second; longer means the network is slow for both anyway.
+PREFETCH_WAIT = 3.0
 
 
 class ArtuiApp(App[None]):
@@ -47,11 +52,13 @@ class ArtuiApp(App[None]):
         *,
         connector: Callable[[Settings], Backend] = connect,
         clock: Callable[[], float] = time.time,
+        prefetch: Prefetch | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.clock = clock
         self._connector = connector
+        self._prefetch = prefetch
         self.backend: Backend | None = None
         self.poller: Poller | None = None
         self.services_screen = ServicesScreen()
@@ -76,7 +83,14 @@ class ArtuiApp(App[None]):
 
     @work(group="backend", exclusive=True, exit_on_error=False)
     async def start_backend(self) -> None:
-        """Connect in a thread, then poll until the app ends."""
+        """Show the prefetched list if there is one, connect in a thread, then poll."""
+        poller = None
+        if self._prefetch is not None:
+            first = await asyncio.to_thread(self._prefetch.result, PREFETCH_WAIT)
+            if first is not None:
+                poller = self._make_poller(tuple(first.services))
+                poller.seed(first.services, first.fetched_at)
+                self.post_message(ServicesUpdated(poller.snapshot()))
         try:
             backend = await asyncio.to_thread(self._connect)
         except ArtuiError as exc:
@@ -87,13 +101,17 @@ class ArtuiApp(App[None]):
             return
         if backend is None:
             return
-        self.poller = Poller(
-            backend.apprunner.list_services,
-            backend.regions,
-            self.settings.refresh,
-            clock=self.clock,
-        )
-        await self.poller.run(lambda snap: self.post_message(ServicesUpdated(snap)))
+        if poller is None or poller.regions != backend.regions:
+            poller = self._make_poller(backend.regions)
+        self.poller = poller
+        await poller.run(lambda snap: self.post_message(ServicesUpdated(snap)))
+
+    def _make_poller(self, regions: tuple[str, ...]) -> Poller:
+        return Poller(self._list_services, regions, self.settings.refresh, clock=self.clock)
+
+    async def _list_services(self, region: str) -> list[Service]:
+        assert self.backend is not None
+        return await self.backend.apprunner.list_services(region)
 
     def _connect(self) -> Backend | None:
         """Build the backend (in a thread); if the app quit meanwhile, tear it down here."""
@@ -173,6 +191,8 @@ class ArtuiApp(App[None]):
         return (0 if ours else 1, place)
 
     async def on_unmount(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.close()
         with self._backend_lock:
             self._closing = True
             backend = self.backend
