@@ -73,9 +73,13 @@ def main(argv: list[str] | None = None) -> int:
 
     # Forked before Textual is imported: see artui/prefetch.py.
     prefetch = Prefetch.start(settings)
-    from artui.ui.app import ArtuiApp
+    try:
+        from artui.ui.app import ArtuiApp
 
-    ArtuiApp(settings, prefetch=prefetch).run()
+        ArtuiApp(settings, prefetch=prefetch).run()
+    finally:
+        if prefetch is not None:  # Ctrl-C while loading, or a crash: reap the child
+            prefetch.close()
     return 0
 
 

@@ -14,6 +14,7 @@ import os
 import pickle
 import select
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -21,11 +22,15 @@ from dataclasses import dataclass
 from artui.domain import Service
 from artui.settings import Settings
 
+# The child's last moment: by then the parent has long polled on its own.
+CHILD_LIFETIME = 10
+
 
 @dataclass(frozen=True)
 class Prefetched:
-    """Every region's services as the child listed them, and when."""
+    """The regions resolved, the services of those that answered, and when (epoch)."""
 
+    regions: tuple[str, ...]
     services: dict[str, list[Service]]
     fetched_at: float
 
@@ -36,17 +41,25 @@ async def _list_everything(settings: Settings) -> Prefetched:
     backend = connect(settings)
     try:
         lists = await asyncio.gather(
-            *(backend.apprunner.list_services(region) for region in backend.regions)
+            *(backend.apprunner.list_services(r) for r in backend.regions),
+            return_exceptions=True,  # a region that fails is left to the app's own poll
         )
     finally:
         await backend.close()
-    return Prefetched(dict(zip(backend.regions, lists, strict=True)), time.time())
+    services = {
+        region: listed
+        for region, listed in zip(backend.regions, lists, strict=True)
+        if isinstance(listed, list)
+    }
+    return Prefetched(backend.regions, services, time.time())
 
 
 def _child(settings: Settings, write_fd: int) -> None:
-    # No terminal for the child: nothing it prints, and no credential prompt it might
-    # raise, may reach the screen the parent is about to draw.
+    # Its own session, so a credential_process it starts dies with it (killpg); and no
+    # terminal, so nothing it prints and no credential prompt reaches the parent's screen.
     os.setsid()
+    # A parent killed outright cannot reap it: end on our own.
+    signal.alarm(CHILD_LIFETIME)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -64,17 +77,24 @@ class Prefetch:
     """A forked child listing services; `result()` collects them (or None)."""
 
     def __init__(self, pid: int, read_fd: int) -> None:
-        self._pid = pid
+        self.pid = pid
         self._read_fd = read_fd
         self._lock = threading.Lock()
 
     @classmethod
     def start(cls, settings: Settings) -> Prefetch | None:
-        """Fork the child, or None where fork is missing or pointless (the demo)."""
-        if settings.demo or not hasattr(os, "fork"):
+        """Fork the child; None for the demo, and where fork is missing, unsafe or fails."""
+        # macOS: system frameworks botocore reaches (proxy settings) crash after a fork
+        # without exec.
+        if settings.demo or not hasattr(os, "fork") or sys.platform == "darwin":
             return None
         read_fd, write_fd = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return None
         if pid == 0:
             os.close(read_fd)
             try:
@@ -108,7 +128,7 @@ class Prefetch:
                 else:
                     chunks.append(chunk)
             return None
-        except (OSError, pickle.UnpicklingError, EOFError):
+        except Exception:  # a truncated or odd answer: the app polls on its own
             return None
         finally:
             self.close()
@@ -121,10 +141,13 @@ class Prefetch:
             os.close(self._read_fd)
             self._read_fd = -1
         try:
-            os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+            os.killpg(self.pid, signal.SIGKILL)  # with any credential_process it started
+        except ProcessLookupError:  # not yet its own group leader
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         try:
-            os.waitpid(self._pid, 0)
+            os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass

@@ -379,7 +379,12 @@ async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simul
             assert shown_rows == expected
             calls = control(aws_env, "GET", "/_sim/requests")["requests"]
             assert {c["region"] for c in calls if c["operation"] == "ListServices"} == set(REGIONS)
+            # Enter works on the prefetched rows; the overview waits for the connection.
+            await pilot.press("enter")
+            screen = app.screen
+            assert isinstance(screen, ServiceScreen)
             release.set()
-            await wait_until(pilot, lambda: app.poller is not None, "the app's own polling")
+            await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
+            assert app.poller is not None
     finally:
         release.set()

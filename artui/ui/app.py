@@ -30,9 +30,9 @@ from artui.ui.messages import BackendFailed, DescribeFailed, ServiceDescribed, S
 from artui.ui.service_screen import ServiceScreen
 from artui.ui.services_screen import ServicesScreen
 
-# How long the first screen waits for the prefetched list before polling on its own: the
-# child answers in well under a second; longer means the network is slow for both anyway.
-PREFETCH_WAIT = 3.0
+# How long the app waits for the prefetched list before connecting on its own: the child
+# answers in about half a second here.
+PREFETCH_WAIT = 1.0
 
 
 class ArtuiApp(App[None]):
@@ -65,6 +65,9 @@ class ArtuiApp(App[None]):
         # Guards the hand-over of a backend built in a thread against the app quitting.
         self._backend_lock = threading.Lock()
         self._closing = False
+        # Set once connecting has ended, well or badly: requests made earlier wait on it.
+        self._connect_done = asyncio.Event()
+        self._connect_error: str | None = None
 
     def on_mount(self) -> None:
         self.push_screen(self.services_screen)
@@ -78,33 +81,45 @@ class ArtuiApp(App[None]):
         # dead terminal, and a graceful exit hangs on its writer. A hung-up tty fails
         # tcgetattr, so isatty turns False: end the way SIGHUP would have.
         if not os.isatty(sys.__stdin__.fileno()):
+            if self._prefetch is not None:
+                self._prefetch.close()
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGHUP)
 
     @work(group="backend", exclusive=True, exit_on_error=False)
     async def start_backend(self) -> None:
-        """Show the prefetched list if there is one, connect in a thread, then poll."""
-        poller = None
-        if self._prefetch is not None:
-            first = await asyncio.to_thread(self._prefetch.result, PREFETCH_WAIT)
-            if first is not None:
-                poller = self._make_poller(tuple(first.services))
-                poller.seed(first.services, first.fetched_at)
-                self.post_message(ServicesUpdated(poller.snapshot()))
+        """Show the prefetched list if it comes soon, connect in a thread, then poll."""
+        poller = await self._take_prefetch() if self._prefetch is not None else None
         try:
             backend = await asyncio.to_thread(self._connect)
-        except ArtuiError as exc:
-            self.post_message(BackendFailed(str(exc)))
-            return
         except Exception as exc:  # never a traceback: say what failed
-            self.post_message(BackendFailed(f"could not start: {type(exc).__name__}: {exc}"))
+            error = str(exc) if isinstance(exc, ArtuiError) else f"could not start: {exc!r}"
+            self._connect_error = error
+            self.post_message(BackendFailed(error))
             return
+        finally:
+            self._connect_done.set()
         if backend is None:
             return
         if poller is None or poller.regions != backend.regions:
             poller = self._make_poller(backend.regions)
         self.poller = poller
         await poller.run(lambda snap: self.post_message(ServicesUpdated(snap)))
+
+    async def _take_prefetch(self) -> Poller | None:
+        """A poller seeded with the child's list, if it arrives within PREFETCH_WAIT."""
+        assert self._prefetch is not None
+        # Past the wait the child is given up (and killed): a slow child means a slow
+        # network or credential source, and the app's own connect should not queue behind it.
+        first = await asyncio.to_thread(self._prefetch.result, PREFETCH_WAIT)
+        if first is None:
+            return None
+        poller = self._make_poller(first.regions)
+        # The child's wall clock, turned into this app's clock (tests may fix it).
+        age = max(0.0, time.time() - first.fetched_at)
+        poller.seed(first.services, self.clock() - age)
+        self.post_message(ServicesUpdated(poller.snapshot()))
+        return poller
 
     def _make_poller(self, regions: tuple[str, ...]) -> Poller:
         return Poller(self._list_services, regions, self.settings.refresh, clock=self.clock)
@@ -127,7 +142,12 @@ class ArtuiApp(App[None]):
     @work(group="describe", exclusive=True, exit_on_error=False)
     async def describe_service(self, service: Service, reply_to: MessagePump) -> None:
         """DescribeService for a screen; the answer comes back to it as a message."""
-        assert self.backend is not None
+        await self._connect_done.wait()  # opened from prefetched rows, before connecting ended
+        if self.backend is None:
+            reply_to.post_message(
+                DescribeFailed(service.arn, self._connect_error or "not connected")
+            )
+            return
         try:
             detail = await self.backend.apprunner.describe_service(service.region, service.arn)
         except ArtuiError as exc:
@@ -156,8 +176,7 @@ class ArtuiApp(App[None]):
 
     def open_service(self, service: Service) -> None:
         """Push the service's screen."""
-        if self.backend is not None:
-            self.push_screen(ServiceScreen(service))
+        self.push_screen(ServiceScreen(service))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
