@@ -73,6 +73,12 @@ def _child(settings: Settings, write_fd: int) -> None:
         view = view[os.write(write_fd, view) :]
 
 
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class Prefetch:
     """A forked child listing services; `result()` collects them (or None)."""
 
@@ -87,6 +93,8 @@ class Prefetch:
         # macOS: system frameworks botocore reaches (proxy settings) crash after a fork
         # without exec.
         if settings.demo or not hasattr(os, "fork") or sys.platform == "darwin":
+            return None
+        if _usable_cores() < 2:  # on one core the child only takes turns with the parent
             return None
         read_fd, write_fd = os.pipe()
         try:
