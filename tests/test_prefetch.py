@@ -10,7 +10,7 @@ from conftest import SIM_REGIONS, control
 from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
-from tests.uihelp import aim_botocore_at
+from tests.uihelp import aim_botocore_at, needs_two_cores
 
 
 @pytest.fixture
@@ -22,6 +22,7 @@ def sim_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> Simulator:
     control(sim, "DELETE", "/_sim/faults")
 
 
+@needs_two_cores
 def test_a_failing_region_keeps_the_others(sim_env: Simulator) -> None:
     control(
         sim_env,
@@ -45,6 +46,7 @@ def test_a_failing_region_keeps_the_others(sim_env: Simulator) -> None:
     assert first.services["us-east-1"]
 
 
+@needs_two_cores
 def test_close_reaps_the_child_at_once(sim_env: Simulator) -> None:
     prefetch = Prefetch.start(Settings(regions=SIM_REGIONS))
     assert prefetch is not None

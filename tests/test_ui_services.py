@@ -24,7 +24,7 @@ from artui.ui.app import ArtuiApp
 from artui.ui.help_screen import HelpScreen
 from artui.ui.service_screen import ServiceScreen
 from artui.ui.services_screen import ServicesTable
-from tests.uihelp import aim_botocore_at, loaded, shown, table_rows, wait_until
+from tests.uihelp import aim_botocore_at, loaded, needs_two_cores, shown, table_rows, wait_until
 
 REGIONS = ("us-east-1", "eu-west-1")
 
@@ -355,6 +355,7 @@ async def test_keys_typed_fast_after_slash_all_reach_the_filter(aws_env: Simulat
         assert {row[0] for row in table_rows(app)} == {"payments-worker"}
 
 
+@needs_two_cores
 async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simulator) -> None:
     release = threading.Event()
 

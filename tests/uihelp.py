@@ -8,10 +8,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from artui.prefetch import _usable_cores
 from artui.settings import DEMO_REGIONS, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
@@ -82,3 +84,8 @@ def table_rows(app: ArtuiApp) -> list[list[str]]:
 async def loaded(pilot: Pilot) -> None:
     """Wait for the first services to reach the table."""
     await wait_until(pilot, lambda: table_rows(pilot.app), "the first services in the table")
+
+
+needs_two_cores = pytest.mark.skipif(
+    _usable_cores() < 2, reason="the prefetch runs only with a second core"
+)

@@ -64,7 +64,7 @@ class ArtuiApp(App[None]):
         self.services_screen = ServicesScreen()
         # Guards the hand-over of a backend built in a thread against the app quitting.
         self._backend_lock = threading.Lock()
-        self._closing = False
+        self._quitting = False
         # Set once connecting has ended, well or badly: requests made earlier wait on it.
         self._connect_done = asyncio.Event()
         self._connect_error: str | None = None
@@ -132,7 +132,7 @@ class ArtuiApp(App[None]):
         """Build the backend (in a thread); if the app quit meanwhile, tear it down here."""
         backend = self._connector(self.settings)
         with self._backend_lock:
-            if not self._closing:
+            if not self._quitting:
                 self.backend = backend
                 return backend
         if backend.simulator is not None:
@@ -158,6 +158,8 @@ class ArtuiApp(App[None]):
             reply_to.post_message(ServiceDescribed(detail))
 
     def on_services_updated(self, message: ServicesUpdated) -> None:
+        if not self.is_running:  # shutting down: the screens are being taken apart
+            return
         self.services_screen.show_snapshot(message.snapshot)
         if isinstance(self.screen, ServiceScreen):
             self.screen.show_snapshot(message.snapshot)
@@ -213,7 +215,7 @@ class ArtuiApp(App[None]):
         if self._prefetch is not None:
             self._prefetch.close()
         with self._backend_lock:
-            self._closing = True
+            self._quitting = True
             backend = self.backend
         if backend is not None:
             await backend.close()

@@ -74,6 +74,7 @@ class ServicesScreen(StatusScreen):
         self.fatal_error: str | None = None
         self._shown: list[str] = []
         self._shown_count = 0
+        self._composed = False
 
     def compose(self) -> ComposeResult:
         yield Static("artui · App Runner services", id="title")
@@ -96,17 +97,31 @@ class ServicesScreen(StatusScreen):
     def table(self) -> ServicesTable:
         return self.query_one(ServicesTable)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # A prefetched list can arrive before the table is in place: show it after the
+        # first refresh, when every child is mounted.
+        self.call_after_refresh(self._ready)
+
+    def _ready(self) -> None:
+        self._composed = True
+        self._show()
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show a new snapshot, keeping the cursor on the same service."""
         self.snapshot = snapshot
-        if snapshot.loaded or snapshot.errors:
-            self._stop_loading()
-        self._fill_table()
+        self._show()
 
     def show_error(self, error: str) -> None:
         """Show an error that stops everything (no credentials, no region)."""
         self.fatal_error = error
-        self._stop_loading()
+        self._show()
+
+    def _show(self) -> None:
+        if not self._composed:
+            return
+        if self.fatal_error or (self.snapshot and (self.snapshot.loaded or self.snapshot.errors)):
+            self._stop_loading()
         self._fill_table()
 
     def _stop_loading(self) -> None:
