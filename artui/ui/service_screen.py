@@ -99,7 +99,6 @@ class ServiceScreen(StatusScreen):
         return title
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._render_overview()
         self.action_refresh()
 

@@ -98,7 +98,6 @@ class ServicesScreen(StatusScreen):
         return self.query_one(ServicesTable)
 
     def on_mount(self) -> None:
-        super().on_mount()
         # A prefetched list can arrive before the table is in place: show it after the
         # first refresh, when every child is mounted.
         self.call_after_refresh(self._ready)

@@ -40,7 +40,8 @@ class StatusScreen(Screen):
         self._status: Text | None = None
 
     def on_mount(self) -> None:
-        # Once a second; the line repaints only when its text changes.
+        # Textual calls this as well as a subclass's on_mount (handlers run up the MRO):
+        # subclasses must not call it again. Once a second; repaints only on change.
         self.set_interval(1, self.update_status)
 
     def status_text(self) -> Text:
