@@ -73,7 +73,8 @@ def _child(settings: Settings, write_fd: int) -> None:
         view = view[os.write(write_fd, view) :]
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
+    """Cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
@@ -94,7 +95,7 @@ class Prefetch:
         # without exec.
         if settings.demo or not hasattr(os, "fork") or sys.platform == "darwin":
             return None
-        if _usable_cores() < 2:  # on one core the child only takes turns with the parent
+        if usable_cores() < 2:  # on one core the child only takes turns with the parent
             return None
         read_fd, write_fd = os.pipe()
         try:

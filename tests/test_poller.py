@@ -16,7 +16,7 @@ from artui.domain import ServiceStatus
 from artui.errors import AuthError, NetworkError, NotFoundError, ThrottledError
 from artui.poller import Poller
 from artui.sim.server import Simulator
-from tests.uihelp import aim_botocore_at
+from tests.uihelp import aim_botocore_at, fail_list_services
 
 REGIONS = ("us-east-1", "eu-west-1")
 PER_REGION = 45  # more than two pages of 20
@@ -75,19 +75,7 @@ async def test_failure_keeps_last_known_services_with_their_age(
     poller = Poller(app_runner.list_services, REGIONS, interval=5, clock=clock)
     first = await poller.refresh()
     assert first.age(clock.now) == 0 and not first.stale
-    control(
-        sim,
-        "POST",
-        "/_sim/faults",
-        {
-            "operation": "ListServices",
-            "region": "eu-west-1",
-            "error": "AccessDeniedException",
-            "status": 400,
-            "message": "not authorized",
-            "count": -1,
-        },
-    )
+    fail_list_services(sim, "AccessDeniedException", "not authorized", region="eu-west-1")
     clock.now += 42
     second = await poller.refresh()
     assert second.services == first.services
@@ -109,18 +97,7 @@ async def test_failure_keeps_last_known_services_with_their_age(
 
 async def test_backoff_doubles_and_caps(sim: Simulator, app_runner: AppRunner) -> None:
     poller = Poller(app_runner.list_services, ("us-east-1",), interval=5, max_backoff=30)
-    control(
-        sim,
-        "POST",
-        "/_sim/faults",
-        {
-            "operation": "ListServices",
-            "error": "InternalServiceErrorException",
-            "status": 400,
-            "message": "boom",
-            "count": -1,
-        },
-    )
+    fail_list_services(sim, "InternalServiceErrorException", "boom")
     delays = []
     for _ in range(3):
         await poller.refresh()

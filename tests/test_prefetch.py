@@ -10,7 +10,7 @@ from conftest import SIM_REGIONS, control
 from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
-from tests.uihelp import aim_botocore_at, needs_two_cores
+from tests.uihelp import aim_botocore_at, fail_list_services, needs_two_cores
 
 
 @pytest.fixture
@@ -24,19 +24,7 @@ def sim_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> Simulator:
 
 @needs_two_cores
 def test_a_failing_region_keeps_the_others(sim_env: Simulator) -> None:
-    control(
-        sim_env,
-        "POST",
-        "/_sim/faults",
-        {
-            "operation": "ListServices",
-            "region": "eu-west-1",
-            "error": "AccessDeniedException",
-            "status": 400,
-            "message": "no",
-            "count": -1,
-        },
-    )
+    fail_list_services(sim_env, "AccessDeniedException", "no", region="eu-west-1")
     prefetch = Prefetch.start(Settings(regions=SIM_REGIONS))
     assert prefetch is not None
     first = prefetch.result(timeout=15)

@@ -24,7 +24,15 @@ from artui.ui.app import ArtuiApp
 from artui.ui.help_screen import HelpScreen
 from artui.ui.service_screen import ServiceScreen
 from artui.ui.services_screen import ServicesTable
-from tests.uihelp import aim_botocore_at, loaded, needs_two_cores, shown, table_rows, wait_until
+from tests.uihelp import (
+    aim_botocore_at,
+    fail_list_services,
+    loaded,
+    needs_two_cores,
+    shown,
+    table_rows,
+    wait_until,
+)
 
 REGIONS = ("us-east-1", "eu-west-1")
 
@@ -150,18 +158,11 @@ async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) 
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         before = table_rows(app)
-        control(
+        fail_list_services(
             aws_env,
-            "POST",
-            "/_sim/faults",
-            {
-                "operation": "ListServices",
-                "region": "eu-west-1",
-                "error": "AccessDeniedException",
-                "status": 400,
-                "message": "User is not authorized to perform apprunner:ListServices",
-                "count": -1,
-            },
+            "AccessDeniedException",
+            "User is not authorized to perform apprunner:ListServices",
+            region="eu-west-1",
         )
         await pilot.press("r")
         await wait_until(pilot, lambda: "STALE" in status_text(app), "the stale marker")

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import control
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from artui.prefetch import _usable_cores
+from artui.prefetch import usable_cores
 from artui.settings import DEMO_REGIONS, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
@@ -37,6 +38,14 @@ def aim_botocore_at(sim: Simulator, setenv: Callable[[str, str], None]) -> None:
         setenv(key, os.devnull)
     for key, value in sim.env().items():
         setenv(key, value)
+
+
+def fail_list_services(sim: Simulator, error: str, message: str, region: str | None = None) -> None:
+    """Make every ListServices call (in `region`, or anywhere) fail until faults are cleared."""
+    fault = {"operation": "ListServices", "error": error, "status": 400, "message": message}
+    if region is not None:
+        fault["region"] = region
+    control(sim, "POST", "/_sim/faults", {**fault, "count": -1})
 
 
 def cell_text(value: Any) -> str:
@@ -87,5 +96,5 @@ async def loaded(pilot: Pilot) -> None:
 
 
 needs_two_cores = pytest.mark.skipif(
-    _usable_cores() < 2, reason="the prefetch runs only with a second core"
+    usable_cores() < 2, reason="the prefetch runs only with a second core"
 )
