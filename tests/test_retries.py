@@ -1,0 +1,107 @@
+"""A refused connection fails on its first attempt; throttling still backs off and retries."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+from botocore.exceptions import EndpointConnectionError
+from conftest import client_kwargs, control
+
+from artui.aws.clients import CLIENT_CONFIG
+from artui.aws.errors import translate
+from artui.aws.retries import fail_fast_on_connection_errors
+from artui.errors import NetworkError
+from artui.sim import Simulator
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: bound, noted, closed."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Attempts:
+    """Counts the HTTP requests a client sends, retries included."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, **_: Any) -> None:
+        self.count += 1
+
+
+@asynccontextmanager
+async def fail_fast_client(sim: Simulator, endpoint_url: str | None = None) -> AsyncIterator[Any]:
+    """An App Runner client with artui's retry settings and fail-fast connection errors."""
+    kwargs = client_kwargs(sim)
+    if endpoint_url is not None:
+        kwargs["endpoint_url"] = endpoint_url
+    async with get_session().create_client("apprunner", config=CLIENT_CONFIG, **kwargs) as client:
+        fail_fast_on_connection_errors(client)
+        yield client
+
+
+@pytest.fixture
+async def refused(sim: Simulator) -> AsyncIterator[Any]:
+    """A fail-fast App Runner client aimed at a closed port."""
+    async with fail_fast_client(sim, f"http://127.0.0.1:{closed_port()}") as client:
+        yield client
+
+
+@pytest.fixture
+async def fast(sim: Simulator) -> AsyncIterator[Any]:
+    """A fail-fast App Runner client for the simulator, with artui's retry settings."""
+    async with fail_fast_client(sim) as client:
+        yield client
+
+
+async def test_refused_connection_is_not_retried(refused: Any) -> None:
+    attempts = Attempts()
+    refused.meta.events.register("before-send.apprunner", attempts)
+    with pytest.raises(EndpointConnectionError) as err:
+        await refused.list_services()
+    assert attempts.count == 1
+    assert isinstance(translate(err.value), NetworkError)
+
+
+async def list_through_fault(
+    sim: Simulator, client: Any, error: str, count: int
+) -> tuple[Any, list[int]]:
+    """ListServices with its first `count` calls failing with `error`; returns the answer and
+    the HTTP statuses of the ListServices calls the simulator logged."""
+    control(sim, "DELETE", "/_sim/requests")
+    fault = {"operation": "ListServices", "error": error, "count": count}
+    control(sim, "POST", "/_sim/faults", fault)
+    try:
+        answer = await client.list_services()
+    finally:
+        control(sim, "DELETE", "/_sim/faults")
+    calls = control(sim, "GET", "/_sim/requests")["requests"]
+    return answer, [c["status"] for c in calls if c["operation"] == "ListServices"]
+
+
+async def test_throttling_keeps_botocore_retries(sim: Simulator, fast: Any) -> None:
+    answer, statuses = await list_through_fault(sim, fast, "ThrottlingException", 2)
+    assert statuses == [400, 400, 200]
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 2
+    assert answer["ServiceSummaryList"]
+
+
+async def test_server_errors_keep_botocore_retries(sim: Simulator, fast: Any) -> None:
+    answer, statuses = await list_through_fault(sim, fast, "InternalServiceErrorException", 1)
+    assert statuses == [500, 200]
+    assert answer["ResponseMetadata"]["RetryAttempts"] == 1
+
+
+async def test_legacy_retries_are_refused(sim: Simulator) -> None:
+    config = AioConfig(retries={"mode": "legacy"})
+    async with get_session().create_client("apprunner", config=config, **client_kwargs(sim)) as c:
+        with pytest.raises(ValueError):
+            fail_fast_on_connection_errors(c)
