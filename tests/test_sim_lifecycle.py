@@ -7,7 +7,7 @@ import uuid
 import pytest
 from conftest import control
 
-from artui.sim.model import DURATIONS
+from artui.sim.apprunner.operations import DURATIONS
 
 IMAGE = "public.ecr.aws/artui-demo/hello:v1"
 
@@ -16,13 +16,15 @@ def advance(sim, seconds: float) -> None:
     control(sim, "POST", "/_sim/clock", {"advance": seconds})
 
 
-async def _create(client, image: str = IMAGE) -> dict:
+def _image(image: str) -> dict:
+    return {"ImageRepository": {"ImageIdentifier": image, "ImageRepositoryType": "ECR_PUBLIC"}}
+
+
+async def _create(client, image: str = IMAGE, source: dict | None = None) -> dict:
     name = f"life-{uuid.uuid4().hex[:8]}"
     out = await client.create_service(
         ServiceName=name,
-        SourceConfiguration={
-            "ImageRepository": {"ImageIdentifier": image, "ImageRepositoryType": "ECR_PUBLIC"}
-        },
+        SourceConfiguration=source or _image(image),
         Tags=[{"Key": "suite", "Value": "lifecycle"}],
     )
     return out
@@ -157,8 +159,8 @@ async def test_delete_leaves_the_list_and_describes_as_deleted(frozen, apprunner
         await apprunner.start_deployment(ServiceArn=arn)
 
 
-async def test_image_named_fail_ends_create_failed_and_only_delete_is_allowed(frozen, apprunner):
-    created = await _create(apprunner, image="public.ecr.aws/artui-demo/fail:v1")
+async def test_fail_create_version_ends_create_failed_and_only_delete_is_allowed(frozen, apprunner):
+    created = await _create(apprunner, image="public.ecr.aws/artui-demo/hello:fail-create")
     arn = created["Service"]["ServiceArn"]
     advance(frozen, DURATIONS["CREATE_SERVICE"])
     assert await _status(apprunner, arn) == "CREATE_FAILED"
@@ -171,33 +173,83 @@ async def test_image_named_fail_ends_create_failed_and_only_delete_is_allowed(fr
     assert await _status(apprunner, arn) == "DELETED"
 
 
-async def test_failed_deployment_rolls_back_to_running(frozen, apprunner):
+async def test_fail_create_code_version_ends_create_failed(frozen, apprunner):
+    source = {
+        "CodeRepository": {
+            "RepositoryUrl": "https://github.com/example-org/hello",
+            "SourceCodeVersion": {"Type": "BRANCH", "Value": "fail-create"},
+            "CodeConfiguration": {"ConfigurationSource": "REPOSITORY"},
+        }
+    }
+    created = await _create(apprunner, source=source)
+    advance(frozen, DURATIONS["CREATE_SERVICE"])
+    assert await _status(apprunner, created["Service"]["ServiceArn"]) == "CREATE_FAILED"
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "public.ecr.aws/x/failover:v1",
+        "public.ecr.aws/artui-demo/fail:v1",
+        "public.ecr.aws/artui-demo/hello:fail",
+        "public.ecr.aws/artui-demo/hello:fail-create-2",
+        "public.ecr.aws/artui-demo/hello:FAIL-CREATE",
+        "localhost:5000/fail-create",
+    ],
+)
+async def test_only_the_exact_version_fails_create(frozen, apprunner, image):
+    created = await _create(apprunner, image=image)
+    advance(frozen, DURATIONS["CREATE_SERVICE"])
+    assert await _status(apprunner, created["Service"]["ServiceArn"]) == "RUNNING"
+
+
+async def test_image_named_failover_creates_updates_and_deploys_fine(frozen, apprunner):
+    created = await _create(apprunner, image="public.ecr.aws/x/failover:v1")
+    arn = created["Service"]["ServiceArn"]
+    advance(frozen, DURATIONS["CREATE_SERVICE"])
+    assert await _status(apprunner, arn) == "RUNNING"
+    await apprunner.update_service(
+        ServiceArn=arn, SourceConfiguration=_image("public.ecr.aws/x/failover:v2")
+    )
+    advance(frozen, DURATIONS["UPDATE_SERVICE"])
+    service = (await apprunner.describe_service(ServiceArn=arn))["Service"]
+    assert service["SourceConfiguration"]["ImageRepository"]["ImageIdentifier"] == (
+        "public.ecr.aws/x/failover:v2"
+    )
+    assert (await _ops(apprunner, arn))[0]["Status"] == "SUCCEEDED"
+    await apprunner.start_deployment(ServiceArn=arn)
+    advance(frozen, DURATIONS["START_DEPLOYMENT"])
+    assert (await _ops(apprunner, arn))[0]["Status"] == "SUCCEEDED"
+    assert await _status(apprunner, arn) == "RUNNING"
+
+
+async def test_fail_update_version_fails_the_update_and_rolls_back(frozen, apprunner):
     arn = await _running_service(frozen, apprunner)
     await apprunner.update_service(
         ServiceArn=arn,
-        SourceConfiguration={
-            "ImageRepository": {
-                "ImageIdentifier": "public.ecr.aws/artui-demo/will-fail:v2",
-                "ImageRepositoryType": "ECR_PUBLIC",
-            }
-        },
+        SourceConfiguration=_image("public.ecr.aws/artui-demo/hello:fail-update"),
     )
     advance(frozen, DURATIONS["UPDATE_SERVICE"])
     service = (await apprunner.describe_service(ServiceArn=arn))["Service"]
     assert service["Status"] == "RUNNING"
     assert service["SourceConfiguration"]["ImageRepository"]["ImageIdentifier"] == IMAGE
     assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
+    # The failed update left the old source: deployments and other updates succeed.
+    await apprunner.start_deployment(ServiceArn=arn)
+    advance(frozen, DURATIONS["START_DEPLOYMENT"])
+    assert (await _ops(apprunner, arn))[0]["Status"] == "SUCCEEDED"
 
 
-async def test_fail_deploy_image_creates_then_every_deployment_fails(frozen, apprunner):
+async def test_fail_deploy_version_creates_then_every_deployment_fails(frozen, apprunner):
     created = await _create(apprunner, image="public.ecr.aws/artui-demo/hello:fail-deploy")
     arn = created["Service"]["ServiceArn"]
     advance(frozen, DURATIONS["CREATE_SERVICE"])
     assert await _status(apprunner, arn) == "RUNNING"
-    await apprunner.start_deployment(ServiceArn=arn)
-    advance(frozen, DURATIONS["START_DEPLOYMENT"])
-    assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
-    assert await _status(apprunner, arn) == "RUNNING"
+    for _ in range(2):
+        await apprunner.start_deployment(ServiceArn=arn)
+        advance(frozen, DURATIONS["START_DEPLOYMENT"])
+        assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
+        assert await _status(apprunner, arn) == "RUNNING"
 
 
 async def test_name_can_be_reused_after_delete(frozen, apprunner):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from artui.sim.backend import decode_token, encode_token
+from artui.sim.apprunner.operations import DURATIONS, PENDING_FRACTION, Operation
+from artui.sim.apprunner.paging import decode_token, encode_token
 from artui.sim.clock import SimClock
 from artui.sim.errors import ApiError
-from artui.sim.model import DURATIONS, PENDING_FRACTION, Operation
 from artui.sim.seed import seed_region, service_name
 from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP
 

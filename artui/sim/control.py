@@ -13,7 +13,7 @@ from aiohttp import web
 from artui.sim.errors import ApiError
 
 if TYPE_CHECKING:
-    from artui.sim.backend import AppRunnerBackend
+    from artui.sim.apprunner.api import AppRunnerBackend
 
 REQUEST_LOG_LIMIT = 10_000
 

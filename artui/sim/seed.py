@@ -5,19 +5,15 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from artui.sim.backend import (
+from artui.sim.apprunner.ids import (
+    ACCOUNT_ID,
     default_autoscaling,
     new_operation_id,
     new_service_id,
     new_service_url,
 )
-from artui.sim.model import (
-    ACCOUNT_ID,
-    DEFAULT_HEALTH_CHECK,
-    DURATIONS,
-    Operation,
-    ServiceRecord,
-)
+from artui.sim.apprunner.operations import DURATIONS, Operation
+from artui.sim.apprunner.services import DEFAULT_HEALTH_CHECK, ServiceRecord
 
 NAMES = (
     "checkout-api",

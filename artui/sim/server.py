@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from artui.sim.backend import AppRunnerBackend
+from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.clock import SimClock
 from artui.sim.control import Faults, RequestLog, add_routes
 from artui.sim.errors import ApiError

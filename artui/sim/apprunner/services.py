@@ -1,4 +1,4 @@
-"""Services and operations as the simulator keeps them, and how time moves them along.
+"""The simulator's service record and the ServiceSummary and Service documents it answers with.
 
 Transitions are computed lazily from the simulated clock (`settle`), so no timers are
 needed and a test that advances the clock sees exactly the same history every run.
@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-ACCOUNT_ID = "123456789012"
+from artui.sim.apprunner.ids import service_arn
+from artui.sim.apprunner.operations import OUTCOME, Operation
 
-# Simulated seconds each operation takes; real App Runner is in this range.
 # App Runner's defaults when CreateService names no health check.
 DEFAULT_HEALTH_CHECK: dict[str, object] = {
     "Protocol": "TCP",
@@ -21,76 +21,6 @@ DEFAULT_HEALTH_CHECK: dict[str, object] = {
     "HealthyThreshold": 1,
     "UnhealthyThreshold": 5,
 }
-
-DURATIONS: dict[str, float] = {
-    "CREATE_SERVICE": 240.0,
-    "START_DEPLOYMENT": 180.0,
-    "UPDATE_SERVICE": 120.0,
-    "PAUSE_SERVICE": 45.0,
-    "RESUME_SERVICE": 90.0,
-    "DELETE_SERVICE": 60.0,
-}
-# Share of an operation's duration spent PENDING before IN_PROGRESS.
-PENDING_FRACTION = 0.1
-
-# Which settled status each operation leaves behind, on success and on failure.
-# A failed deployment or update rolls back, so the service keeps RUNNING the old version.
-_OUTCOME: dict[str, tuple[str, str]] = {
-    "CREATE_SERVICE": ("RUNNING", "CREATE_FAILED"),
-    "START_DEPLOYMENT": ("RUNNING", "RUNNING"),
-    "UPDATE_SERVICE": ("RUNNING", "RUNNING"),
-    "PAUSE_SERVICE": ("PAUSED", "PAUSED"),
-    "RESUME_SERVICE": ("RUNNING", "RUNNING"),
-    "DELETE_SERVICE": ("DELETED", "DELETE_FAILED"),
-}
-
-DEPLOYING_TYPES = frozenset({"CREATE_SERVICE", "START_DEPLOYMENT", "UPDATE_SERVICE"})
-
-
-@dataclass
-class Operation:
-    """One asynchronous App Runner operation with a fixed start, duration and outcome."""
-
-    id: str
-    type: str
-    target_arn: str
-    started_at: float
-    duration: float
-    fails: bool = False
-    applied: bool = False
-    # What an UPDATE_SERVICE would change, applied on success only.
-    changes: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ended_at(self) -> float:
-        return self.started_at + self.duration
-
-    def status_at(self, now: float) -> str:
-        """PENDING, IN_PROGRESS, then SUCCEEDED or FAILED."""
-        if now >= self.ended_at:
-            return "FAILED" if self.fails else "SUCCEEDED"
-        if now < self.started_at + self.duration * PENDING_FRACTION:
-            return "PENDING"
-        return "IN_PROGRESS"
-
-    def summary(self, now: float) -> dict[str, Any]:
-        """The OperationSummary document."""
-        status = self.status_at(now)
-        doc: dict[str, Any] = {
-            "Id": self.id,
-            "Type": self.type,
-            "Status": status,
-            "TargetArn": self.target_arn,
-            "StartedAt": self.started_at,
-        }
-        if status in ("SUCCEEDED", "FAILED"):
-            doc["EndedAt"] = self.ended_at
-            doc["UpdatedAt"] = self.ended_at
-        elif status == "IN_PROGRESS":
-            doc["UpdatedAt"] = self.started_at + self.duration * PENDING_FRACTION
-        else:
-            doc["UpdatedAt"] = self.started_at
-        return doc
 
 
 @dataclass
@@ -119,7 +49,7 @@ class ServiceRecord:
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:apprunner:{self.region}:{ACCOUNT_ID}:service/{self.name}/{self.id}"
+        return service_arn(self.region, self.name, self.id)
 
     def settle(self, now: float) -> None:
         """Apply the outcome of every operation that has ended by `now`."""
@@ -127,7 +57,7 @@ class ServiceRecord:
             if op.applied or now < op.ended_at:
                 continue
             op.applied = True
-            ok, failed = _OUTCOME[op.type]
+            ok, failed = OUTCOME[op.type]
             self.status = failed if op.fails else ok
             self.updated_at = op.ended_at
             if not op.fails and op.changes:
@@ -155,13 +85,6 @@ class ServiceRecord:
     def reported_status(self, now: float) -> str:
         """The status the API reports (a forced override wins)."""
         return self.status_override or self.true_status(now)
-
-    def image(self) -> str:
-        """The image or repository the service deploys; used for the 'fail' convention."""
-        image = self.source.get("ImageRepository", {}).get("ImageIdentifier")
-        if image:
-            return str(image)
-        return str(self.source.get("CodeRepository", {}).get("RepositoryUrl", ""))
 
     def summary(self, now: float) -> dict[str, Any]:
         """The ServiceSummary document."""

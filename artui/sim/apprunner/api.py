@@ -1,12 +1,10 @@
-"""App Runner's API over per-region in-memory state.
+"""App Runner's API over per-region in-memory state: AppRunnerBackend and its handlers.
 
 Conventions worth knowing:
 
-- Failures on demand, from the image identifier (or code repository URL):
-  ``fail-deploy`` anywhere: CreateService succeeds but every StartDeployment ends FAILED;
-  ``fail`` anywhere else: CreateService ends CREATE_FAILED; UpdateService to a source
-  containing ``fail`` ends FAILED. A failed deployment or update leaves the service
-  RUNNING its previous version, as App Runner rolls back.
+- Failures on demand come from exact source versions (`fail-create`, `fail-deploy`,
+  `fail-update`); `failures` decides and documents them.
+- What each status refuses is `lifecycle.refusal`, answered as InvalidStateException.
 - Deleted services: DeleteService answers OPERATION_IN_PROGRESS; the service stays in
   ListServices until the delete operation ends, then leaves the list. DescribeService and
   ListOperations still answer for it with Status DELETED (AWS keeps describing deleted
@@ -17,89 +15,28 @@ Conventions worth knowing:
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import random
 import re
-import string
 import threading
-import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from artui.sim.apprunner import failures
+from artui.sim.apprunner.ids import (
+    SERVICE_ARN_RE,
+    default_autoscaling,
+    new_operation_id,
+    new_service_id,
+    new_service_url,
+)
+from artui.sim.apprunner.lifecycle import refusal
+from artui.sim.apprunner.operations import DURATIONS, Operation
+from artui.sim.apprunner.paging import listing
+from artui.sim.apprunner.services import DEFAULT_HEALTH_CHECK, ServiceRecord
 from artui.sim.clock import SimClock
 from artui.sim.errors import ApiError, invalid_request, invalid_state, not_found
-from artui.sim.model import (
-    ACCOUNT_ID,
-    DEFAULT_HEALTH_CHECK,
-    DURATIONS,
-    Operation,
-    ServiceRecord,
-)
 
-MAX_RESULTS = 20
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$")
-_ARN_RE = re.compile(r"^arn:aws:apprunner:([a-z0-9-]+):(\d{12}):service/([^/]+)/([0-9a-f]{32})$")
-
-# Actions the lifecycle rules govern, with the verb used in messages.
-_VERBS = {
-    "StartDeployment": "deploying",
-    "UpdateService": "updating it",
-    "PauseService": "pausing it",
-    "ResumeService": "resuming it",
-    "DeleteService": "deleting it",
-}
-
-
-def new_operation_id(rng: random.Random) -> str:
-    """A UUID4 string; botocore's OperationSummary.Id is 36 characters."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def new_service_id(rng: random.Random) -> str:
-    """32 lowercase hex characters, like App Runner's service ids."""
-    return f"{rng.getrandbits(128):032x}"
-
-
-def new_service_url(rng: random.Random, region: str) -> str:
-    """A `<random>.<region>.awsapprunner.com` host name."""
-    alphabet = string.ascii_lowercase + string.digits
-    return "".join(rng.choice(alphabet) for _ in range(10)) + f".{region}.awsapprunner.com"
-
-
-def default_autoscaling(region: str, rng: random.Random, created_at: float) -> dict[str, Any]:
-    """The AutoScalingConfigurationSummary of the account's DefaultConfiguration."""
-    suffix = f"{rng.getrandbits(128):032x}"
-    return {
-        "AutoScalingConfigurationArn": (
-            f"arn:aws:apprunner:{region}:{ACCOUNT_ID}:autoscalingconfiguration/"
-            f"DefaultConfiguration/1/{suffix}"
-        ),
-        "AutoScalingConfigurationName": "DefaultConfiguration",
-        "AutoScalingConfigurationRevision": 1,
-        "Status": "ACTIVE",
-        "CreatedAt": created_at,
-        "HasAssociatedService": True,
-        "IsDefault": True,
-    }
-
-
-def encode_token(kind: str, offset: int) -> str:
-    """An opaque paging token."""
-    raw = json.dumps({"k": kind, "o": offset}).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def decode_token(kind: str, token: str) -> int:
-    """The offset inside a token made by `encode_token`, or InvalidRequestException."""
-    try:
-        doc = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if doc["k"] == kind and isinstance(doc["o"], int) and doc["o"] >= 0:
-            return doc["o"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        pass
-    raise invalid_request("The NextToken is not valid. Use the NextToken of the previous response.")
 
 
 class AppRunnerBackend:
@@ -151,7 +88,7 @@ class AppRunnerBackend:
         """The service an ARN names in this region."""
         if not isinstance(arn, str) or not arn:
             raise invalid_request(f"1 validation error detected: {member} must not be null.")
-        match = _ARN_RE.match(arn)
+        match = SERVICE_ARN_RE.match(arn)
         if not match:
             raise invalid_request(f"{member} '{arn}' is not a valid App Runner service ARN.")
         if match.group(1) != region:
@@ -177,46 +114,33 @@ class AppRunnerBackend:
 
     def check_allowed(self, service: ServiceRecord, action: str, now: float) -> None:
         """Refuse `action` with InvalidStateException where the guide forbids it."""
-        verb = _VERBS[action]
         running = service.running_operation(now)
-        if service.status == "DELETED" and running is None:
-            raise invalid_state(f"Service {service.name} is DELETED.")
-        if running is not None:
-            raise invalid_state(
-                f"Service {service.name} has an operation in progress ({running.type} "
-                f"{running.id}); wait for it to finish before {verb}."
-            )
-        status = service.status
-        if status == "CREATE_FAILED" and action != "DeleteService":
-            raise invalid_state(f"Service {service.name} is CREATE_FAILED; it can only be deleted.")
-        if status == "DELETE_FAILED" and action != "DeleteService":
-            raise invalid_state(f"Service {service.name} is DELETE_FAILED; retry deleting it.")
-        if status == "PAUSED" and action in ("StartDeployment", "UpdateService"):
-            raise invalid_state(f"Service {service.name} is PAUSED; resume it before {verb}.")
-        if status == "PAUSED" and action == "PauseService":
-            raise invalid_state(f"Service {service.name} is already PAUSED.")
-        if status != "PAUSED" and action == "ResumeService":
-            raise invalid_state(
-                f"Service {service.name} is {status}; only a PAUSED service can be resumed."
-            )
+        message = refusal(
+            service.true_status(now),
+            action,
+            service=f"Service {service.name}",
+            operation=f"{running.type} {running.id}" if running else None,
+        )
+        if message is not None:
+            raise invalid_state(message)
 
     def begin(
         self,
         service: ServiceRecord,
         op_type: str,
         now: float,
-        fails: bool = False,
         changes: dict[str, Any] | None = None,
     ) -> Operation:
-        """Start an operation on a service now."""
+        """Start an operation on a service now; `failures` decides its outcome."""
+        changes = changes or {}
         op = Operation(
             id=new_operation_id(self.rng),
             type=op_type,
             target_arn=service.arn,
             started_at=now,
             duration=DURATIONS[op_type] / self.speedup,
-            fails=fails,
-            changes=changes or {},
+            fails=failures.fails(op_type, changes.get("source", service.source)),
+            changes=changes,
         )
         service.operations.insert(0, op)
         service.updated_at = now
@@ -265,20 +189,14 @@ class AppRunnerBackend:
             encryption=params.get("EncryptionConfiguration"),
             tags=tags,
         )
-        image = service.image().lower()
-        fails = "fail" in image and "fail-deploy" not in image
-        op = self.begin(service, "CREATE_SERVICE", now, fails=fails)
+        op = self.begin(service, "CREATE_SERVICE", now)
         self.region(region)[service.arn] = service
         return {"Service": service.describe(now), "OperationId": op.id}
 
     def list_services(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         services = self.live_services(region, now)
-        page, token = _page("services", services, params)
-        out: dict[str, Any] = {"ServiceSummaryList": [s.summary(now) for s in page]}
-        if token:
-            out["NextToken"] = token
-        return out
+        return listing("services", "ServiceSummaryList", services, params, lambda s: s.summary(now))
 
     def describe_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
@@ -289,18 +207,19 @@ class AppRunnerBackend:
         now = self.clock.now()
         service = self.find(region, params.get("ServiceArn"))
         service.settle(now)
-        page, token = _page("operations", service.operations, params)
-        out: dict[str, Any] = {"OperationSummaryList": [op.summary(now) for op in page]}
-        if token:
-            out["NextToken"] = token
-        return out
+        return listing(
+            "operations",
+            "OperationSummaryList",
+            service.operations,
+            params,
+            lambda op: op.summary(now),
+        )
 
     def start_deployment(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         service = self.find(region, params.get("ServiceArn"))
         self.check_allowed(service, "StartDeployment", now)
-        fails = "fail-deploy" in service.image().lower()
-        op = self.begin(service, "START_DEPLOYMENT", now, fails=fails)
+        op = self.begin(service, "START_DEPLOYMENT", now)
         return {"OperationId": op.id}
 
     def update_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -318,9 +237,7 @@ class AppRunnerBackend:
         ):
             if isinstance(params.get(member), dict):
                 changes[attr] = {**(getattr(service, attr) or {}), **params[member]}
-        new_image = changes.get("source", service.source)
-        fails = "fail" in json.dumps(new_image).lower()
-        op = self.begin(service, "UPDATE_SERVICE", now, fails=fails, changes=changes)
+        op = self.begin(service, "UPDATE_SERVICE", now, changes=changes)
         return {"Service": service.describe(now), "OperationId": op.id}
 
     def pause_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -370,21 +287,6 @@ class AppRunnerBackend:
                     service.status_override = status or None
                     return service
         raise not_found(f"No service named {name} in {region}.")
-
-
-def _page(kind: str, items: Sequence[Any], params: dict[str, Any]) -> tuple[list[Any], str | None]:
-    limit = params.get("MaxResults", MAX_RESULTS)
-    if not isinstance(limit, int) or isinstance(limit, bool):
-        raise invalid_request("MaxResults must be an integer.")
-    if not 1 <= limit <= MAX_RESULTS:
-        raise invalid_request(
-            f"1 validation error detected: Value '{limit}' at 'maxResults' failed to satisfy "
-            f"constraint: Member must have value between 1 and {MAX_RESULTS}."
-        )
-    token = params.get("NextToken")
-    start = decode_token(kind, token) if token else 0
-    end = start + limit
-    return list(items[start:end]), encode_token(kind, end) if end < len(items) else None
 
 
 def _tags_from_list(tags: Any) -> dict[str, str]:

@@ -1,0 +1,77 @@
+"""App Runner operations: how long each takes, its statuses over time, what it leaves behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Simulated seconds each operation takes; real App Runner is in this range.
+DURATIONS: dict[str, float] = {
+    "CREATE_SERVICE": 240.0,
+    "START_DEPLOYMENT": 180.0,
+    "UPDATE_SERVICE": 120.0,
+    "PAUSE_SERVICE": 45.0,
+    "RESUME_SERVICE": 90.0,
+    "DELETE_SERVICE": 60.0,
+}
+# Share of an operation's duration spent PENDING before IN_PROGRESS.
+PENDING_FRACTION = 0.1
+
+# Which settled status each operation leaves behind, on success and on failure.
+# A failed deployment or update rolls back, so the service keeps RUNNING the old version.
+OUTCOME: dict[str, tuple[str, str]] = {
+    "CREATE_SERVICE": ("RUNNING", "CREATE_FAILED"),
+    "START_DEPLOYMENT": ("RUNNING", "RUNNING"),
+    "UPDATE_SERVICE": ("RUNNING", "RUNNING"),
+    "PAUSE_SERVICE": ("PAUSED", "PAUSED"),
+    "RESUME_SERVICE": ("RUNNING", "RUNNING"),
+    "DELETE_SERVICE": ("DELETED", "DELETE_FAILED"),
+}
+
+DEPLOYING_TYPES = frozenset({"CREATE_SERVICE", "START_DEPLOYMENT", "UPDATE_SERVICE"})
+
+
+@dataclass
+class Operation:
+    """One asynchronous App Runner operation with a fixed start, duration and outcome."""
+
+    id: str
+    type: str
+    target_arn: str
+    started_at: float
+    duration: float
+    fails: bool = False
+    applied: bool = False
+    # What an UPDATE_SERVICE would change, applied on success only.
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ended_at(self) -> float:
+        return self.started_at + self.duration
+
+    def status_at(self, now: float) -> str:
+        """PENDING, IN_PROGRESS, then SUCCEEDED or FAILED."""
+        if now >= self.ended_at:
+            return "FAILED" if self.fails else "SUCCEEDED"
+        if now < self.started_at + self.duration * PENDING_FRACTION:
+            return "PENDING"
+        return "IN_PROGRESS"
+
+    def summary(self, now: float) -> dict[str, Any]:
+        """The OperationSummary document."""
+        status = self.status_at(now)
+        doc: dict[str, Any] = {
+            "Id": self.id,
+            "Type": self.type,
+            "Status": status,
+            "TargetArn": self.target_arn,
+            "StartedAt": self.started_at,
+        }
+        if status in ("SUCCEEDED", "FAILED"):
+            doc["EndedAt"] = self.ended_at
+            doc["UpdatedAt"] = self.ended_at
+        elif status == "IN_PROGRESS":
+            doc["UpdatedAt"] = self.started_at + self.duration * PENDING_FRACTION
+        else:
+            doc["UpdatedAt"] = self.started_at
+        return doc

@@ -1,0 +1,325 @@
+"""The demo world: writes logs and metrics into moto the way App Runner would.
+
+For every service in every region:
+
+- `/aws/apprunner/<name>/<id>/application`, streams `instance/<instance-id>`: request lines,
+  JSON lines, warnings and errors, a few per second per running service;
+- `/aws/apprunner/<name>/<id>/service`, stream `events`: lifecycle lines as operations start
+  and end; stream `deployment/<operation id without dashes>` (as in the guide's example)
+  for each CREATE_SERVICE, START_DEPLOYMENT and UPDATE_SERVICE, spread over its duration;
+- `AWS/AppRunner` metrics per wall-clock minute with dimensions ServiceName, ServiceID
+  (CPU and memory also per instance, with Instance last): 3 hours backfilled at start.
+
+The first demo service is the incident: its 5xx responses climb over the last hour.
+Log and metric timestamps are real wall-clock time, as CloudWatch queries are; only the
+backfilled history uses the simulated times of past operations.
+
+What the lines say is in `logs`, what the metrics measure in `metrics`; this module keeps
+track of services and writes both on a timer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import random
+import time
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from artui.sim.apprunner.api import AppRunnerBackend
+from artui.sim.apprunner.operations import Operation
+from artui.sim.apprunner.services import ServiceRecord
+from artui.sim.seed import TROUBLED_INDEX, service_name
+from artui.sim.world.logs import (
+    app_line,
+    application_group,
+    deployment_stream,
+    op_events,
+    service_group,
+)
+from artui.sim.world.metrics import SERVICE_METRICS, metric_points, put_metrics
+
+__all__ = [
+    "SERVICE_METRICS",
+    "DemoWorld",
+    "application_group",
+    "deployment_stream",
+    "service_group",
+]
+
+log = logging.getLogger(__name__)
+
+BACKFILL_MINUTES = 180
+TICK_SECONDS = 1.5
+LINES_PER_SECOND = 2.0  # per running service
+INCIDENT_MINUTES = 60
+_LOG_RETENTION_MS = 13 * 86400 * 1000  # moto, like AWS, drops events older than 14 days
+
+
+@dataclass
+class Tracked:
+    """What the writer knows of one service."""
+
+    service: ServiceRecord
+    rng: random.Random
+    instances: list[str]
+    base_rpm: float
+    latency_ms: float
+    troubled: bool
+    announced: set[str] = field(default_factory=set)  # op ids whose start was logged
+    finished: set[str] = field(default_factory=set)  # op ids whose end was logged
+    deploy_lines: dict[str, int] = field(default_factory=dict)  # op id -> lines written
+    streams: set[str] = field(default_factory=set)  # "group:stream" (or "group:") created
+    incident_start: float | None = None  # wall-clock start of the 5xx climb, set on first use
+
+    def error_fraction(self, t: float) -> float:
+        """The troubled service's 5xx share: rising through the last hour before start."""
+        if self.incident_start is None:
+            self.incident_start = time.time() - INCIDENT_MINUTES * 60
+        progress = min(1.0, max(0.0, (t - self.incident_start) / (INCIDENT_MINUTES * 60)))
+        return 0.003 + 0.22 * progress**1.5
+
+
+class DemoWorld:
+    """Background writer of demo logs and metrics into moto."""
+
+    def __init__(self, backend: AppRunnerBackend, moto_endpoint: str, seed: int = 7) -> None:
+        self.backend = backend
+        self.moto_endpoint = moto_endpoint
+        self.seed = seed
+        self.tracked: dict[str, Tracked] = {}
+        self._logs: dict[str, Any] = {}
+        self._cw: dict[str, Any] = {}
+        self._last_minute = 0
+        self._pending: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        self.ready = asyncio.Event()
+
+    async def run(self) -> None:
+        """Backfill, then write forever; errors are logged, never raised."""
+        from aiobotocore.config import AioConfig
+        from aiobotocore.session import get_session
+
+        session = get_session()
+        config = AioConfig(retries={"max_attempts": 2}, inject_host_prefix=False)
+        async with AsyncExitStack() as stack:
+            for region in list(self.backend.regions):
+                await self._open_clients(stack, session, config, region)
+            try:
+                await self._backfill()
+            except Exception:
+                log.exception("demo world backfill failed")
+            self.ready.set()
+            while True:
+                await asyncio.sleep(TICK_SECONDS)
+                try:
+                    for region in list(self.backend.regions):
+                        if region not in self._logs:
+                            await self._open_clients(stack, session, config, region)
+                    await self._tick()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("demo world tick failed")
+
+    async def _open_clients(
+        self, stack: AsyncExitStack, session: Any, config: Any, region: str
+    ) -> None:
+        common = {
+            "region_name": region,
+            "endpoint_url": self.moto_endpoint,
+            "aws_access_key_id": "testing",
+            "aws_secret_access_key": "testing",
+            "config": config,
+        }
+        self._logs[region] = await stack.enter_async_context(
+            session.create_client("logs", **common)
+        )
+        self._cw[region] = await stack.enter_async_context(
+            session.create_client("cloudwatch", **common)
+        )
+
+    # -- bookkeeping -------------------------------------------------------------
+
+    def _snapshot(self) -> list[tuple[str, ServiceRecord, str, list[Operation]]]:
+        """(region, service, status, operations oldest first), read under the backend lock."""
+        out = []
+        with self.backend.lock:
+            now = self.backend.clock.now()
+            for region, table in self.backend.regions.items():
+                for service in table.values():
+                    status = service.true_status(now)
+                    out.append((region, service, status, list(reversed(service.operations))))
+        return out
+
+    def _track(self, service: ServiceRecord) -> Tracked:
+        tracked = self.tracked.get(service.arn)
+        if tracked is None:
+            rng = random.Random(f"{self.seed}:world:{service.id}")
+            tracked = Tracked(
+                service=service,
+                rng=rng,
+                instances=[f"{rng.getrandbits(128):032x}" for _ in range(rng.randint(1, 3))],
+                base_rpm=rng.uniform(300, 2400),
+                latency_ms=rng.uniform(25, 120),
+                troubled=service.name == service_name(TROUBLED_INDEX),
+            )
+            self.tracked[service.arn] = tracked
+        return tracked
+
+    async def _ensure_log(
+        self, region: str, tracked: Tracked, group: str, stream: str | None = None
+    ) -> None:
+        """Create `group` (and `stream` in it, if given) once; moto may already have them."""
+        key = f"{group}:{stream or ''}"
+        if key in tracked.streams:
+            return
+        client = self._logs[region]
+        calls: list[tuple[Any, dict[str, str]]] = [
+            (client.create_log_group, {"logGroupName": group})
+        ]
+        if stream is not None:
+            calls.append(
+                (client.create_log_stream, {"logGroupName": group, "logStreamName": stream})
+            )
+        for call, kwargs in calls:
+            try:
+                await call(**kwargs)
+            except client.exceptions.ResourceAlreadyExistsException:
+                pass
+        tracked.streams.add(key)
+
+    def _emit(self, region: str, group: str, stream: str, ts_ms: int, message: str) -> None:
+        self._pending.setdefault((region, group, stream), []).append(
+            {"timestamp": int(ts_ms), "message": message}
+        )
+
+    async def _flush(self, tracked_by_group: dict[str, Tracked]) -> None:
+        """One PutLogEvents per stream with everything queued for it."""
+        pending, self._pending = self._pending, {}
+        now_ms = time.time() * 1000
+        for (region, group, stream), events in pending.items():
+            events = [e for e in events if now_ms - e["timestamp"] < _LOG_RETENTION_MS]
+            if not events:
+                continue
+            events.sort(key=lambda e: e["timestamp"])
+            await self._ensure_log(region, tracked_by_group[group], group, stream)
+            for i in range(0, len(events), 5000):
+                await self._logs[region].put_log_events(
+                    logGroupName=group, logStreamName=stream, logEvents=events[i : i + 5000]
+                )
+
+    # -- writing -----------------------------------------------------------------
+
+    async def _backfill(self) -> None:
+        real_now = time.time()
+        groups: dict[str, Tracked] = {}
+        datums: dict[str, list[dict[str, Any]]] = {}
+        for region, service, status, ops in self._snapshot():
+            if status == "DELETED":
+                continue
+            tracked = self._track(service)
+            groups[service_group(service)] = tracked
+            groups[application_group(service)] = tracked
+            await self._ensure_log(region, tracked, service_group(service), "events")
+            if _ever_served(ops):
+                await self._ensure_log(region, tracked, application_group(service))
+            for op in ops:
+                self._op_events(region, tracked, op, real_now, history=True)
+            if status in ("RUNNING", "OPERATION_IN_PROGRESS"):
+                for i in range(40):
+                    ts = real_now - 300 + i * 7.5
+                    self._app_line(region, tracked, ts)
+            minute_now = int(real_now // 60)
+            for minute in range(minute_now - BACKFILL_MINUTES, minute_now):
+                if _serving_at(ops, minute * 60.0):
+                    datums.setdefault(region, []).extend(
+                        metric_points(tracked, minute, per_instance=False)
+                    )
+            self._last_minute = minute_now
+        await self._flush(groups)
+        for region, items in datums.items():
+            await put_metrics(self._cw[region], items)
+
+    async def _tick(self) -> None:
+        real_now = time.time()
+        groups: dict[str, Tracked] = {}
+        datums: dict[str, list[dict[str, Any]]] = {}
+        minute_now = int(real_now // 60)
+        new_minute = minute_now > self._last_minute
+        for region, service, status, ops in self._snapshot():
+            if service.arn not in self.tracked and status == "DELETED":
+                continue
+            tracked = self._track(service)
+            groups[service_group(service)] = tracked
+            groups[application_group(service)] = tracked
+            for op in ops:
+                self._op_events(region, tracked, op, real_now, history=False)
+            serving = status == "RUNNING" or (
+                status == "OPERATION_IN_PROGRESS"
+                and ops
+                and ops[-1].type in ("START_DEPLOYMENT", "UPDATE_SERVICE", "PAUSE_SERVICE")
+            )
+            if not serving:
+                continue
+            count = _poisson(tracked.rng, LINES_PER_SECOND * TICK_SECONDS)
+            for i in range(count):
+                self._app_line(
+                    region, tracked, real_now - TICK_SECONDS + i * TICK_SECONDS / max(count, 1)
+                )
+            if new_minute:
+                datums.setdefault(region, []).extend(
+                    metric_points(tracked, minute_now - 1, per_instance=True)
+                )
+        if new_minute:
+            self._last_minute = minute_now
+        await self._flush(groups)
+        for region, items in datums.items():
+            await put_metrics(self._cw[region], items)
+
+    def _op_events(
+        self, region: str, tracked: Tracked, op: Operation, real_now: float, history: bool
+    ) -> None:
+        """Queue an operation's start, its deployment lines so far, and its end."""
+        group = service_group(tracked.service)
+        sim_now = self.backend.clock.now()
+        for stream, ts_ms, line in op_events(tracked, op, sim_now, real_now, history):
+            self._emit(region, group, stream, ts_ms, line)
+
+    def _app_line(self, region: str, tracked: Tracked, ts: float) -> None:
+        stream, line = app_line(tracked, ts)
+        self._emit(region, application_group(tracked.service), stream, ts * 1000, line)
+
+
+def _serving_at(ops: list[Operation], t: float) -> bool:
+    """Whether a service (operations oldest first) served traffic at time t."""
+    serving = False
+    for op in ops:
+        if op.started_at > t:
+            break
+        if t < op.ended_at:
+            return serving and op.type != "CREATE_SERVICE"
+        if op.type == "CREATE_SERVICE":
+            serving = not op.fails
+        elif op.type in ("PAUSE_SERVICE", "DELETE_SERVICE"):
+            serving = False
+        elif op.type == "RESUME_SERVICE":
+            serving = True
+    return serving
+
+
+def _ever_served(ops: list[Operation]) -> bool:
+    """Whether a service ever got past its creation (so it has application logs)."""
+    return any(op.type == "CREATE_SERVICE" and not op.fails for op in ops)
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method; mean is small (a few lines per tick).
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1

@@ -1,0 +1,219 @@
+"""The demo's log lines: application requests, service events and deployment scripts.
+
+Names follow the guide: `/aws/apprunner/<name>/<id>/application` with `instance/<id>`
+streams, and `/aws/apprunner/<name>/<id>/service` with `events` and
+`deployment/<operation id without dashes>` streams.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from artui.sim.apprunner.operations import DEPLOYING_TYPES, Operation
+from artui.sim.apprunner.services import ServiceRecord
+
+if TYPE_CHECKING:
+    from artui.sim.world import Tracked
+
+_PATHS = ("/", "/api/items", "/api/cart", "/api/orders", "/health", "/api/search?q=shoes")
+
+
+def application_group(service: ServiceRecord) -> str:
+    """The application log group's name."""
+    return f"/aws/apprunner/{service.name}/{service.id}/application"
+
+
+def service_group(service: ServiceRecord) -> str:
+    """The service log group's name."""
+    return f"/aws/apprunner/{service.name}/{service.id}/service"
+
+
+def deployment_stream(operation_id: str) -> str:
+    """The deployment log stream of an operation."""
+    return "deployment/" + operation_id.replace("-", "")
+
+
+def op_events(
+    tracked: Tracked, op: Operation, sim_now: float, real_now: float, history: bool
+) -> list[tuple[str, float, str]]:
+    """(stream, timestamp in ms, line) in the service group for an operation: its start,
+    its deployment lines so far and its end, each written once."""
+    service = tracked.service
+    out: list[tuple[str, float, str]] = []
+    # Live events carry wall-clock time; history keeps the operation's own times.
+    started_ts = op.started_at if history else real_now
+    if op.id not in tracked.announced and sim_now >= op.started_at:
+        tracked.announced.add(op.id)
+        out += [("events", started_ts * 1000, line) for line in _start_lines(op)]
+    if op.type in DEPLOYING_TYPES:
+        script = _deployment_script(service, op)
+        progress = 1.0 if sim_now >= op.ended_at else (sim_now - op.started_at) / op.duration
+        due = sum(1 for frac, _ in script if frac <= progress)
+        done = tracked.deploy_lines.get(op.id, 0)
+        for frac, line in script[done:due]:
+            ts = op.started_at + frac * op.duration if history else real_now
+            out.append((deployment_stream(op.id), ts * 1000, line))
+        tracked.deploy_lines[op.id] = max(done, due)
+    if op.id not in tracked.finished and sim_now >= op.ended_at:
+        tracked.finished.add(op.id)
+        ended_ts = op.ended_at if history else real_now
+        out += [("events", ended_ts * 1000, line) for line in _end_lines(op)]
+        if not history and op.type in ("START_DEPLOYMENT", "RESUME_SERVICE", "UPDATE_SERVICE"):
+            # New instances replace the old ones, as App Runner does.
+            tracked.instances = [
+                f"{tracked.rng.getrandbits(128):032x}" for _ in range(len(tracked.instances))
+            ]
+    return out
+
+
+def app_line(tracked: Tracked, ts: float) -> tuple[str, str]:
+    """(stream, line) of one application log line at `ts`, from one of the instances."""
+    rng = tracked.rng
+    instance = rng.choice(tracked.instances)
+    error_rate = tracked.error_fraction(ts) if tracked.troubled else 0.004
+    stamp = datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="milliseconds")
+    stamp = stamp.replace("+00:00", "Z")
+    roll = rng.random()
+    path = rng.choice(_PATHS)
+    if roll < error_rate:
+        line = rng.choice(
+            [
+                f"{stamp} ERROR POST /api/checkout 502 upstream payments timed out after 3000ms",
+                f"{stamp} ERROR GET {path} 500 connection pool exhausted (size=20)",
+                json.dumps(
+                    {
+                        "level": "error",
+                        "msg": "request failed",
+                        "path": path,
+                        "status": 503,
+                        "error": "circuit breaker open",
+                    }
+                ),
+            ]
+        )
+    elif roll < error_rate + 0.05:
+        line = f"{stamp} WARN  slow query took {rng.randint(500, 2500)}ms on {path}"
+    elif roll < error_rate + 0.35:
+        line = json.dumps(
+            {
+                "level": "info",
+                "msg": "request served",
+                "method": "GET",
+                "path": path,
+                "status": 200,
+                "latency_ms": round(tracked.latency_ms * rng.uniform(0.5, 2)),
+            }
+        )
+    else:
+        status = 404 if rng.random() < 0.03 else 200
+        line = (
+            f"{stamp} INFO  GET {path} {status} {round(tracked.latency_ms * rng.uniform(0.5, 2))}ms"
+        )
+    return f"instance/{instance}", line
+
+
+def _start_lines(op: Operation) -> list[str]:
+    if op.type == "CREATE_SERVICE":
+        return [
+            "[AppRunner] Service creation started.",
+            f"[AppRunner] Deployment with ID : {op.id} started. Triggering event : SERVICE_CREATE",
+        ]
+    if op.type == "START_DEPLOYMENT":
+        return [
+            f"[AppRunner] Deployment with ID : {op.id} started. "
+            "Triggering event : MANUAL_DEPLOYMENT"
+        ]
+    if op.type == "UPDATE_SERVICE":
+        return [
+            f"[AppRunner] Deployment with ID : {op.id} started. "
+            "Triggering event : CONFIGURATION_UPDATE"
+        ]
+    return {
+        "PAUSE_SERVICE": ["[AppRunner] Pausing service."],
+        "RESUME_SERVICE": ["[AppRunner] Resuming service."],
+        "DELETE_SERVICE": ["[AppRunner] Deleting service."],
+    }.get(op.type, [])
+
+
+def _end_lines(op: Operation) -> list[str]:
+    if op.type == "CREATE_SERVICE" and op.fails:
+        return [
+            f"[AppRunner] Deployment with ID : {op.id} failed. "
+            "Failure reason : Health check failed.",
+            "[AppRunner] Service creation failed.",
+            "[AppRunner] Service status is set to CREATE_FAILED.",
+        ]
+    if op.type in DEPLOYING_TYPES and op.fails:
+        return [
+            f"[AppRunner] Deployment with ID : {op.id} failed. "
+            "Failure reason : Health check failed.",
+            "[AppRunner] Rollback to the previous version completed.",
+            "[AppRunner] Service status is set to RUNNING.",
+        ]
+    lines = (
+        [f"[AppRunner] Deployment with ID : {op.id} succeeded."]
+        if op.type in DEPLOYING_TYPES
+        else []
+    )
+    final = {"PAUSE_SERVICE": "PAUSED", "DELETE_SERVICE": "DELETED"}.get(op.type, "RUNNING")
+    return [*lines, f"[AppRunner] Service status is set to {final}."]
+
+
+def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[float, str]]:
+    """(fraction of the operation's duration, line) for a deployment log."""
+    health = service.health
+    port = (
+        service.source.get("ImageRepository", {}).get("ImageConfiguration", {}).get("Port", "8080")
+    )
+    check = (
+        f"protocol `{health.get('Protocol', 'TCP')}` [Path: '{health.get('Path', '/')}'], "
+        f"[Port: '{port}']"
+    )
+    lines: list[tuple[float, str]] = [(0.0, f"[AppRunner] Deployment with ID : {op.id} started.")]
+    if "CodeRepository" in service.source:
+        repo = service.source["CodeRepository"]["RepositoryUrl"]
+        lines += [
+            (0.05, f"[AppRunner] Pulling source code from {repo} (branch main)."),
+            (0.12, "[AppRunner] Starting source code build."),
+            (0.2, "[Build] Step 1/5 : FROM public.ecr.aws/docker/library/python:3.11-slim"),
+            (0.28, "[Build] Step 2/5 : COPY . /app"),
+            (0.36, "[Build] Step 3/5 : RUN pip install -r requirements.txt"),
+            (0.44, "[Build] Successfully installed 42 packages"),
+            (0.5, "[Build] Step 4/5 : EXPOSE 8080"),
+            (0.52, '[Build] Step 5/5 : CMD ["python", "app.py"]'),
+            (0.55, "[AppRunner] Source code build completed successfully."),
+        ]
+    else:
+        image = service.source.get("ImageRepository", {}).get("ImageIdentifier", "")
+        lines += [
+            (0.05, f"[AppRunner] Pulling image {image} from ECR repository."),
+            (0.3, "[AppRunner] Successfully pulled your application image from ECR."),
+        ]
+    lines += [
+        (
+            0.6,
+            "[AppRunner] Provisioning instances and deploying image "
+            "for publicly accessible service.",
+        ),
+        (0.75, f"[AppRunner] Performing health check on {check}."),
+    ]
+    if op.fails:
+        lines += [
+            (
+                0.9,
+                f"[AppRunner] Health check failed on {check}. Check your configured port number.",
+            ),
+            (
+                1.0,
+                f"[AppRunner] Deployment with ID : {op.id} failed. "
+                "Failure reason : Health check failed.",
+            ),
+        ]
+    else:
+        lines += [
+            (0.9, f"[AppRunner] Health check on {check} is successful."),
+            (1.0, "[AppRunner] Deployment completed successfully."),
+        ]
+    return lines
