@@ -1,4 +1,4 @@
-"""Connecting to AWS (or to the demo simulator): everything the app needs before it polls.
+"""Connecting to AWS (or to the demo simulator): the Gateway the app polls through.
 
 `connect` is slow (it imports the AWS libraries and, for the demo, starts the simulator),
 so the app calls it in a thread after its first frame is on screen.
@@ -11,22 +11,33 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from artui.domain import Service, ServiceDetail
 from artui.errors import NO_REGION_HELP, ConfigError
 from artui.settings import Settings
 
 if TYPE_CHECKING:
     from artui.aws.apprunner import AppRunner
     from artui.aws.clients import Clients
+    from artui.aws.credentials import Ask, Resolved
 
 
 @dataclass
 class Backend:
-    """The AWS side of a running app."""
+    """The AWS side of a running app (an `artui.engine.ports.Gateway`)."""
 
+    profile: str | None
     regions: tuple[str, ...]
     clients: Clients
     apprunner: AppRunner
     simulator: Any = None
+
+    async def list_services(self, region: str) -> list[Service]:
+        """Every service in `region`."""
+        return await self.apprunner.list_services(region)
+
+    async def describe_service(self, region: str, arn: str) -> ServiceDetail:
+        """DescribeService, flattened for the overview."""
+        return await self.apprunner.describe_service(region, arn)
 
     async def close(self) -> None:
         """Close clients, then stop the demo simulator if there is one."""
@@ -49,14 +60,20 @@ def start_demo_simulator(regions: tuple[str, ...]) -> Any:
     return simulator
 
 
-def connect(settings: Settings) -> Backend:
-    """Build clients for `settings`, resolving the region through botocore's chain."""
+def connect(
+    settings: Settings, credentials: Resolved | None = None, ask: Ask | None = None
+) -> Backend:
+    """Build clients for `settings`, resolving the region through botocore's chain.
+
+    `credentials` were resolved already (by the prefetch); without them the chain runs once,
+    on first use.
+    """
     simulator = start_demo_simulator(settings.regions) if settings.demo else None
     try:
         from artui.aws.apprunner import AppRunner
         from artui.aws.clients import Clients
 
-        clients = Clients(profile=settings.profile)
+        clients = Clients(profile=settings.profile, credentials=credentials, ask=ask)
         regions = settings.regions
         if not regions:
             region = clients.default_region()
@@ -68,5 +85,9 @@ def connect(settings: Settings) -> Backend:
             simulator.stop()
         raise
     return Backend(
-        regions=regions, clients=clients, apprunner=AppRunner(clients), simulator=simulator
+        profile=settings.profile,
+        regions=regions,
+        clients=clients,
+        apprunner=AppRunner(clients),
+        simulator=simulator,
     )

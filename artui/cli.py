@@ -48,39 +48,50 @@ def _sim_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `artui` console script."""
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["sim"]:
-        args = _sim_parser().parse_args(argv[1:])
-        from artui.sim.server import DEMO_SERVICES, serve_forever
+def _sim(argv: list[str]) -> int:
+    args = _sim_parser().parse_args(argv)
+    from artui.extras import require_sim
 
-        services = DEMO_SERVICES if args.services is None else args.services
-        return serve_forever(
-            port=args.port, regions=args.region or ["us-east-1"], services=services
-        )
+    require_sim()
+    from artui.sim.server import DEMO_SERVICES, serve_forever
+
+    services = DEMO_SERVICES if args.services is None else args.services
+    return serve_forever(port=args.port, regions=args.region or ["us-east-1"], services=services)
+
+
+def _tui(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     from artui.settings import resolve
 
+    settings = resolve(
+        profile=args.profile, regions=args.region, refresh=args.refresh, demo=args.demo
+    )
+    if settings.demo:
+        from artui.extras import require_sim
+
+        require_sim()
+    from artui.prefetch import Prefetch
+
+    # Started before Textual is imported: see artui/prefetch.py.
+    prefetch = Prefetch.start(settings)
     try:
-        settings = resolve(
-            profile=args.profile, regions=args.region, refresh=args.refresh, demo=args.demo
-        )
+        from artui.launch import build_app
+
+        build_app(settings, prefetch=prefetch).run()
+    finally:
+        if prefetch is not None:  # Ctrl-C while loading, or a crash: end the child
+            prefetch.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `artui` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _sim(argv[1:]) if argv[:1] == ["sim"] else _tui(argv)
     except ConfigError as exc:
         print(f"artui: {exc}", file=sys.stderr)
         return 2
-    from artui.prefetch import Prefetch
-
-    # Forked before Textual is imported: see artui/prefetch.py.
-    prefetch = Prefetch.start(settings)
-    try:
-        from artui.ui.app import ArtuiApp
-
-        ArtuiApp(settings, prefetch=prefetch).run()
-    finally:
-        if prefetch is not None:  # Ctrl-C while loading, or a crash: reap the child
-            prefetch.close()
-    return 0
 
 
 if __name__ == "__main__":

@@ -74,6 +74,18 @@ SERVICE_TONES: dict[ServiceStatus, Tone] = {
 }
 
 
+# Short words for narrow tables: the colour carries the meaning, the overview the full value.
+SHORT_LABELS: dict[ServiceStatus, str] = {
+    ServiceStatus.RUNNING: "running",
+    ServiceStatus.OPERATION_IN_PROGRESS: "busy",
+    ServiceStatus.PAUSED: "paused",
+    ServiceStatus.CREATE_FAILED: "failed",
+    ServiceStatus.DELETE_FAILED: "del fail",
+    ServiceStatus.DELETED: "deleted",
+    ServiceStatus.UNKNOWN: "unknown",
+}
+
+
 class Action(str, Enum):
     DEPLOY = "deploy"
     PAUSE = "pause"
@@ -124,6 +136,11 @@ class Service:
         if self.status is ServiceStatus.UNKNOWN:
             return f"unknown ({self.raw_status})" if self.raw_status else "unknown"
         return self.status.value
+
+    @property
+    def short_label(self) -> str:
+        """A word of at most 8 letters for the services table."""
+        return SHORT_LABELS[self.status]
 
     @property
     def tone(self) -> Tone:

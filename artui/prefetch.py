@@ -1,10 +1,16 @@
-"""The first services list, fetched by a forked process while the app loads Textual.
+"""The first services list, fetched by a child process while the app loads Textual.
 
 Importing Textual and painting the first frame, and importing aiobotocore and listing
-services, are both CPU-bound Python: in one process they take turns on the GIL. Forked
-before either starts, the child lists services on the other core and hands the result
-back through a pipe, so the table fills about when the first frame is painted.
-The parent then polls as usual; the prefetch only seeds the first snapshot.
+services, are both CPU-bound Python: in one process they take turns on the GIL. A child
+(`python -m artui.prefetch`, started before Textual is imported) lists services on the
+other core and hands the result back through a pipe, so the table fills about when the
+first frame is painted. The child is a fresh interpreter, not a fork, so it is safe on
+macOS too.
+
+The child is also where credentials are resolved, once per launch: a credential_process
+runs there, an MFA code is asked of the operator through the parent's UI (relayed over the
+pipes), and the resolved credentials travel back with the list, so the app never runs the
+chain again until they expire. Nothing is written to disk or to the environment.
 """
 
 from __future__ import annotations
@@ -12,33 +18,49 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-import select
 import signal
+import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
 
-from artui.domain import Service
+from artui.engine.ports import FirstList
 from artui.settings import Settings
 
-# The child's last moment: by then the parent has long polled on its own.
-CHILD_LIFETIME = 10
+if TYPE_CHECKING:
+    from artui.aws.credentials import Resolved
+
+# The child's last moment while it works on its own (asking the operator pauses it): by
+# then the network or the credential source has failed, and the app reports that itself.
+CHILD_LIFETIME = 30
+
+Ask = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
 class Prefetched:
-    """The regions resolved, the services of those that answered, and when (epoch)."""
+    """What the child found: the first list (None if listing failed) and the credentials."""
 
-    regions: tuple[str, ...]
-    services: dict[str, list[Service]]
-    fetched_at: float
+    first: FirstList | None
+    credentials: Resolved | None
 
 
-async def _list_everything(settings: Settings) -> Prefetched:
+def _send(stream: IO[bytes], message: tuple[str, Any]) -> None:
+    pickle.dump(message, stream)
+    stream.flush()
+
+
+async def _list_everything(settings: Settings, ask: Ask) -> Prefetched:
+    from artui.aws.credentials import resolve
     from artui.backend import connect
 
-    backend = connect(settings)
+    try:
+        credentials = await asyncio.to_thread(resolve, settings.profile, ask)
+    except Exception:  # the app resolves (and reports) on its own
+        return Prefetched(None, None)
+    backend = connect(settings, credentials=credentials)
     try:
         lists = await asyncio.gather(
             *(backend.apprunner.list_services(r) for r in backend.regions),
@@ -51,112 +73,97 @@ async def _list_everything(settings: Settings) -> Prefetched:
         for region, listed in zip(backend.regions, lists, strict=True)
         if isinstance(listed, list)
     }
-    return Prefetched(backend.regions, services, time.time())
+    return Prefetched(FirstList(backend.regions, services, time.time()), credentials)
 
 
-def _child(settings: Settings, write_fd: int) -> None:
-    # Its own session, so a credential_process it starts dies with it (killpg); and no
-    # terminal, so nothing it prints and no credential prompt reaches the parent's screen.
-    os.setsid()
-    # A parent killed outright cannot reap it: end on our own.
-    signal.alarm(CHILD_LIFETIME)
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
+def _child() -> None:
+    """The child's side: settings in on stdin; questions and the answer out on stdout."""
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    # Whatever the libraries print must not corrupt the pipe.
+    sys.stdout = sys.stderr
+    signal.alarm(CHILD_LIFETIME)  # a parent killed outright cannot reap us: end on our own
+    settings: Settings = pickle.load(requests)
+
+    def ask(question: str) -> str | None:
+        signal.alarm(0)  # the operator takes their time
+        _send(answers, ("ask", question))
+        answer = pickle.load(requests)
+        signal.alarm(CHILD_LIFETIME)
+        return answer if isinstance(answer, str) else None
+
     try:
-        result: Prefetched | None = asyncio.run(_list_everything(settings))
+        result = asyncio.run(_list_everything(settings, ask))
     except BaseException:  # the parent's own poll reports errors properly
-        result = None
-    data = pickle.dumps(result)
-    view = memoryview(data)
-    while view:
-        view = view[os.write(write_fd, view) :]
-
-
-def usable_cores() -> int:
-    """Cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+        result = Prefetched(None, None)
+    _send(answers, ("done", result))
 
 
 class Prefetch:
-    """A forked child listing services; `result()` collects them (or None)."""
+    """A child listing services; `result(ask)` collects them (or None)."""
 
-    def __init__(self, pid: int, read_fd: int) -> None:
-        self.pid = pid
-        self._read_fd = read_fd
-        self._lock = threading.Lock()
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        self.proc = proc
+        self.pid = proc.pid
 
     @classmethod
     def start(cls, settings: Settings) -> Prefetch | None:
-        """Fork the child; None for the demo, and where fork is missing, unsafe or fails."""
-        # macOS: system frameworks botocore reaches (proxy settings) crash after a fork
-        # without exec.
-        if settings.demo or not hasattr(os, "fork") or sys.platform == "darwin":
+        """Start the child; None for the demo (nothing to resolve) or if it cannot start."""
+        if settings.demo:
             return None
-        if usable_cores() < 2:  # on one core the child only takes turns with the parent
-            return None
-        read_fd, write_fd = os.pipe()
         try:
-            pid = os.fork()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "artui.prefetch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                # Its own group, so a credential_process it starts dies with it (killpg);
+                # and no terminal, so no prompt of its own reaches the parent's screen.
+                start_new_session=True,
+            )
+            assert proc.stdin is not None
+            pickle.dump(settings, proc.stdin)
+            proc.stdin.flush()
         except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
             return None
-        if pid == 0:
-            os.close(read_fd)
-            try:
-                _child(settings, write_fd)
-            finally:
-                os._exit(0)
-        os.close(write_fd)
-        return cls(pid, read_fd)
+        return cls(proc)
 
-    def result(self, timeout: float) -> Prefetched | None:
-        """The child's answer within `timeout` seconds (blocking), else None.
-
-        Waits in short steps so that `close()` from another thread ends the wait quickly.
-        """
-        deadline = time.monotonic() + timeout
-        chunks: list[bytes] = []
+    def result(self, ask: Ask) -> Prefetched | None:
+        """The child's answer (blocking), relaying its questions to `ask`; None on failure."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
         try:
-            while time.monotonic() < deadline:
-                with self._lock:
-                    if self._read_fd < 0:
-                        return None
-                    if not select.select([self._read_fd], [], [], 0)[0]:
-                        chunk = None
-                    else:
-                        chunk = os.read(self._read_fd, 1 << 16)
-                if chunk is None:
-                    time.sleep(0.01)
-                elif not chunk:
-                    answer = pickle.loads(b"".join(chunks))
-                    return answer if isinstance(answer, Prefetched) else None
-                else:
-                    chunks.append(chunk)
-            return None
-        except Exception:  # a truncated or odd answer: the app polls on its own
+            while True:
+                kind, payload = pickle.load(self.proc.stdout)
+                if kind == "ask":
+                    pickle.dump(ask(payload), self.proc.stdin)
+                    self.proc.stdin.flush()
+                elif kind == "done":
+                    return payload if isinstance(payload, Prefetched) else None
+        except Exception:  # the child died, was killed, or answered oddly: the app copes
             return None
         finally:
             self.close()
 
     def close(self) -> None:
-        """Stop waiting for the child, and end and reap it."""
-        with self._lock:
-            if self._read_fd < 0:
-                return
-            os.close(self._read_fd)
-            self._read_fd = -1
-        try:
-            os.killpg(self.pid, signal.SIGKILL)  # with any credential_process it started
-        except ProcessLookupError:  # not yet its own group leader
+        """End the child (with any credential_process it started) and reap it."""
+        if self.proc.returncode is None:
             try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 pass
         try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait
             pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+if __name__ == "__main__":
+    # Run from the imported module, so what it pickles is named artui.prefetch.*, not __main__.*
+    from artui import prefetch
+
+    prefetch._child()

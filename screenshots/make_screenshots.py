@@ -13,6 +13,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     aim_botocore_at,
+    described,
     frozen_app,
     frozen_simulator,
     loaded,
@@ -35,7 +36,7 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> None:
         await loaded(pilot)
         await pilot.press(*keys)
         if "enter" in keys:
-            await wait_until(pilot, lambda: app.screen.detail is not None, "DescribeService")
+            await wait_until(pilot, lambda: described(app), "DescribeService")
         await pilot.pause()
         app.save_screenshot(f"{name}.svg", str(HERE))
     print(f"screenshots/{name}.svg")

@@ -38,10 +38,11 @@ def files(*parts: str) -> list[Path]:
 def test_ui_never_imports_aws_libraries(path: Path) -> None:
     modules = imported_modules(path)
     assert not roots(modules) & AWS_LIBS
-    assert not {m for m in modules if m.startswith(("artui.aws", "artui.sim"))}
+    forbidden = ("artui.aws", "artui.sim", "artui.backend", "artui.prefetch", "artui.launch")
+    assert not {m for m in modules if m == "artui" or m.startswith(forbidden)}
 
 
-CORE = [p for p in files() if p.parent == PACKAGE] + files("aws") + files("sim")
+CORE = [p for p in files() if p.parent == PACKAGE] + files("engine") + files("aws") + files("sim")
 
 
 @pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -61,9 +62,30 @@ def test_only_aws_and_sim_import_aws_libraries(path: Path) -> None:
 def test_first_frame_path_loads_no_aws_library() -> None:
     """Importing the app must not pull in botocore: it loads after the first frame."""
     code = (
-        "import sys, artui.cli, artui.ui.app;"
+        "import sys, artui.cli, artui.launch, artui.prefetch, artui.ui.app;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('botocore', 'aiobotocore', 'boto3', 'moto', 'aiohttp')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_binding_has_an_id_for_a_keymap() -> None:
+    """A user keymap rebinds by id (Textual's set_keymap): every artui binding needs one."""
+    import importlib
+    import inspect
+
+    from textual.binding import Binding
+
+    missing = []
+    for path in files("ui"):
+        module = importlib.import_module(
+            ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        )
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != module.__name__:
+                continue
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and not binding.id:
+                    missing.append(f"{cls.__module__}.{name}: {binding.key}")
+    assert not missing

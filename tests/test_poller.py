@@ -1,9 +1,9 @@
-"""The poller and the App Runner layer against the simulator, over real HTTP."""
+"""The refresh engine and the App Runner layer against the simulator, over real HTTP."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
@@ -13,8 +13,10 @@ from artui.aws.apprunner import AppRunner
 from artui.aws.clients import Clients
 from artui.aws.errors import translate
 from artui.domain import ServiceStatus
+from artui.engine import services
+from artui.engine.refresh import Cadence, Refresher
+from artui.engine.store import Scope, Store
 from artui.errors import AuthError, NetworkError, NotFoundError, ThrottledError
-from artui.poller import Poller
 from artui.sim.server import Simulator
 from tests.uihelp import aim_botocore_at, fail_list_services
 
@@ -39,6 +41,18 @@ async def app_runner(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> AsyncIt
     await clients.close()
 
 
+def engine(
+    fetch, regions=REGIONS, clock=None, **cadence: float
+) -> tuple[Refresher, Callable[[], services.Snapshot]]:
+    """A services refresher over `regions`, and a function giving its current snapshot."""
+    store = Store()
+    scopes = tuple(Scope(None, r) for r in regions)
+    refresher = services.refresher(
+        fetch, scopes, store, Cadence(**cadence), **({"clock": clock} if clock else {})
+    )
+    return refresher, lambda: services.snapshot(store, scopes)
+
+
 class Clock:
     """A clock the test moves by hand, so ages are exact."""
 
@@ -50,8 +64,9 @@ class Clock:
 
 
 async def test_lists_every_page_of_every_region(sim: Simulator, app_runner: AppRunner) -> None:
-    poller = Poller(app_runner.list_services, REGIONS)
-    snapshot = await poller.refresh()
+    poller, snap = engine(app_runner.list_services)
+    await poller.refresh()
+    snapshot = snap()
     assert len(snapshot.services) == 2 * PER_REGION
     assert {s.region for s in snapshot.services} == set(REGIONS)
     assert len({s.arn for s in snapshot.services}) == 2 * PER_REGION
@@ -72,12 +87,14 @@ async def test_failure_keeps_last_known_services_with_their_age(
     sim: Simulator, app_runner: AppRunner
 ) -> None:
     clock = Clock()
-    poller = Poller(app_runner.list_services, REGIONS, interval=5, clock=clock)
-    first = await poller.refresh()
+    poller, snap = engine(app_runner.list_services, clock=clock, interval=5)
+    await poller.refresh()
+    first = snap()
     assert first.age(clock.now) == 0 and not first.stale
     fail_list_services(sim, "AccessDeniedException", "not authorized", region="eu-west-1")
     clock.now += 42
-    second = await poller.refresh()
+    await poller.refresh()
+    second = snap()
     assert second.services == first.services
     assert second.stale
     assert isinstance(second.errors["eu-west-1"], AuthError)
@@ -87,16 +104,18 @@ async def test_failure_keeps_last_known_services_with_their_age(
     assert poller.next_delay() == 60  # credentials do not mend in seconds
     control(sim, "DELETE", "/_sim/faults")
     clock.now += 3
-    third = await poller.refresh()
+    await poller.refresh()
+    third = snap()
     assert not third.stale and third.age(clock.now) == 0
     assert third.last_error is not None
     assert third.last_error[0] == clock.now - 3
     assert third.last_error[1].startswith("eu-west-1: AccessDeniedException")
-    assert poller.next_delay() == 5
+    # The backoff is over; the list did not change, so the quiet pace begins.
+    assert poller.next_delay() == 10
 
 
 async def test_backoff_doubles_and_caps(sim: Simulator, app_runner: AppRunner) -> None:
-    poller = Poller(app_runner.list_services, ("us-east-1",), interval=5, max_backoff=30)
+    poller, _ = engine(app_runner.list_services, ("us-east-1",), interval=5, max_backoff=30)
     fail_list_services(sim, "InternalServiceErrorException", "boom")
     delays = []
     for _ in range(3):
@@ -123,8 +142,9 @@ async def test_unreachable_endpoint_is_a_network_error(monkeypatch: pytest.Monke
     monkeypatch.setenv("AWS_ENDPOINT_URL_APPRUNNER", "http://127.0.0.1:9")
     clients = Clients()
     try:
-        poller = Poller(AppRunner(clients).list_services, ("us-east-1",))
-        snapshot = await poller.refresh()
+        poller, snap = engine(AppRunner(clients).list_services, ("us-east-1",))
+        await poller.refresh()
+        snapshot = snap()
     finally:
         await clients.close()
     assert isinstance(snapshot.errors["us-east-1"], NetworkError)
@@ -156,8 +176,8 @@ async def test_refresh_now_during_a_poll_starts_the_next_at_once(app_runner: App
         while len(calls) < 2:
             await asyncio.sleep(0.01)
 
-    poller = Poller(gated_fetch, ("us-east-1",), interval=3600)
-    task = asyncio.create_task(poller.run(lambda snapshot: None))
+    poller, _ = engine(gated_fetch, ("us-east-1",), interval=3600)
+    task = asyncio.create_task(poller.run())
     try:
         while not calls:
             await asyncio.sleep(0)
@@ -167,3 +187,32 @@ async def test_refresh_now_during_a_poll_starts_the_next_at_once(app_runner: App
         await asyncio.wait_for(second_poll(), timeout=10)
     finally:
         task.cancel()
+
+
+def test_cadence_is_quick_while_busy_or_hurried_and_slows_while_quiet() -> None:
+    cadence = Cadence(interval=5, quiet_factor=6)
+
+    def delay(**given) -> float:
+        state = {"failures": 0, "errors": [], "busy": False, "hurried": False, "quiet_polls": 0}
+        return cadence.delay(**{**state, **given})
+
+    assert [delay(quiet_polls=n) for n in range(5)] == [5, 10, 20, 30, 30]
+    assert delay(quiet_polls=4, busy=True) == 5
+    assert delay(quiet_polls=4, hurried=True) == 5
+    assert delay(failures=1, errors=[ThrottledError("slow down")]) == 20
+    assert delay(failures=1, errors=[AuthError("expired")]) == 60
+
+
+async def test_an_operation_in_progress_keeps_the_quick_pace(app_runner: AppRunner) -> None:
+    clock = Clock()
+    poller, snap = engine(app_runner.list_services, ("us-east-1",), clock=clock, interval=5)
+    await poller.refresh()
+    await poller.refresh()
+    busy = [s for s in snap().services if s.status is ServiceStatus.OPERATION_IN_PROGRESS]
+    # The session simulator's services have settled: nothing in progress, nothing changed.
+    assert not busy and poller.next_delay() == 10
+    clock.now += 3600  # past the operator's last `r`
+    poller.refresh_now()
+    assert poller.next_delay() == 5
+    clock.now += 3600
+    assert poller.next_delay() == 10

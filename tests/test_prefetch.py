@@ -1,4 +1,5 @@
-"""The startup prefetch: a forked child lists services against the simulator over HTTP."""
+"""The startup prefetch: a child process lists services against the simulator over HTTP
+and hands back the credentials it resolved."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from conftest import SIM_REGIONS, control
 from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
-from tests.uihelp import aim_botocore_at, fail_list_services, needs_two_cores
+from tests.uihelp import aim_botocore_at, fail_list_services
 
 
 @pytest.fixture
@@ -22,19 +23,31 @@ def sim_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> Simulator:
     control(sim, "DELETE", "/_sim/faults")
 
 
-@needs_two_cores
+def never_asked(question: str) -> str | None:
+    raise AssertionError(f"nothing should be asked here: {question}")
+
+
 def test_a_failing_region_keeps_the_others(sim_env: Simulator) -> None:
     fail_list_services(sim_env, "AccessDeniedException", "no", region="eu-west-1")
     prefetch = Prefetch.start(Settings(regions=SIM_REGIONS))
     assert prefetch is not None
-    first = prefetch.result(timeout=15)
-    assert first is not None
-    assert first.regions == SIM_REGIONS
-    assert set(first.services) == {"us-east-1"}
-    assert first.services["us-east-1"]
+    got = prefetch.result(never_asked)
+    assert got is not None and got.first is not None
+    assert got.first.regions == SIM_REGIONS
+    assert set(got.first.services) == {"us-east-1"}
+    assert got.first.services["us-east-1"]
 
 
-@needs_two_cores
+def test_hands_back_the_credentials_it_resolved(sim_env: Simulator) -> None:
+    prefetch = Prefetch.start(Settings(regions=SIM_REGIONS))
+    assert prefetch is not None
+    got = prefetch.result(never_asked)
+    assert got is not None and got.credentials is not None
+    assert got.credentials.method == "env"
+    assert got.credentials.access_key == "testing"
+    assert "testing" not in repr(got.credentials)  # secrets stay out of logs and tracebacks
+
+
 def test_close_reaps_the_child_at_once(sim_env: Simulator) -> None:
     prefetch = Prefetch.start(Settings(regions=SIM_REGIONS))
     assert prefetch is not None
@@ -42,7 +55,7 @@ def test_close_reaps_the_child_at_once(sim_env: Simulator) -> None:
     prefetch.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # killed and reaped: no zombie left behind
-    assert prefetch.result(timeout=1) is None
+    assert prefetch.result(never_asked) is None
 
 
 def test_no_prefetch_for_the_demo() -> None:

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 import pytest
 
 from artui.sim.server import Simulator
-from tests.uihelp import aim_botocore_at, frozen_app, frozen_simulator, loaded, wait_until
+from tests.uihelp import (
+    aim_botocore_at,
+    described,
+    frozen_app,
+    frozen_simulator,
+    loaded,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +52,7 @@ def test_overview(snap_compare) -> None:
     async def run_before(pilot) -> None:
         await loaded(pilot)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: pilot.app.screen.detail is not None, "DescribeService")
+        await wait_until(pilot, lambda: described(pilot.app), "DescribeService")
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
 

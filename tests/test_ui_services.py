@@ -17,18 +17,20 @@ from textual import events
 from textual.widgets import Input, Static
 
 from artui.backend import Backend, connect
+from artui.domain import SHORT_LABELS, ServiceStatus
+from artui.launch import build_app
 from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
-from artui.ui.help_screen import HelpScreen
-from artui.ui.service_screen import ServiceScreen
-from artui.ui.services_screen import ServicesTable
+from artui.ui.screens.help import HelpScreen
+from artui.ui.screens.service import ServiceScreen
+from artui.ui.screens.services import ServicesTable
 from tests.uihelp import (
     aim_botocore_at,
+    described,
     fail_list_services,
     loaded,
-    needs_two_cores,
     shown,
     table_rows,
     wait_until,
@@ -58,16 +60,23 @@ def listed(sim: Simulator, region: str) -> list[dict]:
     return client.list_services(MaxResults=20)["ServiceSummaryList"]
 
 
+def short(raw: str) -> str:
+    """The word the services table shows for a status App Runner reports."""
+    return SHORT_LABELS[ServiceStatus.parse(raw)]
+
+
 def status_text(app: ArtuiApp) -> str:
     return shown(app.screen.query_one("#status", Static))
 
 
 def make_app(refresh: float = 30) -> ArtuiApp:
-    return ArtuiApp(Settings(regions=REGIONS, refresh=refresh))
+    return build_app(Settings(regions=REGIONS, refresh=refresh))
 
 
 async def test_table_holds_every_service_of_every_region(aws_env: Simulator) -> None:
-    expected = {(s["ServiceName"], s["Status"], r) for r in REGIONS for s in listed(aws_env, r)}
+    expected = {
+        (s["ServiceName"], short(s["Status"]), r) for r in REGIONS for s in listed(aws_env, r)
+    }
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
@@ -125,13 +134,13 @@ async def test_j_k_move_and_enter_opens_the_overview(aws_env: Simulator) -> None
         await pilot.press("enter")
         assert isinstance(app.screen, ServiceScreen)
         screen = app.screen
-        await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
+        await wait_until(pilot, lambda: described(app), "DescribeService")
         body = shown(screen.query_one("#overview-body", Static))
         client = boto3.client("apprunner", region_name=region, endpoint_url=aws_env.endpoint)
-        described = client.describe_service(ServiceArn=screen.service.arn)["Service"]
+        answer = client.describe_service(ServiceArn=screen.service.arn)["Service"]
         assert screen.service.name == name
-        assert described["ServiceArn"] in body
-        source = described["SourceConfiguration"]
+        assert answer["ServiceArn"] in body
+        source = answer["SourceConfiguration"]
         image = source.get("ImageRepository", {}).get("ImageIdentifier")
         repo = source.get("CodeRepository", {}).get("RepositoryUrl")
         assert (image or repo) in body
@@ -188,8 +197,13 @@ async def test_unknown_status_shows_as_unknown(aws_env: Simulator) -> None:
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await loaded(pilot)
+            rows = [(row[0], row[3]) for row in table_rows(app)]
             statuses = {(row[0], row[3]): row[1] for row in table_rows(app)}
-            assert statuses[(name, "us-east-1")] == "unknown (HIBERNATING)"
+            assert statuses[(name, "us-east-1")] == "unknown"
+            # The full value is one key away: the service's view names it.
+            await pilot.press(*["j"] * rows.index((name, "us-east-1")), "enter")
+            title = shown(app.screen.query_one("#title", Static))
+            assert "unknown (HIBERNATING)" in title
     finally:
         path = f"/_sim/services/{name}/status"
         control(aws_env, "POST", path, {"region": "us-east-1", "status": None})
@@ -227,7 +241,7 @@ async def test_no_credentials_says_how_to_get_them(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     # Nothing listens here, so a request would end in a network error, not this message.
     monkeypatch.setenv("AWS_ENDPOINT_URL_APPRUNNER", "http://127.0.0.1:9")
-    app = ArtuiApp(Settings(regions=("us-east-1",)))
+    app = build_app(Settings(regions=("us-east-1",)))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.snapshot and app.snapshot.errors, "the first poll")
         message = shown(app.screen.query_one("#empty", Static))
@@ -240,7 +254,7 @@ async def test_no_region_says_how_to_set_one(monkeypatch: pytest.MonkeyPatch, tm
     for key in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    app = ArtuiApp(Settings())
+    app = build_app(Settings())
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.services_screen.fatal_error, "the region error")
         assert "No AWS region: pass --region" in status_text(app)
@@ -248,7 +262,7 @@ async def test_no_region_says_how_to_set_one(monkeypatch: pytest.MonkeyPatch, tm
 
 async def test_status_line_age_counts_between_polls(aws_env: Simulator) -> None:
     now = [1_800_000_000.0]
-    app = ArtuiApp(Settings(regions=REGIONS, refresh=3600), clock=lambda: now[0])
+    app = build_app(Settings(regions=REGIONS, refresh=3600), clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await wait_until(pilot, lambda: "updated 0s ago" in status_text(app), "a fresh poll")
@@ -278,7 +292,7 @@ async def test_aws_strings_are_shown_as_data_not_markup(aws_env: Simulator) -> N
             await pilot.press(*["j"] * rows.index("markup-probe"), "enter")
             screen = app.screen
             assert isinstance(screen, ServiceScreen)
-            await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
+            await wait_until(pilot, lambda: described(app), "DescribeService")
             body = shown(screen.query_one("#overview-body", Static))
             assert "public.ecr.aws/demo/[bold]probe[/]:latest" in body
             assert "HTTP /health[/]" in body
@@ -295,12 +309,12 @@ async def test_quitting_while_connecting_stops_the_demo_simulator(
     release = threading.Event()
     built: list[Backend] = []
 
-    def slow_connect(settings: Settings) -> Backend:
+    def slow_connect(settings: Settings, **kwargs) -> Backend:
         release.wait(10)
-        built.append(connect(settings))
+        built.append(connect(settings, **kwargs))
         return built[0]
 
-    app = ArtuiApp(Settings(demo=True, regions=("us-east-1",)), connector=slow_connect)
+    app = build_app(Settings(demo=True, regions=("us-east-1",)), connect=slow_connect)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("q")
     release.set()
@@ -334,7 +348,7 @@ async def test_service_screen_marks_a_service_that_left_the_list(aws_env: Simula
         await pilot.press(*["j"] * rows.index(("doomed", "eu-west-1")), "enter")
         screen = app.screen
         assert isinstance(screen, ServiceScreen)
-        await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
+        await wait_until(pilot, lambda: described(app), "DescribeService")
         client.delete_service(ServiceArn=arn)
         control(aws_env, "POST", "/_sim/clock", {"advance": 3600})
         await pilot.press("r")
@@ -356,25 +370,24 @@ async def test_keys_typed_fast_after_slash_all_reach_the_filter(aws_env: Simulat
         assert {row[0] for row in table_rows(app)} == {"payments-worker"}
 
 
-@needs_two_cores
 async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simulator) -> None:
     release = threading.Event()
 
-    def blocked_connect(settings: Settings) -> Backend:
-        release.wait(15)
-        return connect(settings)
+    def blocked_connect(settings: Settings, **kwargs) -> Backend:
+        release.wait(30)
+        return connect(settings, **kwargs)
 
     settings = Settings(regions=REGIONS, refresh=3600)
     prefetch = Prefetch.start(settings)
     assert prefetch is not None
-    app = ArtuiApp(settings, connector=blocked_connect, prefetch=prefetch)
+    app = build_app(settings, prefetch=prefetch, connect=blocked_connect)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await loaded(pilot)
-            assert app.backend is None  # the rows came from the forked child
+            assert app.gateway is None  # the rows came from the prefetch child
             shown_rows = {(r[0], r[1], r[3]) for r in table_rows(app)}
             expected = {
-                (s["ServiceName"], s["Status"], region)
+                (s["ServiceName"], short(s["Status"]), region)
                 for region in REGIONS
                 for s in listed(aws_env, region)
             }
@@ -383,10 +396,9 @@ async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simul
             assert {c["region"] for c in calls if c["operation"] == "ListServices"} == set(REGIONS)
             # Enter works on the prefetched rows; the overview waits for the connection.
             await pilot.press("enter")
-            screen = app.screen
-            assert isinstance(screen, ServiceScreen)
+            assert isinstance(app.screen, ServiceScreen)
             release.set()
-            await wait_until(pilot, lambda: screen.detail is not None, "DescribeService")
-            assert app.poller is not None
+            await wait_until(pilot, lambda: described(app), "DescribeService")
+            assert app.services is not None
     finally:
         release.set()

@@ -8,17 +8,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from conftest import control
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from artui.prefetch import usable_cores
+from artui.launch import build_app
 from artui.settings import DEMO_REGIONS, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
-from artui.ui.services_screen import ServicesTable
+from artui.ui.screens.services import ServicesTable
 
 WAIT_SECONDS = 15.0
 
@@ -81,7 +80,7 @@ def frozen_simulator() -> Simulator:
 
 def frozen_app() -> ArtuiApp:
     """An app whose clock reads FROZEN_NOW, polling rarely."""
-    return ArtuiApp(Settings(regions=DEMO_REGIONS, refresh=3600), clock=lambda: FROZEN_NOW)
+    return build_app(Settings(regions=DEMO_REGIONS, refresh=3600), clock=lambda: FROZEN_NOW)
 
 
 def table_rows(app: ArtuiApp) -> list[list[str]]:
@@ -95,6 +94,7 @@ async def loaded(pilot: Pilot) -> None:
     await wait_until(pilot, lambda: table_rows(pilot.app), "the first services in the table")
 
 
-needs_two_cores = pytest.mark.skipif(
-    usable_cores() < 2, reason="the prefetch runs only with a second core"
-)
+def described(app: ArtuiApp) -> bool:
+    """True once the service view's overview holds DescribeService's answer."""
+    pane = app.screen.query_one("#overview")
+    return pane.detail is not None

@@ -14,6 +14,8 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import ProfileNotFound
 
+from artui.aws.credentials import Ask, Resolved, install
+from artui.aws.retries import fail_fast_on_connection_errors
 from artui.errors import ConfigError
 
 # Standard retries back off with jitter on throttling; timeouts keep a dead network from
@@ -29,7 +31,15 @@ CLIENT_CONFIG = AioConfig(
 class Clients:
     """Creates clients on first use and closes them all at the end."""
 
-    def __init__(self, profile: str | None = None) -> None:
+    def __init__(
+        self,
+        profile: str | None = None,
+        *,
+        credentials: Resolved | None = None,
+        ask: Ask | None = None,
+    ) -> None:
+        """Credentials come from `credentials` (handed over by the prefetch) or from one run
+        of botocore's chain in a thread, asking through `ask`: see artui/aws/credentials.py."""
         try:
             self._session = AioSession(profile=profile)
             # Touch the profile now so a misspelt name fails here, with a clear message.
@@ -39,6 +49,7 @@ class Clients:
                 f"AWS profile {profile!r} not found in ~/.aws/config; "
                 "check `aws configure list-profiles`"
             ) from exc
+        install(self._session, profile, credentials, ask)
         self._stack = AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = asyncio.Lock()
@@ -59,6 +70,8 @@ class Clients:
                         service, region_name=region, config=CLIENT_CONFIG
                     )
                     client = await self._stack.enter_async_context(creator)
+                    # The poller polls again anyway: a dead network shows as STALE at once.
+                    fail_fast_on_connection_errors(client)
                     self._clients[key] = client
         return client
 

@@ -1,12 +1,14 @@
-"""The Textual app: screens, the poll worker, and the hand-off to the AWS layer.
+"""The Textual app: screens, the keymap, and the one place intents become workers.
 
-The first frame paints before any AWS library is imported: `connect` (which imports
-aiobotocore and, for the demo, starts the simulator) runs in a thread after mount.
+The first frame paints before any AWS library is imported: the Connector (built by
+`artui.launch`) does its slow work in a thread after mount. The app holds the store but
+renders nothing itself; screens and panes render from the store.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import sys
@@ -17,22 +19,32 @@ from collections.abc import Callable
 from textual import work
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
-from textual.message_pump import MessagePump
+from textual.message import Message
 
-from artui.backend import Backend, connect
 from artui.domain import Service
+from artui.engine import services
+from artui.engine.ports import Connector, Gateway
+from artui.engine.refresh import Cadence, Refresher
+from artui.engine.services import Snapshot
+from artui.engine.store import Scope, Store
 from artui.errors import ArtuiError
-from artui.poller import Poller, Snapshot
-from artui.prefetch import Prefetch
 from artui.settings import Settings
-from artui.ui.help_screen import HelpScreen
-from artui.ui.messages import BackendFailed, DescribeFailed, ServiceDescribed, ServicesUpdated
-from artui.ui.service_screen import ServiceScreen
-from artui.ui.services_screen import ServicesScreen
+from artui.ui.messages import (
+    DescribeRequested,
+    OpenService,
+    RefreshRequested,
+    ServicesChanged,
+    StoreChanged,
+)
+from artui.ui.panes.overview import DETAIL
+from artui.ui.screens.help import HelpScreen
+from artui.ui.screens.prompt import PromptScreen
+from artui.ui.screens.service import ServiceScreen
+from artui.ui.screens.services import ServicesScreen
 
-# How long the app waits for the prefetched list before connecting on its own: the child
-# answers in about half a second here.
-PREFETCH_WAIT = 1.0
+
+def _message(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, ArtuiError) else f"{type(exc).__name__}: {exc}"
 
 
 class ArtuiApp(App[None]):
@@ -42,32 +54,55 @@ class ArtuiApp(App[None]):
     TITLE = "artui"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
     ]
 
     def __init__(
         self,
         settings: Settings,
+        connector: Connector,
         *,
-        connector: Callable[[Settings], Backend] = connect,
         clock: Callable[[], float] = time.time,
-        prefetch: Prefetch | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.clock = clock
-        self._connector = connector
-        self._prefetch = prefetch
-        self.backend: Backend | None = None
-        self.poller: Poller | None = None
+        self.store = Store()
+        self.scopes: tuple[Scope, ...] = ()
+        self.gateway: Gateway | None = None
+        self.services: Refresher | None = None
         self.services_screen = ServicesScreen()
-        # Guards the hand-over of a backend built in a thread against the app quitting.
-        self._backend_lock = threading.Lock()
+        self._connector = connector
+        self._polling = False
+        # Guards the hand-over of a gateway built in a thread against the app quitting.
+        self._gateway_lock = threading.Lock()
         self._quitting = False
         # Set once connecting has ended, well or badly: requests made earlier wait on it.
         self._connect_done = asyncio.Event()
         self._connect_error: str | None = None
+        self._questions: set[concurrent.futures.Future[str | None]] = set()
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The services list as last known, or None before any region is known."""
+        if not self.scopes:
+            return None
+        return services.snapshot(self.store, self.scopes, polling=self._polling)
+
+    def scope_of(self, service: Service) -> Scope:
+        """The scope a service was listed in."""
+        profile = self.gateway.profile if self.gateway is not None else self.settings.profile
+        return Scope(profile, service.region)
+
+    def _publish(self, message: Message) -> None:
+        """Hand an answer to the screen on show; the others catch up from the store."""
+        if self.is_running:  # shutting down: the screens are being taken apart
+            self.screen.post_message(message)
+
+    # -- start-up ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(self.services_screen)
@@ -81,104 +116,95 @@ class ArtuiApp(App[None]):
         # dead terminal, and a graceful exit hangs on its writer. A hung-up tty fails
         # tcgetattr, so isatty turns False: end the way SIGHUP would have.
         if not os.isatty(sys.__stdin__.fileno()):
-            if self._prefetch is not None:
-                self._prefetch.close()
+            self._connector.abort()
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGHUP)
 
     @work(group="backend", exclusive=True, exit_on_error=False)
     async def start_backend(self) -> None:
-        """Show the prefetched list if it comes soon, connect in a thread, then poll."""
-        poller = await self._take_prefetch() if self._prefetch is not None else None
+        """Show the prefetched list, connect in a thread, then poll."""
+        first = await asyncio.to_thread(self._connector.first, self.ask)
+        if first is not None:
+            self.scopes = tuple(Scope(self.settings.profile, r) for r in first.regions)
+            # The child's wall clock, turned into this app's clock (tests may fix it).
+            age = max(0.0, time.time() - first.fetched_at)
+            services.seed(self.store, self.scopes, first.services, self.clock() - age)
+            self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
         try:
-            backend = await asyncio.to_thread(self._connect)
+            gateway = await asyncio.to_thread(self._connect)
         except Exception as exc:  # never a traceback: say what failed
-            error = str(exc) if isinstance(exc, ArtuiError) else f"could not start: {exc!r}"
-            self._connect_error = error
-            self.post_message(BackendFailed(error))
+            self._connect_error = _message(exc)
+            self.services_screen.show_error(self._connect_error)
             return
         finally:
             self._connect_done.set()
-        if backend is None:
+        if gateway is None:
             return
-        if poller is None or poller.regions != backend.regions:
-            poller = self._make_poller(backend.regions)
-        self.poller = poller
-        await poller.run(lambda snap: self.post_message(ServicesUpdated(snap)))
+        self.scopes = tuple(Scope(gateway.profile, r) for r in gateway.regions)
+        self.services = services.refresher(
+            gateway.list_services,
+            self.scopes,
+            self.store,
+            Cadence(interval=self.settings.refresh),
+            clock=self.clock,
+            on_update=self._services_polled,
+        )
+        await self.services.run()
 
-    async def _take_prefetch(self) -> Poller | None:
-        """A poller seeded with the child's list, if it arrives within PREFETCH_WAIT."""
-        assert self._prefetch is not None
-        # Past the wait the child is given up (and killed): a slow child means a slow
-        # network or credential source, and the app's own connect should not queue behind it.
-        first = await asyncio.to_thread(self._prefetch.result, PREFETCH_WAIT)
-        if first is None:
-            return None
-        poller = self._make_poller(first.regions)
-        # The child's wall clock, turned into this app's clock (tests may fix it).
-        age = max(0.0, time.time() - first.fetched_at)
-        poller.seed(first.services, self.clock() - age)
-        self.post_message(ServicesUpdated(poller.snapshot()))
-        return poller
+    def _services_polled(self, polling: bool) -> None:
+        self._polling = polling
+        self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
 
-    def _make_poller(self, regions: tuple[str, ...]) -> Poller:
-        return Poller(self._list_services, regions, self.settings.refresh, clock=self.clock)
-
-    async def _list_services(self, region: str) -> list[Service]:
-        assert self.backend is not None
-        return await self.backend.apprunner.list_services(region)
-
-    def _connect(self) -> Backend | None:
-        """Build the backend (in a thread); if the app quit meanwhile, tear it down here."""
-        backend = self._connector(self.settings)
-        with self._backend_lock:
+    def _connect(self) -> Gateway | None:
+        """Build the gateway (in a thread); if the app quit meanwhile, tear it down here."""
+        gateway = self._connector.connect(self.ask)
+        with self._gateway_lock:
             if not self._quitting:
-                self.backend = backend
-                return backend
-        if backend.simulator is not None:
-            backend.simulator.stop()
+                self.gateway = gateway
+                return gateway
+        asyncio.run(gateway.close())
         return None
 
-    @work(group="describe", exclusive=True, exit_on_error=False)
-    async def describe_service(self, service: Service, reply_to: MessagePump) -> None:
-        """DescribeService for a screen; the answer comes back to it as a message."""
-        await self._connect_done.wait()  # opened from prefetched rows, before connecting ended
-        if self.backend is None:
-            reply_to.post_message(
-                DescribeFailed(service.arn, self._connect_error or "not connected")
-            )
-            return
+    def ask(self, question: str) -> str | None:
+        """Ask the operator from a worker thread (an MFA code); None if declined or quitting."""
+        answer: concurrent.futures.Future[str | None] = concurrent.futures.Future()
+        self._questions.add(answer)
         try:
-            detail = await self.backend.apprunner.describe_service(service.region, service.arn)
-        except ArtuiError as exc:
-            reply_to.post_message(DescribeFailed(service.arn, str(exc)))
+            self.call_from_thread(self.push_screen, PromptScreen(question), answer.set_result)
+            return answer.result()
+        except Exception:  # the app is gone or going
+            return None
+        finally:
+            self._questions.discard(answer)
+
+    # -- intents -----------------------------------------------------------------------
+
+    def on_open_service(self, message: OpenService) -> None:
+        self.push_screen(ServiceScreen(message.service))
+
+    def on_refresh_requested(self, message: RefreshRequested) -> None:
+        if self.services is not None:
+            self.services.refresh_now()
+
+    def on_describe_requested(self, message: DescribeRequested) -> None:
+        self._describe(message.service)
+
+    @work(group="describe", exclusive=True, exit_on_error=False)
+    async def _describe(self, service: Service) -> None:
+        await self._connect_done.wait()  # opened from prefetched rows, before connecting ended
+        scope = self.scope_of(service)
+        try:
+            if self.gateway is None:
+                raise ArtuiError(self._connect_error or "not connected")
+            detail = await self.gateway.describe_service(service.region, service.arn)
         except Exception as exc:  # an unmapped failure still reaches the screen, not the void
-            reply_to.post_message(DescribeFailed(service.arn, f"{type(exc).__name__}: {exc}"))
+            error = exc if isinstance(exc, ArtuiError) else ArtuiError(_message(exc))
+            self.store.fail(DETAIL, scope, error, self.clock(), service.arn)
         else:
-            reply_to.post_message(ServiceDescribed(detail))
+            self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
+        self._publish(StoreChanged(DETAIL, service.arn))
 
-    def on_services_updated(self, message: ServicesUpdated) -> None:
-        if not self.is_running:  # shutting down: the screens are being taken apart
-            return
-        self.services_screen.show_snapshot(message.snapshot)
-        if isinstance(self.screen, ServiceScreen):
-            self.screen.show_snapshot(message.snapshot)
-
-    def on_backend_failed(self, message: BackendFailed) -> None:
-        self.services_screen.show_error(message.error)
-
-    @property
-    def snapshot(self) -> Snapshot | None:
-        return self.services_screen.snapshot
-
-    def refresh_services(self) -> None:
-        """Poll now rather than at the next interval."""
-        if self.poller is not None:
-            self.poller.refresh_now()
-
-    def open_service(self, service: Service) -> None:
-        """Push the service's screen."""
-        self.push_screen(ServiceScreen(service))
+    # -- keys --------------------------------------------------------------------------
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -211,11 +237,14 @@ class ArtuiApp(App[None]):
         place = 0 if node is self.screen else 2 if node is self else 1
         return (0 if ours else 1, place)
 
+    # -- shutdown ----------------------------------------------------------------------
+
     async def on_unmount(self) -> None:
-        if self._prefetch is not None:
-            self._prefetch.close()
-        with self._backend_lock:
+        self._connector.abort()
+        for question in list(self._questions):
+            question.set_result(None)  # a worker thread waiting on the operator ends
+        with self._gateway_lock:
             self._quitting = True
-            backend = self.backend
-        if backend is not None:
-            await backend.close()
+            gateway = self.gateway
+        if gateway is not None:
+            await gateway.close()

@@ -1,41 +1,59 @@
-"""Messages from workers to widgets: data flows aws -> poller -> messages -> widgets."""
+"""Messages: intents (a key press, posted to the app) and answers (from the app's workers
+to the active screen). Intents go to the app directly rather than bubbling: Textual stops
+a bubble at the pump that was active when the message was made (a screen, for a pane
+started from the screen's on_mount). Data flows aws -> engine/store -> messages -> widgets.
+
+Dataclasses, as Textual allows; a burst of updates that only replace each other merges
+(`can_replace`), so it costs one repaint.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.message import Message
 
-from artui.domain import ServiceDetail
-from artui.poller import Snapshot
+from artui.domain import Service
+from artui.engine.services import Snapshot
+
+# -- intents: one place (the app) turns each into a worker -------------------------------
 
 
-class ServicesUpdated(Message):
+@dataclass
+class OpenService(Message):
+    """Show a service's view."""
+
+    service: Service
+
+
+@dataclass
+class RefreshRequested(Message):
+    """Poll the services list now (`r`)."""
+
+
+@dataclass
+class DescribeRequested(Message):
+    """DescribeService for `service`; the answer lands in the store."""
+
+    service: Service
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+@dataclass
+class ServicesChanged(Message):
     """A new snapshot of the services list (also sent as each poll starts)."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
-        super().__init__()
-        self.snapshot = snapshot
+    snapshot: Snapshot
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ServicesChanged)
 
 
-class BackendFailed(Message):
-    """Connecting failed before any poll: no credentials, no region, a bad profile."""
+@dataclass
+class StoreChanged(Message):
+    """Something of `kind` under `key` (a service ARN) changed in the store."""
 
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
-
-
-class ServiceDescribed(Message):
-    """DescribeService answered."""
-
-    def __init__(self, detail: ServiceDetail) -> None:
-        super().__init__()
-        self.detail = detail
-
-
-class DescribeFailed(Message):
-    """DescribeService failed; `error` says what AWS answered."""
-
-    def __init__(self, arn: str, error: str) -> None:
-        super().__init__()
-        self.arn = arn
-        self.error = error
+    kind: str
+    key: str

@@ -25,9 +25,9 @@ class HelpScreen(ModalScreen[None]):
     """A list of the keys active on the screen below, closed by escape, ? or q."""
 
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
-        Binding("question_mark", "dismiss", "Close"),
-        Binding("q", "dismiss", "Close"),
+        Binding("escape", "dismiss", "Close", id="help.close"),
+        Binding("question_mark", "dismiss", "Close", id="help.close_help"),
+        Binding("q", "dismiss", "Close", id="help.close_q"),
     ]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:

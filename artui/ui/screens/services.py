@@ -9,11 +9,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
-from artui.domain import Service
+from artui.domain import Service, Tone
+from artui.engine.services import Snapshot
 from artui.humanize import since
-from artui.poller import Snapshot
-from artui.ui.status import StatusScreen, errors_text, freshness
+from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged
+from artui.ui.screens.base import StatusScreen
 from artui.ui.tones import toned
+from artui.ui.widgets.status import errors_text, freshness
 
 COLUMNS = (
     ("name", "Name"),
@@ -22,15 +24,22 @@ COLUMNS = (
     ("region", "Region"),
     ("url", "URL"),
 )
+# DataTable pads each cell by one column on each side; its vertical scrollbar takes two.
+_CELL_PADDING = 2
+_SCROLLBAR = 2
+_MIN_URL = 12
+
+# One row as plain values: (name, short status, tone, updated, region, url).
+Row = tuple[str, str, Tone, str, str, str]
 
 
 class ServicesTable(DataTable):
     """The services table, with vi keys beside the arrows."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("enter", "select_cursor", "Open", show=True),
+        Binding("j", "cursor_down", "Down", show=False, id="services.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="services.up"),
+        Binding("enter", "select_cursor", "Open", show=True, id="services.open"),
     ]
 
 
@@ -54,15 +63,28 @@ def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: 
     return line
 
 
+def fit_url(rows: list[Row], width: int) -> list[Row]:
+    """Cut each URL from the right so the table fits `width` columns without scrolling."""
+    fixed = sum(
+        max([len(label), *(len(row[i]) for row in rows)]) + _CELL_PADDING
+        for i, (_, label) in zip((0, 1, 3, 4), COLUMNS[:4], strict=True)
+    )
+    room = max(_MIN_URL, width - fixed - _CELL_PADDING - _SCROLLBAR)
+    return [
+        row if len(row[5]) <= room else (*row[:5], row[5][: room - 1] + "…")  # type: ignore[misc]
+        for row in rows
+    ]
+
+
 class ServicesScreen(StatusScreen):
     """The services table, a filter, a status line and the footer."""
 
     BINDINGS = [
         # Priority: the app runs it before forwarding the keys typed after it, so "/chk"
         # typed fast (or pasted) lands whole in the filter. Names never contain "/".
-        Binding("slash", "filter", "Filter", priority=True),
-        Binding("escape", "clear_filter", "Clear filter"),
-        Binding("r", "refresh", "Refresh"),
+        Binding("slash", "filter", "Filter", priority=True, id="services.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="services.clear_filter"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
     ]
 
     AUTO_FOCUS = "#services-table"
@@ -72,8 +94,8 @@ class ServicesScreen(StatusScreen):
         self.snapshot: Snapshot | None = None
         self.filter_text = ""
         self.fatal_error: str | None = None
+        self._rows: dict[str, Row] = {}
         self._shown: list[str] = []
-        self._shown_count = 0
         self._composed = False
 
     def compose(self) -> ComposeResult:
@@ -106,6 +128,18 @@ class ServicesScreen(StatusScreen):
         self._composed = True
         self._show()
 
+    def on_screen_resume(self) -> None:
+        # Updates went to the screen on top meanwhile: catch up from the store.
+        snapshot = self.app.snapshot
+        if snapshot is not None:
+            self.show_snapshot(snapshot)
+
+    def on_services_changed(self, message: ServicesChanged) -> None:
+        self.show_snapshot(message.snapshot)
+
+    def on_resize(self) -> None:
+        self._fill_table()
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show a new snapshot, keeping the cursor on the same service."""
         self.snapshot = snapshot
@@ -136,43 +170,51 @@ class ServicesScreen(StatusScreen):
         return [s for s in services if needle in s.name.casefold()]
 
     def _fill_table(self, cursor_to_first: bool = False) -> None:
+        if not self._composed:
+            return
         table = self.table
         now = self.app.clock()
         visible = self._visible()
         keys = [s.arn for s in visible]
-        current = None
-        if table.row_count and not cursor_to_first:
-            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        rows = [
-            (
-                Text(s.name, style="bold"),
-                toned(s.status_label, s.tone),
-                since(s.updated_at, now),
-                s.region,
-                Text(s.url or "—"),
-            )
-            for s in visible
-        ]
-        if keys == self._shown:
-            # Same rows in the same order: update cells in place, no flicker, scroll kept.
+        rows = fit_url(
+            [
+                (
+                    s.name,
+                    s.short_label,
+                    s.tone,
+                    since(s.updated_at, now),
+                    s.region,
+                    s.url or "—",
+                )
+                for s in visible
+            ],
+            self.size.width or 80,
+        )
+        if keys == self._shown and not cursor_to_first:
+            # Same rows in the same order: touch only the cells that changed, so an idle
+            # poll repaints nothing and the scroll position stays.
             for key, row in zip(keys, rows, strict=True):
-                for (column, _), value in zip(COLUMNS, row, strict=True):
-                    table.update_cell(key, column, value)
+                if self._rows.get(key) != row:
+                    for (column, _), value in zip(COLUMNS, _cells(row), strict=True):
+                        table.update_cell(key, column, value)
         else:
+            current = None
+            if table.row_count and not cursor_to_first:
+                current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             table.clear()
             for key, row in zip(keys, rows, strict=True):
-                table.add_row(*row, key=key)
+                table.add_row(*_cells(row), key=key)
             self._shown = keys
             if current in keys:
                 table.move_cursor(row=keys.index(current))
+        self._rows = dict(zip(keys, rows, strict=True))
         self._show_empty_state(visible)
-        self._shown_count = len(visible)
         self.update_status()
 
     def status_text(self) -> Text:
         if self.fatal_error:
             return Text(self.fatal_error, style="bold red")
-        return status_line(self.snapshot, self.app.clock(), self._shown_count, self.filter_text)
+        return status_line(self.snapshot, self.app.clock(), len(self._shown), self.filter_text)
 
     def _show_empty_state(self, visible: list[Service]) -> None:
         empty = self.query_one("#empty", Static)
@@ -215,7 +257,7 @@ class ServicesScreen(StatusScreen):
         self.refresh_bindings()
 
     def action_refresh(self) -> None:
-        self.app.refresh_services()
+        self.app.post_message(RefreshRequested())
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -235,4 +277,9 @@ class ServicesScreen(StatusScreen):
         arn = event.row_key.value
         service = next((s for s in self._visible() if s.arn == arn), None)
         if service is not None:
-            self.app.open_service(service)
+            self.app.post_message(OpenService(service))
+
+
+def _cells(row: Row) -> tuple[Text, Text, str, str, Text]:
+    name, status, tone, updated, region, url = row
+    return (Text(name, style="bold"), toned(status, tone), updated, region, Text(url))

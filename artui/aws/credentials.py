@@ -1,0 +1,139 @@
+"""Credentials resolved once per launch, through botocore's own chain.
+
+`resolve` runs the chain (a credential_process, SSO, assume-role with an MFA code asked
+through the UI's `ask`) and returns plain values. The startup prefetch resolves them in
+its child and hands them to the app through a pipe, never through disk or the environment;
+`install` puts them at the front of the app's chain, so the app does not resolve again
+until they expire. Without handed-over credentials the app resolves on first use, in a
+thread (a prompt must not block the event loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from artui.errors import NO_CREDENTIALS_HELP, AuthError, ConfigError
+
+Ask = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What botocore's chain produced, as plain values (picklable, nothing secret logged)."""
+
+    access_key: str
+    secret_key: str
+    token: str | None
+    account_id: str | None
+    expiry: float | None  # epoch seconds; None for credentials that do not expire
+    method: str
+
+    def __repr__(self) -> str:  # keep secrets out of tracebacks and logs
+        return f"Resolved(method={self.method!r}, expiry={self.expiry!r})"
+
+    def metadata(self) -> dict[str, Any]:
+        """The form botocore's RefreshableCredentials takes."""
+        assert self.expiry is not None
+        expiry = datetime.fromtimestamp(self.expiry, timezone.utc)
+        return {
+            "access_key": self.access_key,
+            "secret_key": self.secret_key,
+            "token": self.token,
+            "account_id": self.account_id,
+            "expiry_time": expiry.isoformat(),
+        }
+
+
+def resolve(profile: str | None, ask: Ask | None = None) -> Resolved:
+    """Run botocore's credential chain once (blocking); an MFA code is asked through `ask`."""
+    import botocore.session
+    from botocore.exceptions import ProfileNotFound
+
+    from artui.aws.errors import aws_errors
+
+    session = botocore.session.Session(profile=profile)
+    try:
+        session.get_scoped_config()
+        resolver = session.get_component("credential_provider")
+    except ProfileNotFound as exc:
+        raise ConfigError(
+            f"AWS profile {profile!r} not found in ~/.aws/config; "
+            "check `aws configure list-profiles`"
+        ) from exc
+    _ask_mfa_through(resolver, ask)
+    with aws_errors():
+        credentials = session.get_credentials()
+        if credentials is None:
+            raise AuthError(NO_CREDENTIALS_HELP)
+        frozen = credentials.get_frozen_credentials()
+    expiry = getattr(credentials, "_expiry_time", None)
+    return Resolved(
+        access_key=frozen.access_key,
+        secret_key=frozen.secret_key,
+        token=frozen.token,
+        account_id=getattr(frozen, "account_id", None),
+        expiry=expiry.timestamp() if isinstance(expiry, datetime) else None,
+        method=getattr(credentials, "method", None) or "unknown",
+    )
+
+
+def _ask_mfa_through(resolver: Any, ask: Ask | None) -> None:
+    from botocore.exceptions import UnknownCredentialError
+
+    def prompter(prompt: str) -> str:
+        answer = ask(prompt) if ask is not None else None
+        if not answer:
+            raise AuthError("An MFA code is needed for this profile and none was given.")
+        return answer
+
+    try:
+        # botocore offers no public way to pass the prompter; getpass would read a
+        # terminal that Textual (or nobody, in the prefetch child) holds.
+        resolver.get_provider("assume-role")._prompter = prompter
+    except UnknownCredentialError:
+        pass
+
+
+def install(session: Any, profile: str | None, first: Resolved | None, ask: Ask | None) -> None:
+    """Put artui's resolution at the front of an AioSession's chain.
+
+    `first` (handed over by the prefetch) is used as is; otherwise, and whenever
+    credentials expire, the chain is run again in a thread through `resolve`.
+    """
+    from aiobotocore.credentials import AioCredentials, AioRefreshableCredentials
+    from botocore.credentials import CredentialProvider
+
+    async def fresh() -> Resolved:
+        return await asyncio.to_thread(resolve, profile, ask)
+
+    async def refresh() -> dict[str, Any]:
+        resolved = await fresh()
+        if resolved.expiry is None:
+            raise AuthError("Refreshed credentials came back without an expiry.")
+        return resolved.metadata()
+
+    class ResolvedOnce(CredentialProvider):
+        METHOD = "artui"
+
+        def __init__(self) -> None:
+            self._first = first
+
+        async def load(self) -> Any:
+            resolved, self._first = self._first or await fresh(), None
+            if resolved.expiry is None:
+                return AioCredentials(
+                    resolved.access_key,
+                    resolved.secret_key,
+                    resolved.token,
+                    method=resolved.method,
+                    account_id=resolved.account_id,
+                )
+            return AioRefreshableCredentials.create_from_metadata(
+                resolved.metadata(), refresh, resolved.method
+            )
+
+    session.get_component("credential_provider").providers.insert(0, ResolvedOnce())

@@ -1,0 +1,57 @@
+"""What the UI needs from the AWS side, as protocols: the wiring (`artui.launch`) supplies
+them, so `artui.ui` never imports `artui.aws`, `artui.backend` or the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from artui.domain import Service, ServiceDetail
+
+# A question for the operator (an MFA code, say), answered from the UI; None: declined.
+Ask = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class FirstList:
+    """The regions resolved, the services of those that answered, and when (epoch)."""
+
+    regions: tuple[str, ...]
+    services: Mapping[str, Sequence[Service]]
+    fetched_at: float
+
+
+class Gateway(Protocol):
+    """A connection to App Runner (or the simulator) for one profile and its regions."""
+
+    profile: str | None
+    regions: tuple[str, ...]
+
+    async def list_services(self, region: str) -> list[Service]:
+        """Every service in `region`."""
+        ...
+
+    async def describe_service(self, region: str, arn: str) -> ServiceDetail:
+        """DescribeService, flattened for the overview."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections (and stop the demo simulator)."""
+        ...
+
+
+class Connector(Protocol):
+    """Builds the Gateway; its blocking calls run in a thread after the first frame."""
+
+    def first(self, ask: Ask) -> FirstList | None:
+        """The startup prefetch's list (which also resolves credentials), or None."""
+        ...
+
+    def connect(self, ask: Ask) -> Gateway:
+        """Connect; raises ArtuiError with a message an operator can act on."""
+        ...
+
+    def abort(self) -> None:
+        """The app is quitting: stop whatever `first` or `connect` is waiting for."""
+        ...

@@ -1,0 +1,9 @@
+"""The panes of a service's view, one file each; the view binds each pane's key from here."""
+
+from __future__ import annotations
+
+from artui.ui.panes.base import Pane
+from artui.ui.panes.overview import OverviewPane
+
+# In the order the footer lists them; activity, logs, metrics and domains join as they land.
+PANES: tuple[type[Pane], ...] = (OverviewPane,)

@@ -1,0 +1,57 @@
+"""What a pane of the service view is: a key, a title, and work that runs while shown."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+
+from artui.domain import Service
+
+
+class Pane(VerticalScroll):
+    """One pane of a service's view. The view calls `shown` and `hidden` as it switches.
+
+    A pane starts its work (a describe, a poll, a stream) when first shown and stops it
+    when hidden; it renders from the app's store, which owns the data.
+    """
+
+    KEY: ClassVar[str]
+    TITLE: ClassVar[str]
+    PANE_ID: ClassVar[str]
+
+    def __init__(self, service: Service) -> None:
+        super().__init__(id=self.PANE_ID, classes="pane")
+        self.service = service
+        self.active = False
+
+    def shown(self) -> None:
+        """The pane became visible: start (or resume) its work."""
+        self.active = True
+        self.start()
+
+    def hidden(self) -> None:
+        """The pane was switched away from: stop its work."""
+        self.active = False
+        self.stop()
+
+    def start(self) -> None:
+        """Begin whatever keeps this pane current."""
+
+    def stop(self) -> None:
+        """End whatever `start` began."""
+
+    def follow(self, service: Service) -> None:
+        """The services list brought a newer view of the service."""
+        self.service = service
+
+    def refresh_data(self) -> None:
+        """`r`: fetch this pane's data again."""
+
+    def store_changed(self, kind: str, key: str) -> None:
+        """Something this pane may show changed in the store."""
+
+    def status_text(self) -> Text:
+        """The pane's part of the status line."""
+        return Text()

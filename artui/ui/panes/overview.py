@@ -1,0 +1,134 @@
+"""The overview pane (`i`): what DescribeService says about the service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from artui.domain import Service, ServiceDetail
+from artui.engine.store import Known
+from artui.humanize import ago, cpu_label, memory_label, since
+from artui.ui.messages import DescribeRequested
+from artui.ui.panes.base import Pane
+from artui.ui.tones import toned
+
+# The store's kind for DescribeService answers, keyed by service ARN.
+DETAIL = "detail"
+
+
+def _when(moment: datetime | None, now: float) -> str:
+    if moment is None:
+        return "—"
+    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S %Z} ({since(moment, now)})"
+
+
+def _health(detail: ServiceDetail) -> str:
+    hc = detail.health_check
+    if not hc.protocol:
+        return "—"
+    where = f"{hc.protocol} {hc.path}" if hc.protocol == "HTTP" and hc.path else hc.protocol
+    return (
+        f"{where}, every {hc.interval}s, timeout {hc.timeout}s, "
+        f"healthy after {hc.healthy_threshold}, unhealthy after {hc.unhealthy_threshold}"
+    )
+
+
+def overview_table(service: Service, detail: ServiceDetail | None, now: float) -> Table:
+    """Key/value grid of what DescribeService says (list data until it answers).
+
+    Every value is a Text: strings from AWS are data, never Rich markup.
+    """
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+
+    def row(label: str, value: str | Text) -> None:
+        grid.add_row(label, value if isinstance(value, Text) else Text(value))
+
+    row("Name", service.name)
+    row("Status", toned(service.status_label, service.tone))
+    row("Region", service.region)
+    row("URL", f"https://{service.url}" if service.url else "—")
+    row("ARN", service.arn)
+    if detail is not None:
+        row(f"Source ({detail.source_kind})", detail.source)
+        row("CPU / memory", f"{cpu_label(detail.cpu)} / {memory_label(detail.memory)}")
+        if detail.instance_role:
+            row("Instance role", detail.instance_role)
+        row("Health check", _health(detail))
+        row("Auto scaling", detail.auto_scaling or "—")
+    row("Created", _when(service.created_at, now))
+    row("Updated", _when(service.updated_at, now))
+    return grid
+
+
+class OverviewPane(Pane):
+    """ARN, source, CPU and memory, health check, auto scaling, created and updated."""
+
+    KEY = "i"
+    TITLE = "Overview"
+    PANE_ID = "overview"
+
+    def __init__(self, service: Service) -> None:
+        super().__init__(service)
+        self.describing = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="overview-body")
+
+    @property
+    def known(self) -> Known[ServiceDetail]:
+        """DescribeService's last answer for this service, from the store."""
+        return self.app.store.get(DETAIL, self.app.scope_of(self.service), self.service.arn)
+
+    @property
+    def detail(self) -> ServiceDetail | None:
+        return self.known.value
+
+    def on_mount(self) -> None:
+        self.render_overview()
+
+    def start(self) -> None:
+        if self.known.fetched_at is None:
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self.describing = True
+        self.loading = self.detail is None
+        self.app.post_message(DescribeRequested(self.service))
+
+    def follow(self, service: Service) -> None:
+        if service != self.service:
+            super().follow(service)
+            self.render_overview()
+
+    def store_changed(self, kind: str, key: str) -> None:
+        if kind == DETAIL and key == self.service.arn:
+            self.describing = False
+            self.loading = False
+            if self.detail is not None:
+                self.service = self.detail.service
+            self.render_overview()
+
+    def render_overview(self) -> None:
+        """Repaint from the store."""
+        body = overview_table(self.service, self.detail, self.app.clock())
+        self.query_one("#overview-body", Static).update(body)
+
+    def status_text(self) -> Text:
+        line = Text()
+        known = self.known
+        if self.describing:
+            line.append("DescribeService…  ", style="dim")
+        elif known.error is not None:
+            kept = "showing the last answer" if known.value else "showing the list's data"
+            line.append(f"DescribeService failed ({kept}): ", style="bold red")
+            line.append(str(known.error), style="red")
+            line.append("  ")
+        elif known.fetched_at is not None:
+            line.append(f"described {ago(self.app.clock() - known.fetched_at)}  ", style="dim")
+        return line

@@ -1,0 +1,30 @@
+"""The status line's words: how old the data is, and what went wrong."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from artui.engine.services import Snapshot
+from artui.humanize import ago
+
+
+def errors_text(snapshot: Snapshot) -> str:
+    """Each failing region with what AWS answered."""
+    return "; ".join(f"{region}: {err}" for region, err in snapshot.errors.items())
+
+
+def freshness(snapshot: Snapshot, now: float) -> Text:
+    """'updated 3s ago', or STALE with the data's age and the errors; ↻ while polling."""
+    line = Text()
+    age = ago(snapshot.age(now))
+    if snapshot.stale:
+        line.append(f"STALE, data from {age}: ", style="bold red")
+        line.append(errors_text(snapshot), style="red")
+    else:
+        line.append(f"updated {age}", style="dim")
+        if snapshot.last_error is not None:
+            when, what = snapshot.last_error
+            line.append(f"  last error {ago(now - when)}: {what}", style="yellow")
+    if snapshot.polling:
+        line.append("  ↻", style="cyan")
+    return line
