@@ -73,7 +73,8 @@ def connect(
         from artui.aws.apprunner import AppRunner
         from artui.aws.clients import Clients
 
-        clients = Clients(profile=settings.profile, credentials=credentials, ask=ask)
+        first_region = settings.regions[0] if settings.regions else None
+        clients = Clients(settings.profile, credentials=credentials, ask=ask, region=first_region)
         regions = settings.regions
         if not regions:
             region = clients.default_region()

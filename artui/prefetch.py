@@ -57,7 +57,8 @@ async def _list_everything(settings: Settings, ask: Ask) -> Prefetched:
     from artui.backend import connect
 
     try:
-        credentials = await asyncio.to_thread(resolve, settings.profile, ask)
+        region = settings.regions[0] if settings.regions else None
+        credentials = await asyncio.to_thread(resolve, settings.profile, ask, region)
     except Exception:  # the app resolves (and reports) on its own
         return Prefetched(None, None)
     backend = connect(settings, credentials=credentials)

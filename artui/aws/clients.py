@@ -37,6 +37,7 @@ class Clients:
         *,
         credentials: Resolved | None = None,
         ask: Ask | None = None,
+        region: str | None = None,
     ) -> None:
         """Credentials come from `credentials` (handed over by the prefetch) or from one run
         of botocore's chain in a thread, asking through `ask`: see artui/aws/credentials.py."""
@@ -49,7 +50,7 @@ class Clients:
                 f"AWS profile {profile!r} not found in ~/.aws/config; "
                 "check `aws configure list-profiles`"
             ) from exc
-        install(self._session, profile, credentials, ask)
+        install(self._session, profile, credentials, ask, region)
         self._stack = AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = asyncio.Lock()

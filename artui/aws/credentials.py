@@ -48,8 +48,12 @@ class Resolved:
         }
 
 
-def resolve(profile: str | None, ask: Ask | None = None) -> Resolved:
-    """Run botocore's credential chain once (blocking); an MFA code is asked through `ask`."""
+def resolve(profile: str | None, ask: Ask | None = None, region: str | None = None) -> Resolved:
+    """Run botocore's credential chain once (blocking); an MFA code is asked through `ask`.
+
+    `region` (the first one artui shows) serves STS for assume-role when the profile names
+    none: botocore's regional STS endpoints need one.
+    """
     import botocore.session
     from botocore.exceptions import ProfileNotFound
 
@@ -64,6 +68,8 @@ def resolve(profile: str | None, ask: Ask | None = None) -> Resolved:
             f"AWS profile {profile!r} not found in ~/.aws/config; "
             "check `aws configure list-profiles`"
         ) from exc
+    if region and not session.get_config_variable("region"):
+        session.set_config_variable("region", region)
     _ask_mfa_through(resolver, ask)
     with aws_errors():
         credentials = session.get_credentials()
@@ -98,7 +104,13 @@ def _ask_mfa_through(resolver: Any, ask: Ask | None) -> None:
         pass
 
 
-def install(session: Any, profile: str | None, first: Resolved | None, ask: Ask | None) -> None:
+def install(
+    session: Any,
+    profile: str | None,
+    first: Resolved | None,
+    ask: Ask | None,
+    region: str | None = None,
+) -> None:
     """Put artui's resolution at the front of an AioSession's chain.
 
     `first` (handed over by the prefetch) is used as is; otherwise, and whenever
@@ -108,7 +120,7 @@ def install(session: Any, profile: str | None, first: Resolved | None, ask: Ask 
     from botocore.credentials import CredentialProvider
 
     async def fresh() -> Resolved:
-        return await asyncio.to_thread(resolve, profile, ask)
+        return await asyncio.to_thread(resolve, profile, ask, region)
 
     async def refresh() -> dict[str, Any]:
         resolved = await fresh()
