@@ -15,13 +15,11 @@ chain again until they expire. Nothing is written to disk or to the environment.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import pickle
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
@@ -52,29 +50,14 @@ def _send(stream: IO[bytes], message: tuple[str, Any]) -> None:
     stream.flush()
 
 
-async def _list_everything(settings: Settings, ask: Ask) -> Prefetched:
-    from artui.aws.credentials import resolve
-    from artui.backend import connect
+def _list_everything(settings: Settings, ask: Ask) -> Prefetched:
+    from artui.aws.first import first_list
 
     try:
-        region = settings.regions[0] if settings.regions else None
-        credentials = await asyncio.to_thread(resolve, settings.profile, ask, region)
+        first, credentials = first_list(settings.profile, settings.regions, ask)
     except Exception:  # the app resolves (and reports) on its own
         return Prefetched(None, None)
-    backend = connect(settings, credentials=credentials)
-    try:
-        lists = await asyncio.gather(
-            *(backend.apprunner.list_services(r) for r in backend.regions),
-            return_exceptions=True,  # a region that fails is left to the app's own poll
-        )
-    finally:
-        await backend.close()
-    services = {
-        region: listed
-        for region, listed in zip(backend.regions, lists, strict=True)
-        if isinstance(listed, list)
-    }
-    return Prefetched(FirstList(backend.regions, services, time.time()), credentials)
+    return Prefetched(first, credentials)
 
 
 def _child() -> None:
@@ -93,7 +76,7 @@ def _child() -> None:
         return answer if isinstance(answer, str) else None
 
     try:
-        result = asyncio.run(_list_everything(settings, ask))
+        result = _list_everything(settings, ask)
     except BaseException:  # the parent's own poll reports errors properly
         result = Prefetched(None, None)
     _send(answers, ("done", result))

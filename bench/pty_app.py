@@ -69,6 +69,19 @@ class PtyApp:
         fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def quit(self, timeout: float = 10.0) -> float:
+        """Press q; seconds until the process has exited (the terminal is given back)."""
+        start = time.perf_counter()
+        os.write(self.master, b"q")
+        while self.proc.poll() is None:
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError("artui did not exit after q")
+            try:
+                self.drain(0.005)
+            except RuntimeError:  # the pty closed as it exited
+                pass
+        return time.perf_counter() - start
+
     def stop(self) -> None:
         self.proc.terminate()
         try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
 
-from artui.aws.clients import Clients
 from artui.aws.errors import aws_errors
 from artui.domain import HealthCheck, Service, ServiceDetail, ServiceStatus
+
+if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without aiobotocore
+    from artui.aws.clients import Clients
 
 # ListServices accepts at most 20 per page, and botocore has no paginator for App Runner.
 PAGE_SIZE = 20
@@ -38,6 +41,32 @@ def _source(cfg: dict[str, Any]) -> tuple[str, str]:
     return "unknown", "—"
 
 
+def _service_pages(region: str) -> Generator[dict[str, Any], dict[str, Any], list[Service]]:
+    """ListServices paging, apart from how pages are fetched (async here, blocking in the
+    prefetch child): yields each request, is sent each page, returns the services."""
+    services: list[Service] = []
+    request: dict[str, Any] = {"MaxResults": PAGE_SIZE}
+    while True:
+        page = yield request
+        services.extend(_service(region, s) for s in page.get("ServiceSummaryList", []))
+        token = page.get("NextToken")
+        if not token:
+            return services
+        request = {**request, "NextToken": token}
+
+
+def list_services_blocking(client: Any, region: str) -> list[Service]:
+    """Every service in `region` through a plain botocore client (the prefetch child)."""
+    with aws_errors():
+        pages = _service_pages(region)
+        request = next(pages)
+        while True:
+            try:
+                request = pages.send(client.list_services(**request))
+            except StopIteration as done:
+                return done.value
+
+
 class AppRunner:
     """App Runner, region by region, through the shared clients."""
 
@@ -46,17 +75,15 @@ class AppRunner:
 
     async def list_services(self, region: str) -> list[Service]:
         """Every service in `region`, following NextToken to the end."""
-        services: list[Service] = []
-        kwargs: dict[str, Any] = {"MaxResults": PAGE_SIZE}
         with aws_errors():
             client = await self._clients.get("apprunner", region)
+            pages = _service_pages(region)
+            request = next(pages)
             while True:
-                page = await client.list_services(**kwargs)
-                services.extend(_service(region, s) for s in page.get("ServiceSummaryList", []))
-                token = page.get("NextToken")
-                if not token:
-                    return services
-                kwargs["NextToken"] = token
+                try:
+                    request = pages.send(await client.list_services(**request))
+                except StopIteration as done:
+                    return done.value
 
     async def describe_service(self, region: str, arn: str) -> ServiceDetail:
         """DescribeService, flattened for the overview."""

@@ -10,12 +10,12 @@ thread (a prompt must not block the event loop).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from artui.engine.threads import in_daemon_thread
 from artui.errors import NO_CREDENTIALS_HELP, AuthError, ConfigError
 
 Ask = Callable[[str], "str | None"]
@@ -48,16 +48,14 @@ class Resolved:
         }
 
 
-def resolve(profile: str | None, ask: Ask | None = None, region: str | None = None) -> Resolved:
-    """Run botocore's credential chain once (blocking); an MFA code is asked through `ask`.
+def blocking_session(profile: str | None, ask: Ask | None = None, region: str | None = None) -> Any:
+    """A plain botocore session for `profile` whose MFA prompts go through `ask`.
 
     `region` (the first one artui shows) serves STS for assume-role when the profile names
     none: botocore's regional STS endpoints need one.
     """
     import botocore.session
     from botocore.exceptions import ProfileNotFound
-
-    from artui.aws.errors import aws_errors
 
     session = botocore.session.Session(profile=profile)
     try:
@@ -71,6 +69,13 @@ def resolve(profile: str | None, ask: Ask | None = None, region: str | None = No
     if region and not session.get_config_variable("region"):
         session.set_config_variable("region", region)
     _ask_mfa_through(resolver, ask)
+    return session
+
+
+def resolved_from(session: Any) -> Resolved:
+    """Run `session`'s credential chain (once: the session keeps what it found)."""
+    from artui.aws.errors import aws_errors
+
     with aws_errors():
         credentials = session.get_credentials()
         if credentials is None:
@@ -85,6 +90,11 @@ def resolve(profile: str | None, ask: Ask | None = None, region: str | None = No
         expiry=expiry.timestamp() if isinstance(expiry, datetime) else None,
         method=getattr(credentials, "method", None) or "unknown",
     )
+
+
+def resolve(profile: str | None, ask: Ask | None = None, region: str | None = None) -> Resolved:
+    """Run botocore's credential chain once (blocking); an MFA code is asked through `ask`."""
+    return resolved_from(blocking_session(profile, ask, region))
 
 
 def _ask_mfa_through(resolver: Any, ask: Ask | None) -> None:
@@ -120,7 +130,7 @@ def install(
     from botocore.credentials import CredentialProvider
 
     async def fresh() -> Resolved:
-        return await asyncio.to_thread(resolve, profile, ask, region)
+        return await in_daemon_thread(resolve, profile, ask, region)
 
     async def refresh() -> dict[str, Any]:
         resolved = await fresh()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import aiohttp
 from botocore import exceptions as bx
 
 from artui.errors import (
@@ -44,7 +44,16 @@ _CODE_ERRORS: dict[str, type[AwsError]] = {
     **{code: ThrottledError for code in _THROTTLE_CODES},
 }
 # botocore's ConnectionError and HTTPClientError cover endpoint, proxy, SSL and timeout errors.
-_NETWORK = (bx.ConnectionError, bx.HTTPClientError, aiohttp.ClientError, asyncio.TimeoutError)
+_NETWORK = (bx.ConnectionError, bx.HTTPClientError, asyncio.TimeoutError)
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    # aiohttp's errors only exist once aiobotocore has loaded it; the prefetch child uses
+    # plain botocore and must not pay for importing aiohttp.
+    aiohttp = sys.modules.get("aiohttp")
+    return _NETWORK + (aiohttp.ClientError,) if aiohttp is not None else _NETWORK
+
+
 _CREDENTIALS = (
     bx.NoCredentialsError,
     bx.PartialCredentialsError,
@@ -67,7 +76,7 @@ def translate(exc: BaseException) -> AwsError | ConfigError | None:
         return AuthError(f"SSO session expired or missing: run `aws sso login` ({exc})")
     if isinstance(exc, bx.NoRegionError):
         return ConfigError(NO_REGION_HELP)
-    if isinstance(exc, _NETWORK):
+    if isinstance(exc, _network_errors()):
         return NetworkError(f"cannot reach AWS: {exc}")
     if isinstance(exc, bx.BotoCoreError):
         return AwsError(str(exc))

@@ -27,6 +27,7 @@ from artui.engine.ports import Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.services import Snapshot
 from artui.engine.store import Scope, Store
+from artui.engine.threads import in_daemon_thread
 from artui.errors import ArtuiError
 from artui.settings import Settings
 from artui.ui.messages import (
@@ -123,7 +124,7 @@ class ArtuiApp(App[None]):
     @work(group="backend", exclusive=True, exit_on_error=False)
     async def start_backend(self) -> None:
         """Show the prefetched list, connect in a thread, then poll."""
-        first = await asyncio.to_thread(self._connector.first, self.ask)
+        first = await in_daemon_thread(self._connector.first, self.ask)
         if first is not None:
             self.scopes = tuple(Scope(self.settings.profile, r) for r in first.regions)
             # The child's wall clock, turned into this app's clock (tests may fix it).
@@ -131,7 +132,7 @@ class ArtuiApp(App[None]):
             services.seed(self.store, self.scopes, first.services, self.clock() - age)
             self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
         try:
-            gateway = await asyncio.to_thread(self._connect)
+            gateway = await in_daemon_thread(self._connect)
         except Exception as exc:  # never a traceback: say what failed
             self._connect_error = _message(exc)
             self.services_screen.show_error(self._connect_error)

@@ -15,6 +15,7 @@ class PromptScreen(ModalScreen["str | None"]):
     """One masked answer: enter gives it, escape declines."""
 
     BINDINGS = [Binding("escape", "decline", "Cancel", id="prompt.cancel")]
+    AUTO_FOCUS = "#prompt-answer"
 
     def __init__(self, question: str) -> None:
         super().__init__()
