@@ -10,6 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))  # tests.uihelp imports conftest as pytest does
 
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     aim_botocore_at,
