@@ -118,10 +118,13 @@ async def test_mfa_code_is_asked_in_the_tui_once(
     app = build_app(settings, prefetch=prefetch)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen), "the MFA prompt")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, PromptScreen) and isinstance(app.focused, Input),
+                "the MFA prompt, ready for the code",
+            )
             assert "arn:aws:iam::123456789012:mfa/operator" in app.screen.question
             assert app.screen.query_one(Input).password  # the code is not shown
-            await wait_until(pilot, lambda: isinstance(app.focused, Input), "the answer's focus")
             await pilot.press(*"123456", "enter")
             await loaded(pilot)
             # The app's own poll, on the same credentials: no second prompt, no second role.
