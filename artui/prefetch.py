@@ -20,11 +20,10 @@ import pickle
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from artui.engine.ports import FirstList
+from artui.engine.ports import Ask, FirstList
 from artui.settings import Settings
 
 if TYPE_CHECKING:
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
 # The child's last moment while it works on its own (asking the operator pauses it): by
 # then the network or the credential source has failed, and the app reports that itself.
 CHILD_LIFETIME = 30
-
-Ask = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -45,19 +42,9 @@ class Prefetched:
     credentials: Resolved | None
 
 
-def _send(stream: IO[bytes], message: tuple[str, Any]) -> None:
+def _send(stream: IO[bytes], message: Any) -> None:
     pickle.dump(message, stream)
     stream.flush()
-
-
-def _list_everything(settings: Settings, ask: Ask) -> Prefetched:
-    from artui.aws.first import first_list
-
-    try:
-        first, credentials = first_list(settings.profile, settings.regions, ask)
-    except Exception:  # the app resolves (and reports) on its own
-        return Prefetched(None, None)
-    return Prefetched(first, credentials)
 
 
 def _child() -> None:
@@ -75,9 +62,11 @@ def _child() -> None:
         signal.alarm(CHILD_LIFETIME)
         return answer if isinstance(answer, str) else None
 
+    from artui.aws.first import first_list
+
     try:
-        result = _list_everything(settings, ask)
-    except BaseException:  # the parent's own poll reports errors properly
+        result = Prefetched(*first_list(settings.profile, settings.regions, ask))
+    except BaseException:  # the app resolves and reports on its own
         result = Prefetched(None, None)
     _send(answers, ("done", result))
 
@@ -87,7 +76,10 @@ class Prefetch:
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
         self.proc = proc
-        self.pid = proc.pid
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
 
     @classmethod
     def start(cls, settings: Settings) -> Prefetch | None:
@@ -105,8 +97,7 @@ class Prefetch:
                 start_new_session=True,
             )
             assert proc.stdin is not None
-            pickle.dump(settings, proc.stdin)
-            proc.stdin.flush()
+            _send(proc.stdin, settings)
         except OSError:
             return None
         return cls(proc)
@@ -118,8 +109,7 @@ class Prefetch:
             while True:
                 kind, payload = pickle.load(self.proc.stdout)
                 if kind == "ask":
-                    pickle.dump(ask(payload), self.proc.stdin)
-                    self.proc.stdin.flush()
+                    _send(self.proc.stdin, ask(payload))
                 elif kind == "done":
                     return payload if isinstance(payload, Prefetched) else None
         except Exception:  # the child died, was killed, or answered oddly: the app copes

@@ -243,8 +243,10 @@ async def test_no_credentials_says_how_to_get_them(
     monkeypatch.setenv("AWS_ENDPOINT_URL_APPRUNNER", "http://127.0.0.1:9")
     app = build_app(Settings(regions=("us-east-1",)))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.snapshot and app.snapshot.errors, "the first poll")
-        message = shown(app.screen.query_one("#empty", Static))
+        empty = app.screen.query_one("#empty", Static)
+        # The store has the error before the screen has painted it: wait for the screen.
+        await wait_until(pilot, lambda: "Could not list" in shown(empty), "the first poll's error")
+        message = shown(empty)
         assert "aws configure" in message
         assert "aws sso login" in message
         assert "artui --demo" in message

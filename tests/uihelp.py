@@ -95,6 +95,7 @@ async def loaded(pilot: Pilot) -> None:
 
 
 def described(app: ArtuiApp) -> bool:
-    """True once the service view's overview holds DescribeService's answer."""
+    """True once the service view's overview shows DescribeService's answer (the store gets
+    it before the pane has painted it)."""
     pane = app.screen.query_one("#overview")
-    return pane.detail is not None
+    return pane.detail is not None and not pane.describing

@@ -14,9 +14,9 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import ProfileNotFound
 
-from artui.aws.credentials import Ask, Resolved, install
+from artui.aws.credentials import Resolved, install, missing_profile
 from artui.aws.retries import fail_fast_on_connection_errors
-from artui.errors import ConfigError
+from artui.engine.ports import Ask
 
 # Standard retries back off with jitter on throttling; timeouts keep a dead network from
 # freezing a poll for botocore's default 60 s.
@@ -46,10 +46,7 @@ class Clients:
             # Touch the profile now so a misspelt name fails here, with a clear message.
             self._session.get_scoped_config()
         except ProfileNotFound as exc:
-            raise ConfigError(
-                f"AWS profile {profile!r} not found in ~/.aws/config; "
-                "check `aws configure list-profiles`"
-            ) from exc
+            raise missing_profile(profile) from exc
         install(self._session, profile, credentials, ask, region)
         self._stack = AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}

@@ -10,15 +10,13 @@ thread (a prompt must not block the event loop).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from artui.engine.ports import Ask
 from artui.engine.threads import in_daemon_thread
 from artui.errors import NO_CREDENTIALS_HELP, AuthError, ConfigError
-
-Ask = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -62,14 +60,18 @@ def blocking_session(profile: str | None, ask: Ask | None = None, region: str | 
         session.get_scoped_config()
         resolver = session.get_component("credential_provider")
     except ProfileNotFound as exc:
-        raise ConfigError(
-            f"AWS profile {profile!r} not found in ~/.aws/config; "
-            "check `aws configure list-profiles`"
-        ) from exc
+        raise missing_profile(profile) from exc
     if region and not session.get_config_variable("region"):
         session.set_config_variable("region", region)
     _ask_mfa_through(resolver, ask)
     return session
+
+
+def missing_profile(profile: str | None) -> ConfigError:
+    """The error for a profile name botocore does not know."""
+    return ConfigError(
+        f"AWS profile {profile!r} not found in ~/.aws/config; check `aws configure list-profiles`"
+    )
 
 
 def resolved_from(session: Any) -> Resolved:

@@ -12,16 +12,15 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from artui.aws.apprunner import list_services_blocking
-from artui.aws.credentials import Ask, Resolved, blocking_session, resolved_from
-from artui.engine.ports import FirstList
-from artui.errors import NO_REGION_HELP, ConfigError
+from artui.aws.credentials import Resolved, blocking_session, resolved_from
+from artui.engine.ports import Ask, FirstList
 
 
 def first_list(
     profile: str | None, regions: Sequence[str], ask: Ask | None
-) -> tuple[FirstList, Resolved]:
+) -> tuple[FirstList | None, Resolved]:
     """Resolve credentials once, then list every region concurrently; failed regions are left
-    out (the app's own poll reports them)."""
+    out (the app's own poll reports them). No list without a region: the app says why."""
     from botocore.config import Config
 
     session = blocking_session(profile, ask, regions[0] if regions else None)
@@ -29,7 +28,7 @@ def first_list(
     if not regions:
         region = session.get_config_variable("region")
         if not region:
-            raise ConfigError(NO_REGION_HELP)
+            return None, credentials
         regions = (region,)
     # One attempt each, no backoff: the app's own poll retries, and the app waits for us.
     config = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5)

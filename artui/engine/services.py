@@ -12,6 +12,8 @@ from artui.engine.store import Scope, Store
 from artui.errors import ArtuiError
 
 KIND = "services"
+# DescribeService's answers, keyed by service ARN within the scope.
+DETAIL = "detail"
 
 
 @dataclass(frozen=True)

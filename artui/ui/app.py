@@ -25,7 +25,7 @@ from artui.domain import Service
 from artui.engine import services
 from artui.engine.ports import Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
-from artui.engine.services import Snapshot
+from artui.engine.services import DETAIL, Snapshot
 from artui.engine.store import Scope, Store
 from artui.engine.threads import in_daemon_thread
 from artui.errors import ArtuiError
@@ -37,7 +37,6 @@ from artui.ui.messages import (
     ServicesChanged,
     StoreChanged,
 )
-from artui.ui.panes.overview import DETAIL
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.prompt import PromptScreen
 from artui.ui.screens.service import ServiceScreen
@@ -130,7 +129,7 @@ class ArtuiApp(App[None]):
             # The child's wall clock, turned into this app's clock (tests may fix it).
             age = max(0.0, time.time() - first.fetched_at)
             services.seed(self.store, self.scopes, first.services, self.clock() - age)
-            self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
+            self._services_polled(False)
         try:
             gateway = await in_daemon_thread(self._connect)
         except Exception as exc:  # never a traceback: say what failed
@@ -153,6 +152,7 @@ class ArtuiApp(App[None]):
         await self.services.run()
 
     def _services_polled(self, polling: bool) -> None:
+        """Tell the screen on show the services list's state (a poll started or ended)."""
         self._polling = polling
         self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
 

@@ -10,14 +10,12 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from artui.domain import Service, ServiceDetail
+from artui.engine.services import DETAIL
 from artui.engine.store import Known
 from artui.humanize import ago, cpu_label, memory_label, since
 from artui.ui.messages import DescribeRequested
 from artui.ui.panes.base import Pane
 from artui.ui.tones import toned
-
-# The store's kind for DescribeService answers, keyed by service ARN.
-DETAIL = "detail"
 
 
 def _when(moment: datetime | None, now: float) -> str:

@@ -110,7 +110,6 @@ class ServiceScreen(StatusScreen):
     def on_store_changed(self, message: StoreChanged) -> None:
         for pane in self.query(Pane):
             pane.store_changed(message.kind, message.key)
-            if pane.service.arn == self.service.arn:
-                self.service = pane.service
+            self.service = pane.service  # DescribeService may know a newer status
         self.query_one("#title", Static).update(self._title())
         self.update_status()
