@@ -124,6 +124,20 @@ def control(sim: Simulator, method: str, path: str, doc: dict[str, Any] | None =
         return json.load(response)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _log_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """artui's log file (artui.logfile) goes to a temporary folder, never the user's home."""
+    import os
+
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def sim() -> Iterator[Simulator]:
     """One fast simulator for the whole session: two regions, six services each, no world."""
