@@ -2,12 +2,16 @@
 
 The file is `$ARTUI_CONFIG`, else `$XDG_CONFIG_HOME/artui/config.yaml` (default
 `~/.config/artui/config.yaml`). Keys: `profile`, `regions` (list), `refresh` (seconds).
+Whatever the file or the flags hold, the outcome is Settings or a ConfigError naming the
+file, the line and the key: never a traceback, a hang or a flood of memory.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +22,31 @@ if TYPE_CHECKING:
     import yaml
 
 DEFAULT_REFRESH = 5.0
+MIN_REFRESH = 1.0
+MAX_REFRESH = 3600.0
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+# A settings file is a few lines. Pure-Python PyYAML needs about 0.4 s for 16 KiB of
+# flow-style tokens: a bigger file is a mistake or an attack, not settings.
+MAX_BYTES = 16 * 1024
+# Settings nest two levels at most; PyYAML's scanner slows down (then recurses out of stack)
+# on thousands of open brackets, so refuse deep flow nesting before it parses.
+MAX_FLOW_DEPTH = 20
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BRACKET = re.compile(r"[\[\]{}]")
+# The tags plain YAML resolves to by itself: anything else (a local `!seconds`, a
+# `!!python/...`) is refused before a constructor sees it.
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("null", "bool", "int", "float", "timestamp", "str", "seq", "map")
+)
+_FILE_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 @dataclass(frozen=True)
@@ -39,70 +66,215 @@ def config_path() -> Path:
     return Path(base) / "artui" / "config.yaml"
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(value: Any, limit: int = 60) -> str:
+    """A short repr of `value` for an error message, cut to `limit` characters."""
+    if isinstance(value, (str, bytes)):
+        value = value[: limit + 1]  # before repr: the repr of a huge string is huge too
+    elif isinstance(value, dict):
+        return "a mapping"
+    elif not isinstance(value, (int, float)) and value is not None:
+        # Never the repr of a structure: it may be large, nested or shared many times over.
+        return f"a {type(value).__name__}"
+    return _clip(repr(value), limit)
+
+
 def check_region(value: Any, where: str) -> str:
     """A region name, or a ConfigError saying where the bad one came from."""
-    if not isinstance(value, str) or not _REGION.match(value):
-        raise ConfigError(f"{where}: {value!r} is not an AWS region name (like us-east-1)")
+    # fullmatch, not `$`: `$` also matches before a trailing newline.
+    if not isinstance(value, str) or not _REGION.fullmatch(value):
+        raise ConfigError(f"{where}: {quote(value)} is not an AWS region name (like us-east-1)")
     return value
 
 
+def check_regions(values: list[Any], where: str) -> tuple[str, ...]:
+    """Region names in first-seen order, each once: the app keys its tables by region."""
+    return tuple(dict.fromkeys(check_region(v, where) for v in values))
+
+
 def check_refresh(value: Any, where: str) -> float:
-    """A refresh interval in seconds, at least one."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 1:
-        raise ConfigError(f"{where}: refresh must be a number of seconds >= 1, got {value!r}")
+    """A refresh interval in seconds, a finite number from MIN_REFRESH to MAX_REFRESH."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    # isfinite only on floats: a huge YAML int would overflow converting to one.
+    finite = number and (not isinstance(value, float) or math.isfinite(value))
+    if not finite or not MIN_REFRESH <= value <= MAX_REFRESH:
+        raise ConfigError(
+            f"{where}: refresh must be a number of seconds from {MIN_REFRESH:g} to "
+            f"{MAX_REFRESH:g}, got {quote(value)}"
+        )
     return float(value)
+
+
+def check_profile(value: Any, where: str) -> str:
+    """A profile name: a plain token as in ~/.aws/config, never control characters."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: profile must be a profile name, got {quote(value)}")
+    if _CONTROL.search(value):
+        raise ConfigError(
+            f"{where}: profile name {quote(value)} contains control characters; "
+            "a profile name is a plain word like 'ops'"
+        )
+    return value
+
+
+def _read(path: Path) -> str | None:
+    """The file's text; None if there is no file. Only a small regular UTF-8 file is read."""
+    if str(path) == os.devnull:  # the usual way to say "no settings file"
+        return None
+    try:
+        # stat before open: opening a FIFO waits for a writer, /dev/zero never ends.
+        info = os.stat(path)
+        _check_regular(path, info)
+        # O_NONBLOCK: should the path become a FIFO after the stat, the open still returns.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            _check_regular(path, info)
+            data = file.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_BYTES:
+        size = max(info.st_size, len(data))
+        raise ConfigError(
+            f"{path}: {size} bytes is too large for a settings file "
+            f"(the limit is {MAX_BYTES // 1024} KiB)"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path} line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} "
+            f"at offset {exc.start})"
+        ) from None
+
+
+def _check_regular(path: Path, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise ConfigError(f"{path}: is {kind}, not a settings file (a small YAML text file)")
 
 
 def _mapping_node(text: str, path: Path) -> yaml.MappingNode | None:
     import yaml  # only when a settings file exists: keeps it off the first-frame path
 
+    depth = 0
+    for bracket in _BRACKET.finditer(text):
+        depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_FLOW_DEPTH:
+            line = text.count("\n", 0, bracket.start()) + 1
+            raise ConfigError(
+                f"{path} line {line}: brackets nested more than {MAX_FLOW_DEPTH} deep"
+            )
     try:
         node = yaml.compose(text)
+    except RecursionError:  # block nesting thousands deep: the composer recurses per level
+        raise ConfigError(f"{path}: nested too deeply to be a settings file") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}{line}: not valid YAML ({problem})") from exc
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: a position, no mark
+            line = text.count("\n", 0, exc.position) + 1
+            at = f" line {line}"
+            problem = f"character U+{exc.character:04X} is not allowed"
+        else:
+            mark = getattr(exc, "problem_mark", None)
+            at = f" line {mark.line + 1}" if mark else ""
+            problem = _clip(getattr(exc, "problem", None) or str(exc), 100)
+        raise ConfigError(f"{path}{at}: not valid YAML ({problem})") from exc
     if node is None:
         return None
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{path} line {node.start_mark.line + 1}: expected keys like 'regions:'")
+    _check_tag(node, f"{path} line {node.start_mark.line + 1}")
     return node
+
+
+def _check_tag(node: yaml.Node, where: str) -> None:
+    if node.tag not in _CORE_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise ConfigError(
+            f"{where}: YAML tag {quote(tag)} is not allowed (settings are plain names, lists "
+            "and numbers)"
+        )
+
+
+def _check_nodes(root: yaml.Node, seen: set[int], path: Path, key: str) -> None:
+    """Refuse aliases and unknown tags under `root`, before anything is constructed."""
+    import yaml
+
+    todo = [root]
+    while todo:  # a loop, not recursion: nesting depth is the file's to choose
+        node = todo.pop()
+        where = f"{path} line {node.start_mark.line + 1}, key {quote(key)}"
+        if id(node) in seen:
+            # The composer hands back the anchored node itself for an alias: a "billion
+            # laughs" is a few nodes seen many times over. Settings never need an alias.
+            raise ConfigError(
+                f"{where}: the value anchored here is reused by an alias (*name); "
+                "aliases are not allowed in settings"
+            )
+        seen.add(id(node))
+        _check_tag(node, where)
+        if isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(n for pair in node.value for n in pair)
 
 
 def load_file(path: Path) -> Settings:
     """Settings from a YAML file; every error names the file, the line and the key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _read(path)
+    if text is None:
         return Settings()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     import yaml
 
     node = _mapping_node(text, path)
     if node is None:
         return Settings(source=str(path))
     values: dict[str, Any] = {}
+    lines: dict[str, int] = {}  # where each key was first set
+    seen: set[int] = set()
+    constructor = yaml.SafeLoader("")
     for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise ConfigError(f"{path} line {key_line}: expected a setting name like 'regions:'")
         key = key_node.value
-        where = f"{path} line {value_node.start_mark.line + 1}, key '{key}'"
-        value = yaml.safe_load(yaml.serialize(value_node))
+        _check_nodes(key_node, seen, path, key)
+        if key not in ("profile", "regions", "refresh"):
+            raise ConfigError(
+                f"{path} line {key_line}, key {quote(key)}: unknown setting "
+                "(known: profile, regions, refresh)"
+            )
+        if key in lines:
+            raise ConfigError(
+                f"{path} line {key_line}, key {quote(key)}: duplicate key (first set on line "
+                f"{lines[key]})"
+            )
+        lines[key] = key_line
+        _check_nodes(value_node, seen, path, key)
+        where = f"{path} line {value_node.start_mark.line + 1}, key {quote(key)}"
+        try:
+            value = constructor.construct_document(value_node)
+        # A core tag written out with a value it cannot take (`!!int x`, `!!bool maybe`,
+        # `!!timestamp soon`) fails in PyYAML's constructors with whatever they raise.
+        except Exception as exc:
+            problem = getattr(exc, "problem", None) or f"{type(exc).__name__}: {exc}"
+            raise ConfigError(f"{where}: cannot read the value ({_clip(problem, 100)})") from None
         if key == "profile":
-            if not isinstance(value, str) or not value:
-                raise ConfigError(f"{where}: profile must be a profile name, got {value!r}")
-            values["profile"] = value
+            values["profile"] = check_profile(value, where)
         elif key == "regions":
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not value:
                 raise ConfigError(f"{where}: regions must be a list like [us-east-1, eu-west-1]")
-            values["regions"] = tuple(check_region(v, where) for v in value)
-        elif key == "refresh":
-            values["refresh"] = check_refresh(value, where)
+            values["regions"] = check_regions(value, where)
         else:
-            where = f"{path} line {key_node.start_mark.line + 1}, key '{key}'"
-            raise ConfigError(f"{where}: unknown setting (known: profile, regions, refresh)")
+            values["refresh"] = check_refresh(value, where)
     return Settings(source=str(path), **values)
 
 
@@ -117,9 +289,9 @@ def resolve(
     """File settings with the command line's flags laid over them."""
     settings = load_file(path or config_path())
     if profile:
-        settings = replace(settings, profile=profile)
+        settings = replace(settings, profile=check_profile(profile, "--profile"))
     if regions:
-        settings = replace(settings, regions=tuple(check_region(r, "--region") for r in regions))
+        settings = replace(settings, regions=check_regions(regions, "--region"))
     if refresh is not None:
         settings = replace(settings, refresh=check_refresh(refresh, "--refresh"))
     if demo:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,3 +62,192 @@ def test_malformed_file_names_line_and_key(tmp_path: Path, text: str, expected: 
 def test_bad_flag_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--region: 'useast1'"):
         resolve(path=tmp_path / "none.yaml", regions=["useast1"])
+
+
+# Hostile input: every case ends in a ConfigError naming the file, the line and the key.
+
+
+def billion_laughs(key: str) -> str:
+    """Nine anchors, each a list of nine aliases of the one before: 9**9 items expanded."""
+    lines = [f"{key}:", "  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for before, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"  - &{name} [{', '.join([f'*{before}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def no_hang(seconds: int = 10) -> Iterator[None]:
+    """Turn a hang (a FIFO waiting for a writer) into a failure instead of a stuck run."""
+
+    def fail(signum: int, frame: object) -> None:
+        raise AssertionError(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def refused(path: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load_file(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    return message
+
+
+@pytest.mark.parametrize(
+    "text, tag",
+    [
+        ("profile: ops\nrefresh: !!python/object/apply:os.system ['true']\n", "!!python/object"),
+        ("profile: ops\nrefresh: !seconds 5\n", "'!seconds'"),
+    ],
+)
+def test_unknown_yaml_tag_names_line_and_key(tmp_path: Path, text: str, tag: str) -> None:
+    message = refused(write(tmp_path, text))
+    assert "line 2, key 'refresh': YAML tag " in message
+    assert tag in message
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("refresh: !!int soon\n", "invalid literal"),
+        ("refresh: !!bool maybe\n", "KeyError"),
+        ("refresh: !!timestamp tomorrow\n", "cannot read the value"),
+        ("regions: !!str [us-east-1]\n", "expected a scalar node"),
+    ],
+)
+def test_core_tag_with_a_value_it_cannot_take(tmp_path: Path, text: str, problem: str) -> None:
+    message = refused(write(tmp_path, text))
+    assert "line 1, key '" in message
+    assert problem in message
+
+
+def test_non_utf8_file_names_the_byte_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"profile: ops\nregions: [caf\xe9-west-1]\n")
+    assert refused(path) == f"{path} line 2: not UTF-8 text (byte 0xe9 at offset 26)"
+
+
+def test_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    path = write(tmp_path, billion_laughs("regions"))
+    message = refused(path)
+    assert "key 'regions'" in message
+    assert "aliases are not allowed" in message
+    assert len(message) - len(str(path)) < 200
+
+
+def test_a_single_alias_is_refused_too(tmp_path: Path) -> None:
+    message = refused(write(tmp_path, "profile: &p ops\nregions: [*p]\n"))
+    assert "line 1, key 'regions': the value anchored here is reused by an alias" in message
+
+
+def test_oversize_file_is_refused_with_the_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "# padding\n" * 100_000)
+    assert refused(path) == (
+        f"{path}: 1000000 bytes is too large for a settings file (the limit is 16 KiB)"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_dev_zero_is_refused_not_read() -> None:
+    assert refused(Path("/dev/zero")) == (
+        "/dev/zero: is a character device, not a settings file (a small YAML text file)"
+    )
+
+
+def test_dev_null_means_no_settings() -> None:
+    assert load_file(Path(os.devnull)) == Settings()
+
+
+def test_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    with no_hang():
+        assert "is a named pipe, not a settings file" in refused(fifo)
+
+
+def test_directory_is_refused(tmp_path: Path) -> None:
+    assert "is a directory, not a settings file" in refused(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [".nan", ".inf", "-.inf", "3601", "1" + "0" * 400],
+    ids=["nan", "inf", "-inf", "3601", "huge"],
+)
+def test_refresh_in_file_must_be_finite_and_at_most_an_hour(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, f"profile: ops\nrefresh: {text}\n")
+    message = refused(path)
+    assert "line 2, key 'refresh': refresh must be a number of seconds from 1 to 3600" in message
+    assert len(message) - len(str(path)) < 200
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, 1e9])
+def test_refresh_flag_must_be_finite_and_at_most_an_hour(tmp_path: Path, value: float) -> None:
+    with pytest.raises(ConfigError, match="--refresh: refresh must be a number of seconds from 1"):
+        resolve(path=tmp_path / "none.yaml", refresh=value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["regions: |\n  us-east-1\n", 'regions: ["us-east-1\\n"]\n', 'regions: "us-east-1\\n"\n'],
+)
+def test_region_with_a_trailing_newline_is_refused(tmp_path: Path, text: str) -> None:
+    message = refused(write(tmp_path, text))
+    assert "line 1, key 'regions': 'us-east-1\\n' is not an AWS region name" in message
+
+
+def test_region_flag_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"--region: 'us-east-1\\n' is not"):
+        resolve(path=tmp_path / "none.yaml", regions=["us-east-1\n"])
+
+
+def test_duplicate_key_names_the_second_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "profile: ops\nrefresh: 5\nprofile: prod\n")
+    assert refused(path) == f"{path} line 3, key 'profile': duplicate key (first set on line 1)"
+
+
+def test_duplicate_regions_keep_first_seen_order(tmp_path: Path) -> None:
+    path = write(tmp_path, "regions: [eu-west-1, us-east-1, eu-west-1, us-east-1]\n")
+    assert load_file(path).regions == ("eu-west-1", "us-east-1")
+    flags = ["us-east-1", "ap-south-1", "us-east-1", "ap-south-1", "eu-west-1"]
+    settings = resolve(path=path, regions=flags)
+    assert settings.regions == ("us-east-1", "ap-south-1", "eu-west-1")
+
+
+def test_profile_with_control_characters_is_refused(tmp_path: Path) -> None:
+    message = refused(write(tmp_path, 'profile: "ops\\x1b[31m"\n'))
+    assert "line 1, key 'profile': profile name 'ops\\x1b[31m' contains control characters" in (
+        message
+    )
+    with pytest.raises(ConfigError, match="--profile: profile name 'ops\\\\n' contains control"):
+        resolve(path=tmp_path / "none.yaml", profile="ops\n")
+
+
+def test_error_message_quotes_a_long_value_short(tmp_path: Path) -> None:
+    path = write(tmp_path, f"regions: [{'x' * 10_000}]\n")
+    message = refused(path)
+    assert "line 1, key 'regions': 'xxx" in message
+    assert "…" in message
+    assert len(message) - len(str(path)) < 200
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("regions: " + "[" * 5000 + "\n", "line 1: brackets nested more than 20 deep"),
+        ("- " * 5000 + "\n", "nested too deeply"),
+    ],
+)
+def test_deep_nesting_is_refused(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in refused(write(tmp_path, text))
+
+
+def test_control_character_in_the_file_names_the_line(tmp_path: Path) -> None:
+    message = refused(write(tmp_path, "profile: ops\nregions: [us-\x00east-1]\n"))
+    assert "line 2: not valid YAML (character U+0000 is not allowed)" in message

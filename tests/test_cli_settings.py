@@ -1,0 +1,146 @@
+"""Hostile settings through the command line: `artui: <message>` and status 2, no traceback."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from artui.cli import main
+from artui.settings import resolve
+
+
+def billion_laughs(key: str) -> bytes:
+    """Nine anchors, each a list of nine aliases of the one before: 9**9 items expanded."""
+    lines = [f"{key}:", "  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for before, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"  - &{name} [{', '.join([f'*{before}'] * 9)}]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@contextmanager
+def no_hang(seconds: int = 10) -> Iterator[None]:
+    """Turn a hang (a FIFO waiting for a writer) into a failure instead of a stuck run."""
+
+    def fail(signum: int, frame: object) -> None:
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, fail)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run(
+    config: Path | str,
+    argv: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> str:
+    """Run `artui argv` with ARTUI_CONFIG=config; assert it fails cleanly; the message."""
+    monkeypatch.setenv("ARTUI_CONFIG", str(config))
+    with no_hang():
+        assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("artui: ")
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        pytest.param(
+            b"refresh: !!python/object/apply:os.system ['echo pwned']\n",
+            "line 1, key 'refresh': YAML tag '!!python/object/apply:os.system'",
+            id="python-tag",
+        ),
+        pytest.param(
+            b"profile: ops\nrefresh: !seconds 5\n",
+            "line 2, key 'refresh': YAML tag '!seconds'",
+            id="local-tag",
+        ),
+        pytest.param(
+            b"profile: \xff\xfeops\n", "line 1: not UTF-8 text (byte 0xff at offset 9)", id="latin1"
+        ),
+        pytest.param(billion_laughs("regions"), "aliases are not allowed", id="alias-bomb"),
+        pytest.param(
+            b"#" * 1_000_000,
+            ": 1000000 bytes is too large for a settings file (the limit is 16 KiB)",
+            id="oversize",
+        ),
+        pytest.param(
+            b"refresh: .nan\n", "line 1, key 'refresh': refresh must be a number", id="nan"
+        ),
+        pytest.param(
+            b"regions: |\n  us-east-1\n",
+            "line 1, key 'regions': 'us-east-1\\n' is not an AWS region name",
+            id="region-newline",
+        ),
+        pytest.param(
+            b"refresh: 5\nprofile: ops\nrefresh: 10\n",
+            "line 3, key 'refresh': duplicate key (first set on line 1)",
+            id="duplicate-key",
+        ),
+    ],
+)
+def test_bad_settings_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    expected: str,
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_bytes(content)
+    err = run(config, [], monkeypatch, capsys)
+    assert err.startswith(f"artui: {config}")
+    assert expected in err
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_dev_zero(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    err = run("/dev/zero", [], monkeypatch, capsys)
+    assert err == "artui: /dev/zero: is a character device, not a settings file " + (
+        "(a small YAML text file)\n"
+    )
+
+
+def test_fifo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    err = run(fifo, [], monkeypatch, capsys)
+    assert f"artui: {fifo}: is a named pipe, not a settings file" in err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
+def test_refresh_flag_not_finite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    err = run(tmp_path / "absent.yaml", [f"--refresh={value}"], monkeypatch, capsys)
+    assert err.startswith("artui: --refresh: refresh must be a number of seconds from 1 to 3600")
+
+
+def test_profile_flag_with_control_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = run(tmp_path / "absent.yaml", ["--profile", "ops\x1b]0;pwned\x07"], monkeypatch, capsys)
+    assert "\x1b" not in err  # quoted, so the terminal never sees the escape sequence
+    assert err.startswith("artui: --profile: profile name 'ops\\x1b]0;pwned\\x07' contains")
+
+
+def test_duplicate_regions_from_file_and_flags_are_dropped(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("regions: [us-east-1, eu-west-1, us-east-1]\n")
+    assert resolve(path=config).regions == ("us-east-1", "eu-west-1")
+    flags = ["us-east-1", "us-east-1", "eu-west-1", "us-east-1"]
+    assert resolve(path=config, regions=flags).regions == ("us-east-1", "eu-west-1")
