@@ -1,4 +1,9 @@
-"""A refused connection fails on its first attempt; throttling still backs off and retries."""
+"""A refused connection fails on its first attempt; throttling still backs off and retries.
+
+What one failing call costs, by kind (the figures README's polling cadence and
+bench/failing.py rest on): refused, one connection attempt; a credential error, one request;
+a 5xx or throttling answer, five requests (botocore's four retries) before it fails.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,13 @@ from typing import Any
 import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError
 from conftest import client_kwargs, control
 
 from artui.aws.clients import CLIENT_CONFIG
 from artui.aws.errors import translate
 from artui.aws.retries import fail_fast_on_connection_errors
-from artui.errors import NetworkError
+from artui.errors import AuthError, AwsError, NetworkError
 from artui.sim import Simulator
 
 
@@ -72,15 +77,20 @@ async def test_refused_connection_is_not_retried(refused: Any) -> None:
 
 
 async def list_through_fault(
-    sim: Simulator, client: Any, error: str, count: int
+    sim: Simulator, client: Any, error: str, count: int, status: int | None = None
 ) -> tuple[Any, list[int]]:
-    """ListServices with its first `count` calls failing with `error`; returns the answer and
-    the HTTP statuses of the ListServices calls the simulator logged."""
+    """ListServices with its first `count` calls (-1: every call) failing with `error`;
+    returns the answer (or the ClientError raised) and the HTTP statuses of the ListServices
+    calls the simulator logged."""
     control(sim, "DELETE", "/_sim/requests")
-    fault = {"operation": "ListServices", "error": error, "count": count}
+    fault: dict[str, Any] = {"operation": "ListServices", "error": error, "count": count}
+    if status is not None:
+        fault["status"] = status
     control(sim, "POST", "/_sim/faults", fault)
     try:
         answer = await client.list_services()
+    except ClientError as exc:
+        answer = exc
     finally:
         control(sim, "DELETE", "/_sim/faults")
     calls = control(sim, "GET", "/_sim/requests")["requests"]
@@ -98,6 +108,24 @@ async def test_server_errors_keep_botocore_retries(sim: Simulator, fast: Any) ->
     answer, statuses = await list_through_fault(sim, fast, "InternalServiceErrorException", 1)
     assert statuses == [500, 200]
     assert answer["ResponseMetadata"]["RetryAttempts"] == 1
+
+
+async def test_credential_errors_are_sent_once(sim: Simulator, fast: Any) -> None:
+    # Not retryable for botocore; the poller then waits its longest (60 s) before the next.
+    error, statuses = await list_through_fault(sim, fast, "AccessDeniedException", -1)
+    assert statuses == [400]
+    assert isinstance(translate(error), AuthError)
+
+
+async def test_a_lasting_server_error_costs_five_requests(sim: Simulator, fast: Any) -> None:
+    # A failing poll while AWS answers 5xx: the first attempt and botocore's four retries
+    # (jittered backoff, up to 1+2+4+8 s, so this test may sleep that long), then the error.
+    error, statuses = await list_through_fault(sim, fast, "ServiceUnavailable", -1, status=503)
+    assert statuses == [503] * 5
+    assert isinstance(error, ClientError)
+    assert error.response["ResponseMetadata"]["RetryAttempts"] == 4
+    mapped = translate(error)
+    assert isinstance(mapped, AwsError) and not isinstance(mapped, NetworkError)
 
 
 async def test_legacy_retries_are_refused(sim: Simulator) -> None:
