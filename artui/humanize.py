@@ -21,15 +21,20 @@ def since(moment: datetime | None, now: float) -> str:
     return ago(None if moment is None else now - moment.timestamp())
 
 
+def _units(value: str | None, per: int, unit: str) -> str:
+    # Only plain ASCII digits are a count: str.isdigit() also accepts '²', which int() refuses.
+    if not value:
+        return "—"
+    if value.isascii() and value.isdigit():
+        return f"{int(value) / per:g} {unit}"
+    return value  # AWS's own words ('1 vCPU'), or something new: shown as it came
+
+
 def cpu_label(cpu: str | None) -> str:
     """App Runner reports CPU in CPU units ('1024') or vCPU ('1 vCPU')."""
-    if not cpu:
-        return "—"
-    return f"{int(cpu) / 1024:g} vCPU" if cpu.isdigit() else cpu
+    return _units(cpu, 1024, "vCPU")
 
 
 def memory_label(memory: str | None) -> str:
     """App Runner reports memory in MB ('2048') or GB ('2 GB')."""
-    if not memory:
-        return "—"
-    return f"{int(memory) / 1024:g} GB" if memory.isdigit() else memory
+    return _units(memory, 1024, "GB")

@@ -182,7 +182,7 @@ async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) 
         await pilot.press("r")
         await wait_until(pilot, lambda: "STALE" not in status_text(app), "recovery")
         assert "updated" in status_text(app)
-        assert re.search(r"last error \d+s ago: eu-west-1: AccessDenied", status_text(app))
+        assert re.search(r"last error \d+s ago \(e\): eu-west-1: AccessDenied", status_text(app))
 
 
 async def test_unknown_status_shows_as_unknown(aws_env: Simulator) -> None:

@@ -25,8 +25,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from artui.engine.journal import Failure
 from artui.engine.store import Scope, Store
 from artui.errors import ArtuiError, AuthError, ThrottledError
+from artui.logfile import logger
 
 Fetch = Callable[[Scope], Awaitable[Any]]
 
@@ -78,8 +80,11 @@ class Refresher:
         busy: Callable[[Any], bool] = lambda value: False,
         on_update: Callable[[bool], None] = lambda polling: None,
         key: str = "",
+        operation: str = "",
     ) -> None:
         self.kind = kind
+        # The AWS operation behind the list, as the errors view names it.
+        self.operation = operation or kind
         self.scopes = tuple(scopes)
         self.store = store
         self.cadence = cadence or Cadence()
@@ -99,9 +104,11 @@ class Refresher:
             value = await self._fetch(scope)
         except Exception as exc:
             # An unmapped library error or a bug is shown like any other, and polling goes on.
-            error = (
-                exc if isinstance(exc, ArtuiError) else ArtuiError(f"{type(exc).__name__}: {exc}")
-            )
+            if isinstance(exc, ArtuiError):
+                error = exc
+            else:
+                logger().error("%s %s", self.operation, scope.region, exc_info=exc)
+                error = ArtuiError(f"{type(exc).__name__}: {exc}")
             self.store.fail(self.kind, scope, error, self._clock(), self.key)
             return False
         self.store.put(self.kind, scope, value, self._clock(), self.key)
@@ -109,11 +116,32 @@ class Refresher:
 
     async def refresh(self) -> bool:
         """Poll every scope once, concurrently; True if any answer differs from the last."""
+        failing = {s for s in self.scopes if self.store.get(self.kind, s, self.key).error}
         changed = any(await asyncio.gather(*(self._poll(s) for s in self.scopes)))
         self._failures = self._failures + 1 if self.errors() else 0
         # A failing poll is not a quiet one: after recovery the quiet pace starts over.
         self._quiet_polls = 0 if changed or self._failures else self._quiet_polls + 1
+        if self._failures:
+            self._journal(failing)
         return changed
+
+    def _journal(self, failing_before: set[Scope]) -> None:
+        delay = self.next_delay()
+        for scope in self.scopes:
+            known = self.store.get(self.kind, scope, self.key)
+            if known.error is None:
+                continue
+            kept = "the last good data stays on screen" if known.value is not None else "no data"
+            self.store.journal.add(
+                Failure(
+                    at=self._clock(),
+                    region=scope.region,
+                    operation=self.operation,
+                    message=str(known.error),
+                    next_step=f"artui tries again in {delay:.0f}s; {kept}",
+                    first=scope not in failing_before,
+                )
+            )
 
     def errors(self) -> list[ArtuiError]:
         """The current error of each failing scope."""

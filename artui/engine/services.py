@@ -90,5 +90,13 @@ def refresher(
         return any(s.status is ServiceStatus.OPERATION_IN_PROGRESS for s in services or ())
 
     return Refresher(
-        KIND, fetch, scopes, store, cadence, clock=clock, busy=busy, on_update=on_update
+        KIND,
+        fetch,
+        scopes,
+        store,
+        cadence,
+        clock=clock,
+        busy=busy,
+        on_update=on_update,
+        operation="ListServices",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from artui.engine.journal import Journal
 from artui.errors import ArtuiError
 
 T = TypeVar("T")
@@ -38,6 +39,7 @@ class Store:
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, Scope, str], Known[Any]] = {}
+        self.journal = Journal()
 
     def get(self, kind: str, scope: Scope, key: str = "") -> Known[Any]:
         """What is known (an empty Known when nothing is)."""

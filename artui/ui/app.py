@@ -20,15 +20,19 @@ from textual import work
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
 from textual.message import Message
+from textual.worker import Worker, WorkerState
 
 from artui.domain import Service
 from artui.engine import services
+from artui.engine.journal import Failure
 from artui.engine.ports import Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.services import DETAIL, Snapshot
 from artui.engine.store import Scope, Store
 from artui.engine.threads import in_daemon_thread
 from artui.errors import ArtuiError
+from artui.inert import inert
+from artui.logfile import logger, setup
 from artui.settings import Settings
 from artui.ui.messages import (
     DescribeRequested,
@@ -37,6 +41,8 @@ from artui.ui.messages import (
     ServicesChanged,
     StoreChanged,
 )
+from artui.ui.screens.base import StatusScreen
+from artui.ui.screens.errors import ErrorsScreen
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.prompt import PromptScreen
 from artui.ui.screens.service import ServiceScreen
@@ -56,6 +62,7 @@ class ArtuiApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("e", "errors", "Errors", id="errors"),
     ]
 
     def __init__(
@@ -82,6 +89,10 @@ class ArtuiApp(App[None]):
         self._connect_done = asyncio.Event()
         self._connect_error: str | None = None
         self._questions: set[concurrent.futures.Future[str | None]] = set()
+        self.log_path = setup()
+        # The latest bug caught while drawing or in a worker, for every status line.
+        self.internal: Failure | None = None
+        self._told = 0  # journal entries already considered for a notification
 
     # -- state -------------------------------------------------------------------------
 
@@ -134,7 +145,19 @@ class ArtuiApp(App[None]):
             gateway = await in_daemon_thread(self._connect)
         except Exception as exc:  # never a traceback: say what failed
             self._connect_error = _message(exc)
+            if not isinstance(exc, ArtuiError):
+                logger().error("connecting", exc_info=exc)
+            self.store.journal.add(
+                Failure(
+                    self.clock(),
+                    "",
+                    "connect",
+                    self._connect_error,
+                    "nothing more until artui is started again with this fixed",
+                )
+            )
             self.services_screen.show_error(self._connect_error)
+            self._tell_new_failures()
             return
         finally:
             self._connect_done.set()
@@ -155,6 +178,8 @@ class ArtuiApp(App[None]):
         """Tell the screen on show the services list's state (a poll started or ended)."""
         self._polling = polling
         self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
+        if not polling:
+            self._tell_new_failures()
 
     def _connect(self) -> Gateway | None:
         """Build the gateway (in a thread); if the app quit meanwhile, tear it down here."""
@@ -200,10 +225,71 @@ class ArtuiApp(App[None]):
             detail = await self.gateway.describe_service(service.region, service.arn)
         except Exception as exc:  # an unmapped failure still reaches the screen, not the void
             error = exc if isinstance(exc, ArtuiError) else ArtuiError(_message(exc))
+            if not isinstance(exc, ArtuiError):
+                logger().error("DescribeService %s", service.arn, exc_info=exc)
+            first = self.store.get(DETAIL, scope, service.arn).error is None
             self.store.fail(DETAIL, scope, error, self.clock(), service.arn)
+            self.store.journal.add(
+                Failure(
+                    self.clock(),
+                    service.region,
+                    f"DescribeService {service.name}",
+                    str(error),
+                    "r in the service view tries again; the list's data stays on screen",
+                    first=first,
+                )
+            )
+            self._tell_new_failures()
         else:
             self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
         self._publish(StoreChanged(DETAIL, service.arn))
+
+    # -- errors ------------------------------------------------------------------------
+
+    def internal_error(self, where: str, exc: BaseException) -> None:
+        """A bug met while drawing or in a worker: logged, shown, and the app carries on."""
+        logger().error("internal error in %s", where, exc_info=exc)
+        log = f"the traceback is in {self.log_path}" if self.log_path else "no log file"
+        self.internal = Failure(
+            self.clock(), "", f"artui: {where}", _message(exc), f"artui carries on; {log}"
+        )
+        self.store.journal.add(self.internal)
+        self._tell_new_failures()
+        if isinstance(self.screen, StatusScreen):
+            self.screen.update_status()
+
+    def _tell_new_failures(self) -> None:
+        """A toast for each failure that starts a run of them (repeats stay in `e`)."""
+        journal = self.store.journal
+        fresh = [f for f in journal.since(self._told) if f.first]
+        self._told = journal.added
+        if not self.is_running:
+            return
+        for failure in fresh[-3:]:  # an outage across many regions is one glance, not a wall
+            where = f"{failure.region} " if failure.region else ""
+            self.notify(
+                inert(f"{where}{failure.operation}: {failure.message}"),
+                title="Error (e lists them)",
+                severity="error",
+                markup=False,
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.internal_error(f"worker {event.worker.name}", event.worker.error)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's last resort, which ends the app: keep the traceback in the log file (the
+        # CLI prints where) before the terminal is handed back.
+        logger().critical("crashed", exc_info=error)
+        super()._handle_exception(error)
+
+    def action_errors(self) -> None:
+        """`e`: every recent error in full."""
+        if isinstance(self.screen, ErrorsScreen):
+            return
+        log = str(self.log_path) if self.log_path else None
+        self.push_screen(ErrorsScreen(list(self.store.journal), self.clock(), log))
 
     # -- keys --------------------------------------------------------------------------
 

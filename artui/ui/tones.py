@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from artui.domain import Tone
+from artui.ui.text import shown
 
 TONE_STYLES: dict[Tone, str] = {
     Tone.GOOD: "bold green",
@@ -17,5 +18,5 @@ TONE_STYLES: dict[Tone, str] = {
 
 
 def toned(label: str, tone: Tone) -> Text:
-    """`label` as a Text in its tone's colour (never parsed as markup)."""
-    return Text(label, style=TONE_STYLES[tone])
+    """`label` as inert Text in its tone's colour."""
+    return shown(label, TONE_STYLES[tone])

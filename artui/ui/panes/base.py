@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.worker import Worker, WorkerState
 
 from artui.domain import Service
 
@@ -55,3 +56,8 @@ class Pane(VerticalScroll):
     def status_text(self) -> Text:
         """The pane's part of the status line."""
         return Text()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A pane's worker that raised is reported like any bug, and the app goes on.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.app.internal_error(f"{self.TITLE} worker", event.worker.error)

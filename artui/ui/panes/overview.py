@@ -15,6 +15,7 @@ from artui.engine.store import Known
 from artui.humanize import ago, cpu_label, memory_label, since
 from artui.ui.messages import DescribeRequested
 from artui.ui.panes.base import Pane
+from artui.ui.text import shown
 from artui.ui.tones import toned
 
 
@@ -38,14 +39,14 @@ def _health(detail: ServiceDetail) -> str:
 def overview_table(service: Service, detail: ServiceDetail | None, now: float) -> Table:
     """Key/value grid of what DescribeService says (list data until it answers).
 
-    Every value is a Text: strings from AWS are data, never Rich markup.
+    Every value goes through `shown`: strings from AWS are inert data, never markup.
     """
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
 
     def row(label: str, value: str | Text) -> None:
-        grid.add_row(label, value if isinstance(value, Text) else Text(value))
+        grid.add_row(shown(label), value if isinstance(value, Text) else shown(value))
 
     row("Name", service.name)
     row("Status", toned(service.status_label, service.tone))
@@ -113,9 +114,14 @@ class OverviewPane(Pane):
             self.render_overview()
 
     def render_overview(self) -> None:
-        """Repaint from the store."""
-        body = overview_table(self.service, self.detail, self.app.clock())
-        self.query_one("#overview-body", Static).update(body)
+        """Repaint from the store; if the data cannot be drawn, say so in the pane."""
+        body_widget = self.query_one("#overview-body", Static)
+        try:
+            body = overview_table(self.service, self.detail, self.app.clock())
+        except Exception as exc:
+            self.app.internal_error("the overview", exc)
+            body = shown(f"This service's details cannot be shown: {type(exc).__name__}: {exc}")
+        body_widget.update(body)
 
     def status_text(self) -> Text:
         line = Text()
@@ -125,7 +131,7 @@ class OverviewPane(Pane):
         elif known.error is not None:
             kept = "showing the last answer" if known.value else "showing the list's data"
             line.append(f"DescribeService failed ({kept}): ", style="bold red")
-            line.append(str(known.error), style="red")
+            line.append_text(shown(known.error, "red"))
             line.append("  ")
         elif known.fetched_at is not None:
             line.append(f"described {ago(self.app.clock() - known.fetched_at)}  ", style="dim")

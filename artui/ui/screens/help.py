@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from artui.ui.text import shown
+
 
 def keys_table(rows: list[tuple[str, str]]) -> Table:
     """Two columns: key and what it does."""
@@ -17,7 +19,8 @@ def keys_table(rows: list[tuple[str, str]]) -> Table:
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()
     for key, description in rows:
-        grid.add_row(Text(key), Text(description))
+        # A keymap from the settings file may name keys and describe them: inert.
+        grid.add_row(shown(key), shown(description))
     return grid
 
 

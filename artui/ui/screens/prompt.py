@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from artui.ui.text import shown
+
 
 class PromptScreen(ModalScreen["str | None"]):
     """One masked answer: enter gives it, escape declines."""
@@ -23,7 +25,8 @@ class PromptScreen(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
-            yield Static(Text(self.question, style="bold"), id="prompt-question")
+            # The question names things from the AWS config file (an MFA device's ARN).
+            yield Static(shown(self.question, "bold"), id="prompt-question")
             yield Input(password=True, id="prompt-answer")
             yield Static(Text("enter answers, escape cancels", style="dim"))
 

@@ -9,9 +9,11 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from artui.domain import Service
 from artui.engine.services import Snapshot
+from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.panes import PANES, Pane
 from artui.ui.screens.base import StatusScreen
+from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.status import freshness
 
@@ -49,9 +51,11 @@ class ServiceScreen(StatusScreen):
         return self.query_one(f"#{switcher.current}", Pane)
 
     def _title(self) -> Text:
-        title = Text.assemble(("artui · ", "dim"), (self.service.name, "bold"), "  ")
+        title = Text("artui · ", style="dim")
+        title.append_text(shown(self.service.name, "bold"))
+        title.append("  ")
         title.append_text(toned(self.service.status_label, self.service.tone))
-        title.append(f"  {self.service.region}", style="dim")
+        title.append_text(shown(f"  {self.service.region}", "dim"))
         if not self.listed:
             title.append("  no longer listed", style="bold red")
         return title
@@ -92,6 +96,7 @@ class ServiceScreen(StatusScreen):
         if self.app.snapshot is not None:
             self.follow(self.app.snapshot)
 
+    @guarded("the service view")
     def follow(self, snapshot: Snapshot) -> None:
         """Follow the service's status as the list polls; say so when it leaves the list."""
         match = next((s for s in snapshot.services if s.arn == self.service.arn), None)
@@ -107,6 +112,7 @@ class ServiceScreen(StatusScreen):
         self.query_one("#title", Static).update(self._title())
         self.update_status()
 
+    @guarded("the service view")
     def on_store_changed(self, message: StoreChanged) -> None:
         for pane in self.query(Pane):
             pane.store_changed(message.kind, message.key)

@@ -12,8 +12,11 @@ from textual.widgets import DataTable, Footer, Input, Static
 from artui.domain import Service, Tone
 from artui.engine.services import Snapshot
 from artui.humanize import since
+from artui.inert import inert
+from artui.ui.guard import guarded
 from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged
 from artui.ui.screens.base import StatusScreen
+from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.status import errors_text, freshness
 
@@ -47,7 +50,7 @@ def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: 
     """The one-line summary under the table: regions, count, data age, last error."""
     if snapshot is None:
         return Text("Connecting…", style="dim")
-    line = Text(" ".join(snapshot.regions), style="bold")
+    line = Text(inert(" ".join(snapshot.regions)), style="bold")
     if not snapshot.loaded:
         if snapshot.errors:
             line.append("  no data: ", style="bold red")
@@ -58,7 +61,7 @@ def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: 
     total = len(snapshot.services)
     line.append(f"  {total} service{'s' * (total != 1)}  ")
     if filter_text:
-        line.append(f"filter '{filter_text}': {shown} shown  ", style="yellow")
+        line.append(f"filter '{inert(filter_text)}': {shown} shown  ", style="yellow")
     line.append_text(freshness(snapshot, now))
     return line
 
@@ -124,19 +127,23 @@ class ServicesScreen(StatusScreen):
         # first refresh, when every child is mounted.
         self.call_after_refresh(self._ready)
 
+    @guarded("the services list")
     def _ready(self) -> None:
         self._composed = True
         self._show()
 
+    @guarded("the services list")
     def on_screen_resume(self) -> None:
         # Updates went to the screen on top meanwhile: catch up from the store.
         snapshot = self.app.snapshot
         if snapshot is not None:
             self.show_snapshot(snapshot)
 
+    @guarded("the services list")
     def on_services_changed(self, message: ServicesChanged) -> None:
         self.show_snapshot(message.snapshot)
 
+    @guarded("the services list")
     def on_resize(self) -> None:
         self._fill_table()
 
@@ -145,6 +152,7 @@ class ServicesScreen(StatusScreen):
         self.snapshot = snapshot
         self._show()
 
+    @guarded("the services list")
     def show_error(self, error: str) -> None:
         """Show an error that stops everything (no credentials, no region)."""
         self.fatal_error = error
@@ -179,12 +187,13 @@ class ServicesScreen(StatusScreen):
         rows = fit_url(
             [
                 (
-                    s.name,
-                    s.short_label,
+                    # Data enters the table here, made inert (and cut to fit) as plain text.
+                    inert(s.name),
+                    inert(s.short_label),
                     s.tone,
                     since(s.updated_at, now),
-                    s.region,
-                    s.url or "—",
+                    inert(s.region),
+                    inert(s.url or "—"),
                 )
                 for s in visible
             ],
@@ -213,7 +222,7 @@ class ServicesScreen(StatusScreen):
 
     def status_text(self) -> Text:
         if self.fatal_error:
-            return Text(self.fatal_error, style="bold red")
+            return shown(self.fatal_error, "bold red")
         return status_line(self.snapshot, self.app.clock(), len(self._shown), self.filter_text)
 
     def _show_empty_state(self, visible: list[Service]) -> None:
@@ -222,14 +231,14 @@ class ServicesScreen(StatusScreen):
         message = ""
         if snapshot and snapshot.loaded and not visible:
             if self.filter_text:
-                message = f"No service name contains '{self.filter_text}'. Escape clears it."
+                message = f"No service name contains '{inert(self.filter_text)}'. Escape clears it."
             else:
-                regions = ", ".join(snapshot.regions)
+                regions = inert(", ".join(snapshot.regions))
                 message = f"No App Runner services in {regions}."
         elif snapshot and not snapshot.loaded and snapshot.errors:
             message = "Could not list services:\n" + errors_text(snapshot)
         elif self.fatal_error:
-            message = self.fatal_error
+            message = inert(self.fatal_error)
         empty.update(Text(message))
         empty.display = bool(message)
         # An empty table shrinks to its header so the message sits right under it.
@@ -280,6 +289,7 @@ class ServicesScreen(StatusScreen):
             self.app.post_message(OpenService(service))
 
 
-def _cells(row: Row) -> tuple[Text, Text, str, str, Text]:
+def _cells(row: Row) -> tuple[Text, Text, Text, Text, Text]:
+    # Text, not str: DataTable would parse a str cell as markup.
     name, status, tone, updated, region, url = row
-    return (Text(name, style="bold"), toned(status, tone), updated, region, Text(url))
+    return (Text(name, style="bold"), toned(status, tone), Text(updated), Text(region), Text(url))

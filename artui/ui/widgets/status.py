@@ -6,11 +6,12 @@ from rich.text import Text
 
 from artui.engine.services import Snapshot
 from artui.humanize import ago
+from artui.inert import inert
 
 
 def errors_text(snapshot: Snapshot) -> str:
-    """Each failing region with what AWS answered."""
-    return "; ".join(f"{region}: {err}" for region, err in snapshot.errors.items())
+    """Each failing region with what AWS answered, inert."""
+    return inert("; ".join(f"{region}: {err}" for region, err in snapshot.errors.items()))
 
 
 def freshness(snapshot: Snapshot, now: float) -> Text:
@@ -18,13 +19,13 @@ def freshness(snapshot: Snapshot, now: float) -> Text:
     line = Text()
     age = ago(snapshot.age(now))
     if snapshot.stale:
-        line.append(f"STALE, data from {age}: ", style="bold red")
+        line.append(f"STALE, data from {age} (e: errors): ", style="bold red")
         line.append(errors_text(snapshot), style="red")
     else:
         line.append(f"updated {age}", style="dim")
         if snapshot.last_error is not None:
             when, what = snapshot.last_error
-            line.append(f"  last error {ago(now - when)}: {what}", style="yellow")
+            line.append(f"  last error {ago(now - when)} (e): {inert(what)}", style="yellow")
     if snapshot.polling:
         line.append("  ↻", style="cyan")
     return line

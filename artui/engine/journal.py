@@ -1,0 +1,57 @@
+"""Recent errors in full: what the status line has no room for, and what `e` lists.
+
+Every failure artui meets (an AWS call that failed, a credential problem, a bug caught while
+drawing) is recorded here with when, where, which operation, the whole message, and what
+artui does next. The first failure of a run of failures is also written to the log file.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from artui.logfile import logger
+
+# Enough for an incident's worth of errors; a long outage repeats, it does not need more.
+KEPT = 50
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One error: when, where (a region, or '' when none applies), what failed and why."""
+
+    at: float
+    region: str
+    operation: str
+    message: str
+    next_step: str
+    # True for the first failure after a good answer: the moment worth telling the operator.
+    first: bool = True
+
+
+class Journal:
+    """The most recent failures, newest last."""
+
+    def __init__(self) -> None:
+        self._entries: deque[Failure] = deque(maxlen=KEPT)
+        self.added = 0  # ever, so a reader can tell what is new since it last looked
+
+    def add(self, failure: Failure) -> None:
+        """Record a failure; the first of a run is logged too."""
+        self._entries.append(failure)
+        self.added += 1
+        if failure.first:
+            where = f"{failure.region} " if failure.region else ""
+            logger().warning("%s%s failed: %s", where, failure.operation, failure.message)
+
+    def __iter__(self) -> Iterator[Failure]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def since(self, count: int) -> list[Failure]:
+        """The failures added after the first `count` (as `added` counted them)."""
+        new = min(self.added - count, len(self._entries))
+        return list(self._entries)[len(self._entries) - new :] if new > 0 else []

@@ -1,0 +1,65 @@
+"""`e`: the recent errors in full, for when the status line has cut them short."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from artui.engine.journal import Failure
+from artui.humanize import ago
+from artui.ui.text import shown
+
+
+def failure_text(failure: Failure, now: float) -> Text:
+    """One error: when, where, which operation; AWS's whole message; what artui does next."""
+    when = datetime.fromtimestamp(failure.at).astimezone()
+    text = Text(f"{when:%H:%M:%S} ({ago(now - failure.at)})  ", style="dim")
+    if failure.region:
+        text.append_text(shown(f"{failure.region}  ", "bold"))
+    text.append_text(shown(failure.operation, "bold"))
+    text.append("\n")
+    text.append_text(shown(failure.message, "red", lines=True))
+    text.append("\n")
+    text.append_text(shown(f"next: {failure.next_step}", "italic"))
+    return text
+
+
+def errors_body(failures: list[Failure], now: float) -> Group | Text:
+    """Newest first, a blank line between."""
+    if not failures:
+        return Text("No errors since artui started.", style="dim")
+    parts: list[Text] = []
+    for failure in reversed(failures):
+        parts.extend((failure_text(failure, now), Text("")))
+    return Group(*parts[:-1])
+
+
+class ErrorsScreen(ModalScreen[None]):
+    """Recent errors, newest first; escape (or e, or q) closes."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="errors.close"),
+        Binding("e", "dismiss", "Close", id="errors.close_e"),
+        Binding("q", "dismiss", "Close", id="errors.close_q"),
+    ]
+
+    def __init__(self, failures: list[Failure], now: float, log: str | None) -> None:
+        super().__init__()
+        self.failures = failures
+        self.now = now
+        self.log_file = log
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="errors"):
+            heading = Text(f"Recent errors ({len(self.failures)})  escape closes", style="bold")
+            if self.log_file:
+                heading.append_text(shown(f"\nlog: {self.log_file}", "dim", lines=True))
+            yield Static(heading)
+            yield Static(errors_body(self.failures, self.now), id="errors-body")

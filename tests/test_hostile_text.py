@@ -1,0 +1,141 @@
+"""Text from AWS is shown, never obeyed: what the app writes to its terminal carries no
+escape sequence, C1 control, NUL, DEL or bidi override that came from data.
+
+A service is created (over HTTP, as anyone allowed to edit it could) with escape sequences in
+its image identifier and health-check path, made to report a hostile status, and a region's
+ListServices answers with a hostile error message. The app runs on a driver that records
+every byte the app sends its terminal; the operator's screens are visited with keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+import textual.drivers.headless_driver as headless
+from conftest import control
+from textual.widgets import Static
+
+from artui.launch import build_app
+from artui.settings import Settings
+from artui.sim.server import Simulator
+from artui.ui.screens.errors import ErrorsScreen
+from artui.ui.screens.help import HelpScreen
+from artui.ui.screens.service import ServiceScreen
+from tests.uihelp import aim_botocore_at, described, fail_list_services, loaded, wait_until
+
+WIPE = "\x1b[2J\x1b[31mRED\x1b[0m\x1b[H"
+TITLE = "\x1b]0;PWNED-TITLE\x07"
+CLIPBOARD = "\x1b]52;c;aGVsbG8=\x07"
+LINK = "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\"
+BYTES = "\x00nul\x7fdel\x9b31mcsi\u202eevil"
+
+IMAGE = f"public.ecr.aws/{WIPE}{LINK}/app:latest"
+HEALTH_PATH = f"/{TITLE}{CLIPBOARD}{BYTES}"
+STATUS = f"RUNNING{TITLE}"
+AWS_MESSAGE = f"User is not authorized{CLIPBOARD}{WIPE}{BYTES}"
+
+# What data would have made the terminal do, had it reached it raw.
+OBEYED = ("\x1b[2J\x1b[31mRED", "\x1b]0;PWNED", "\x1b]52;c;aGVs", "\x1b]8;;http://evil")
+# Bytes Textual itself never writes: any of them came from data.
+NEVER = ("\x00", "\x7f", "\x9b", "\u202e")
+
+
+class RecordingDriver(headless.HeadlessDriver):
+    """The test driver, but the app paints to it as to a terminal, and it keeps every byte."""
+
+    written: list[str] = []
+
+    @property
+    def is_headless(self) -> bool:
+        return False
+
+    def write(self, data: str) -> None:
+        RecordingDriver.written.append(data)
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[Simulator]:
+    with Simulator(
+        regions=("us-east-1", "eu-west-1"), services=0, time_scale=1000, world=False
+    ) as sim:
+        client = boto3.client(
+            "apprunner",
+            region_name="us-east-1",
+            endpoint_url=sim.endpoint,
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        client.create_service(
+            ServiceName="planted",
+            SourceConfiguration={
+                "ImageRepository": {
+                    "ImageIdentifier": IMAGE,
+                    "ImageRepositoryType": "ECR_PUBLIC",
+                    "ImageConfiguration": {"Port": "8080"},
+                },
+                "AutoDeploymentsEnabled": False,
+            },
+            HealthCheckConfiguration={"Protocol": "HTTP", "Path": HEALTH_PATH},
+        )
+        yield sim
+
+
+@pytest.fixture
+def recorded(hostile: Simulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    aim_botocore_at(hostile, monkeypatch.setenv)
+    monkeypatch.setattr(headless, "HeadlessDriver", RecordingDriver)
+    RecordingDriver.written = []
+    control(hostile, "POST", "/_sim/services/planted/status", {"status": STATUS})
+    fail_list_services(hostile, "AccessDeniedException", AWS_MESSAGE, region="eu-west-1")
+    yield RecordingDriver.written
+    control(hostile, "DELETE", "/_sim/faults")
+
+
+def painted(output: list[str]) -> str:
+    return "".join(output)
+
+
+def assert_inert(output: str) -> None:
+    for sequence in OBEYED:
+        assert sequence not in output, f"{sequence!r} reached the terminal"
+    for char in NEVER:
+        assert char not in output, f"{char!r} reached the terminal"
+
+
+async def test_no_escape_from_data_reaches_the_terminal(recorded: list[str]) -> None:
+    app = build_app(Settings(regions=("us-east-1", "eu-west-1"), refresh=3600))
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        # The status line and the toast say what eu-west-1 answered.
+        await wait_until(pilot, lambda: app.snapshot.errors, "eu-west-1's error")
+        await wait_until(
+            pilot,
+            lambda: "not authorized" in str(app.screen.query_one("#status", Static).content),
+            "the error in the status line",
+        )
+        await wait_until(pilot, lambda: app.screen.query("Toast"), "the error's toast")
+        await pilot.pause()
+        table_and_status = painted(recorded)
+        assert "␛]52;c;aGVsbG8=␇" in table_and_status  # shown, visibly, in the status line
+
+        await pilot.press("enter")  # the planted service's overview
+        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+        await wait_until(pilot, lambda: described(app), "DescribeService's answer")
+        await pilot.pause()
+        overview = painted(recorded)
+        assert "␛[2J␛[31mRED" in overview  # the image identifier, as text
+        assert "␛]0;PWNED-TITLE␇" in overview  # the health-check path and the status
+
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ErrorsScreen), "the errors")
+        await pilot.pause()
+        errors = painted(recorded)
+        # AWS's message again, in full, in the errors view.
+        assert errors.count("aGVsbG8=␇") > overview.count("aGVsbG8=␇")
+    assert_inert(painted(recorded))
