@@ -180,7 +180,23 @@ def add_routes(
     app.router.add_get("/_sim/faults", get_faults)
     app.router.add_post("/_sim/faults", post_faults)
     app.router.add_delete("/_sim/faults", delete_faults)
+
+    async def post_reported(request: web.Request) -> web.Response:
+        doc = await _json(request)
+        region = str(doc.get("region", next(iter(backend.regions), "us-east-1")))
+        fields = doc.get("fields", {})
+        if not isinstance(fields, dict):
+            return _bad("fields must be an object of DescribeService members")
+        try:
+            service = backend.force_reported(region, request.match_info["name"], fields)
+        except ApiError as exc:
+            return web.json_response({"error": exc.message}, status=404)
+        with backend.lock:
+            described = service.describe(clock.now())
+        return web.json_response({"service": described})
+
     app.router.add_post("/_sim/services/{name}/status", post_status)
+    app.router.add_post("/_sim/services/{name}/reported", post_reported)
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

@@ -281,11 +281,21 @@ class AppRunnerBackend:
     def force_status(self, region: str, name: str, status: str | None) -> ServiceRecord:
         """Make a service report `status` (None clears it)."""
         with self.lock:
-            now = self.clock.now()
-            for service in self.live_services(region, now):
-                if service.name == name:
-                    service.status_override = status or None
-                    return service
+            service = self._live_named(region, name)
+            service.status_override = status or None
+            return service
+
+    def force_reported(self, region: str, name: str, fields: dict[str, Any]) -> ServiceRecord:
+        """Make DescribeService report `fields` over the service's own (empty clears them)."""
+        with self.lock:
+            service = self._live_named(region, name)
+            service.reported_override = dict(fields)
+            return service
+
+    def _live_named(self, region: str, name: str) -> ServiceRecord:
+        for service in self.live_services(region, self.clock.now()):
+            if service.name == name:
+                return service
         raise not_found(f"No service named {name} in {region}.")
 
 

@@ -46,6 +46,9 @@ class ServiceRecord:
     deleted_at: float | None = None
     # Forced by the control API: reported as Status, never used for the rules.
     status_override: str | None = None
+    # Forced by the control API: members laid over DescribeService's answer as they are, to
+    # see how a client copes with what AWS might send one day.
+    reported_override: dict[str, Any] = field(default_factory=dict)
 
     @property
     def arn(self) -> str:
@@ -114,4 +117,9 @@ class ServiceRecord:
             doc["EncryptionConfiguration"] = self.encryption
         if self.observability:
             doc["ObservabilityConfiguration"] = self.observability
+        for key, value in self.reported_override.items():
+            if isinstance(value, dict) and isinstance(doc.get(key), dict):
+                doc[key] = {**doc[key], **value}
+            else:
+                doc[key] = value
         return doc

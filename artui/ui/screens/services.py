@@ -53,7 +53,7 @@ def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: 
     line = Text(inert(" ".join(snapshot.regions)), style="bold")
     if not snapshot.loaded:
         if snapshot.errors:
-            line.append("  no data: ", style="bold red")
+            line.append("  no data (e: errors): ", style="bold red")
             line.append(errors_text(snapshot), style="red")
         else:
             line.append("  loading services…", style="dim")
