@@ -20,6 +20,8 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 # The child's last moment while it works on its own (asking the operator pauses it): by
 # then the network or the credential source has failed, and the app reports that itself.
 CHILD_LIFETIME = 30
+# How often the child checks that the app that started it is still there.
+WATCH_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,26 @@ def _send(stream: IO[bytes], message: Any) -> None:
     stream.flush()
 
 
+def _watch_parent(parent: int) -> None:
+    """End this child, and whatever it started, as soon as `parent` is no longer its parent.
+
+    The app ends the child itself when it leaves; this covers an app killed outright
+    (SIGKILL, or the OOM killer), which cannot: the child is re-parented, and goes.
+    """
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    try:
+        if os.getpgrp() == os.getpid():  # its own group (start_new_session): a
+            os.killpg(os.getpid(), signal.SIGKILL)  # credential_process goes with it
+    finally:
+        os._exit(1)
+
+
 def _child() -> None:
     """The child's side: settings in on stdin; questions and the answer out on stdout."""
+    # The parent's pid comes on the command line: it may be gone before this line runs.
+    parent = int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid()
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent", daemon=True).start()
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     # Whatever the libraries print must not corrupt the pipe.
     sys.stdout = sys.stderr
@@ -88,7 +110,7 @@ class Prefetch:
             return None
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "artui.prefetch"],
+                [sys.executable, "-m", "artui.prefetch", str(os.getpid())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -117,13 +139,17 @@ class Prefetch:
         finally:
             self.close()
 
-    def close(self) -> None:
-        """End the child (with any credential_process it started) and reap it."""
+    def kill(self) -> None:
+        """End the child (with any credential_process it started) without waiting for it."""
         if self.proc.returncode is None:
             try:
                 os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+
+    def close(self) -> None:
+        """End the child (with any credential_process it started) and reap it."""
+        self.kill()
         try:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not wait
