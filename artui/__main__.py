@@ -1,5 +1,9 @@
 import sys
 
-from artui.cli import main
+try:
+    from artui.cli import main
 
-sys.exit(main())
+    code = main()
+except KeyboardInterrupt:  # Ctrl-C while Python was still loading artui: no traceback
+    code = 130
+sys.exit(code)

@@ -1,13 +1,25 @@
-"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo]` and `artui sim`."""
+"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo]` and `artui sim`.
+
+Exit status: 0 after `q`; 1 when artui crashed (the message names the log file); 2 for
+bad input (flags, settings file, a terminal that cannot show the app); 128 + the signal's
+number when SIGTERM (143), SIGHUP (129) or SIGINT (130) ended it, the terminal restored.
+SIGQUIT restores the terminal and then kills the process as SIGQUIT does.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from artui import __version__
 from artui.errors import ConfigError
+
+if TYPE_CHECKING:
+    from artui.settings import Settings
+    from artui.ui.terminal import Signals
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,21 +42,51 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _port(text: str) -> int:
+    """A TCP port for the simulator: 1..65535, or 0 for any free one."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535 (0: any free port)")
+    return port
+
+
+MAX_SERVICES = 500
+
+
+def _services(text: str) -> int:
+    """Demo services per region: 0..MAX_SERVICES."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= count <= MAX_SERVICES:
+        raise argparse.ArgumentTypeError(f"{count} is out of range: use 0 to {MAX_SERVICES}")
+    return count
+
+
 def _sim_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="artui sim",
         description="Run the local App Runner simulator (with CloudWatch and Logs) until Ctrl-C, "
         "printing the variables that point the AWS CLI, boto3 and artui at it.",
     )
-    parser.add_argument("--port", type=int, default=4599, help="port on 127.0.0.1 (default 4599)")
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=4599,
+        help="port on 127.0.0.1 (default 4599; 0 picks a free one)",
+    )
     parser.add_argument(
         "--region", action="append", metavar="R", help="region to simulate; repeat for several"
     )
     parser.add_argument(
         "--services",
-        type=int,
+        type=_services,
         metavar="N",
-        help="demo services per region (default: as many as the demo)",
+        help=f"demo services per region, 0 to {MAX_SERVICES} (default: as many as the demo)",
     )
     return parser
 
@@ -71,24 +113,65 @@ def _tui(argv: list[str]) -> int:
         from artui.extras import require_sim
 
         require_sim()
+    from artui.ui.terminal import Signals, unfit_terminal
+
+    unfit = unfit_terminal(os.environ)
+    if unfit is not None:  # before anything starts: Textual would draw garbage there
+        raise ConfigError(unfit)
+    from artui import logfile
+
+    log = logfile.setup()
+    # Before the prefetch child exists: a signal from here on ends artui cleanly (see
+    # artui/ui/terminal.py), and the child with it (the `finally` in _run).
+    signals = Signals()
+    signals.install()
+    try:
+        _run(settings, signals, log)
+    except ConfigError:
+        raise
+    except Exception as exc:  # never a raw traceback: the log has it
+        signals.restore_terminal()
+        logfile.logger().exception("artui could not start")
+        where = f"details in {log}" if log is not None else "no log file could be written"
+        print(f"artui: {type(exc).__name__}: {exc} ({where})", file=sys.stderr)
+        return 1
+    finally:
+        signals.uninstall()
+
+
+# Textual's exit status for an app that ended on an unhandled exception.
+CRASHED = 1
+
+
+def _run(settings: Settings, signals: Signals, log: Path | None) -> NoReturn:
+    from artui import logfile
     from artui.prefetch import Prefetch
 
-    # Started before Textual is imported: see artui/prefetch.py.
-    prefetch = Prefetch.start(settings)
+    prefetch = None
     try:
+        with signals.held():  # a signal now would lose the child's handle: it waits
+            # Started before Textual is imported: see artui/prefetch.py.
+            prefetch = Prefetch.start(settings)
+            if prefetch is not None:
+                signals.on_abort = prefetch.kill
         from artui.launch import build_app
 
         app = build_app(settings, prefetch=prefetch)
-        app.run()
+        signals.run(app)
     finally:
-        if prefetch is not None:  # Ctrl-C while loading, or a crash: end the child
+        if prefetch is not None:  # a signal while loading, or a crash: end the child
             prefetch.close()
+    code = app.return_code or 0
+    if code == CRASHED:
+        logfile.logger().error("artui crashed (exit status %d)", code)
+        where = f"details in {log}" if log is not None else "no log file could be written"
+        print(f"artui: crashed; {where}", file=sys.stderr)
     # The terminal is restored, the child reaped, clients and simulator closed: skip the
     # interpreter's teardown (about 0.15 s of freeing botocore's models) so the shell has
     # its prompt back at once after `q`.
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(app.return_code or 0)
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"artui: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C before the handlers are in place: quietly
+        return 130
 
 
 if __name__ == "__main__":

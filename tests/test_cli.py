@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 from pathlib import Path
 
 import pytest
 
-from artui import __version__
+from artui import __version__, launch, logfile
 from artui.cli import main
+from artui.ui.terminal import HANDLED
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -34,3 +38,92 @@ def test_bad_region_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
     monkeypatch.setenv("ARTUI_CONFIG", str(tmp_path / "absent.yaml"))
     assert main(["--region", "moon-1"]) == 2
     assert "--region: 'moon-1' is not an AWS region name" in capsys.readouterr().err
+
+
+# -- artui sim: its flags --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--port", "99999"], "--port: 99999 is not a port: use 1 to 65535 (0: any free port)"),
+        (["--port", "-1"], "--port: -1 is not a port"),
+        (["--port", "http"], "--port: 'http' is not a port number"),
+        (["--services", "-5"], "--services: -5 is out of range: use 0 to 500"),
+        (["--services", "100000"], "--services: 100000 is out of range: use 0 to 500"),
+        (["--services", "many"], "--services: 'many' is not a whole number"),
+    ],
+)
+def test_sim_flags_out_of_range(args: list[str], says: str, capsys) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["sim", *args])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert says in err
+    assert "Traceback" not in err
+
+
+def test_sim_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["sim", "--port", str(port), "--services", "0"]) == 1
+    err = capsys.readouterr().err
+    assert f"artui sim: cannot listen on 127.0.0.1:{port}:" in err
+    assert "Traceback" not in err
+
+
+# -- the app's start-up ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A terminal artui can run in, no settings file, and a log file of the test's own."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("ARTUI_CONFIG", str(tmp_path / "absent.yaml"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return logfile.log_path()
+
+
+@pytest.mark.parametrize("term", ["dumb", "", None], ids=["dumb", "empty", "unset"])
+def test_a_dumb_terminal_is_refused(
+    tui: Path, term: str | None, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    if term is None:
+        monkeypatch.delenv("TERM")
+    else:
+        monkeypatch.setenv("TERM", term)
+    assert main(["--demo"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("artui: this terminal (")
+    assert "cannot show a full-screen app; run artui in a terminal such as xterm" in err
+
+
+def test_startup_failure_is_one_line_and_the_log_has_the_traceback(
+    tui: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("wiring broke")
+
+    monkeypatch.setattr(launch, "build_app", broken)
+    before = {sig: signal.getsignal(sig) for sig in HANDLED}
+    assert main(["--demo"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"artui: RuntimeError: wiring broke (details in {tui})\n"
+    log = tui.read_text()
+    assert "Traceback (most recent call last)" in log
+    assert "RuntimeError: wiring broke" in log
+    assert {sig: signal.getsignal(sig) for sig in HANDLED} == before  # handed back
+
+
+def test_sigterm_while_loading_exits_143(tui: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def terminated(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # artui's handler turns it into SystemExit
+
+    monkeypatch.setattr(launch, "build_app", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as done:
+        main(["--demo"])
+    assert done.value.code == 143
+    assert signal.getsignal(signal.SIGTERM) is before
