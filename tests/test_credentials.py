@@ -74,18 +74,27 @@ def test_credential_process_runs_once_per_launch(sim: Simulator, tmp_path: Path)
         deadline = time.monotonic() + 60
         while own_polls() < 2:
             assert time.monotonic() < deadline, "artui never polled on its own"
-            select.select([master], [], [], 0.2)
-            try:
-                os.read(master, 65536)
-            except OSError:
-                break
+            drain(master)
         os.write(master, b"q")
-        assert proc.wait(timeout=30) == 0
+        # Keep reading while it leaves: a full pty would block its last writes.
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            drain(master)
+        assert proc.wait(timeout=1) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
         os.close(master)
     assert runs.read_text().splitlines() == ["run"]
+
+
+def drain(master: int) -> None:
+    """Read what the app wrote, waiting at most a moment (never blocking on a quiet pty)."""
+    if select.select([master], [], [], 0.2)[0]:
+        try:
+            os.read(master, 65536)
+        except OSError:  # the app has closed the terminal
+            pass
 
 
 @pytest.fixture
