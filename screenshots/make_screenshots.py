@@ -12,9 +12,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tests"))  # tests.uihelp imports conftest as pytest does
 
+from conftest import control  # noqa: E402
+
+from artui.sim.server import Simulator  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     aim_botocore_at,
     described,
+    fail_list_services,
     frozen_app,
     frozen_simulator,
     loaded,
@@ -28,13 +32,24 @@ SHOTS = [
     ("filter-80x24", (80, 24), ["slash", "p", "a", "y"]),
     ("overview-80x24", (80, 24), ["j", "j", "enter"]),
     ("help-80x24", (80, 24), ["question_mark"]),
+    ("errors-80x24", (80, 24), ["r", "e"]),
 ]
+# A region that stops answering, for the errors shot.
+DENIED = (
+    "User: arn:aws:iam::123456789012:user/oncall is not authorized to perform: "
+    "apprunner:ListServices on resource: * because no identity-based policy allows it"
+)
 
 
-async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> None:
+async def shoot(sim: Simulator, name: str, size: tuple[int, int], keys: list[str]) -> None:
     app = frozen_app()
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
+        if "e" in keys:
+            fail_list_services(sim, "AccessDeniedException", DENIED, region="eu-west-1")
+            await pilot.press("r")
+            await wait_until(pilot, lambda: app.snapshot.stale, "the failing region")
+            keys = keys[1:]
         await pilot.press(*keys)
         if "enter" in keys:
             await wait_until(pilot, lambda: described(app), "DescribeService")
@@ -45,11 +60,14 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> None:
 
 def main() -> int:
     os.environ["TZ"] = "UTC"
+    # The errors shot names the log file: the same path on every machine, not your home.
+    os.environ["XDG_STATE_HOME"] = "/tmp/artui-screenshots"
     time.tzset()
     with frozen_simulator() as sim:
         aim_botocore_at(sim, os.environ.__setitem__)
         for name, size, keys in SHOTS:
-            asyncio.run(shoot(name, size, keys))
+            asyncio.run(shoot(sim, name, size, keys))
+            control(sim, "DELETE", "/_sim/faults")
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from artui.logfile import logger
 
@@ -28,6 +28,9 @@ class Failure:
     next_step: str
     # True for the first failure after a good answer: the moment worth telling the operator.
     first: bool = True
+    # The same failure again (region, operation, message): how often, and since when.
+    count: int = 1
+    since: float | None = None
 
 
 class Journal:
@@ -38,7 +41,15 @@ class Journal:
         self.added = 0  # ever, so a reader can tell what is new since it last looked
 
     def add(self, failure: Failure) -> None:
-        """Record a failure; the first of a run is logged too."""
+        """Record a failure; the first of a run is logged too. A repeat of the newest entry
+        with the same region, operation and message is counted on it, not listed again."""
+        same = (failure.region, failure.operation, failure.message)
+        for entry in reversed(self._entries):
+            if (entry.region, entry.operation) == same[:2]:
+                if entry.message == failure.message and not failure.first:
+                    self._entries.remove(entry)
+                    failure = replace(failure, count=entry.count + 1, since=entry.since or entry.at)
+                break
         self._entries.append(failure)
         self.added += 1
         if failure.first:

@@ -21,6 +21,9 @@ def failure_text(failure: Failure, now: float) -> Text:
     """One error: when, where, which operation; AWS's whole message; what artui does next."""
     when = datetime.fromtimestamp(failure.at).astimezone()
     text = Text(f"{when:%H:%M:%S} ({ago(now - failure.at)})  ", style="dim")
+    if failure.count > 1 and failure.since is not None:
+        first = datetime.fromtimestamp(failure.since).astimezone()
+        text.append(f"{failure.count} times since {first:%H:%M:%S}  ", style="dim")
     if failure.region:
         text.append_text(shown(f"{failure.region}  ", "bold"))
     text.append_text(shown(failure.operation, "bold"))
