@@ -3,39 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from artui.cli import main
 from artui.settings import resolve
-
-
-def billion_laughs(key: str) -> bytes:
-    """Nine anchors, each a list of nine aliases of the one before: 9**9 items expanded."""
-    lines = [f"{key}:", "  - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    for before, name in zip("abcdefgh", "bcdefghi", strict=True):
-        lines.append(f"  - &{name} [{', '.join([f'*{before}'] * 9)}]")
-    return ("\n".join(lines) + "\n").encode()
-
-
-@contextmanager
-def no_hang(seconds: int = 10) -> Iterator[None]:
-    """Turn a hang (a FIFO waiting for a writer) into a failure instead of a stuck run."""
-
-    def fail(signum: int, frame: object) -> None:
-        raise AssertionError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, fail)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+from tests.test_settings import billion_laughs, no_hang
 
 
 def run(
@@ -70,7 +44,9 @@ def run(
         pytest.param(
             b"profile: \xff\xfeops\n", "line 1: not UTF-8 text (byte 0xff at offset 9)", id="latin1"
         ),
-        pytest.param(billion_laughs("regions"), "aliases are not allowed", id="alias-bomb"),
+        pytest.param(
+            billion_laughs("regions").encode(), "aliases are not allowed", id="alias-bomb"
+        ),
         pytest.param(
             b"#" * 1_000_000,
             ": 1000000 bytes is too large for a settings file (the limit is 16 KiB)",

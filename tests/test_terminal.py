@@ -14,7 +14,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,30 +42,35 @@ def _own_terminal_ignoring_sighup() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
-def test_exits_when_its_terminal_hangs_up_without_sighup(sim: Simulator) -> None:
-    """A closed tmux pane under `make demo` hangs up the tty but may never send SIGHUP."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    aim_botocore_at(sim, env.__setitem__)
-    env["TERM"] = "xterm-256color"
+def _listed_on_a_pty(sim: Simulator, preexec: Callable[[], None]) -> tuple[subprocess.Popen, int]:
+    """artui on a pty that is its controlling terminal, once its services are on screen."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "artui", "--region", "us-east-1"],
         stdin=slave,
         stdout=slave,
         stderr=slave,
-        env=env,
-        preexec_fn=_own_terminal_ignoring_sighup,
+        env=_env(sim),
+        preexec_fn=preexec,
     )
     os.close(slave)
+    screen = b""
+    deadline = time.monotonic() + HANG_GUARD
+    while not any(name in screen for name in LISTED):  # the list, once data has arrived
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError("artui never showed its services")
+        if select.select([master], [], [], 0.5)[0]:
+            screen += os.read(master, 65536)
+    return proc, master
+
+
+def test_exits_when_its_terminal_hangs_up_without_sighup(sim: Simulator) -> None:
+    """A closed tmux pane under `make demo` hangs up the tty but may never send SIGHUP."""
+    proc, master = _listed_on_a_pty(sim, _own_terminal_ignoring_sighup)
     try:
-        screen = b""
-        deadline = time.monotonic() + 30
-        while not any(name in screen for name in LISTED):  # the list, once data has arrived
-            assert time.monotonic() < deadline, "artui never showed its services"
-            if select.select([master], [], [], 0.5)[0]:
-                screen += os.read(master, 65536)
         os.close(master)  # the terminal goes away
-        assert proc.wait(timeout=15) == -signal.SIGHUP
+        assert proc.wait(timeout=HANG_GUARD) == -signal.SIGHUP
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -73,24 +78,8 @@ def test_exits_when_its_terminal_hangs_up_without_sighup(sim: Simulator) -> None
 
 def test_exits_when_its_terminal_hangs_up_with_sighup(sim: Simulator) -> None:
     """SIGHUP on a terminal that is gone: no graceful exit to a dead tty, the signal ends it."""
-    env = _env(sim)
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "artui", "--region", "us-east-1"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        preexec_fn=_own_terminal,
-    )
-    os.close(slave)
+    proc, master = _listed_on_a_pty(sim, _own_terminal)
     try:
-        screen = b""
-        deadline = time.monotonic() + HANG_GUARD
-        while not any(name in screen for name in LISTED):
-            assert time.monotonic() < deadline, "artui never showed its services"
-            if select.select([master], [], [], 0.5)[0]:
-                screen += os.read(master, 65536)
         child = _prefetch_child_or_none(proc.pid)
         os.close(master)  # the terminal goes away: the kernel sends SIGHUP
         assert proc.wait(timeout=HANG_GUARD) == -signal.SIGHUP
