@@ -96,10 +96,12 @@ def _sim(argv: list[str]) -> int:
     from artui.extras import require_sim
 
     require_sim()
+    from artui.settings import check_regions
     from artui.sim.server import DEMO_SERVICES, serve_forever
 
+    regions = check_regions(args.region or ["us-east-1"], "--region")
     services = DEMO_SERVICES if args.services is None else args.services
-    return serve_forever(port=args.port, regions=args.region or ["us-east-1"], services=services)
+    return serve_forever(port=args.port, regions=list(regions), services=services)
 
 
 def _tui(argv: list[str]) -> int:

@@ -127,3 +127,10 @@ def test_sigterm_while_loading_exits_143(tui: Path, monkeypatch: pytest.MonkeyPa
         main(["--demo"])
     assert done.value.code == 143
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_sim_region_is_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", "--region", "us-east-1\n"]) == 2
+    err = capsys.readouterr().err
+    assert "--region: 'us-east-1\\n' is not an AWS region name" in err
+    assert "Traceback" not in err
