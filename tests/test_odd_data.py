@@ -16,6 +16,7 @@ from artui.logfile import log_path
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
+from artui.ui.messages import RefreshRequested
 from artui.ui.screens.errors import ErrorsScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.screens.services import ServicesScreen
@@ -130,5 +131,14 @@ async def test_errors_view_lists_each_error_in_full(aws_env: Simulator) -> None:
         assert f"{REGION} ListServices" in listed
         assert f"AccessDeniedException: {message}" in listed
         assert "next: artui tries again in 60s; no data" in listed
+
+        # While it is open, a new answer from AWS joins the list (as `r` below would fetch).
+        control(aws_env, "DELETE", "/_sim/faults")
+        # (a credential error: not retried by botocore, so it answers at once)
+        fail_list_services(aws_env, "ExpiredTokenException", "token expired", region=REGION)
+        app.post_message(RefreshRequested())
+        body = app.screen.query_one("#errors-body", Static)
+        await wait_until(pilot, lambda: "token expired" in shown(body), "the new error")
+        assert f"AccessDeniedException: {message[:40]}" in shown(body)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ServicesScreen), "the list")

@@ -289,7 +289,7 @@ class ArtuiApp(App[None]):
         if isinstance(self.screen, ErrorsScreen):
             return
         log = str(self.log_path) if self.log_path else None
-        self.push_screen(ErrorsScreen(list(self.store.journal), self.clock(), log))
+        self.push_screen(ErrorsScreen(self.store.journal, self.clock, log))
 
     # -- keys --------------------------------------------------------------------------
 

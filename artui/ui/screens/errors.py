@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.console import Group
@@ -12,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from artui.engine.journal import Failure
+from artui.engine.journal import Failure, Journal
 from artui.humanize import ago
 from artui.ui.text import shown
 
@@ -45,7 +46,7 @@ def errors_body(failures: list[Failure], now: float) -> Group | Text:
 
 
 class ErrorsScreen(ModalScreen[None]):
-    """Recent errors, newest first; escape (or e, or q) closes."""
+    """Recent errors, newest first, kept current while open; escape (or e, or q) closes."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="errors.close"),
@@ -53,16 +54,27 @@ class ErrorsScreen(ModalScreen[None]):
         Binding("q", "dismiss", "Close", id="errors.close_q"),
     ]
 
-    def __init__(self, failures: list[Failure], now: float, log: str | None) -> None:
+    def __init__(self, journal: Journal, clock: Callable[[], float], log: str | None) -> None:
         super().__init__()
-        self.failures = failures
-        self.now = now
+        self.journal = journal
+        self.clock = clock
         self.log_file = log
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="errors"):
-            heading = Text(f"Recent errors ({len(self.failures)})  escape closes", style="bold")
-            if self.log_file:
-                heading.append_text(shown(f"\nlog: {self.log_file}", "dim", lines=True))
-            yield Static(heading)
-            yield Static(errors_body(self.failures, self.now), id="errors-body")
+            yield Static(id="errors-heading")
+            yield Static(id="errors-body")
+
+    def on_mount(self) -> None:
+        self.show_errors()
+        # New failures arrive and ages grow while the operator reads.
+        self.set_interval(1, self.show_errors)
+
+    def show_errors(self) -> None:
+        """Paint the journal as it is now."""
+        failures = list(self.journal)
+        heading = Text(f"Recent errors ({len(failures)})  escape closes", style="bold")
+        if self.log_file:
+            heading.append_text(shown(f"\nlog: {self.log_file}", "dim", lines=True))
+        self.query_one("#errors-heading", Static).update(heading)
+        self.query_one("#errors-body", Static).update(errors_body(failures, self.clock()))
