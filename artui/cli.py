@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from artui import __version__
-from artui.errors import ConfigError
+from artui.errors import ConfigError, describe
 
 if TYPE_CHECKING:
     from artui.settings import Settings
@@ -134,11 +134,14 @@ def _tui(argv: list[str]) -> int:
     except Exception as exc:  # never a raw traceback: the log has it
         signals.restore_terminal()
         logfile.logger().exception("artui could not start")
-        where = f"details in {log}" if log is not None else "no log file could be written"
-        print(f"artui: {type(exc).__name__}: {exc} ({where})", file=sys.stderr)
+        print(f"artui: {describe(exc)} ({_log_hint(log)})", file=sys.stderr)
         return 1
     finally:
         signals.uninstall()
+
+
+def _log_hint(log: Path | None) -> str:
+    return f"details in {log}" if log is not None else "no log file could be written"
 
 
 # Textual's exit status for an app that ended on an unhandled exception.
@@ -166,8 +169,7 @@ def _run(settings: Settings, signals: Signals, log: Path | None) -> NoReturn:
     code = app.return_code or 0
     if code == CRASHED:
         logfile.logger().error("artui crashed (exit status %d)", code)
-        where = f"details in {log}" if log is not None else "no log file could be written"
-        print(f"artui: crashed; {where}", file=sys.stderr)
+        print(f"artui: crashed; {_log_hint(log)}", file=sys.stderr)
     # The terminal is restored, the child reaped, clients and simulator closed: skip the
     # interpreter's teardown (about 0.15 s of freeing botocore's models) so the shell has
     # its prompt back at once after `q`.

@@ -9,6 +9,22 @@ class ArtuiError(Exception):
     kind = "error"
 
 
+def describe(exc: BaseException) -> str:
+    """What to show for `exc`: an artui error's own words, anything else with its type."""
+    return str(exc) if isinstance(exc, ArtuiError) else f"{type(exc).__name__}: {exc}"
+
+
+def as_artui_error(exc: Exception, doing: str) -> ArtuiError:
+    """`exc` as an error the screens can show; one artui does not know (an unmapped library
+    error, a bug) is wrapped, and its traceback goes to the log file."""
+    if isinstance(exc, ArtuiError):
+        return exc
+    from artui.logfile import logger  # logging is not needed on the happy path
+
+    logger().error("%s failed", doing, exc_info=exc)
+    return ArtuiError(describe(exc))
+
+
 class ConfigError(ArtuiError):
     kind = "config"
 

@@ -43,9 +43,8 @@ class Journal:
     def add(self, failure: Failure) -> None:
         """Record a failure; the first of a run is logged too. A repeat of the newest entry
         with the same region, operation and message is counted on it, not listed again."""
-        same = (failure.region, failure.operation, failure.message)
         for entry in reversed(self._entries):
-            if (entry.region, entry.operation) == same[:2]:
+            if (entry.region, entry.operation) == (failure.region, failure.operation):
                 if entry.message == failure.message and not failure.first:
                     self._entries.remove(entry)
                     failure = replace(failure, count=entry.count + 1, since=entry.since or entry.at)

@@ -27,8 +27,7 @@ from typing import Any
 
 from artui.engine.journal import Failure
 from artui.engine.store import Scope, Store
-from artui.errors import ArtuiError, AuthError, ThrottledError
-from artui.logfile import logger
+from artui.errors import ArtuiError, AuthError, ThrottledError, as_artui_error
 
 Fetch = Callable[[Scope], Awaitable[Any]]
 
@@ -104,11 +103,7 @@ class Refresher:
             value = await self._fetch(scope)
         except Exception as exc:
             # An unmapped library error or a bug is shown like any other, and polling goes on.
-            if isinstance(exc, ArtuiError):
-                error = exc
-            else:
-                logger().error("%s %s", self.operation, scope.region, exc_info=exc)
-                error = ArtuiError(f"{type(exc).__name__}: {exc}")
+            error = as_artui_error(exc, f"{self.operation} in {scope.region}")
             self.store.fail(self.kind, scope, error, self._clock(), self.key)
             return False
         self.store.put(self.kind, scope, value, self._clock(), self.key)

@@ -30,7 +30,7 @@ from artui.engine.refresh import Cadence, Refresher
 from artui.engine.services import DETAIL, Snapshot
 from artui.engine.store import Scope, Store
 from artui.engine.threads import in_daemon_thread
-from artui.errors import ArtuiError
+from artui.errors import ArtuiError, as_artui_error, describe
 from artui.inert import inert
 from artui.logfile import logger, setup
 from artui.settings import Settings
@@ -47,10 +47,6 @@ from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.prompt import PromptScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.screens.services import ServicesScreen
-
-
-def _message(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, ArtuiError) else f"{type(exc).__name__}: {exc}"
 
 
 class ArtuiApp(App[None]):
@@ -144,9 +140,7 @@ class ArtuiApp(App[None]):
         try:
             gateway = await in_daemon_thread(self._connect)
         except Exception as exc:  # never a traceback: say what failed
-            self._connect_error = _message(exc)
-            if not isinstance(exc, ArtuiError):
-                logger().error("connecting", exc_info=exc)
+            self._connect_error = str(as_artui_error(exc, "connecting"))
             self.store.journal.add(
                 Failure(
                     self.clock(),
@@ -224,9 +218,7 @@ class ArtuiApp(App[None]):
                 raise ArtuiError(self._connect_error or "not connected")
             detail = await self.gateway.describe_service(service.region, service.arn)
         except Exception as exc:  # an unmapped failure still reaches the screen, not the void
-            error = exc if isinstance(exc, ArtuiError) else ArtuiError(_message(exc))
-            if not isinstance(exc, ArtuiError):
-                logger().error("DescribeService %s", service.arn, exc_info=exc)
+            error = as_artui_error(exc, f"DescribeService {service.arn}")
             first = self.store.get(DETAIL, scope, service.arn).error is None
             self.store.fail(DETAIL, scope, error, self.clock(), service.arn)
             self.store.journal.add(
@@ -251,7 +243,7 @@ class ArtuiApp(App[None]):
         logger().error("internal error in %s", where, exc_info=exc)
         log = f"the traceback is in {self.log_path}" if self.log_path else "no log file"
         self.internal = Failure(
-            self.clock(), "", f"artui: {where}", _message(exc), f"artui carries on; {log}"
+            self.clock(), "", f"artui: {where}", describe(exc), f"artui carries on; {log}"
         )
         self.store.journal.add(self.internal)
         self._tell_new_failures()

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from artui.domain import Service, ServiceDetail
 from artui.engine.services import DETAIL
 from artui.engine.store import Known
+from artui.errors import describe
 from artui.humanize import ago, cpu_label, memory_label, since
 from artui.ui.messages import DescribeRequested
 from artui.ui.panes.base import Pane
@@ -120,7 +121,7 @@ class OverviewPane(Pane):
             body = overview_table(self.service, self.detail, self.app.clock())
         except Exception as exc:
             self.app.internal_error("the overview", exc)
-            body = shown(f"This service's details cannot be shown: {type(exc).__name__}: {exc}")
+            body = shown(f"This service's details cannot be shown: {describe(exc)}")
         body_widget.update(body)
 
     def status_text(self) -> Text:

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from artui.errors import describe
 from artui.humanize import ago
 from artui.ui.text import shown
 
@@ -35,7 +36,7 @@ class StatusScreen(Screen):
             line = self.status_text()
         except Exception as exc:
             # Not through internal_error's own status repaint: that would come back here.
-            line = shown(f"cannot show the status: {type(exc).__name__}: {exc}", "bold magenta")
+            line = shown(f"cannot show the status: {describe(exc)}", "bold magenta")
         internal = getattr(self.app, "internal", None)
         now = self.app.clock()  # type: ignore[attr-defined]
         if internal is not None and now - internal.at < INTERNAL_SHOWN:
