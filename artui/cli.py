@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -56,18 +57,24 @@ def _port(text: str) -> int:
 MAX_SERVICES = 500
 
 
-def _services(text: str) -> int:
-    """Demo services per region: 0..MAX_SERVICES."""
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= count <= MAX_SERVICES:
-        raise argparse.ArgumentTypeError(f"{count} is out of range: use 0 to {MAX_SERVICES}")
-    return count
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        try:
+            count = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= count <= high:
+            raise argparse.ArgumentTypeError(f"{count} is out of range: use {low} to {high}")
+        return count
+
+    return parse
 
 
 def _sim_parser() -> argparse.ArgumentParser:
+    from artui.sim.apprunner.limits import DEFAULT_QUOTA, MAX_QUOTA
+
     parser = argparse.ArgumentParser(
         prog="artui sim",
         description="Run the local App Runner simulator (with CloudWatch and Logs) until Ctrl-C, "
@@ -84,9 +91,17 @@ def _sim_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--services",
-        type=_services,
+        type=_whole(0, MAX_SERVICES),
         metavar="N",
         help=f"demo services per region, 0 to {MAX_SERVICES} (default: as many as the demo)",
+    )
+    parser.add_argument(
+        "--quota",
+        type=_whole(1, MAX_QUOTA),
+        default=DEFAULT_QUOTA,
+        metavar="N",
+        help=f"services CreateService allows per region (default {DEFAULT_QUOTA}, as AWS; "
+        f"1 to {MAX_QUOTA})",
     )
     return parser
 
@@ -101,7 +116,7 @@ def _sim(argv: list[str]) -> int:
 
     regions = check_regions(args.region or ["us-east-1"], "--region")
     services = DEMO_SERVICES if args.services is None else args.services
-    return serve_forever(port=args.port, regions=list(regions), services=services)
+    return serve_forever(port=args.port, regions=list(regions), services=services, quota=args.quota)
 
 
 def _tui(argv: list[str]) -> int:

@@ -23,6 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from artui.sim.apprunner.api import AppRunnerBackend
+from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
 from artui.sim.control import Faults, RequestLog, add_routes
 from artui.sim.errors import ApiError
@@ -47,6 +48,7 @@ class Simulator:
     With `world=True` one demo service (of six or more) is also mid-deployment at start.
     `time_scale` is simulated seconds per real second (tests run it fast, or stop it at 0);
     `speedup` divides operation durations while the clock keeps its pace (the demo).
+    `quota` is the most services CreateService allows per region (the guide's default: 30).
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class Simulator:
         world: bool = True,
         seed: int = 7,
         start_time: float | None = None,
+        quota: int = DEFAULT_QUOTA,
     ) -> None:
         if not regions:
             raise ValueError("at least one region is needed")
@@ -70,7 +73,7 @@ class Simulator:
         self.world_enabled = world
         self.seed = seed
         self.clock = SimClock(start_time, time_scale)
-        self.backend = AppRunnerBackend(self.clock, seed, speedup)
+        self.backend = AppRunnerBackend(self.clock, seed, speedup, quota=quota)
         self.requests = RequestLog()
         self.faults = Faults()
         now = self.clock.now()
@@ -215,8 +218,10 @@ class Simulator:
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         target = request.headers.get("X-Amz-Target", "")
-        if target.startswith("AppRunner."):
-            return self._apprunner(request, target.partition(".")[2], body)
+        scope = credential_scope(request.headers)
+        # Signed for App Runner, or aimed at it: never moto's, whose answer would be a 500 page.
+        if target.partition(".")[0] == "AppRunner" or (scope and scope[1] == "apprunner"):
+            return self._apprunner(request, target, body)
         service, operation, region = describe(request, body)
         status = 502
         try:
@@ -232,24 +237,26 @@ class Simulator:
         finally:
             self.requests.record(operation, service or "unknown", region, status)
 
-    def _apprunner(self, request: web.Request, operation: str, body: bytes) -> web.Response:
+    def _apprunner(self, request: web.Request, target: str, body: bytes) -> web.Response:
         scope = credential_scope(request.headers)
         region = scope[0] if scope else self.regions[0]
-        error = self.faults.take(operation, region)
+        prefix, _, operation = target.partition(".")
+        error = None if prefix == "AppRunner" and operation else _unknown_target(target)
+        error = error or self.faults.take(operation, region)
         result: dict[str, Any] = {}
         if error is None:
             try:
-                params = json.loads(body) if body.strip() else {}
-                result = self.backend.call(operation, region, params)
+                result = self.backend.call(operation, region, parse_body(body))
             except ApiError as exc:
                 error = exc
-            except ValueError:
-                error = ApiError("SerializationException", "The request body is not valid JSON.")
-            except Exception as exc:  # a bug here must answer 500, not drop the connection
+            except Exception:  # a bug here must answer 500, not drop the connection
                 log.exception("App Runner %s failed", operation)
-                error = ApiError("InternalServiceErrorException", f"Simulator error: {exc}", 500)
+                error = ApiError(
+                    "InternalServiceErrorException", "The simulator failed; see its log.", 500
+                )
         status = error.status if error else 200
-        self.requests.record(operation, "apprunner", region, status)
+        logged = operation or target or "(no X-Amz-Target)"
+        self.requests.record(logged, "apprunner", region, status)
         headers = {"x-amzn-RequestId": str(uuid.uuid4())}
         if error is not None:
             headers["x-amzn-ErrorType"] = error.code
@@ -261,7 +268,30 @@ class Simulator:
         )
 
 
-def serve_forever(port: int, regions: list[str], services: int) -> int:
+def _unknown_target(target: str) -> ApiError:
+    said = f"X-Amz-Target {target[:100]!r} names no operation" if target else "no X-Amz-Target"
+    return ApiError("UnknownOperationException", f"{said}; send AppRunner.<Operation>.")
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_body(body: bytes) -> Any:
+    """A request's JSON document (an empty body is `{}`); SerializationException otherwise.
+
+    Strict JSON: NaN and Infinity are refused, and nesting too deep to read is an error, not
+    a crash.
+    """
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise ApiError("SerializationException", "The request body is not valid JSON.") from None
+
+
+def serve_forever(port: int, regions: list[str], services: int, quota: int = DEFAULT_QUOTA) -> int:
     """Run a demo simulator on `port`, print the variables to export, stop on SIGINT/SIGTERM."""
     done = threading.Event()
 
@@ -271,7 +301,11 @@ def serve_forever(port: int, regions: list[str], services: int) -> int:
     # Installed before anything slow, so an early Ctrl-C still ends cleanly.
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     sim = Simulator(
-        port=port, regions=list(regions) or ["us-east-1"], services=services, speedup=DEMO_SPEEDUP
+        port=port,
+        regions=list(regions) or ["us-east-1"],
+        services=services,
+        speedup=DEMO_SPEEDUP,
+        quota=quota,
     )
     try:
         try:

@@ -30,6 +30,7 @@ from artui.sim.apprunner.ids import (
     new_service_url,
 )
 from artui.sim.apprunner.lifecycle import refusal
+from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.apprunner.operations import DURATIONS, Operation
 from artui.sim.apprunner.paging import listing
 from artui.sim.apprunner.services import DEFAULT_HEALTH_CHECK, ServiceRecord
@@ -42,9 +43,12 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$")
 class AppRunnerBackend:
     """Every region's services, and the App Runner operations that act on them."""
 
-    def __init__(self, clock: SimClock, seed: int = 7, speedup: float = 1.0) -> None:
+    def __init__(
+        self, clock: SimClock, seed: int = 7, speedup: float = 1.0, quota: int = DEFAULT_QUOTA
+    ) -> None:
         self.clock = clock
         self.speedup = speedup
+        self.quota = quota
         self.lock = threading.RLock()
         self.regions: dict[str, dict[str, ServiceRecord]] = {}
         self.rng = random.Random(f"{seed}:runtime")
