@@ -6,7 +6,7 @@ import pytest
 
 from artui.sim.apprunner.operations import DURATIONS, PENDING_FRACTION, Operation
 from artui.sim.apprunner.paging import decode_token, encode_token
-from artui.sim.clock import SimClock
+from artui.sim.clock import END_OF_TIME, MAX_ADVANCE, MAX_SCALE, SimClock
 from artui.sim.errors import ApiError
 from artui.sim.seed import seed_region, service_name
 from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP
@@ -40,6 +40,44 @@ def test_clock_runs_at_its_scale():
     assert clock.advance(10) == START + 660
     real[0] += 0.25
     assert clock.now() == START + 910
+
+
+@pytest.mark.parametrize("scale", [float("nan"), float("inf"), -1.0, MAX_SCALE * 2])
+def test_clock_refuses_a_scale_it_cannot_keep(scale):
+    # NaN compares False with everything: a bare `scale < 0` would let it through.
+    clock = SimClock(START, scale=2)
+    with pytest.raises(ValueError):
+        clock.set_scale(scale)
+    with pytest.raises(ValueError):
+        SimClock(START, scale=scale)
+    assert clock.scale == 2
+    clock.set_scale(MAX_SCALE)  # the bound itself is fine
+    assert clock.scale == MAX_SCALE
+
+
+@pytest.mark.parametrize("seconds", [float("nan"), float("inf"), -1.0, MAX_ADVANCE + 1])
+def test_clock_refuses_a_jump_it_cannot_make(seconds):
+    clock = SimClock(START, scale=0)
+    with pytest.raises(ValueError):
+        clock.advance(seconds)
+    assert clock.now() == START
+    assert clock.advance(MAX_ADVANCE) == START + MAX_ADVANCE
+
+
+def test_clock_stops_at_the_end_of_time():
+    real = [0.0]
+    with pytest.raises(ValueError):
+        SimClock(float("nan"))
+    with pytest.raises(ValueError):
+        SimClock(END_OF_TIME + 1)
+    clock = SimClock(END_OF_TIME - 10, scale=1, monotonic=lambda: real[0])
+    with pytest.raises(ValueError):
+        clock.advance(11)
+    assert clock.now() == END_OF_TIME - 10
+    real[0] += 1_000
+    assert clock.now() == END_OF_TIME  # stops there, never wraps or runs on
+    clock.set_scale(0)
+    assert clock.advance(0) == END_OF_TIME
 
 
 def test_seed_is_deterministic_and_has_the_status_mix():

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import math
+import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from artui.sim.clock import MAX_ADVANCE, MAX_SCALE
 from artui.sim.errors import ApiError
 
 if TYPE_CHECKING:
     from artui.sim.apprunner.api import AppRunnerBackend
 
+log = logging.getLogger(__name__)
+
 REQUEST_LOG_LIMIT = 10_000
+# Bounds on what a control body may carry: generous for tests, small enough to show whole.
+MAX_NAME = 128
+MAX_STATUS = 256
+MAX_MESSAGE = 4096
+MAX_COUNT = 1_000_000
 
 
 class RequestLog:
@@ -98,62 +111,189 @@ class Faults:
             return [dict(vars(f)) for f in self._faults]
 
 
+class Refused(ValueError):
+    """A control call that changes nothing and answers `{"error": message}` with `status`."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Field:
+    """One member a control body may carry: its test, and the same rule in words."""
+
+    rule: str
+    accepts: Callable[[Any], bool]
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def number(low: float, high: float, unit: str, note: str = "") -> Field:
+    """A finite JSON number (never true/false) of `unit` from `low` to `high`."""
+    return Field(
+        f"a number of {unit} from {_plain(low)} to {_plain(high)}{note}",
+        lambda v: _is_number(v) and low <= v <= high,
+    )
+
+
+def integer(low: int, high: int, *, special: tuple[int, str] | None = None) -> Field:
+    """A whole JSON number (never 1.0 or true) from `low` to `high`, or one special value."""
+    rule = f"a whole number from {low} to {high}"
+    if special is not None:
+        rule += f", or {special[0]} {special[1]}"
+
+    def accepts(v: Any) -> bool:
+        whole = isinstance(v, int) and not isinstance(v, bool)
+        return whole and (low <= v <= high or (special is not None and v == special[0]))
+
+    return Field(rule, accepts)
+
+
+def text(
+    most: int,
+    *,
+    least: int = 1,
+    pattern: str | None = None,
+    rule: str | None = None,
+    null_means: str | None = None,
+) -> Field:
+    """A JSON string of `least` to `most` characters matching `pattern` (null if it means one)."""
+    shaped = re.compile(pattern) if pattern else None
+    rule = rule or f"a string of {least} to {most} characters"
+    if null_means is not None:
+        rule += f", or null {null_means}"
+
+    def accepts(v: Any) -> bool:
+        if v is None:
+            return null_means is not None
+        return (
+            isinstance(v, str)
+            and least <= len(v) <= most
+            and (shaped is None or shaped.fullmatch(v) is not None)
+        )
+
+    return Field(rule, accepts)
+
+
+OBJECT = Field("an object", lambda v: isinstance(v, dict))
+
+CLOCK_FIELDS: dict[str, Field] = {
+    "scale": number(0, MAX_SCALE, "simulated seconds per real second"),
+    "advance": number(0, MAX_ADVANCE, "seconds", " (ten years; the clock only moves forward)"),
+}
+FAULT_FIELDS: dict[str, Field] = {
+    "operation": text(
+        MAX_NAME,
+        rule=f'an operation name of 1 to {MAX_NAME} characters, such as "ListServices", '
+        'or "*" for any',
+    ),
+    "region": text(MAX_NAME),
+    "error": text(
+        MAX_NAME,
+        pattern=r"[A-Za-z][A-Za-z0-9]*",
+        rule=f"an AWS error code: 1 to {MAX_NAME} letters and digits, starting with a letter, "
+        'such as "ThrottlingException"',
+    ),
+    "status": integer(400, 599),
+    "count": integer(1, MAX_COUNT, special=(-1, "for until cleared")),
+    "message": text(MAX_MESSAGE, least=0),
+}
+STATUS_FIELDS: dict[str, Field] = {
+    "status": text(MAX_STATUS, null_means="to clear the override"),
+    "region": text(MAX_NAME),
+}
+REPORTED_FIELDS: dict[str, Field] = {"fields": OBJECT, "region": text(MAX_NAME)}
+
+
+def check(doc: Any, fields: Mapping[str, Field]) -> dict[str, Any]:
+    """`doc` if it is an object whose members all pass `fields`; raises Refused otherwise."""
+    if not isinstance(doc, dict):
+        raise Refused(f"the body must be a JSON object; got {_kind(doc)}")
+    for name, value in doc.items():
+        field = fields.get(name)
+        if field is None:
+            known = ", ".join(fields) or "no fields"
+            raise Refused(f"unknown field {json.dumps(name[:40])}; allowed: {known}")
+        if not field.accepts(value):
+            raise Refused(f"{name} must be {field.rule}; got {_kind(value)}")
+        # Members taken as they come (reported fields) must still be answerable as JSON.
+        if _holds_non_finite(value):
+            raise Refused(f"{name} holds NaN or Infinity, which JSON cannot carry")
+    return doc
+
+
+async def read_body(request: web.Request, fields: Mapping[str, Field]) -> dict[str, Any]:
+    """The request's JSON object (an empty body is `{}`), checked by `check`."""
+    body = await request.read()
+    if not body.strip():
+        return {}
+    try:
+        doc = json.loads(body, object_pairs_hook=_unique_members)
+    except _Repeated as exc:
+        raise Refused(f"field {json.dumps(exc.name[:40])} is given twice") from None
+    except (ValueError, RecursionError):
+        raise Refused("the body is not valid JSON; send one JSON object") from None
+    return check(doc, fields)
+
+
 def fault_from_json(doc: dict[str, Any]) -> Fault:
-    """Build a Fault from the control API's JSON, with AWS-like defaults."""
-    error = str(doc.get("error", "ThrottlingException"))
+    """Build a Fault from the control API's JSON, with AWS-like defaults; raises Refused."""
+    doc = check(doc, FAULT_FIELDS)
+    error = doc.get("error", "ThrottlingException")
     default_status = 500 if error in ("InternalServiceErrorException", "InternalFailure") else 400
-    count = int(doc.get("count", 1))
-    if count == 0 or count < -1:
-        raise ValueError("count must be a positive number, or -1 for 'until cleared'")
     return Fault(
         operation=doc.get("operation"),
         region=doc.get("region"),
         error=error,
-        status=int(doc.get("status", default_status)),
-        message=str(doc.get("message", "Rate exceeded" if "Throttl" in error else error)),
-        count=count,
+        status=doc.get("status", default_status),
+        message=doc.get("message", "Rate exceeded" if "Throttl" in error else error),
+        count=doc.get("count", 1),
     )
 
 
-def add_routes(
-    app: web.Application,
-    backend: AppRunnerBackend,
-    log: RequestLog,
-    faults: Faults,
-) -> None:
-    """Mount the control API under /_sim/."""
+def control_app(backend: AppRunnerBackend, requests: RequestLog, faults: Faults) -> web.Application:
+    """The control API as a sub-application to mount at /_sim.
+
+    Mounted with a prefix, it answers every /_sim path itself: an unknown one is a JSON 404,
+    a wrong method a JSON 405 with Allow, a bad body a JSON 400 that changed nothing.
+    """
     clock = backend.clock
 
+    def default_region() -> str:
+        return next(iter(backend.regions), "us-east-1")
+
     async def get_requests(_: web.Request) -> web.Response:
-        return web.json_response({"requests": log.entries()})
+        return web.json_response({"requests": requests.entries()})
 
     async def delete_requests(_: web.Request) -> web.Response:
-        log.clear()
+        requests.clear()
         return web.json_response({"requests": []})
 
     async def get_clock(_: web.Request) -> web.Response:
         return web.json_response({"now": clock.now(), "scale": clock.scale})
 
     async def post_clock(request: web.Request) -> web.Response:
-        doc = await _json(request)
-        try:
-            if "scale" in doc:
-                clock.set_scale(float(doc["scale"]))
-            if "advance" in doc:
-                clock.advance(float(doc["advance"]))
-        except (TypeError, ValueError) as exc:
-            return _bad(str(exc))
+        doc = await read_body(request, CLOCK_FIELDS)
+        # Advance first: it alone can still be refused (at the end of time), and then the
+        # scale must not have changed either.
+        if "advance" in doc:
+            try:
+                clock.advance(doc["advance"])
+            except ValueError:
+                raise Refused("advance would take the clock past 9999-12-31") from None
+        if "scale" in doc:
+            clock.set_scale(doc["scale"])
         return web.json_response({"now": clock.now(), "scale": clock.scale})
 
     async def get_faults(_: web.Request) -> web.Response:
         return web.json_response({"faults": faults.pending()})
 
     async def post_faults(request: web.Request) -> web.Response:
-        try:
-            fault = fault_from_json(await _json(request))
-        except (TypeError, ValueError) as exc:
-            return _bad(str(exc))
-        faults.add(fault)
+        faults.add(fault_from_json(await read_body(request, FAULT_FIELDS)))
         return web.json_response({"faults": faults.pending()})
 
     async def delete_faults(_: web.Request) -> web.Response:
@@ -161,53 +301,137 @@ def add_routes(
         return web.json_response({"faults": []})
 
     async def post_status(request: web.Request) -> web.Response:
-        doc = await _json(request)
-        name = request.match_info["name"]
-        region = str(doc.get("region", next(iter(backend.regions), "us-east-1")))
-        status = doc.get("status")
+        doc = await read_body(request, STATUS_FIELDS)
+        region = doc.get("region", default_region())
         try:
-            service = backend.force_status(region, name, status)
+            service = backend.force_status(region, request.match_info["name"], doc.get("status"))
         except ApiError as exc:
-            return web.json_response({"error": exc.message}, status=404)
+            raise Refused(exc.message, 404) from None
         with backend.lock:
             summary = service.summary(clock.now())
         return web.json_response({"service": summary})
 
-    app.router.add_get("/_sim/requests", get_requests)
-    app.router.add_delete("/_sim/requests", delete_requests)
-    app.router.add_get("/_sim/clock", get_clock)
-    app.router.add_post("/_sim/clock", post_clock)
-    app.router.add_get("/_sim/faults", get_faults)
-    app.router.add_post("/_sim/faults", post_faults)
-    app.router.add_delete("/_sim/faults", delete_faults)
-
     async def post_reported(request: web.Request) -> web.Response:
-        doc = await _json(request)
-        region = str(doc.get("region", next(iter(backend.regions), "us-east-1")))
-        fields = doc.get("fields", {})
-        if not isinstance(fields, dict):
-            return _bad("fields must be an object of DescribeService members")
+        doc = await read_body(request, REPORTED_FIELDS)
+        region = doc.get("region", default_region())
+        name = request.match_info["name"]
         try:
-            service = backend.force_reported(region, request.match_info["name"], fields)
+            service = backend.force_reported(region, name, doc.get("fields", {}))
         except ApiError as exc:
-            return web.json_response({"error": exc.message}, status=404)
+            raise Refused(exc.message, 404) from None
         with backend.lock:
             described = service.describe(clock.now())
         return web.json_response({"service": described})
 
-    app.router.add_post("/_sim/services/{name}/status", post_status)
-    app.router.add_post("/_sim/services/{name}/reported", post_reported)
+    app = web.Application()
+    app.middlewares.append(_json_errors(app))
+    router = app.router
+    # No implicit HEAD: the methods listed in 404s and Allow headers are all there is.
+    router.add_get("/requests", get_requests, allow_head=False)
+    router.add_delete("/requests", delete_requests)
+    router.add_get("/clock", get_clock, allow_head=False)
+    router.add_post("/clock", post_clock)
+    router.add_get("/faults", get_faults, allow_head=False)
+    router.add_post("/faults", post_faults)
+    router.add_delete("/faults", delete_faults)
+    router.add_post("/services/{name}/status", post_status)
+    router.add_post("/services/{name}/reported", post_reported)
+    return app
 
 
-async def _json(request: web.Request) -> dict[str, Any]:
-    if not request.can_read_body:
-        return {}
-    try:
-        doc = await request.json()
-    except ValueError:
-        return {}
-    return doc if isinstance(doc, dict) else {}
+def _json_errors(app: web.Application) -> Callable[..., Any]:
+    # Every failure of a control call is JSON saying what to send instead; never aiohttp's
+    # text pages, and never the words of a Python exception.
+    @web.middleware
+    async def middleware(
+        request: web.Request, handler: Callable[[web.Request], Any]
+    ) -> web.StreamResponse:
+        path = request.path[:100]
+        try:
+            return await handler(request)
+        except Refused as exc:
+            return _error(exc.status, exc.message)
+        except web.HTTPMethodNotAllowed as exc:
+            allowed = sorted(exc.allowed_methods)
+            return _error(
+                405,
+                f"{path} takes {' or '.join(allowed)}, not {request.method[:20]}",
+                {"Allow": ", ".join(allowed)},
+            )
+        except web.HTTPNotFound:
+            return _error(404, f"no control route {path}; the routes are: {_routes(app)}")
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            return _error(exc.status, exc.reason)
+        except Exception:  # a bug here must answer, not drop the connection
+            log.exception("control call %s %s failed", request.method, request.path)
+            return _error(500, "the simulator failed; see its log")
+
+    return middleware
 
 
-def _bad(message: str) -> web.Response:
-    return web.json_response({"error": message}, status=400)
+def _routes(app: web.Application) -> str:
+    # Read when asked, so the paths carry the prefix the app was mounted under.
+    methods: dict[str, list[str]] = {}
+    for route in app.router.routes():
+        if route.resource is not None:
+            methods.setdefault(route.resource.canonical, []).append(route.method)
+    return "; ".join(f"{'|'.join(m)} {path}" for path, m in methods.items())
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=headers)
+
+
+class _Repeated(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Python keeps the last of two equal names; refusing them leaves no doubt which counts.
+    doc: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in doc:
+            raise _Repeated(name)
+        doc[name] = value
+    return doc
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    # json gives 1e309 as inf; ints are exact at any size, and math.isfinite could overflow.
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+def _holds_non_finite(value: Any) -> bool:
+    # A loop, not recursion: json.loads accepts nesting deeper than a recursive walk could take.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a number that is not finite (NaN, Infinity, or beyond 1.8e308)"
+    if isinstance(value, (int, float)):
+        shown = repr(value)
+        return shown if len(shown) <= 24 else "a number too long to show"
+    if isinstance(value, str):
+        # Short strings are shown, JSON-escaped so no control character passes as is.
+        return json.dumps(value) if len(value) <= 40 else f"a string of {len(value)} characters"
+    return "an array" if isinstance(value, list) else "an object"

@@ -25,7 +25,7 @@ from aiohttp import web
 from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
-from artui.sim.control import Faults, RequestLog, add_routes
+from artui.sim.control import Faults, RequestLog, control_app
 from artui.sim.errors import ApiError
 from artui.sim.proxy import MotoProxy, credential_scope, describe
 from artui.sim.seed import seed_region
@@ -191,7 +191,9 @@ class Simulator:
         self._proxy = MotoProxy(self.moto_endpoint)
         await self._proxy.start()
         app = web.Application(client_max_size=_MAX_BODY)
-        add_routes(app, self.backend, self.requests, self.faults)
+        # A prefixed sub-app resolves every /_sim path itself (JSON 404/405 included), so
+        # none of them falls through to moto below.
+        app.add_subapp("/_sim", control_app(self.backend, self.requests, self.faults))
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
