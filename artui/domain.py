@@ -98,7 +98,8 @@ def refusal(status: ServiceStatus, action: Action) -> str | None:
     """Why `action` is not allowed on a service in `status`, or None when it is.
 
     The rules are the Developer Guide's ("Pausing / resuming", "Deletion"): a busy service
-    refuses every change; a paused one refuses deployments and updates.
+    refuses every change; a paused one refuses deployments and updates; a failed creation
+    can be rebuilt (an update) or deleted.
     """
     if status is ServiceStatus.OPERATION_IN_PROGRESS:
         return "an operation is in progress; wait for it to finish"
@@ -106,10 +107,14 @@ def refusal(status: ServiceStatus, action: Action) -> str | None:
         return "the service is deleted"
     if status is ServiceStatus.UNKNOWN:
         return "its status is unknown to artui"
-    if status in (ServiceStatus.CREATE_FAILED, ServiceStatus.DELETE_FAILED):
+    if status is ServiceStatus.CREATE_FAILED:
+        if action in (Action.DELETE, Action.UPDATE):
+            return None
+        return "the service failed to create; rebuild it (update) or delete it"
+    if status is ServiceStatus.DELETE_FAILED:
         if action is Action.DELETE:
             return None
-        return f"the service is {status.value}; only delete is possible"
+        return "the service failed to delete; only delete is possible"
     if status is ServiceStatus.PAUSED and action in (Action.DEPLOY, Action.UPDATE, Action.PAUSE):
         return "the service is paused; resume it first"
     if status is ServiceStatus.RUNNING and action is Action.RESUME:

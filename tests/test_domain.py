@@ -27,6 +27,7 @@ def test_unknown_status_is_unknown_not_a_crash() -> None:
         (ServiceStatus.OPERATION_IN_PROGRESS, Action.RESUME, False),
         (ServiceStatus.CREATE_FAILED, Action.DELETE, True),
         (ServiceStatus.CREATE_FAILED, Action.DEPLOY, False),
+        (ServiceStatus.CREATE_FAILED, Action.UPDATE, True),
         (ServiceStatus.UNKNOWN, Action.PAUSE, False),
     ],
 )

@@ -65,7 +65,7 @@ def test_max_results_below_one_rejected_by_the_server(sim):
     from botocore.config import Config
 
     raw = boto3.client("apprunner", config=Config(parameter_validation=False), **client_kwargs(sim))
-    with pytest.raises(raw.exceptions.InvalidRequestException, match="between 1 and 20"):
+    with pytest.raises(raw.exceptions.InvalidRequestException, match="greater than or equal to 1"):
         raw.list_services(MaxResults=0)
 
 
@@ -202,7 +202,7 @@ def test_error_body_shape_and_unknown_operation(sim):
     assert doc["__type"] == "UnknownOperationException"
     status, doc, _ = _raw_call(sim, "AppRunner.DescribeService", b"{}")
     assert (status, doc["__type"]) == (400, "InvalidRequestException")
-    assert "ServiceArn" in doc["Message"]
+    assert "serviceArn" in doc["Message"]  # AWS names members in lower camel case
     status, doc, _ = _raw_call(sim, "AppRunner.ListServices", b"{not json")
     assert (status, doc["__type"]) == (400, "SerializationException")
 

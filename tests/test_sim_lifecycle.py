@@ -159,14 +159,17 @@ async def test_delete_leaves_the_list_and_describes_as_deleted(frozen, apprunner
         await apprunner.start_deployment(ServiceArn=arn)
 
 
-async def test_fail_create_version_ends_create_failed_and_only_delete_is_allowed(frozen, apprunner):
+async def test_fail_create_version_ends_create_failed_rebuild_or_delete(frozen, apprunner):
     created = await _create(apprunner, image="public.ecr.aws/artui-demo/hello:fail-create")
     arn = created["Service"]["ServiceArn"]
     advance(frozen, DURATIONS["CREATE_SERVICE"])
     assert await _status(apprunner, arn) == "CREATE_FAILED"
     assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
     for call in (apprunner.start_deployment, apprunner.pause_service, apprunner.resume_service):
-        with pytest.raises(apprunner.exceptions.InvalidStateException, match="only be deleted"):
+        with pytest.raises(
+            apprunner.exceptions.InvalidStateException,
+            match="rebuild it with UpdateService, or delete it",
+        ):
             await call(ServiceArn=arn)
     await apprunner.delete_service(ServiceArn=arn)
     advance(frozen, DURATIONS["DELETE_SERVICE"])
@@ -179,7 +182,10 @@ async def test_fail_create_code_version_ends_create_failed(frozen, apprunner):
             "RepositoryUrl": "https://github.com/example-org/hello",
             "SourceCodeVersion": {"Type": "BRANCH", "Value": "fail-create"},
             "CodeConfiguration": {"ConfigurationSource": "REPOSITORY"},
-        }
+        },
+        "AuthenticationConfiguration": {
+            "ConnectionArn": "arn:aws:apprunner:us-east-1:123456789012:connection/gh/0123abcd"
+        },
     }
     created = await _create(apprunner, source=source)
     advance(frozen, DURATIONS["CREATE_SERVICE"])
@@ -194,7 +200,7 @@ async def test_fail_create_code_version_ends_create_failed(frozen, apprunner):
         "public.ecr.aws/artui-demo/hello:fail",
         "public.ecr.aws/artui-demo/hello:fail-create-2",
         "public.ecr.aws/artui-demo/hello:FAIL-CREATE",
-        "localhost:5000/fail-create",
+        "public.ecr.aws/artui-demo/fail-create",  # a repository so named, with no tag
     ],
 )
 async def test_only_the_exact_version_fails_create(frozen, apprunner, image):

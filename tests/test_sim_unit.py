@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
 from artui.sim.apprunner.operations import DURATIONS, PENDING_FRACTION, Operation
-from artui.sim.apprunner.paging import decode_token, encode_token
+from artui.sim.apprunner.paging import Pager
+from artui.sim.apprunner.services import ServiceRecord
 from artui.sim.clock import END_OF_TIME, MAX_ADVANCE, MAX_SCALE, SimClock
 from artui.sim.errors import ApiError
 from artui.sim.seed import seed_region, service_name
 from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP
 
 START = 1_700_000_000.0
+
+
+def _seed(region: str, count: int, seed: int, now: float, **options: Any) -> list[ServiceRecord]:
+    """seed_region with the region's own default auto scaling configuration."""
+    config = AutoScalingConfiguration(region, now - 30 * 86400)
+    return seed_region(region, count, seed, now, autoscaling=config, **options)
 
 
 def test_frozen_clock_only_moves_when_advanced():
@@ -81,8 +91,8 @@ def test_clock_stops_at_the_end_of_time():
 
 
 def test_seed_is_deterministic_and_has_the_status_mix():
-    a = seed_region("us-east-1", 8, 7, START, in_flight=True)
-    b = seed_region("us-east-1", 8, 7, START, in_flight=True)
+    a = _seed("us-east-1", 8, 7, START, in_flight=True)
+    b = _seed("us-east-1", 8, 7, START, in_flight=True)
     assert [(s.name, s.id, s.url) for s in a] == [(s.name, s.id, s.url) for s in b]
     assert [s.name for s in a] == [service_name(i) for i in range(8)]
     statuses = [s.true_status(START) for s in a]
@@ -90,18 +100,16 @@ def test_seed_is_deterministic_and_has_the_status_mix():
     assert statuses.count("CREATE_FAILED") == 1
     assert "OPERATION_IN_PROGRESS" in statuses  # a deployment under way at start
     assert statuses.count("RUNNING") >= 4
-    other = seed_region("eu-west-1", 8, 7, START)
+    other = _seed("eu-west-1", 8, 7, START)
     assert {s.id for s in a}.isdisjoint({s.id for s in other})
-    assert seed_region("us-east-1", 0, 7, START) == []
-    quiet = [s.true_status(START) for s in seed_region("us-east-1", 8, 7, START)]
+    assert _seed("us-east-1", 0, 7, START) == []
+    quiet = [s.true_status(START) for s in _seed("us-east-1", 8, 7, START)]
     assert "OPERATION_IN_PROGRESS" not in quiet
 
 
 def test_demo_deployment_is_in_flight_when_the_app_opens():
     # The demo's deployment is sped up too: it must still be running at `now`, not over.
-    services = seed_region(
-        "us-east-1", DEMO_SERVICES, 7, START, in_flight=True, speedup=DEMO_SPEEDUP
-    )
+    services = _seed("us-east-1", DEMO_SERVICES, 7, START, in_flight=True, speedup=DEMO_SPEEDUP)
     deploying = [s for s in services if s.true_status(START) == "OPERATION_IN_PROGRESS"]
     assert len(deploying) == 1
     op = deploying[0].running_operation(START)
@@ -116,10 +124,10 @@ def test_demo_deployment_is_in_flight_when_the_app_opens():
 
 
 def test_small_worlds_still_work():
-    assert [s.true_status(START) for s in seed_region("us-east-1", 1, 7, START)] == ["RUNNING"]
-    three = [s.true_status(START) for s in seed_region("us-east-1", 3, 7, START)]
+    assert [s.true_status(START) for s in _seed("us-east-1", 1, 7, START)] == ["RUNNING"]
+    three = [s.true_status(START) for s in _seed("us-east-1", 3, 7, START)]
     assert "PAUSED" in three and "CREATE_FAILED" in three
-    assert len({s.name for s in seed_region("us-east-1", 30, 7, START)}) == 30
+    assert len({s.name for s in _seed("us-east-1", 30, 7, START)}) == 30
 
 
 def test_operation_phases():
@@ -132,13 +140,24 @@ def test_operation_phases():
     assert op.summary(op.ended_at)["EndedAt"] == op.ended_at
 
 
-def test_tokens_are_opaque_and_checked():
-    token = encode_token("services", 4)
-    assert decode_token("services", token) == 4
+def test_tokens_are_bound_to_their_listing():
+    pager = Pager()
+    items = list(range(5))
+
+    def page(bound_to: str, **params: object) -> dict[str, object]:
+        return pager.listing("ListServices", bound_to, "Items", items, params, lambda i: {"i": i})
+
+    first = page("us-east-1", MaxResults=2)
+    token = first["NextToken"]
+    assert page("us-east-1", MaxResults=2, NextToken=token)["Items"] == [{"i": 2}, {"i": 3}]
+    for where, forged in (("eu-west-1", token), ("us-east-1", "garbage!"), ("us-east-1", "NC4w")):
+        with pytest.raises(ApiError) as err:
+            page(where, NextToken=forged)
+        assert err.value.code == "InvalidRequestException"
+    # Another simulator's token (another secret) is refused too.
+    other = Pager().listing("ListServices", "us-east-1", "Items", items, {"MaxResults": 2}, str)
     with pytest.raises(ApiError):
-        decode_token("operations", token)
-    with pytest.raises(ApiError):
-        decode_token("services", "garbage!")
+        page("us-east-1", NextToken=other["NextToken"])
 
 
 def test_package_import_does_not_load_moto():

@@ -278,7 +278,7 @@ async def test_aws_strings_are_shown_as_data_not_markup(aws_env: Simulator) -> N
         ServiceName="markup-probe",
         SourceConfiguration={
             "ImageRepository": {
-                "ImageIdentifier": "public.ecr.aws/demo/[bold]probe[/]:latest",
+                "ImageIdentifier": "public.ecr.aws/[bold]demo[/]/probe:latest",
                 "ImageRepositoryType": "ECR_PUBLIC",
             }
         },
@@ -296,7 +296,7 @@ async def test_aws_strings_are_shown_as_data_not_markup(aws_env: Simulator) -> N
             assert isinstance(screen, ServiceScreen)
             await wait_until(pilot, lambda: described(app), "DescribeService")
             body = shown(screen.query_one("#overview-body", Static))
-            assert "public.ecr.aws/demo/[bold]probe[/]:latest" in body
+            assert "public.ecr.aws/[bold]demo[/]/probe:latest" in body
             assert "HTTP /health[/]" in body
     finally:
         control(aws_env, "POST", "/_sim/clock", {"advance": 3600})

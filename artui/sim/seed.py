@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
 from artui.sim.apprunner.ids import (
     ACCOUNT_ID,
-    default_autoscaling,
     new_operation_id,
     new_service_id,
     new_service_url,
@@ -52,17 +52,18 @@ def seed_region(
     count: int,
     seed: int,
     now: float,
+    autoscaling: AutoScalingConfiguration,
     in_flight: bool = False,
     speedup: float = 1.0,
 ) -> list[ServiceRecord]:
-    """`count` demo services for one region, settled as of `now`.
+    """`count` demo services for one region, settled as of `now`, using `autoscaling`.
 
     `in_flight` also starts a deployment just before `now` (for the demo: something moving).
     """
     rng = random.Random(f"{seed}:{region}")
     services = []
     for index in range(count):
-        services.append(_service(rng, region, index, count, now, in_flight, speedup))
+        services.append(_service(rng, region, index, count, now, in_flight, speedup, autoscaling))
     for service in services:
         service.settle(now)
     return services
@@ -124,6 +125,7 @@ def _service(
     now: float,
     in_flight: bool,
     speedup: float,
+    autoscaling: AutoScalingConfiguration,
 ) -> ServiceRecord:
     name = service_name(index)
     role = _role(index, count, in_flight)
@@ -161,7 +163,7 @@ def _service(
             "IngressConfiguration": {"IsPubliclyAccessible": True},
             "IpAddressType": "IPV4",
         },
-        autoscaling=default_autoscaling(region, rng, created - DAY),
+        autoscaling=autoscaling,
         observability={"ObservabilityEnabled": False},
         tags={"team": rng.choice(["shop", "platform", "growth"]), "env": "prod"},
     )

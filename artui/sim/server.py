@@ -79,7 +79,15 @@ class Simulator:
         now = self.clock.now()
         for region in self.regions:
             table = self.backend.region(region)
-            seeded = seed_region(region, services, seed, now, in_flight=world, speedup=speedup)
+            seeded = seed_region(
+                region,
+                services,
+                seed,
+                now,
+                autoscaling=self.backend.default_autoscaling(region),
+                in_flight=world,
+                speedup=speedup,
+            )
             for service in seeded:
                 table[service.arn] = service
         self._endpoint: str | None = None

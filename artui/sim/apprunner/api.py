@@ -11,20 +11,21 @@ Conventions worth knowing:
   services for a while), and its name may be reused.
 - A status forced through the control API is only reported; the lifecycle rules keep
   acting on the real status.
+- Every request is first checked against botocore's model (`validate`), then against App
+  Runner's own rules (`rules`, the quota, the lifecycle), before anything changes.
 """
 
 from __future__ import annotations
 
 import random
-import re
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from artui.sim.apprunner import failures
+from artui.sim.apprunner import failures, rules
+from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
 from artui.sim.apprunner.ids import (
     SERVICE_ARN_RE,
-    default_autoscaling,
     new_operation_id,
     new_service_id,
     new_service_url,
@@ -32,12 +33,15 @@ from artui.sim.apprunner.ids import (
 from artui.sim.apprunner.lifecycle import refusal
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.apprunner.operations import DURATIONS, Operation
-from artui.sim.apprunner.paging import listing
+from artui.sim.apprunner.paging import Pager
 from artui.sim.apprunner.services import DEFAULT_HEALTH_CHECK, ServiceRecord
+from artui.sim.apprunner.validate import check
 from artui.sim.clock import SimClock
 from artui.sim.errors import ApiError, invalid_request, invalid_state, not_found
 
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$")
+# How long before the simulator's start each region's DefaultConfiguration was created:
+# before any demo service (those are 2 to 9 days old).
+_DEFAULT_CONFIG_AGE = 30 * 86400.0
 
 
 class AppRunnerBackend:
@@ -51,7 +55,10 @@ class AppRunnerBackend:
         self.quota = quota
         self.lock = threading.RLock()
         self.regions: dict[str, dict[str, ServiceRecord]] = {}
+        self.autoscaling: dict[str, AutoScalingConfiguration] = {}
         self.rng = random.Random(f"{seed}:runtime")
+        self.pager = Pager()
+        self._started = clock.now()
         self._handlers: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
             "CreateService": self.create_service,
             "ListServices": self.list_services,
@@ -65,6 +72,8 @@ class AppRunnerBackend:
             "ListTagsForResource": self.list_tags,
             "TagResource": self.tag_resource,
             "UntagResource": self.untag_resource,
+            "ListAutoScalingConfigurations": self.list_autoscaling_configurations,
+            "DescribeAutoScalingConfiguration": self.describe_autoscaling_configuration,
         }
 
     @property
@@ -76,22 +85,27 @@ class AppRunnerBackend:
         """A region's services by ARN (an unseen region starts empty)."""
         return self.regions.setdefault(name, {})
 
-    def call(self, operation: str, region: str, params: dict[str, Any]) -> dict[str, Any]:
+    def default_autoscaling(self, region: str) -> AutoScalingConfiguration:
+        """The region's DefaultConfiguration, shared by every service that names no other."""
+        config = self.autoscaling.get(region)
+        if config is None:
+            config = AutoScalingConfiguration(region, self._started - _DEFAULT_CONFIG_AGE)
+            self.autoscaling[region] = config
+        return config
+
+    def call(self, operation: str, region: str, params: Any) -> dict[str, Any]:
         """Run one App Runner operation; raises ApiError."""
         handler = self._handlers.get(operation)
         if handler is None:
             raise ApiError("UnknownOperationException", f"Operation {operation} is not supported.")
-        if not isinstance(params, dict):
-            raise invalid_request("The request body must be a JSON object.")
+        params = check(operation, params)
         with self.lock:
             return handler(region, params)
 
     # -- lookups -----------------------------------------------------------------
 
-    def find(self, region: str, arn: Any, member: str = "ServiceArn") -> ServiceRecord:
+    def find(self, region: str, arn: str, member: str = "ServiceArn") -> ServiceRecord:
         """The service an ARN names in this region."""
-        if not isinstance(arn, str) or not arn:
-            raise invalid_request(f"1 validation error detected: {member} must not be null.")
         match = SERVICE_ARN_RE.match(arn)
         if not match:
             raise invalid_request(f"{member} '{arn}' is not a valid App Runner service ARN.")
@@ -103,6 +117,21 @@ class AppRunnerBackend:
         if service is None:
             raise not_found(f"Service {arn} can't be found.")
         return service
+
+    def find_tagged(self, region: str, arn: str) -> ServiceRecord:
+        """The service a tagging call names; a deleted service's tags are gone with it."""
+        service = self.find(region, arn, "ResourceArn")
+        service.settle(self.clock.now())
+        if service.status == "DELETED":
+            raise not_found(f"Resource {arn} is deleted.")
+        return service
+
+    def find_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
+        """The auto scaling configuration an ARN names in this region."""
+        config = self.default_autoscaling(region)
+        if arn != config.arn:
+            raise not_found(f"Auto scaling configuration {arn} can't be found.")
+        return config
 
     def live_services(self, region: str, now: float) -> list[ServiceRecord]:
         """Services not yet DELETED, oldest first."""
@@ -154,22 +183,19 @@ class AppRunnerBackend:
 
     def create_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
-        name = params.get("ServiceName")
-        source = params.get("SourceConfiguration")
-        if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise invalid_request(
-                "ServiceName must be 4 to 40 characters: letters, digits, '-' and '_', "
-                "starting with a letter or digit."
+        name = params["ServiceName"]
+        live = self.live_services(region, now)
+        if len(live) >= self.quota:
+            raise ApiError(
+                "ServiceQuotaExceededException",
+                f"You have reached the quota of {self.quota} services in {region}. Delete a "
+                "service, or ask AWS for a higher quota.",
             )
-        if not isinstance(source, dict) or not (
-            source.get("ImageRepository") or source.get("CodeRepository")
-        ):
-            raise invalid_request(
-                "SourceConfiguration must have an ImageRepository or a CodeRepository."
-            )
-        if any(s.name == name for s in self.live_services(region, now)):
+        if any(s.name == name for s in live):
             raise invalid_request("Service with the provided name already exists")
-        tags = _tags_from_list(params.get("Tags", []))
+        autoscaling = self.default_autoscaling(region)
+        if "AutoScalingConfigurationArn" in params:
+            autoscaling = self._named_autoscaling(region, params["AutoScalingConfigurationArn"])
         service = ServiceRecord(
             name=name,
             id=new_service_id(self.rng),
@@ -178,20 +204,15 @@ class AppRunnerBackend:
             created_at=now,
             updated_at=now,
             status="OPERATION_IN_PROGRESS",
-            source=_with_defaults_source(source),
-            instance={"Cpu": "1024", "Memory": "2048", **params.get("InstanceConfiguration", {})},
+            source=rules.source(params["SourceConfiguration"]),
+            instance=rules.instance(params.get("InstanceConfiguration", {})),
             health={**DEFAULT_HEALTH_CHECK, **params.get("HealthCheckConfiguration", {})},
-            network=params.get("NetworkConfiguration")
-            or {
-                "EgressConfiguration": {"EgressType": "DEFAULT"},
-                "IngressConfiguration": {"IsPubliclyAccessible": True},
-                "IpAddressType": "IPV4",
-            },
-            autoscaling=default_autoscaling(region, self.rng, now),
+            network=rules.network(params.get("NetworkConfiguration", {})),
+            autoscaling=autoscaling,
             observability=params.get("ObservabilityConfiguration")
             or {"ObservabilityEnabled": False},
             encryption=params.get("EncryptionConfiguration"),
-            tags=tags,
+            tags=_tags(params.get("Tags", [])),
         )
         op = self.begin(service, "CREATE_SERVICE", now)
         self.region(region)[service.arn] = service
@@ -200,19 +221,27 @@ class AppRunnerBackend:
     def list_services(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         services = self.live_services(region, now)
-        return listing("services", "ServiceSummaryList", services, params, lambda s: s.summary(now))
+        return self.pager.listing(
+            "ListServices",
+            region,
+            "ServiceSummaryList",
+            services,
+            params,
+            lambda s: s.summary(now),
+        )
 
     def describe_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
-        service = self.find(region, params.get("ServiceArn"))
+        service = self.find(region, params["ServiceArn"])
         return {"Service": service.describe(now)}
 
     def list_operations(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
-        service = self.find(region, params.get("ServiceArn"))
+        service = self.find(region, params["ServiceArn"])
         service.settle(now)
-        return listing(
-            "operations",
+        return self.pager.listing(
+            "ListOperations",
+            service.arn,
             "OperationSummaryList",
             service.operations,
             params,
@@ -221,26 +250,30 @@ class AppRunnerBackend:
 
     def start_deployment(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
-        service = self.find(region, params.get("ServiceArn"))
+        service = self.find(region, params["ServiceArn"])
         self.check_allowed(service, "StartDeployment", now)
         op = self.begin(service, "START_DEPLOYMENT", now)
         return {"OperationId": op.id}
 
     def update_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
-        service = self.find(region, params.get("ServiceArn"))
+        service = self.find(region, params["ServiceArn"])
         self.check_allowed(service, "UpdateService", now)
+        # Every change is worked out (and refused) before the operation starts.
         changes: dict[str, Any] = {}
-        if isinstance(params.get("SourceConfiguration"), dict):
-            changes["source"] = _with_defaults_source(params["SourceConfiguration"])
-        for member, attr in (
-            ("InstanceConfiguration", "instance"),
-            ("HealthCheckConfiguration", "health"),
-            ("NetworkConfiguration", "network"),
-            ("ObservabilityConfiguration", "observability"),
-        ):
-            if isinstance(params.get(member), dict):
-                changes[attr] = {**(getattr(service, attr) or {}), **params[member]}
+        if "SourceConfiguration" in params:
+            changes["source"] = rules.source(params["SourceConfiguration"], service.source)
+        if "InstanceConfiguration" in params:
+            changes["instance"] = rules.instance(params["InstanceConfiguration"], service.instance)
+        if "HealthCheckConfiguration" in params:
+            changes["health"] = {**service.health, **params["HealthCheckConfiguration"]}
+        if "NetworkConfiguration" in params:
+            changes["network"] = rules.network(params["NetworkConfiguration"], service.network)
+        if "ObservabilityConfiguration" in params:
+            changes["observability"] = params["ObservabilityConfiguration"]
+        if "AutoScalingConfigurationArn" in params:
+            arn = params["AutoScalingConfigurationArn"]
+            changes["autoscaling"] = self._named_autoscaling(region, arn)
         op = self.begin(service, "UPDATE_SERVICE", now, changes=changes)
         return {"Service": service.describe(now), "OperationId": op.id}
 
@@ -257,28 +290,60 @@ class AppRunnerBackend:
         self, region: str, params: dict[str, Any], action: str, op_type: str
     ) -> dict[str, Any]:
         now = self.clock.now()
-        service = self.find(region, params.get("ServiceArn"))
+        service = self.find(region, params["ServiceArn"])
         self.check_allowed(service, action, now)
         op = self.begin(service, op_type, now)
         return {"Service": service.describe(now), "OperationId": op.id}
 
     def list_tags(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
-        service = self.find(region, params.get("ResourceArn"), "ResourceArn")
+        service = self.find_tagged(region, params["ResourceArn"])
         return {"Tags": [{"Key": k, "Value": v} for k, v in service.tags.items()]}
 
     def tag_resource(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
-        service = self.find(region, params.get("ResourceArn"), "ResourceArn")
-        service.tags.update(_tags_from_list(params.get("Tags")))
+        service = self.find_tagged(region, params["ResourceArn"])
+        service.tags.update(_tags(params["Tags"]))
         return {}
 
     def untag_resource(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
-        service = self.find(region, params.get("ResourceArn"), "ResourceArn")
-        keys = params.get("TagKeys")
-        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise invalid_request("TagKeys must be a list of strings.")
-        for key in keys:
+        service = self.find_tagged(region, params["ResourceArn"])
+        for key in params["TagKeys"]:
             service.tags.pop(key, None)
         return {}
+
+    def list_autoscaling_configurations(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        config = self.default_autoscaling(region)
+        wanted = params.get("AutoScalingConfigurationName", config.name)
+        configs = [config] if wanted == config.name else []
+        in_use = self._in_use(region, config)
+        return self.pager.listing(
+            "ListAutoScalingConfigurations",
+            f"{region}\n{wanted}",
+            "AutoScalingConfigurationSummaryList",
+            configs,
+            params,
+            lambda c: c.summary(in_use),
+        )
+
+    def describe_autoscaling_configuration(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        config = self.find_autoscaling(region, params["AutoScalingConfigurationArn"])
+        return {"AutoScalingConfiguration": config.describe(self._in_use(region, config))}
+
+    def _named_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
+        try:
+            return self.find_autoscaling(region, arn)
+        except ApiError:
+            raise invalid_request(
+                f"AutoScalingConfigurationArn {arn} names no auto scaling configuration in "
+                f"{region}."
+            ) from None
+
+    def _in_use(self, region: str, config: AutoScalingConfiguration) -> bool:
+        services = self.live_services(region, self.clock.now())
+        return any(s.autoscaling is config for s in services)
 
     # -- control hooks -----------------------------------------------------------
 
@@ -303,20 +368,8 @@ class AppRunnerBackend:
         raise not_found(f"No service named {name} in {region}.")
 
 
-def _tags_from_list(tags: Any) -> dict[str, str]:
-    if not isinstance(tags, list):
-        raise invalid_request("Tags must be a list of {Key, Value} objects.")
-    out: dict[str, str] = {}
-    for tag in tags:
-        if not isinstance(tag, dict) or not isinstance(tag.get("Key"), str) or not tag["Key"]:
-            raise invalid_request("Each tag needs a non-empty Key.")
-        if tag["Key"].startswith("aws:"):
-            raise invalid_request("Tag keys starting with 'aws:' are reserved.")
-        out[tag["Key"]] = str(tag.get("Value", ""))
-    return out
-
-
-def _with_defaults_source(source: dict[str, Any]) -> dict[str, Any]:
-    out = dict(source)
-    out.setdefault("AutoDeploymentsEnabled", False)
-    return out
+def _tags(tags: list[dict[str, str]]) -> dict[str, str]:
+    # The model checks a key's length and `aws:` prefix, but leaves the key optional.
+    if any("Key" not in tag for tag in tags):
+        raise invalid_request("Every tag needs a Key.")
+    return {tag["Key"]: tag.get("Value", "") for tag in tags}

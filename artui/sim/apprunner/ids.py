@@ -1,4 +1,4 @@
-"""Identifiers App Runner hands out: operation and service ids, ARNs, URLs, defaults."""
+"""Identifiers App Runner hands out: operation and service ids, ARNs, URLs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import random
 import re
 import string
 import uuid
-from typing import Any
 
 ACCOUNT_ID = "123456789012"
 
@@ -35,20 +34,3 @@ def new_service_url(rng: random.Random, region: str) -> str:
     """A `<random>.<region>.awsapprunner.com` host name."""
     alphabet = string.ascii_lowercase + string.digits
     return "".join(rng.choice(alphabet) for _ in range(10)) + f".{region}.awsapprunner.com"
-
-
-def default_autoscaling(region: str, rng: random.Random, created_at: float) -> dict[str, Any]:
-    """The AutoScalingConfigurationSummary of the account's DefaultConfiguration."""
-    suffix = f"{rng.getrandbits(128):032x}"
-    return {
-        "AutoScalingConfigurationArn": (
-            f"arn:aws:apprunner:{region}:{ACCOUNT_ID}:autoscalingconfiguration/"
-            f"DefaultConfiguration/1/{suffix}"
-        ),
-        "AutoScalingConfigurationName": "DefaultConfiguration",
-        "AutoScalingConfigurationRevision": 1,
-        "Status": "ACTIVE",
-        "CreatedAt": created_at,
-        "HasAssociatedService": True,
-        "IsDefault": True,
-    }

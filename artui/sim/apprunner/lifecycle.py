@@ -3,7 +3,8 @@
 The Developer Guide's rules ("Pausing / resuming", "Deletion", and the maintenance note in
 "Managing your service"): a service in OPERATION_IN_PROGRESS refuses every change; a paused
 one refuses StartDeployment and UpdateService ("you can always delete a service"); a failed
-creation or deletion leaves only DeleteService; a deleted service refuses everything.
+creation leaves UpdateService (botocore's model: "rebuild your service using UpdateService")
+and DeleteService, a failed deletion only DeleteService; a deleted service refuses everything.
 `artui.domain.refusal` holds the same rules for artui; tests/test_lifecycle_rules.py keeps
 the two in agreement.
 """
@@ -44,8 +45,8 @@ def refusal(
         return f"{service} is DELETED."
     if action == "DeleteService":
         return None
-    if status == "CREATE_FAILED":
-        return f"{service} is CREATE_FAILED; it can only be deleted."
+    if status == "CREATE_FAILED" and action != "UpdateService":
+        return f"{service} is CREATE_FAILED; rebuild it with UpdateService, or delete it."
     if status == "DELETE_FAILED":
         return f"{service} is DELETE_FAILED; retry deleting it."
     if status == "PAUSED" and action in ("StartDeployment", "UpdateService"):

@@ -17,12 +17,13 @@ DURATIONS: dict[str, float] = {
 # Share of an operation's duration spent PENDING before IN_PROGRESS.
 PENDING_FRACTION = 0.1
 
-# Which settled status each operation leaves behind, on success and on failure.
-# A failed deployment or update rolls back, so the service keeps RUNNING the old version.
-OUTCOME: dict[str, tuple[str, str]] = {
+# Which settled status each operation leaves behind, on success and on failure (None: the
+# status it had). A failed deployment or update rolls back: a RUNNING service keeps running
+# the old version, and a CREATE_FAILED one that an update failed to rebuild stays failed.
+OUTCOME: dict[str, tuple[str, str | None]] = {
     "CREATE_SERVICE": ("RUNNING", "CREATE_FAILED"),
-    "START_DEPLOYMENT": ("RUNNING", "RUNNING"),
-    "UPDATE_SERVICE": ("RUNNING", "RUNNING"),
+    "START_DEPLOYMENT": ("RUNNING", None),
+    "UPDATE_SERVICE": ("RUNNING", None),
     "PAUSE_SERVICE": ("PAUSED", "PAUSED"),
     "RESUME_SERVICE": ("RUNNING", "RUNNING"),
     "DELETE_SERVICE": ("DELETED", "DELETE_FAILED"),

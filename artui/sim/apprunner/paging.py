@@ -1,63 +1,78 @@
-"""NextToken and MaxResults, as ListServices and ListOperations take them."""
+"""NextToken and MaxResults, as App Runner's List* operations take them.
+
+A token is opaque and bound to its listing: it carries an offset signed with a secret the
+simulator draws at start, over the operation, region and parent resource it was issued for.
+A token replayed against another listing, edited, or forged gets InvalidRequestException.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import json
+import hashlib
+import hmac
+import secrets
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from artui.sim.apprunner.validate import operation_model
 from artui.sim.errors import invalid_request
 
-MAX_RESULTS = 20
-
 T = TypeVar("T")
+_BAD_TOKEN = (
+    "The NextToken is not valid for this request. Use the NextToken of the previous response."
+)
 
 
-def encode_token(kind: str, offset: int) -> str:
-    """An opaque paging token."""
-    raw = json.dumps({"k": kind, "o": offset}).encode()
-    return base64.urlsafe_b64encode(raw).decode()
+class Pager:
+    """Pages of List* answers, with tokens only this simulator can issue."""
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(32)
+
+    def listing(
+        self,
+        operation: str,
+        bound_to: str,
+        member: str,
+        items: Sequence[T],
+        params: dict[str, Any],
+        render: Callable[[T], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A List* answer: the requested page of `items` under `member`, and NextToken.
+
+        `bound_to` names the listing beside the operation (region, parent resource).
+        """
+        scope = f"{operation}\n{bound_to}"
+        # Without MaxResults a page is as long as the model allows (validated already).
+        limit = params.get("MaxResults") or _largest_page(operation)
+        token = params.get("NextToken")
+        start = self._offset(scope, token) if token else 0
+        end = start + limit
+        out: dict[str, Any] = {member: [render(item) for item in items[start:end]]}
+        if end < len(items):
+            out["NextToken"] = self._token(scope, end)
+        return out
+
+    def _signature(self, scope: str, offset: int) -> str:
+        message = f"{scope}\n{offset}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+
+    def _token(self, scope: str, offset: int) -> str:
+        raw = f"{offset}.{self._signature(scope, offset)}".encode()
+        return base64.urlsafe_b64encode(raw).decode()
+
+    def _offset(self, scope: str, token: str) -> int:
+        try:
+            offset_text, _, signature = base64.urlsafe_b64decode(token).decode().partition(".")
+            offset = int(offset_text)
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise invalid_request(_BAD_TOKEN) from None
+        if offset < 0 or not hmac.compare_digest(signature, self._signature(scope, offset)):
+            raise invalid_request(_BAD_TOKEN)
+        return offset
 
 
-def decode_token(kind: str, token: str) -> int:
-    """The offset inside a token made by `encode_token`, or InvalidRequestException."""
-    try:
-        doc = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if doc["k"] == kind and isinstance(doc["o"], int) and doc["o"] >= 0:
-            return doc["o"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        pass
-    raise invalid_request("The NextToken is not valid. Use the NextToken of the previous response.")
-
-
-def page(kind: str, items: Sequence[Any], params: dict[str, Any]) -> tuple[list[Any], str | None]:
-    """The page of `items` a request's MaxResults and NextToken ask for, and the next token."""
-    limit = params.get("MaxResults", MAX_RESULTS)
-    if not isinstance(limit, int) or isinstance(limit, bool):
-        raise invalid_request("MaxResults must be an integer.")
-    if not 1 <= limit <= MAX_RESULTS:
-        raise invalid_request(
-            f"1 validation error detected: Value '{limit}' at 'maxResults' failed to satisfy "
-            f"constraint: Member must have value between 1 and {MAX_RESULTS}."
-        )
-    token = params.get("NextToken")
-    start = decode_token(kind, token) if token else 0
-    end = start + limit
-    return list(items[start:end]), encode_token(kind, end) if end < len(items) else None
-
-
-def listing(
-    kind: str,
-    member: str,
-    items: Sequence[T],
-    params: dict[str, Any],
-    render: Callable[[T], dict[str, Any]],
-) -> dict[str, Any]:
-    """A List* answer: the requested page of `items`, rendered under `member`, and NextToken."""
-    chosen, token = page(kind, items, params)
-    out: dict[str, Any] = {member: [render(item) for item in chosen]}
-    if token:
-        out["NextToken"] = token
-    return out
+def _largest_page(operation: str) -> int:
+    member = operation_model(operation).input_shape.members["MaxResults"]
+    return int(member.metadata["max"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
 from artui.sim.apprunner.ids import service_arn
 from artui.sim.apprunner.operations import OUTCOME, Operation
 
@@ -38,7 +39,7 @@ class ServiceRecord:
     instance: dict[str, Any]
     health: dict[str, Any]
     network: dict[str, Any]
-    autoscaling: dict[str, Any]
+    autoscaling: AutoScalingConfiguration
     observability: dict[str, Any] | None = None
     encryption: dict[str, Any] | None = None
     tags: dict[str, str] = field(default_factory=dict)
@@ -61,7 +62,7 @@ class ServiceRecord:
                 continue
             op.applied = True
             ok, failed = OUTCOME[op.type]
-            self.status = failed if op.fails else ok
+            self.status = (failed or self.status) if op.fails else ok
             self.updated_at = op.ended_at
             if not op.fails and op.changes:
                 for key, value in op.changes.items():
@@ -91,6 +92,7 @@ class ServiceRecord:
 
     def summary(self, now: float) -> dict[str, Any]:
         """The ServiceSummary document."""
+        self.settle(now)  # before reading UpdatedAt, so it names the latest change
         return {
             "ServiceName": self.name,
             "ServiceId": self.id,
@@ -110,7 +112,7 @@ class ServiceRecord:
             SourceConfiguration=self.source,
             InstanceConfiguration=self.instance,
             HealthCheckConfiguration=self.health,
-            AutoScalingConfigurationSummary=self.autoscaling,
+            AutoScalingConfigurationSummary=self.autoscaling.summary(in_use=True),
             NetworkConfiguration=self.network,
         )
         if self.encryption:
