@@ -52,6 +52,8 @@ def test_bad_region_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
         (["--services", "-5"], "--services: -5 is out of range: use 0 to 500"),
         (["--services", "100000"], "--services: 100000 is out of range: use 0 to 500"),
         (["--services", "many"], "--services: 'many' is not a whole number"),
+        (["--quota", "0"], "--quota: 0 is out of range: use 1 to 10000"),
+        (["--quota", "1e3"], "--quota: '1e3' is not a whole number"),
     ],
 )
 def test_sim_flags_out_of_range(args: list[str], says: str, capsys) -> None:
