@@ -13,6 +13,7 @@ from artui.sim.apprunner.limits import DEFAULT_CPU, DEFAULT_MEMORY, INSTANCE_SIZ
 from artui.sim.errors import invalid_request
 
 SOURCE_KINDS = ("ImageRepository", "CodeRepository")
+_KIND_WORDS = {"ImageRepository": "an image repository", "CodeRepository": "a code repository"}
 
 
 def _units(value: str, suffix: str) -> str:
@@ -61,8 +62,8 @@ def source(config: dict[str, Any], current: dict[str, Any] | None = None) -> dic
     if current is not None:
         if kind not in current:
             raise invalid_request(
-                f"A service created from a {source_kind(current)} can't switch to a {kind}; "
-                "create a new service instead."
+                f"A service created from {_KIND_WORDS[source_kind(current)]} can't switch to "
+                f"{_KIND_WORDS[kind]}; create a new service instead."
             )
         if "AuthenticationConfiguration" in current:
             out.setdefault("AuthenticationConfiguration", current["AuthenticationConfiguration"])
@@ -70,6 +71,12 @@ def source(config: dict[str, Any], current: dict[str, Any] | None = None) -> dic
     if kind == "CodeRepository" and "ConnectionArn" not in auth:
         raise invalid_request(
             "A CodeRepository source needs AuthenticationConfiguration.ConnectionArn."
+        )
+    code = out[kind].get("CodeConfiguration", {})
+    if code.get("ConfigurationSource") == "API" and "CodeConfigurationValues" not in code:
+        raise invalid_request(
+            "ConfigurationSource API needs CodeConfigurationValues (REPOSITORY reads them "
+            "from apprunner.yaml)."
         )
     if out[kind].get("ImageRepositoryType") == "ECR" and "AccessRoleArn" not in auth:
         raise invalid_request(
@@ -86,7 +93,11 @@ def network(config: dict[str, Any], current: dict[str, Any] | None = None) -> di
         "IngressConfiguration": {"IsPubliclyAccessible": True},
         "IpAddressType": "IPV4",
     }
-    out = {**base, **config}
+    # Members are merged one level down: {"IngressConfiguration": {}} keeps what it had.
+    out = {
+        key: {**base.get(key, {}), **value} if isinstance(value, dict) else value
+        for key, value in {**base, **config}.items()
+    }
     egress = out.get("EgressConfiguration", {})
     if egress.get("EgressType") == "VPC" and "VpcConnectorArn" not in egress:
         raise invalid_request("EgressType VPC needs a VpcConnectorArn.")
