@@ -42,6 +42,8 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AppRunnerECRAccessRole"
 CONNECTION = f"arn:aws:apprunner:us-east-1:{ACCOUNT}:connection/github/{'0' * 32}"
 # Longer than any operation takes at speedup 1: whatever was in flight has ended.
 SETTLE = 1000.0
+# One session for every client: it loads botocore's models once, not once per test.
+_SESSION = get_session()
 
 
 # -- simulators and clients ----------------------------------------------------------
@@ -83,7 +85,7 @@ async def apprunner_client(sim: Simulator, region: str = US) -> AsyncIterator[An
         retries={"total_max_attempts": 1},
         inject_host_prefix=False,
     )
-    async with get_session().create_client(
+    async with _SESSION.create_client(
         "apprunner", config=config, **client_kwargs(sim, region)
     ) as client:
         client.meta.events.register("after-call.apprunner", _check_output)
