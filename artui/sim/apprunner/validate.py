@@ -155,6 +155,13 @@ def _pattern(text: str) -> re.Pattern[str] | None:
         return None
 
 
+def _is_number(value: Any, kinds: tuple[type, ...] = (int, float)) -> bool:
+    # JSON's true is not 1, and 1e999 decodes to an infinity no shape allows.
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
+
+
 class _WireValidator(ParamValidator):
     """ParamValidator for JSON as it arrives, checking every constraint the model states."""
 
@@ -182,7 +189,7 @@ class _WireValidator(ParamValidator):
             errors.report(name, "invalid pattern", param=param, rule=rule)
 
     def _validate_integer(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
-        if isinstance(param, bool) or not isinstance(param, int):
+        if not _is_number(param, (int,)):
             errors.report(name, "invalid type", param=param)
             return
         self._check_range(param, shape, errors, name)
@@ -190,8 +197,7 @@ class _WireValidator(ParamValidator):
     _validate_long = _validate_integer
 
     def _validate_double(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
-        number = isinstance(param, (int, float)) and not isinstance(param, bool)
-        if not number or not math.isfinite(param):
+        if not _is_number(param):
             errors.report(name, "invalid type", param=param)
             return
         self._check_range(param, shape, errors, name)
@@ -200,8 +206,7 @@ class _WireValidator(ParamValidator):
 
     def _validate_timestamp(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
         # JSON 1.0 carries timestamps as epoch seconds.
-        number = isinstance(param, (int, float)) and not isinstance(param, bool)
-        if not number or not math.isfinite(param):
+        if not _is_number(param):
             errors.report(name, "invalid type", param=param)
 
     def _validate_list(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
