@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 import threading
 import time
@@ -15,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from artui.sim import wire
 from artui.sim.clock import MAX_ADVANCE, MAX_SCALE
 from artui.sim.errors import ApiError
+from artui.sim.wire import is_number, json_type
 
 if TYPE_CHECKING:
     from artui.sim.apprunner.api import AppRunnerBackend
@@ -136,7 +137,7 @@ def number(low: float, high: float, unit: str, note: str = "") -> Field:
     """A finite JSON number (never true/false) of `unit` from `low` to `high`."""
     return Field(
         f"a number of {unit} from {_plain(low)} to {_plain(high)}{note}",
-        lambda v: _is_number(v) and low <= v <= high,
+        lambda v: is_number(v) and low <= v <= high,
     )
 
 
@@ -220,9 +221,6 @@ def check(doc: Any, fields: Mapping[str, Field]) -> dict[str, Any]:
             raise Refused(f"unknown field {json.dumps(name[:40])}; allowed: {known}")
         if not field.accepts(value):
             raise Refused(f"{name} must be {field.rule}; got {_kind(value)}")
-        # Members taken as they come (reported fields) must still be answerable as JSON.
-        if _holds_non_finite(value):
-            raise Refused(f"{name} holds NaN or Infinity, which JSON cannot carry")
     return doc
 
 
@@ -232,11 +230,11 @@ async def read_body(request: web.Request, fields: Mapping[str, Field]) -> dict[s
     if not body.strip():
         return {}
     try:
-        doc = json.loads(body, object_pairs_hook=_unique_members)
+        doc = wire.loads(body, object_pairs_hook=_unique_members)
     except _Repeated as exc:
         raise Refused(f"field {json.dumps(exc.name[:40])} is given twice") from None
-    except (ValueError, RecursionError):
-        raise Refused("the body is not valid JSON; send one JSON object") from None
+    except wire.NotJson as exc:
+        raise Refused(f"{str(exc)[:200]}; send one JSON object") from None
     return check(doc, fields)
 
 
@@ -400,38 +398,12 @@ def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return doc
 
 
-def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    # json gives 1e309 as inf; ints are exact at any size, and math.isfinite could overflow.
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
-
-
-def _holds_non_finite(value: Any) -> bool:
-    # A loop, not recursion: json.loads accepts nesting deeper than a recursive walk could take.
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, float) and not math.isfinite(item):
-            return True
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
+    # Short values are shown, JSON-escaped so no control character passes as is.
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "a number that is not finite (NaN, Infinity, or beyond 1.8e308)"
-    if isinstance(value, (int, float)):
-        shown = repr(value)
-        return shown if len(shown) <= 24 else "a number too long to show"
-    if isinstance(value, str):
-        # Short strings are shown, JSON-escaped so no control character passes as is.
-        return json.dumps(value) if len(value) <= 40 else f"a string of {len(value)} characters"
-    return "an array" if isinstance(value, list) else "an object"
+    if isinstance(value, (int, float)) and len(repr(value)) <= 24:
+        return repr(value)
+    if isinstance(value, str) and len(value) <= 40:
+        return json.dumps(value)
+    return json_type(value)

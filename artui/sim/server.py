@@ -22,6 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
+from artui.sim import wire
 from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
@@ -283,22 +284,14 @@ def _unknown_target(target: str) -> ApiError:
     return ApiError("UnknownOperationException", f"{said}; send AppRunner.<Operation>.")
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not JSON")
-
-
 def parse_body(body: bytes) -> Any:
-    """A request's JSON document (an empty body is `{}`); SerializationException otherwise.
-
-    Strict JSON: NaN and Infinity are refused, and nesting too deep to read is an error, not
-    a crash.
-    """
+    """A request's JSON document (an empty body is `{}`); SerializationException otherwise."""
     if not body.strip():
         return {}
     try:
-        return json.loads(body, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError):
-        raise ApiError("SerializationException", "The request body is not valid JSON.") from None
+        return wire.loads(body)
+    except wire.NotJson as exc:
+        raise ApiError("SerializationException", f"{str(exc)[:200]}.") from None
 
 
 def serve_forever(port: int, regions: list[str], services: int, quota: int = DEFAULT_QUOTA) -> int:

@@ -14,7 +14,6 @@ constraint: ...".
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
 from typing import Any, NamedTuple
@@ -24,6 +23,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.validate import ParamValidator, ValidationErrors
 
 from artui.sim.errors import ApiError, invalid_request
+from artui.sim.wire import is_number, json_type
 
 # Problems about the shape of the JSON itself; everything else is a broken constraint.
 _SHAPE_REASONS = frozenset({"invalid type", "unknown field", "invalid type for document"})
@@ -100,20 +100,6 @@ def _quote(value: Any) -> str:
     return repr(text if len(text) <= _QUOTED else text[:_QUOTED] + "...")
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"
-
-
 class _Report(ValidationErrors):
     """botocore's error collector, worded as App Runner words its answers."""
 
@@ -130,7 +116,7 @@ class _Report(ValidationErrors):
         elif reason == "unknown field":
             text = f"Unknown member '{str(kwargs['unknown_param'])[:_QUOTED]}' in '{at}'."
         elif reason in _SHAPE_REASONS:
-            text = f"'{at}' cannot be {_json_type(kwargs.get('param'))}."
+            text = f"'{at}' cannot be {json_type(kwargs.get('param'))}."
         else:
             text = (
                 f"Value {_quote(kwargs.get('param'))} at '{at}' failed to satisfy constraint: "
@@ -153,13 +139,6 @@ def _pattern(text: str) -> re.Pattern[str] | None:
         return re.compile(text)
     except re.error:  # a Java-only construct: App Runner checks it, the simulator cannot
         return None
-
-
-def _is_number(value: Any, kinds: tuple[type, ...] = (int, float)) -> bool:
-    # JSON's true is not 1, and 1e999 decodes to an infinity no shape allows.
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        return False
-    return isinstance(value, int) or math.isfinite(value)
 
 
 class _WireValidator(ParamValidator):
@@ -189,7 +168,7 @@ class _WireValidator(ParamValidator):
             errors.report(name, "invalid pattern", param=param, rule=rule)
 
     def _validate_integer(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
-        if not _is_number(param, (int,)):
+        if not is_number(param, (int,)):
             errors.report(name, "invalid type", param=param)
             return
         self._check_range(param, shape, errors, name)
@@ -197,7 +176,7 @@ class _WireValidator(ParamValidator):
     _validate_long = _validate_integer
 
     def _validate_double(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
-        if not _is_number(param):
+        if not is_number(param):
             errors.report(name, "invalid type", param=param)
             return
         self._check_range(param, shape, errors, name)
@@ -206,7 +185,7 @@ class _WireValidator(ParamValidator):
 
     def _validate_timestamp(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
         # JSON 1.0 carries timestamps as epoch seconds.
-        if not _is_number(param):
+        if not is_number(param):
             errors.report(name, "invalid type", param=param)
 
     def _validate_list(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
