@@ -168,18 +168,12 @@ class _WireValidator(ParamValidator):
             errors.report(name, "invalid pattern", param=param, rule=rule)
 
     def _validate_integer(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
-        if not is_number(param, (int,)):
-            errors.report(name, "invalid type", param=param)
-            return
-        self._check_range(param, shape, errors, name)
+        self._check_number(param, shape, errors, name, (int,))
 
     _validate_long = _validate_integer
 
     def _validate_double(self, param: Any, shape: Shape, errors: Any, name: str) -> None:
-        if not is_number(param):
-            errors.report(name, "invalid type", param=param)
-            return
-        self._check_range(param, shape, errors, name)
+        self._check_number(param, shape, errors, name, (int, float))
 
     _validate_float = _validate_double
 
@@ -203,6 +197,14 @@ class _WireValidator(ParamValidator):
             )
         for i, item in enumerate(param):
             self._validate(item, shape.member, errors, f"{name}[{i}]")  # type: ignore[attr-defined]
+
+    def _check_number(
+        self, param: Any, shape: Shape, errors: Any, name: str, kinds: tuple[type, ...]
+    ) -> None:
+        if not is_number(param, kinds):
+            errors.report(name, "invalid type", param=param)
+        else:
+            self._check_range(param, shape, errors, name)
 
     def _check_range(self, param: float, shape: Shape, errors: Any, name: str) -> None:
         _too_small(name, param, shape, "value", param, errors)
