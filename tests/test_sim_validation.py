@@ -641,6 +641,24 @@ async def test_quota_counts_live_services_per_region(qsim: Simulator) -> None:
         )
 
 
+async def test_the_default_quota_is_the_guides_30() -> None:
+    from artui.sim.apprunner.limits import DEFAULT_QUOTA
+
+    assert DEFAULT_QUOTA == 30  # the Developer Guide's "App Runner resource quotas"
+    full = Simulator(regions=(US,), services=29, time_scale=0, world=False)
+    full.start()
+    try:
+        async with apprunner_client(full, US) as client:
+            await client.create_service(ServiceName=unique(), SourceConfiguration=image_source())
+            await refused(
+                client.create_service(ServiceName=unique(), SourceConfiguration=image_source()),
+                "ServiceQuotaExceededException",
+            )
+            assert len(await names(client)) == 30
+    finally:
+        full.stop()
+
+
 async def test_quota_is_checked_against_a_failed_create_too(qsim: Simulator) -> None:
     # CREATE_FAILED services are not deleted: they fill the quota like any other.
     async with apprunner_client(qsim, EU) as eu:
