@@ -280,7 +280,9 @@ class Simulator:
 
 
 def _unknown_target(target: str) -> ApiError:
-    said = f"X-Amz-Target {target[:100]!r} names no operation" if target else "no X-Amz-Target"
+    said = "X-Amz-Target is missing"
+    if target:
+        said = f"X-Amz-Target {target[:100]!r} names no operation"
     return ApiError("UnknownOperationException", f"{said}; send AppRunner.<Operation>.")
 
 
