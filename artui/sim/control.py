@@ -148,8 +148,9 @@ def integer(low: int, high: int, *, special: tuple[int, str] | None = None) -> F
         rule += f", or {special[0]} {special[1]}"
 
     def accepts(v: Any) -> bool:
-        whole = isinstance(v, int) and not isinstance(v, bool)
-        return whole and (low <= v <= high or (special is not None and v == special[0]))
+        return is_number(v, (int,)) and (
+            low <= v <= high or (special is not None and v == special[0])
+        )
 
     return Field(rule, accepts)
 
@@ -281,8 +282,8 @@ def control_app(backend: AppRunnerBackend, requests: RequestLog, faults: Faults)
         if "advance" in doc:
             try:
                 clock.advance(doc["advance"])
-            except ValueError:
-                raise Refused("advance would take the clock past 9999-12-31") from None
+            except ValueError as exc:  # SimClock's own words: the end of simulated time
+                raise Refused(str(exc)) from None
         if "scale" in doc:
             clock.set_scale(doc["scale"])
         return web.json_response({"now": clock.now(), "scale": clock.scale})
