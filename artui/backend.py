@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from artui.domain import Service, ServiceDetail
+from artui.domain import Action, LogEvent, OperationsPage, Service, ServiceDetail
 from artui.errors import NO_REGION_HELP, ConfigError
 from artui.settings import Settings
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from artui.aws.apprunner import AppRunner
     from artui.aws.clients import Clients
     from artui.aws.credentials import Ask, Resolved
+    from artui.aws.logs import Logs
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Backend:
     regions: tuple[str, ...]
     clients: Clients
     apprunner: AppRunner
+    logs: Logs
     simulator: Any = None
 
     async def list_services(self, region: str) -> list[Service]:
@@ -38,6 +40,24 @@ class Backend:
     async def describe_service(self, region: str, arn: str) -> ServiceDetail:
         """DescribeService, flattened for the overview."""
         return await self.apprunner.describe_service(region, arn)
+
+    async def list_operations(
+        self, region: str, arn: str, token: str | None = None
+    ) -> OperationsPage:
+        """One page of a service's operations, newest first."""
+        return await self.apprunner.list_operations(region, arn, token)
+
+    async def act(self, region: str, arn: str, action: Action) -> str:
+        """Perform `action` (sent once; refused before sending when read-only)."""
+        return await self.apprunner.act(region, arn, action)
+
+    async def deployment_log(
+        self, service: Service, operation_id: str
+    ) -> tuple[str | None, list[LogEvent]]:
+        """An operation's deployment log stream and its events."""
+        return await self.logs.deployment_log(
+            service.region, service.name, service.id, operation_id
+        )
 
     async def close(self) -> None:
         """Close clients, then stop the demo simulator if there is one."""
@@ -72,9 +92,16 @@ def connect(
     try:
         from artui.aws.apprunner import AppRunner
         from artui.aws.clients import Clients
+        from artui.aws.logs import Logs
 
         first_region = settings.regions[0] if settings.regions else None
-        clients = Clients(settings.profile, credentials=credentials, ask=ask, region=first_region)
+        clients = Clients(
+            settings.profile,
+            credentials=credentials,
+            ask=ask,
+            region=first_region,
+            read_only=settings.read_only,
+        )
         regions = settings.regions
         if not regions:
             region = clients.default_region()
@@ -90,5 +117,6 @@ def connect(
         regions=regions,
         clients=clients,
         apprunner=AppRunner(clients),
+        logs=Logs(clients),
         simulator=simulator,
     )

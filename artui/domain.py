@@ -93,6 +93,32 @@ class Action(str, Enum):
     DELETE = "delete"
     UPDATE = "update"
 
+    @property
+    def api_name(self) -> str:
+        """The App Runner API operation that performs this action."""
+        return ACTION_API[self]
+
+    @property
+    def operation_type(self) -> OperationType:
+        """The operation App Runner starts for this action."""
+        return ACTION_OPERATIONS[self]
+
+
+ACTION_API: dict[Action, str] = {
+    Action.DEPLOY: "StartDeployment",
+    Action.PAUSE: "PauseService",
+    Action.RESUME: "ResumeService",
+    Action.DELETE: "DeleteService",
+    Action.UPDATE: "UpdateService",
+}
+ACTION_OPERATIONS: dict[Action, OperationType] = {
+    Action.DEPLOY: OperationType.START_DEPLOYMENT,
+    Action.PAUSE: OperationType.PAUSE_SERVICE,
+    Action.RESUME: OperationType.RESUME_SERVICE,
+    Action.DELETE: OperationType.DELETE_SERVICE,
+    Action.UPDATE: OperationType.UPDATE_SERVICE,
+}
+
 
 def refusal(status: ServiceStatus, action: Action) -> str | None:
     """Why `action` is not allowed on a service in `status`, or None when it is.
@@ -102,23 +128,27 @@ def refusal(status: ServiceStatus, action: Action) -> str | None:
     can be rebuilt (an update) or deleted.
     """
     if status is ServiceStatus.OPERATION_IN_PROGRESS:
-        return "an operation is in progress; wait for it to finish"
+        return "an operation is in progress: the service accepts no change until it ends"
     if status is ServiceStatus.DELETED:
         return "the service is deleted"
     if status is ServiceStatus.UNKNOWN:
-        return "its status is unknown to artui"
+        return "its status is unknown to artui, so what App Runner allows is unknown"
     if status is ServiceStatus.CREATE_FAILED:
         if action in (Action.DELETE, Action.UPDATE):
             return None
-        return "the service failed to create; rebuild it (update) or delete it"
+        return "the service failed to create: read its deployment log, then rebuild or delete it"
     if status is ServiceStatus.DELETE_FAILED:
         if action is Action.DELETE:
             return None
-        return "the service failed to delete; only delete is possible"
-    if status is ServiceStatus.PAUSED and action in (Action.DEPLOY, Action.UPDATE, Action.PAUSE):
-        return "the service is paused; resume it first"
-    if status is ServiceStatus.RUNNING and action is Action.RESUME:
-        return "the service is already running"
+        return "the service failed to delete: only deleting it again is possible"
+    if status is ServiceStatus.PAUSED and action is Action.DEPLOY:
+        return "a paused service cannot be deployed: resume it first"
+    if status is ServiceStatus.PAUSED and action is Action.UPDATE:
+        return "a paused service cannot be updated: resume it first"
+    if status is ServiceStatus.PAUSED and action is Action.PAUSE:
+        return "the service is already paused"
+    if status is not ServiceStatus.PAUSED and action is Action.RESUME:
+        return "only a paused service can be resumed"
     return None
 
 
@@ -176,8 +206,47 @@ class ServiceDetail:
     instance_role: str | None = None
 
 
+# Words for operation types, as an operator says them.
+OPERATION_WORDS: dict[OperationType, str] = {
+    OperationType.START_DEPLOYMENT: "Deployment",
+    OperationType.CREATE_SERVICE: "Create",
+    OperationType.UPDATE_SERVICE: "Update",
+    OperationType.PAUSE_SERVICE: "Pause",
+    OperationType.RESUME_SERVICE: "Resume",
+    OperationType.DELETE_SERVICE: "Delete",
+    OperationType.UNKNOWN: "unknown",
+}
+OPERATION_TONES: dict[OperationStatus, Tone] = {
+    OperationStatus.PENDING: Tone.BUSY,
+    OperationStatus.IN_PROGRESS: Tone.BUSY,
+    OperationStatus.ROLLBACK_IN_PROGRESS: Tone.BUSY,
+    OperationStatus.SUCCEEDED: Tone.GOOD,
+    OperationStatus.ROLLBACK_SUCCEEDED: Tone.IDLE,
+    OperationStatus.FAILED: Tone.BAD,
+    OperationStatus.ROLLBACK_FAILED: Tone.BAD,
+    OperationStatus.UNKNOWN: Tone.UNKNOWN,
+}
+# How an ended operation turned out, for the notification that reports it.
+OUTCOME_WORDS: dict[OperationStatus, str] = {
+    OperationStatus.SUCCEEDED: "succeeded",
+    OperationStatus.FAILED: "failed",
+    OperationStatus.ROLLBACK_SUCCEEDED: "failed and was rolled back",
+    OperationStatus.ROLLBACK_FAILED: "failed, and its rollback failed too",
+}
+RUNNING_OPERATION = frozenset(
+    {OperationStatus.PENDING, OperationStatus.IN_PROGRESS, OperationStatus.ROLLBACK_IN_PROGRESS}
+)
+# Operations that deploy code and so have a `deployment/<id>` log stream. The guide names
+# CreateService and StartDeployment; an UpdateService deploys too.
+LOGGED_OPERATIONS = frozenset(
+    {OperationType.CREATE_SERVICE, OperationType.START_DEPLOYMENT, OperationType.UPDATE_SERVICE}
+)
+
+
 @dataclass(frozen=True)
 class Operation:
+    """One row of ListOperations."""
+
     id: str
     type: OperationType
     status: OperationStatus
@@ -185,3 +254,66 @@ class Operation:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     updated_at: datetime | None = None
+    raw_type: str = ""
+    raw_status: str = ""
+
+    @property
+    def type_label(self) -> str:
+        """The type in words; a type artui does not know shows as AWS sent it."""
+        if self.type is OperationType.UNKNOWN:
+            return f"unknown ({self.raw_type})" if self.raw_type else "unknown"
+        return OPERATION_WORDS[self.type]
+
+    @property
+    def status_label(self) -> str:
+        if self.status is OperationStatus.UNKNOWN:
+            return f"unknown ({self.raw_status})" if self.raw_status else "unknown"
+        return self.status.value
+
+    @property
+    def tone(self) -> Tone:
+        return OPERATION_TONES[self.status]
+
+    @property
+    def running(self) -> bool:
+        """True until the operation has ended (an unknown status counts as ended)."""
+        return self.status in RUNNING_OPERATION
+
+    @property
+    def has_log(self) -> bool:
+        """Whether the operation deploys, and so writes a deployment log."""
+        return self.type in LOGGED_OPERATIONS
+
+    @property
+    def outcome(self) -> str:
+        """How the operation ended, in words."""
+        return OUTCOME_WORDS.get(self.status, f"ended {self.status_label}")
+
+    def elapsed(self, now: float) -> float | None:
+        """Seconds from start to end (or to `now` while it runs); None without a start."""
+        if self.started_at is None:
+            return None
+        end = self.ended_at.timestamp() if self.ended_at is not None else now
+        return max(0.0, end - self.started_at.timestamp())
+
+
+@dataclass(frozen=True)
+class OperationsPage:
+    """A service's operations as far as they have been paged in, newest first."""
+
+    operations: tuple[Operation, ...]
+    # Where the next (older) page starts; None once every operation is in.
+    next_token: str | None = None
+
+    @property
+    def running(self) -> Operation | None:
+        """The operation in progress, if any."""
+        return next((op for op in self.operations if op.running), None)
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One CloudWatch Logs event."""
+
+    timestamp: datetime
+    message: str

@@ -68,3 +68,9 @@ NO_CREDENTIALS_HELP = (
     "No AWS credentials found. Run `aws configure` (access keys) or `aws sso login "
     "--profile NAME` and pass --profile NAME, or try artui on its simulator with `artui --demo`."
 )
+
+
+class ReadOnlyError(ArtuiError):
+    """A change was asked for while artui runs read-only."""
+
+    kind = "read-only"

@@ -38,3 +38,17 @@ def cpu_label(cpu: str | None) -> str:
 def memory_label(memory: str | None) -> str:
     """App Runner reports memory in MB ('2048') or GB ('2 GB')."""
     return _units(memory, 1024, "GB")
+
+
+def duration(seconds: float | None) -> str:
+    """'42s', '3m05s', '2h07m', '3d04h'; '—' when unknown."""
+    if seconds is None:
+        return "—"
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"

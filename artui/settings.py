@@ -55,6 +55,7 @@ class Settings:
     regions: tuple[str, ...] = ()
     refresh: float = DEFAULT_REFRESH
     demo: bool = False
+    read_only: bool = False
     source: str | None = field(default=None, compare=False)
 
 

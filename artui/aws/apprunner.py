@@ -5,14 +5,29 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from botocore import xform_name
+
 from artui.aws.errors import aws_errors
-from artui.domain import HealthCheck, Service, ServiceDetail, ServiceStatus
+from artui.domain import (
+    Action,
+    HealthCheck,
+    Operation,
+    OperationsPage,
+    OperationStatus,
+    OperationType,
+    Service,
+    ServiceDetail,
+    ServiceStatus,
+)
 
 if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without aiobotocore
     from artui.aws.clients import Clients
 
-# ListServices accepts at most 20 per page, and botocore has no paginator for App Runner.
+# ListServices and ListOperations accept at most 20 per page, and botocore has no paginator
+# for App Runner.
 PAGE_SIZE = 20
+# What a rebuild sends back: the configuration a failed creation was asked to run.
+_REBUILT = ("SourceConfiguration", "InstanceConfiguration", "HealthCheckConfiguration")
 
 
 def _service(region: str, item: dict[str, Any]) -> Service:
@@ -27,6 +42,22 @@ def _service(region: str, item: dict[str, Any]) -> Service:
         url=item.get("ServiceUrl"),
         created_at=item.get("CreatedAt"),
         updated_at=item.get("UpdatedAt"),
+    )
+
+
+def _operation(item: dict[str, Any]) -> Operation:
+    raw_type = item.get("Type") or ""
+    raw_status = item.get("Status") or ""
+    return Operation(
+        id=item.get("Id", ""),
+        type=OperationType.parse(raw_type),
+        status=OperationStatus.parse(raw_status),
+        target_arn=item.get("TargetArn"),
+        started_at=item.get("StartedAt"),
+        ended_at=item.get("EndedAt"),
+        updated_at=item.get("UpdatedAt"),
+        raw_type=raw_type,
+        raw_status=raw_status,
     )
 
 
@@ -117,3 +148,35 @@ class AppRunner:
             ),
             auto_scaling=scaling_label,
         )
+
+    async def list_operations(
+        self, region: str, arn: str, token: str | None = None
+    ) -> OperationsPage:
+        """One page (20) of a service's operations, newest first, from `token` on."""
+        request: dict[str, Any] = {"ServiceArn": arn, "MaxResults": PAGE_SIZE}
+        if token:
+            request["NextToken"] = token
+        with aws_errors():
+            client = await self._clients.get("apprunner", region)
+            page = await client.list_operations(**request)
+        return OperationsPage(
+            operations=tuple(_operation(o) for o in page.get("OperationSummaryList") or ()),
+            next_token=page.get("NextToken"),
+        )
+
+    async def act(self, region: str, arn: str, action: Action) -> str:
+        """Perform `action` on a service; the id of the operation App Runner started.
+
+        Sent once, never retried (artui/aws/mutations.py). A rebuild (UPDATE) sends the
+        service's current configuration back, as the model's CREATE_FAILED advice says.
+        """
+        with aws_errors():
+            client = await self._clients.get("apprunner", region)
+            if action is Action.UPDATE:
+                current = (await client.describe_service(ServiceArn=arn))["Service"]
+                config = {key: current[key] for key in _REBUILT if current.get(key)}
+                answer = await client.update_service(ServiceArn=arn, **config)
+            else:
+                call = getattr(client, xform_name(action.api_name))
+                answer = await call(ServiceArn=arn)
+        return answer.get("OperationId") or ""

@@ -15,6 +15,7 @@ from aiobotocore.session import AioSession
 from botocore.exceptions import ProfileNotFound
 
 from artui.aws.credentials import Resolved, install, missing_profile
+from artui.aws.mutations import refuse_changes
 from artui.aws.retries import fail_fast_on_connection_errors
 from artui.engine.ports import Ask
 
@@ -38,9 +39,11 @@ class Clients:
         credentials: Resolved | None = None,
         ask: Ask | None = None,
         region: str | None = None,
+        read_only: bool = False,
     ) -> None:
         """Credentials come from `credentials` (handed over by the prefetch) or from one run
-        of botocore's chain in a thread, asking through `ask`: see artui/aws/credentials.py."""
+        of botocore's chain in a thread, asking through `ask`: see artui/aws/credentials.py.
+        `read_only` clients refuse every call that changes state before it is sent."""
         try:
             self._session = AioSession(profile=profile)
             # Touch the profile now so a misspelt name fails here, with a clear message.
@@ -51,6 +54,7 @@ class Clients:
         self._stack = AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = asyncio.Lock()
+        self.read_only = read_only
 
     def default_region(self) -> str | None:
         """The region botocore's chain resolves (AWS_DEFAULT_REGION, the profile's region)."""
@@ -70,6 +74,8 @@ class Clients:
                     client = await self._stack.enter_async_context(creator)
                     # The poller polls again anyway: a dead network shows as STALE at once.
                     fail_fast_on_connection_errors(client)
+                    if self.read_only:
+                        refuse_changes(client)
                     self._clients[key] = client
         return client
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from artui.domain import Service, ServiceDetail
+from artui.domain import Action, LogEvent, OperationsPage, Service, ServiceDetail
 
 # A question for the operator (an MFA code, say), answered from the UI; None: declined.
 Ask = Callable[[str], "str | None"]
@@ -34,6 +34,22 @@ class Gateway(Protocol):
 
     async def describe_service(self, region: str, arn: str) -> ServiceDetail:
         """DescribeService, flattened for the overview."""
+        ...
+
+    async def list_operations(
+        self, region: str, arn: str, token: str | None = None
+    ) -> OperationsPage:
+        """One page of a service's operations, newest first, from `token` on."""
+        ...
+
+    async def act(self, region: str, arn: str, action: Action) -> str:
+        """Perform `action` on a service, once; the id of the operation it started."""
+        ...
+
+    async def deployment_log(
+        self, service: Service, operation_id: str
+    ) -> tuple[str | None, list[LogEvent]]:
+        """An operation's deployment log stream name and events (None, [] before it exists)."""
         ...
 
     async def close(self) -> None:

@@ -11,8 +11,9 @@ The rule for the next poll (`Cadence.delay`):
 - after a failure, back off: the interval doubled per consecutive failing poll, up to
   `max_backoff` (60 s); straight to `max_backoff` for a credential error, and twice as long
   while throttled;
-- while something is in progress (a service OPERATION_IN_PROGRESS) or within `hurry_window`
-  (60 s) of the operator acting or pressing `r`: every `interval` (the settings' refresh);
+- while something is in progress (a service OPERATION_IN_PROGRESS, a running operation) or
+  within `hurry_window` (60 s) of the operator acting or pressing `r`: every `busy_interval`
+  (when set, for lists that should watch a change closely) or `interval` (the settings');
 - otherwise the wait doubles with each poll that changed nothing, up to `interval *
   quiet_factor` (30 s by default), and drops back to `interval` on any change.
 """
@@ -40,6 +41,7 @@ class Cadence:
     quiet_factor: float = 6.0
     max_backoff: float = 60.0
     hurry_window: float = 60.0
+    busy_interval: float | None = None
 
     def delay(
         self,
@@ -60,7 +62,7 @@ class Cadence:
                 factor *= 2
             return min(self.interval * factor, self.max_backoff)
         if busy or hurried:
-            return self.interval
+            return self.busy_interval or self.interval
         return min(self.interval * 2 ** min(quiet_polls, 10), self.interval * self.quiet_factor)
 
 

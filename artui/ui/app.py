@@ -22,8 +22,9 @@ from textual.binding import ActiveBinding, Binding
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from artui.domain import Service
-from artui.engine import services
+from artui.domain import Action, OperationStatus, Service, ServiceStatus
+from artui.engine import activity, services
+from artui.engine.actions import Actions, Refused
 from artui.engine.journal import Failure
 from artui.engine.ports import Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
@@ -31,17 +32,24 @@ from artui.engine.services import DETAIL, Snapshot
 from artui.engine.store import Scope, Store
 from artui.engine.threads import in_daemon_thread
 from artui.errors import ArtuiError, as_artui_error, describe
+from artui.humanize import duration
 from artui.inert import inert
 from artui.logfile import logger, setup
 from artui.settings import Settings
 from artui.ui.messages import (
+    ActionRequested,
+    DeploymentLogRequested,
     DescribeRequested,
+    OlderOperationsRequested,
     OpenService,
     RefreshRequested,
     ServicesChanged,
     StoreChanged,
+    WatchOperations,
 )
 from artui.ui.screens.base import StatusScreen
+from artui.ui.screens.confirm import VERBS, ConfirmScreen, DeleteScreen
+from artui.ui.screens.deployment_log import KIND as DEPLOYMENT_LOG
 from artui.ui.screens.errors import ErrorsScreen
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.prompt import PromptScreen
@@ -58,7 +66,8 @@ class ArtuiApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
-        Binding("e", "errors", "Errors", id="errors"),
+        # The status line says "(e: errors)" whenever there are some; the footer has no room.
+        Binding("e", "errors", "Errors", show=False, id="errors"),
     ]
 
     def __init__(
@@ -89,6 +98,10 @@ class ArtuiApp(App[None]):
         # The latest bug caught while drawing or in a worker, for every status line.
         self.internal: Failure | None = None
         self._told = 0  # journal entries already considered for a notification
+        self.actions = Actions(read_only=settings.read_only, clock=clock)
+        # The activity pane's poll per service ARN, while the pane is shown.
+        self._activity: dict[str, Worker[None]] = {}
+        self._activity_refreshers: dict[str, Refresher] = {}
 
     # -- state -------------------------------------------------------------------------
 
@@ -235,6 +248,204 @@ class ArtuiApp(App[None]):
         else:
             self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
         self._publish(StoreChanged(DETAIL, service.arn))
+
+    def on_action_requested(self, message: ActionRequested) -> None:
+        """An action's key: refuse it here with the reason, or ask to confirm it."""
+        service, action = message.service, message.action
+        reason = self.actions.refusal(service, action)
+        if reason is not None:
+            self._refused(service, action, reason)
+            return
+        screen: ConfirmScreen | DeleteScreen = (
+            DeleteScreen(service) if action is Action.DELETE else ConfirmScreen(action, service)
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._act(service, action)
+            else:
+                self.notify(f"{VERBS[action]} {inert(service.name)} cancelled: nothing was sent.")
+
+        self.push_screen(screen, answered)
+
+    def _refused(self, service: Service, action: Action, reason: str) -> None:
+        hint = ""
+        if service.status is ServiceStatus.CREATE_FAILED and action is not Action.DELETE:
+            hint = " (a: the activity, enter on Create: its deployment log; b rebuilds)"
+        self.notify(
+            inert(f"{reason}.{hint}"),
+            title=inert(f"{VERBS[action]} {service.name}: not sent"),
+            severity="warning",
+            markup=False,
+        )
+
+    @work(group="act", exit_on_error=False)
+    async def _act(self, service: Service, action: Action) -> None:
+        """Send one action, then follow its operation to the end and say how it ended."""
+        await self._connect_done.wait()
+        verb = f"{VERBS[action]} {service.name}"
+        if self.gateway is None:
+            self._refused(service, action, self._connect_error or "not connected to AWS")
+            return
+        gateway = self.gateway
+        try:
+            started = await self.actions.perform(gateway, service, action)
+        except Refused as exc:
+            self._refused(service, action, str(exc))
+            return
+        except Exception as exc:
+            error = as_artui_error(exc, f"{action.api_name} {service.arn}")
+            self.store.journal.add(
+                Failure(
+                    self.clock(),
+                    service.region,
+                    f"{action.api_name} {service.name}",
+                    str(error),
+                    "nothing was retried; the list refreshes now to show the real status",
+                )
+            )
+            self._told = self.store.journal.added  # told below, in full
+            self.notify(
+                inert(f"AWS answered: {error}"),
+                title=inert(f"{verb} failed"),
+                severity="error",
+                markup=False,
+            )
+            self._hurry()
+            return
+        scope = self.scope_of(service)
+        arn = service.arn
+        first = "An earlier attempt had started it: " if started.earlier else ""
+        self.notify(
+            inert(f"{first}operation {started.operation_id}. artui says how it ends."),
+            title=inert(f"{verb}: started"),
+            markup=False,
+        )
+        self._hurry(arn)
+        ended = await self.actions.follow(
+            gateway,
+            self.store,
+            scope,
+            service,
+            started.operation_id,
+            activity.watch_interval(self.settings.refresh),
+            on_poll=lambda: self._publish(StoreChanged(activity.KIND, arn)),
+        )
+        self._hurry(arn)
+        if ended is None:
+            self.notify(
+                inert(f"Operation {started.operation_id} left the newest operations unseen."),
+                title=inert(f"{verb}: outcome unknown"),
+                severity="warning",
+                markup=False,
+            )
+            return
+        took = duration(ended.elapsed(self.clock()))
+        self.notify(
+            inert(f"{ended.type_label} {ended.outcome} after {took} (operation {ended.id})."),
+            title=inert(f"{verb}: {ended.outcome}"),
+            severity="information" if ended.status is OperationStatus.SUCCEEDED else "error",
+            markup=False,
+            timeout=30,
+        )
+
+    def _hurry(self, arn: str | None = None) -> None:
+        """Poll the list (and a service's activity) now: an action has changed something."""
+        if self.services is not None:
+            self.services.refresh_now()
+        refresher = self._activity_refreshers.get(arn or "")
+        if refresher is not None:
+            refresher.refresh_now()
+
+    def on_watch_operations(self, message: WatchOperations) -> None:
+        arn = message.service.arn
+        if not message.on:
+            worker = self._activity.pop(arn, None)
+            self._activity_refreshers.pop(arn, None)
+            if worker is not None:
+                worker.cancel()
+            return
+        if arn in self._activity:
+            self._hurry(arn)
+            return
+        self._activity[arn] = self.run_worker(
+            self._poll_operations(message.service),
+            group=f"activity {arn}",
+            exit_on_error=False,
+        )
+
+    async def _poll_operations(self, service: Service) -> None:
+        """Poll one service's operations while its activity pane is shown."""
+        await self._connect_done.wait()
+        scope = self.scope_of(service)
+        if self.gateway is None:
+            error = ArtuiError(self._connect_error or "not connected")
+            self.store.fail(activity.KIND, scope, error, self.clock(), service.arn)
+            self._publish(StoreChanged(activity.KIND, service.arn))
+            return
+        gateway = self.gateway
+
+        def polled(polling: bool) -> None:
+            if not polling:
+                self._publish(StoreChanged(activity.KIND, service.arn))
+                self._tell_new_failures()
+
+        refresher = activity.refresher(
+            lambda region, arn, token: gateway.list_operations(region, arn, token),
+            scope,
+            service.arn,
+            self.store,
+            self.settings.refresh,
+            clock=self.clock,
+            on_update=polled,
+        )
+        self._activity_refreshers[service.arn] = refresher
+        await refresher.run()
+
+    def on_older_operations_requested(self, message: OlderOperationsRequested) -> None:
+        self._older_operations(message.service)
+
+    @work(group="older-operations", exit_on_error=False)
+    async def _older_operations(self, service: Service) -> None:
+        scope = self.scope_of(service)
+        held = self.store.get(activity.KIND, scope, service.arn).value
+        if self.gateway is None or held is None or held.next_token is None:
+            return
+        try:
+            page = await self.gateway.list_operations(service.region, service.arn, held.next_token)
+        except Exception as exc:
+            error = as_artui_error(exc, f"ListOperations {service.arn}")
+            self.notify(
+                inert(f"Older operations: {error}"),
+                title="ListOperations failed",
+                severity="error",
+                markup=False,
+            )
+        else:
+            # Merged with what is held now: a poll may have landed during the call.
+            now_held = self.store.get(activity.KIND, scope, service.arn).value or held
+            self.store.put(
+                activity.KIND, scope, activity.extend(now_held, page), self.clock(), service.arn
+            )
+        self._publish(StoreChanged(activity.KIND, service.arn))
+
+    def on_deployment_log_requested(self, message: DeploymentLogRequested) -> None:
+        self._read_deployment_log(message.service, message.operation.id)
+
+    @work(group="deployment-log", exit_on_error=False)
+    async def _read_deployment_log(self, service: Service, operation_id: str) -> None:
+        await self._connect_done.wait()
+        scope = self.scope_of(service)
+        try:
+            if self.gateway is None:
+                raise ArtuiError(self._connect_error or "not connected")
+            found = await self.gateway.deployment_log(service, operation_id)
+        except Exception as exc:
+            error = as_artui_error(exc, f"deployment log {operation_id}")
+            self.store.fail(DEPLOYMENT_LOG, scope, error, self.clock(), operation_id)
+        else:
+            self.store.put(DEPLOYMENT_LOG, scope, found, self.clock(), operation_id)
+        self._publish(StoreChanged(DEPLOYMENT_LOG, operation_id))
 
     # -- errors ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from artui.domain import Service
+from artui.domain import Action, Operation, Service
 from artui.engine.services import Snapshot
 
 # -- intents: one place (the app) turns each into a worker -------------------------------
@@ -36,6 +36,37 @@ class DescribeRequested(Message):
     """DescribeService for `service`; the answer lands in the store."""
 
     service: Service
+
+
+@dataclass
+class ActionRequested(Message):
+    """The operator pressed an action's key for `service`: check, confirm, send once."""
+
+    service: Service
+    action: Action
+
+
+@dataclass
+class WatchOperations(Message):
+    """Keep `service`'s operations polled while `on` (the activity pane is shown)."""
+
+    service: Service
+    on: bool
+
+
+@dataclass
+class OlderOperationsRequested(Message):
+    """Page in the next 20 older operations of `service`."""
+
+    service: Service
+
+
+@dataclass
+class DeploymentLogRequested(Message):
+    """Read the deployment log of `operation` on `service` into the store."""
+
+    service: Service
+    operation: Operation
 
 
 # -- answers -------------------------------------------------------------------------------

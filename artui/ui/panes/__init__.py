@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from artui.ui.panes.activity import ActivityPane
 from artui.ui.panes.base import Pane
 from artui.ui.panes.overview import OverviewPane
 
-# In the order the footer lists them; activity, logs, metrics and domains join as they land.
-PANES: tuple[type[Pane], ...] = (OverviewPane,)
+# In the order the footer lists them; logs, metrics and domains join as they land.
+PANES: tuple[type[Pane], ...] = (OverviewPane, ActivityPane)

@@ -53,6 +53,9 @@ class Pane(VerticalScroll):
     def store_changed(self, kind: str, key: str) -> None:
         """Something this pane may show changed in the store."""
 
+    def catch_up(self) -> None:
+        """Repaint from the store: its answers went to another screen meanwhile."""
+
     def status_text(self) -> Text:
         """The pane's part of the status line."""
         return Text()

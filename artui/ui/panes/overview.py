@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from artui.domain import Service, ServiceDetail
+from artui.domain import Service, ServiceDetail, ServiceStatus
 from artui.engine.services import DETAIL
 from artui.engine.store import Known
 from artui.errors import describe
@@ -51,6 +51,17 @@ def overview_table(service: Service, detail: ServiceDetail | None, now: float) -
 
     row("Name", service.name)
     row("Status", toned(service.status_label, service.tone))
+    if service.status is ServiceStatus.CREATE_FAILED:
+        # The guide's advice for a failed creation, with the keys that carry it out.
+        row(
+            "Next step",
+            Text(
+                "Read why in its deployment log (a, then enter on Create); fix the code or "
+                "configuration; then rebuild (b) or delete it (ctrl+d). It counts towards "
+                "the service quota until deleted.",
+                style="yellow",
+            ),
+        )
     row("Region", service.region)
     row("URL", f"https://{service.url}" if service.url else "—")
     row("ARN", service.arn)

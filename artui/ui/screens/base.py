@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from artui.domain import Action, Service, ServiceStatus
 from artui.errors import describe
 from artui.humanize import ago
+from artui.ui.messages import ActionRequested
 from artui.ui.text import shown
 
 # How long a bug caught while drawing stays at the front of every status line.
 INTERNAL_SHOWN = 300
+
+
+# The keys that change a service, on the services list and in the service view. The id of
+# each is what a keymap names to move it.
+ACTION_BINDINGS = [
+    Binding("d", "act('deploy')", "Deploy", id="action.deploy"),
+    Binding("p", "act('pause')", "Pause", id="action.pause"),
+    Binding("u", "act('resume')", "Resume", id="action.resume"),
+    Binding("ctrl+d", "act('delete')", "Delete", id="action.delete"),
+    # Offered for a service whose creation failed (botocore's model: "rebuild your service
+    # using UpdateService"); hidden otherwise.
+    Binding("b", "act('update')", "Rebuild", id="action.rebuild"),
+]
 
 
 class StatusScreen(Screen):
@@ -37,6 +53,8 @@ class StatusScreen(Screen):
         except Exception as exc:
             # Not through internal_error's own status repaint: that would come back here.
             line = shown(f"cannot show the status: {describe(exc)}", "bold magenta")
+        if self.app.settings.read_only:  # type: ignore[attr-defined]
+            line = Text("READ-ONLY  ", style="bold reverse yellow").append_text(line)
         internal = getattr(self.app, "internal", None)
         now = self.app.clock()  # type: ignore[attr-defined]
         if internal is not None and now - internal.at < INTERNAL_SHOWN:
@@ -46,3 +64,27 @@ class StatusScreen(Screen):
         if line != self._status:
             self._status = line
             self.query_one("#status", Static).update(line)
+
+
+class ActsOnService:
+    """A screen with ACTION_BINDINGS: the service they act on, and the intent they post."""
+
+    app: object
+
+    def acted_on(self) -> Service | None:
+        """The service an action key acts on (the open one, the one under the cursor)."""
+        raise NotImplementedError
+
+    def action_act(self, name: str) -> None:
+        service = self.acted_on()
+        if service is None:
+            self.app.notify("No service is selected.", severity="warning")  # type: ignore[attr-defined]
+            return
+        self.app.post_message(ActionRequested(service, Action(name)))  # type: ignore[attr-defined]
+
+    def offers(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """False for the rebuild key unless the service failed to create (it hides)."""
+        if action == "act" and parameters == ("update",):
+            service = self.acted_on()
+            return service is not None and service.status is ServiceStatus.CREATE_FAILED
+        return True

@@ -8,26 +8,35 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from artui.domain import Service
-from artui.engine.services import Snapshot
+from artui.engine.services import DETAIL, Snapshot
+from artui.humanize import duration
 from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.panes import PANES, Pane
-from artui.ui.screens.base import StatusScreen
+from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.status import freshness
 
 
-class ServiceScreen(StatusScreen):
+class ServiceScreen(ActsOnService, StatusScreen):
     """A service's panes; each pane's key shows it."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         *(
-            Binding(pane.KEY, f"show_pane('{pane.PANE_ID}')", pane.TITLE, id=f"pane.{pane.PANE_ID}")
+            # Shown in the tabs line under the title, which has room for every pane.
+            Binding(
+                pane.KEY,
+                f"show_pane('{pane.PANE_ID}')",
+                pane.TITLE,
+                show=False,
+                id=f"pane.{pane.PANE_ID}",
+            )
             for pane in PANES
         ),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        *ACTION_BINDINGS,
     ]
 
     def __init__(self, service: Service, pane: str = PANES[0].PANE_ID) -> None:
@@ -38,11 +47,12 @@ class ServiceScreen(StatusScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
+        yield Static(self._tabs(self._initial), id="tabs")
         with ContentSwitcher(initial=self._initial, id="panes"):
             for pane in PANES:
                 yield pane(self.service)
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def pane(self) -> Pane:
@@ -60,6 +70,25 @@ class ServiceScreen(StatusScreen):
             title.append("  no longer listed", style="bold red")
         return title
 
+    def acted_on(self) -> Service:
+        return self.service
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.offers(action, parameters)
+
+    def _tabs(self, current: str) -> Text:
+        line = Text()
+        for pane in PANES:
+            style = "bold reverse" if pane.PANE_ID == current else ""
+            key = self.app.get_key_display(self._binding(f"pane.{pane.PANE_ID}"))
+            line.append(f" {key} ", style=f"bold cyan {style}".strip())
+            line.append(f"{pane.TITLE} ", style=style)
+            line.append(" ")
+        return line
+
+    def _binding(self, binding_id: str) -> Binding:
+        return next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+
     def on_mount(self) -> None:
         self.pane.shown()
         self.pane.focus()
@@ -72,6 +101,7 @@ class ServiceScreen(StatusScreen):
             return
         self.pane.hidden()
         switcher.current = pane_id
+        self.query_one("#tabs", Static).update(self._tabs(pane_id))
         self.pane.shown()
         self.pane.focus()
         self.update_status()
@@ -82,7 +112,12 @@ class ServiceScreen(StatusScreen):
         self.update_status()
 
     def status_text(self) -> Text:
-        line = self.pane.status_text()
+        line = Text()
+        underway = self.app.actions.underway.get(self.service.arn)
+        if underway is not None:
+            took = duration(self.app.clock() - underway.since)
+            line.append(f"{underway.action.value} under way {took}  ", style="bold cyan")
+        line.append_text(self.pane.status_text())
         snapshot = self.app.snapshot
         if snapshot is not None and snapshot.loaded:
             line.append("list ", style="dim")
@@ -95,6 +130,9 @@ class ServiceScreen(StatusScreen):
     def on_screen_resume(self) -> None:
         if self.app.snapshot is not None:
             self.follow(self.app.snapshot)
+        # Answers went to the screen on top meanwhile (a deployment log): catch up.
+        for pane in self.query(Pane):
+            pane.catch_up()
 
     @guarded("the service view")
     def follow(self, snapshot: Snapshot) -> None:
@@ -110,12 +148,19 @@ class ServiceScreen(StatusScreen):
         ):
             self.listed = False
         self.query_one("#title", Static).update(self._title())
+        self.refresh_bindings()  # the rebuild key shows only for a failed creation
         self.update_status()
 
     @guarded("the service view")
     def on_store_changed(self, message: StoreChanged) -> None:
         for pane in self.query(Pane):
             pane.store_changed(message.kind, message.key)
-            self.service = pane.service  # DescribeService may know a newer status
+        if message.kind == DETAIL and message.key == self.service.arn:
+            # DescribeService may know a newer status than the list: every pane follows it.
+            known = self.app.store.get(DETAIL, self.app.scope_of(self.service), message.key)
+            if known.value is not None:
+                self.service = known.value.service
+                for pane in self.query(Pane):
+                    pane.follow(self.service)
         self.query_one("#title", Static).update(self._title())
         self.update_status()

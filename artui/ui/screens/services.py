@@ -11,11 +11,11 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from artui.domain import Service, Tone
 from artui.engine.services import Snapshot
-from artui.humanize import since
+from artui.humanize import duration, since
 from artui.inert import inert
 from artui.ui.guard import guarded
 from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged
-from artui.ui.screens.base import StatusScreen
+from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.status import errors_text, freshness
@@ -79,7 +79,7 @@ def fit_url(rows: list[Row], width: int) -> list[Row]:
     ]
 
 
-class ServicesScreen(StatusScreen):
+class ServicesScreen(ActsOnService, StatusScreen):
     """The services table, a filter, a status line and the footer."""
 
     BINDINGS = [
@@ -88,6 +88,7 @@ class ServicesScreen(StatusScreen):
         Binding("slash", "filter", "Filter", priority=True, id="services.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="services.clear_filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        *ACTION_BINDINGS,
     ]
 
     AUTO_FOCUS = "#services-table"
@@ -116,7 +117,7 @@ class ServicesScreen(StatusScreen):
         filter_input.display = False
         yield filter_input
         yield Static(status_line(None, 0, 0, ""), id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def table(self) -> ServicesTable:
@@ -223,7 +224,17 @@ class ServicesScreen(StatusScreen):
     def status_text(self) -> Text:
         if self.fatal_error:
             return shown(self.fatal_error, "bold red")
-        return status_line(self.snapshot, self.app.clock(), len(self._shown), self.filter_text)
+        line = Text()
+        now = self.app.clock()
+        for underway in self.app.actions.underway.values():
+            line.append_text(
+                shown(
+                    f"{underway.action.value} {underway.service.name} "
+                    f"{duration(now - underway.since)}  ",
+                    "bold cyan",
+                )
+            )
+        return line.append_text(status_line(self.snapshot, now, len(self._shown), self.filter_text))
 
     def _show_empty_state(self, visible: list[Service]) -> None:
         empty = self.query_one("#empty", Static)
@@ -248,7 +259,18 @@ class ServicesScreen(StatusScreen):
         if action == "clear_filter":
             # Escape only means something while a filter is typed or kept.
             return bool(self.filter_text) or self.query_one("#filter", Input).display
-        return True
+        return self.offers(action, parameters)
+
+    def acted_on(self) -> Service | None:
+        table = self.table
+        if not self._composed or not table.row_count:
+            return None
+        arn = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((s for s in self._visible() if s.arn == arn), None)
+
+    @on(DataTable.RowHighlighted, "#services-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()  # the rebuild key shows only for a failed creation
 
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)

@@ -1,0 +1,289 @@
+"""The activity pane (`a`): the service's operations, newest first, live while one runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from artui.domain import Operation, OperationsPage, Service
+from artui.engine.activity import KIND
+from artui.engine.store import Known
+from artui.humanize import ago, duration
+from artui.inert import inert
+from artui.ui.guard import guarded
+from artui.ui.messages import OlderOperationsRequested, WatchOperations
+from artui.ui.panes.base import Pane
+from artui.ui.screens.deployment_log import DeploymentLogScreen
+from artui.ui.text import shown
+from artui.ui.tones import toned
+
+COLUMNS = (
+    ("type", "Type"),
+    ("status", "Status"),
+    ("started", "Started"),
+    ("ended", "Ended"),
+    ("duration", "Took"),
+)
+MORE = "more"  # the row key of the last row, which pages in older operations
+
+
+def _when(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return moment.astimezone().strftime(fmt) if isinstance(moment, datetime) else "—"
+
+
+def _ended(op: Operation) -> str:
+    if op.running:
+        return "running"
+    if op.ended_at is None:
+        return "—"
+    same_day = op.started_at is not None and op.started_at.date() == op.ended_at.date()
+    return _when(op.ended_at, "%H:%M:%S" if same_day else "%m-%d %H:%M")
+
+
+def operation_cells(op: Operation, now: float) -> tuple[Text, ...]:
+    """One operation as the table's cells (inert Text: type and status come from AWS)."""
+    took = duration(op.elapsed(now))
+    return (
+        shown(op.type_label, "bold"),
+        toned(op.status_label, op.tone),
+        Text(_when(op.started_at)),
+        Text(_ended(op), style="cyan" if op.running else ""),
+        Text(took, style="bold cyan" if op.running else ""),
+    )
+
+
+def matches(op: Operation, needle: str) -> bool:
+    """Whether the filter text is in the operation's type, status or id."""
+    needle = needle.casefold()
+    return any(needle in part.casefold() for part in (op.type_label, op.status_label, op.id))
+
+
+class ActivityTable(DataTable):
+    """The operations table, with vi keys beside the arrows."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="activity.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="activity.up"),
+        Binding("enter", "select_cursor", "Deployment log", id="activity.log"),
+    ]
+
+
+class ActivityPane(Pane):
+    """ListOperations for the service: type, status, started, ended and how long it took."""
+
+    KEY = "a"
+    TITLE = "Activity"
+    PANE_ID = "activity"
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="activity.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="activity.clear_filter"),
+    ]
+
+    def __init__(self, service: Service) -> None:
+        super().__init__(service)
+        self.filter_text = ""
+        self.paging = False
+        self._shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        table = ActivityTable(id="activity-table", cursor_type="row", zebra_stripes=True)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        yield table
+        yield Static("", id="activity-empty")
+        field = Input(
+            placeholder="filter by type, status or id; escape clears", id="activity-filter"
+        )
+        field.display = False
+        yield field
+
+    @property
+    def table(self) -> ActivityTable:
+        return self.query_one(ActivityTable)
+
+    @property
+    def known(self) -> Known[OperationsPage]:
+        """ListOperations' last answer for this service, from the store."""
+        return self.app.store.get(KIND, self.app.scope_of(self.service), self.service.arn)
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        page = self.known.value
+        return page.operations if page is not None else ()
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self._tick)
+        self.fill()
+
+    def focus(self, scroll_visible: bool = True) -> ActivityPane:
+        self.table.focus(scroll_visible)
+        return self
+
+    def start(self) -> None:
+        self.table.loading = self.known.fetched_at is None
+        self.app.post_message(WatchOperations(self.service, True))
+
+    def stop(self) -> None:
+        self.app.post_message(WatchOperations(self.service, False))
+
+    def refresh_data(self) -> None:
+        # The app's refresher for this service is hurried by the same `r` (WatchOperations).
+        self.app.post_message(WatchOperations(self.service, True))
+
+    def store_changed(self, kind: str, key: str) -> None:
+        if kind == KIND and key == self.service.arn:
+            self.paging = False
+            self.fill()
+
+    def catch_up(self) -> None:
+        self.fill()
+
+    @guarded("the activity pane")
+    def _tick(self) -> None:
+        # A running operation's time counts up on screen between polls.
+        if not self.active:
+            return
+        now = self.app.clock()
+        for op in self.operations:
+            if op.running and op.id in self._shown:
+                self.table.update_cell(op.id, "duration", operation_cells(op, now)[4])
+
+    @guarded("the activity pane")
+    def fill(self) -> None:
+        """Repaint the table from the store, keeping the cursor on the same operation."""
+        known = self.known
+        if known.fetched_at is not None or known.error is not None:
+            self.table.loading = False
+        now = self.app.clock()
+        table = self.table
+        visible = [op for op in self.operations if matches(op, self.filter_text)]
+        page = known.value
+        keys = [op.id for op in visible]
+        more = page is not None and page.next_token is not None
+        current = None
+        if table.row_count:
+            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table.clear()
+        for op in visible:
+            table.add_row(*operation_cells(op, now), key=op.id)
+        if more:
+            words = "loading older operations…" if self.paging else "older operations: enter"
+            table.add_row(Text(words, style="dim italic"), *[Text("")] * 4, key=MORE)
+        self._shown = keys
+        if current in keys:
+            table.move_cursor(row=keys.index(current))
+        self._empty(known, visible)
+        self.screen.update_status()
+
+    def _empty(self, known: Known[OperationsPage], visible: list[Operation]) -> None:
+        message = ""
+        if known.value is not None and not visible:
+            message = (
+                f"No operation matches '{inert(self.filter_text)}'. Escape clears the filter."
+                if self.filter_text
+                else "No operations for this service."
+            )
+        elif known.value is None and known.error is not None:
+            message = f"Could not list operations: {inert(str(known.error))}"
+        empty = self.query_one("#activity-empty", Static)
+        empty.update(Text(message))
+        empty.display = bool(message)
+
+    def selected(self) -> Operation | None:
+        """The operation under the cursor."""
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((op for op in self.operations if op.id == key), None)
+
+    @on(DataTable.RowSelected, "#activity-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value == MORE:
+            self.older()
+            return
+        op = next((o for o in self.operations if o.id == event.row_key.value), None)
+        if op is None:
+            return
+        if not op.has_log:
+            self.app.notify(
+                f"A {op.type_label} writes no deployment log; only deployments, creations "
+                "and updates do.",
+                markup=False,
+            )
+            return
+        self.app.push_screen(DeploymentLogScreen(self.service, op))
+
+    @on(DataTable.RowHighlighted, "#activity-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Moving onto the last row pages in the next 20: scrolling down is asking for them.
+        if event.row_key.value == MORE:
+            self.older()
+
+    def older(self) -> None:
+        """Page in the next older operations, once at a time."""
+        if self.paging:
+            return
+        self.paging = True
+        self.app.post_message(OlderOperationsRequested(self.service))
+        self.fill()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.filter_text) or self.query_one("#activity-filter", Input).display
+        return True
+
+    def action_filter(self) -> None:
+        field = self.query_one("#activity-filter", Input)
+        field.display = True
+        self.screen.set_focus(field)
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#activity-filter", Input)
+        field.value = ""
+        field.display = False
+        self.filter_text = ""
+        self.fill()
+        self.table.focus()
+        self.screen.refresh_bindings()
+
+    @on(Input.Changed, "#activity-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.fill()
+
+    @on(Input.Submitted, "#activity-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.table.focus()
+        self.screen.refresh_bindings()
+
+    def status_text(self) -> Text:
+        line = Text()
+        known = self.known
+        count = len(self.operations)
+        if known.value is not None:
+            more = known.value.next_token is not None
+            line.append(f"{count} operation{'s' * (count != 1)}{'+' if more else ''}  ")
+            if self.filter_text:
+                line.append(f"filter '{inert(self.filter_text)}'  ", style="yellow")
+            running = known.value.running
+            if running is not None:
+                took = duration(running.elapsed(self.app.clock()))
+                line.append(f"{running.type_label} running {took}  ", style="bold cyan")
+        if known.error is not None:
+            kept = "showing the last answer" if known.value is not None else "no data"
+            line.append(f"ListOperations failed ({kept}, e: errors): ", style="bold red")
+            line.append_text(shown(known.error, "red"))
+            line.append("  ")
+        elif known.fetched_at is not None:
+            line.append(f"listed {ago(self.app.clock() - known.fetched_at)}  ", style="dim")
+        else:
+            line.append("ListOperations…  ", style="dim")
+        return line

@@ -1,0 +1,124 @@
+"""Confirmations sized to the harm: one key for deploy, resume and rebuild, a warning for
+pause, and the service's name typed out for delete."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from artui.domain import Action, Service
+from artui.ui.text import shown
+
+
+def _naming(verb: str, service: Service) -> Text:
+    line = Text(f"{verb} ", style="bold")
+    line.append_text(shown(service.name, "bold cyan"))
+    line.append_text(shown(f" in {service.region}?", "bold"))
+    return line
+
+
+def consequences(action: Action, service: Service) -> Text:
+    """What the action does, in the guide's words, for the dialog's body."""
+    if action is Action.DEPLOY:
+        return Text(
+            "App Runner deploys the latest version of the service's source (StartDeployment). "
+            "If it fails, the service keeps running its current version."
+        )
+    if action is Action.RESUME:
+        return Text(
+            "App Runner provisions instances again and runs the version that ran before the "
+            "pause (ResumeService). The URL stays the same."
+        )
+    if action is Action.UPDATE:
+        return Text(
+            "App Runner tries the creation again with the service's current configuration "
+            "(UpdateService). Read the deployment log first (a, then enter on Create): the "
+            "same configuration may fail the same way."
+        )
+    if action is Action.PAUSE:
+        return Text.assemble(
+            ("The app loses its state: ", "bold yellow"),
+            "every instance stops and ephemeral storage is lost. ",
+            ("It cannot be deployed until it is resumed (u). ", "bold yellow"),
+            "The URL and the stored version stay (PauseService).",
+        )
+    raise ValueError(f"{action} has its own dialog")
+
+
+VERBS = {
+    Action.DEPLOY: "Deploy",
+    Action.PAUSE: "Pause",
+    Action.RESUME: "Resume",
+    Action.UPDATE: "Rebuild",
+    Action.DELETE: "Delete",
+}
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """One question: y or enter confirms, n or escape cancels."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Confirm", id="confirm.yes"),
+        Binding("enter", "answer(True)", "Confirm", show=False, id="confirm.enter"),
+        Binding("n", "answer(False)", "Cancel", id="confirm.no"),
+        Binding("escape", "answer(False)", "Cancel", show=False, id="confirm.cancel"),
+    ]
+
+    def __init__(self, action: Action, service: Service) -> None:
+        super().__init__(classes=f"confirm {action.value}")
+        self.action = action
+        self.service = service
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(_naming(VERBS[self.action], self.service), id="confirm-question")
+            yield Static(consequences(self.action, self.service), id="confirm-body")
+            yield Static(Text("y or enter confirms · n or escape cancels", style="dim"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class DeleteScreen(ModalScreen[bool]):
+    """Delete: the operator types the service's name; anything else sends nothing."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="delete.cancel")]
+    AUTO_FOCUS = "#delete-name"
+
+    def __init__(self, service: Service) -> None:
+        super().__init__()
+        self.service = service
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="delete"):
+            yield Static(_naming("Delete", self.service), id="delete-question")
+            yield Static(
+                Text.assemble(
+                    ("This cannot be undone. ", "bold red"),
+                    "App Runner deletes the service, its configuration and its stored "
+                    "version; a new service gets a new URL. ",
+                    ("Pausing (p) is the reversible alternative.", "bold"),
+                ),
+                id="delete-body",
+            )
+            yield Static(shown(f"Type {self.service.name} and press enter:", "bold"))
+            yield Input(id="delete-name")
+            yield Static(Text("escape cancels", style="dim"), id="delete-hint")
+
+    @on(Input.Submitted, "#delete-name")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value == self.service.name:
+            self.dismiss(True)
+            return
+        hint = self.query_one("#delete-hint", Static)
+        hint.update(
+            Text("That is not the service's name: nothing was sent. Escape cancels.", "bold red")
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
