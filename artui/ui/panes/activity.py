@@ -126,7 +126,7 @@ class ActivityPane(Pane):
         return self
 
     def start(self) -> None:
-        self.table.loading = self.known.fetched_at is None
+        # No `loading` overlay: a loading table cannot take focus, and keys must reach it.
         self.app.post_message(WatchOperations(self.service, True))
 
     def stop(self) -> None:
@@ -158,8 +158,6 @@ class ActivityPane(Pane):
     def fill(self) -> None:
         """Repaint the table from the store, keeping the cursor on the same operation."""
         known = self.known
-        if known.fetched_at is not None or known.error is not None:
-            self.table.loading = False
         now = self.app.clock()
         table = self.table
         visible = [op for op in self.operations if matches(op, self.filter_text)]
@@ -191,6 +189,8 @@ class ActivityPane(Pane):
             )
         elif known.value is None and known.error is not None:
             message = f"Could not list operations: {inert(str(known.error))}"
+        elif known.value is None:
+            message = "Listing operations…"
         empty = self.query_one("#activity-empty", Static)
         empty.update(Text(message))
         empty.display = bool(message)
