@@ -7,13 +7,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from artui.sim.server import Simulator
+from artui.sim.seed import service_name
+from artui.sim.server import DEMO_SERVICES, Simulator
+from artui.ui.panes.activity import ActivityPane
+from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
 from tests.uihelp import (
     aim_botocore_at,
     described,
     frozen_app,
     frozen_simulator,
     loaded,
+    select,
     wait_until,
 )
 
@@ -61,5 +65,39 @@ def test_help(snap_compare) -> None:
     async def run_before(pilot) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_activity(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await select(pilot, "checkout-api")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: described(pilot.app), "DescribeService")
+        await pilot.press("a")
+        pane = pilot.app.screen.query_one(ActivityPane)
+        await wait_until(pilot, lambda: pane.known.fetched_at, "ListOperations")
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("checkout-api", "d"),
+        ("checkout-api", "p"),
+        ("web-frontend", "u"),
+        ("checkout-api", "ctrl+d"),
+        (service_name(DEMO_SERVICES - 1), "b"),
+    ],
+    ids=["deploy", "pause", "resume", "delete", "rebuild"],
+)
+def test_confirmation(snap_compare, name: str, key: str) -> None:
+    async def run_before(pilot) -> None:
+        await select(pilot, name)
+        await pilot.press(key)
+        await wait_until(
+            pilot, lambda: isinstance(pilot.app.screen, (ConfirmScreen, DeleteScreen)), "dialog"
+        )
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)

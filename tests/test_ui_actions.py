@@ -16,8 +16,7 @@ from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
 from artui.ui.screens.service import ServiceScreen
-from artui.ui.screens.services import ServicesTable
-from tests.uihelp import aim_botocore_at, loaded, shown, table_rows, wait_until
+from tests.uihelp import aim_botocore_at, select, shown, table_rows, wait_until
 
 REGION = "us-east-1"
 MUTATING = {"StartDeployment", "PauseService", "ResumeService", "DeleteService", "UpdateService"}
@@ -65,14 +64,6 @@ def arn_of(sim: Simulator, name: str) -> str:
     client = boto3.client("apprunner", region_name=REGION, endpoint_url=sim.endpoint)
     services = client.list_services(MaxResults=20)["ServiceSummaryList"]
     return next(s["ServiceArn"] for s in services if s["ServiceName"] == name)
-
-
-async def select(pilot, name: str) -> None:
-    """Put the services table's cursor on `name`."""
-    await loaded(pilot)
-    names = [row[0] for row in table_rows(pilot.app)]
-    pilot.app.services_screen.query_one(ServicesTable).move_cursor(row=names.index(name))
-    await pilot.pause()
 
 
 async def confirm_dialog(pilot) -> ConfirmScreen:

@@ -17,8 +17,8 @@ from artui.ui.app import ArtuiApp
 from artui.ui.panes.activity import MORE, ActivityPane
 from artui.ui.screens.deployment_log import DeploymentLogScreen
 from artui.ui.screens.service import ServiceScreen
-from tests.test_ui_actions import REGION, arn_of, calls, select
-from tests.uihelp import aim_botocore_at, cell_text, shown, wait_until
+from tests.test_ui_actions import REGION, arn_of, calls
+from tests.uihelp import aim_botocore_at, cell_text, select, shown, wait_until
 
 
 @pytest.fixture
@@ -147,6 +147,8 @@ async def test_slash_filters_the_operations(sim: Simulator) -> None:
         assert isinstance(app.screen, ServiceScreen)  # escape cleared; a second one goes back
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, ServiceScreen), "back")
+        # Leaving the service stops polling its operations.
+        await wait_until(pilot, lambda: not app._activity, "the activity poll stopped")
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,14 @@ async def loaded(pilot: Pilot) -> None:
     await wait_until(pilot, lambda: table_rows(pilot.app), "the first services in the table")
 
 
+async def select(pilot: Pilot, name: str) -> None:
+    """Put the services table's cursor on `name`."""
+    await loaded(pilot)
+    names = [row[0] for row in table_rows(pilot.app)]
+    pilot.app.services_screen.query_one(ServicesTable).move_cursor(row=names.index(name))
+    await pilot.pause()
+
+
 def described(app: ArtuiApp) -> bool:
     """True once the service view's overview shows DescribeService's answer (the store gets
     it before the pane has painted it)."""

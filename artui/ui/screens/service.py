@@ -94,6 +94,12 @@ class ServiceScreen(ActsOnService, StatusScreen):
         self.pane.focus()
         self.update_status()
 
+    def on_unmount(self) -> None:
+        # Leaving the service ends the work of the pane on show (a poll, later a Live Tail).
+        for pane in self.query(Pane):
+            if pane.active:
+                pane.hidden()
+
     def action_show_pane(self, pane_id: str) -> None:
         """Switch to a pane: the one left stops its work, the one shown starts its own."""
         switcher = self.query_one(ContentSwitcher)
