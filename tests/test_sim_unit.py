@@ -135,7 +135,7 @@ def test_operation_phases():
     assert op.status_at(START) == "PENDING"
     assert op.status_at(START + op.duration * PENDING_FRACTION) == "IN_PROGRESS"
     assert op.status_at(op.ended_at) == "SUCCEEDED"
-    op.fails = True
+    op.failure = "health-check"
     assert op.status_at(op.ended_at + 1) == "FAILED"
     assert op.summary(op.ended_at)["EndedAt"] == op.ended_at
 

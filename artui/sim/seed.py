@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
 from artui.sim.apprunner.ids import (
     ACCOUNT_ID,
     new_operation_id,
@@ -34,6 +35,9 @@ DAY = 86400.0
 # Index roles, so the demo always has a story: the first service is the one in trouble
 # (its 5xx rise over the last hour after a deployment), one is paused, one failed to create.
 TROUBLED_INDEX = 0
+# A code repository whose every StartDeployment fails to build (ServiceRecord.deploy_failure);
+# RUNNING in the demo, so the operator can deploy it and watch the deployment fail.
+FAILING_INDEX = 1
 PAUSED_INDEX = 2
 DEPLOYING_INDEX = 3  # with in_flight: a deployment under way at start (N >= 6)
 # How far into its run the in-flight deployment is at `now`, as a fraction of its
@@ -173,9 +177,11 @@ def _service(
             f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-{rng.getrandbits(16):04x}-"
             f"{rng.getrandbits(16):04x}-{rng.getrandbits(48):012x}"
         }
+    if role != "create_failed" and index == FAILING_INDEX:
+        service.deploy_failure = BUILD
     history: list[Operation] = []
 
-    def add(op_type: str, start: float, fails: bool = False) -> None:
+    def add(op_type: str, start: float, failure: str | None = None) -> None:
         history.append(
             Operation(
                 id=new_operation_id(rng),
@@ -183,11 +189,11 @@ def _service(
                 target_arn=service.arn,
                 started_at=start,
                 duration=DURATIONS[op_type] / speedup,
-                fails=fails,
+                failure=failure,
             )
         )
 
-    add("CREATE_SERVICE", created, fails=role == "create_failed")
+    add("CREATE_SERVICE", created, HEALTH_CHECK if role == "create_failed" else None)
     if role != "create_failed":
         # A few deployments spread between creation and now, one of them failed.
         paused_at = now - rng.uniform(3, 20) * 3600
@@ -197,7 +203,7 @@ def _service(
             t += rng.uniform(0.2, 1.0) * DAY
             if t > cutoff:
                 break
-            add("START_DEPLOYMENT", t, fails=rng.random() < 0.15)
+            add("START_DEPLOYMENT", t, _past_failure(rng, service) if rng.random() < 0.15 else None)
         if role == "troubled":
             add("START_DEPLOYMENT", now - 70 * 60)  # the deployment that started the incident
         if role == "paused":
@@ -208,3 +214,10 @@ def _service(
     history.sort(key=lambda op: op.started_at, reverse=True)
     service.operations = history
     return service
+
+
+def _past_failure(rng: random.Random, service: ServiceRecord) -> str:
+    """Why a past deployment failed: a code repository's may not have built."""
+    if "CodeRepository" in service.source and rng.random() < 0.5:
+        return BUILD
+    return HEALTH_CHECK

@@ -3,7 +3,8 @@
 Conventions worth knowing:
 
 - Failures on demand come from exact source versions (`fail-create`, `fail-deploy`,
-  `fail-update`); `failures` decides and documents them.
+  `fail-update`) or from a service's own `deploy_failure` (the demo's payments-worker);
+  `failures` decides and documents them, with the reason each failure gives.
 - What each status refuses is `lifecycle.refusal`, answered as InvalidStateException.
 - Deleted services: DeleteService answers OPERATION_IN_PROGRESS; the service stays in
   ListServices until the delete operation ends, then leaves the list. DescribeService and
@@ -172,7 +173,9 @@ class AppRunnerBackend:
             target_arn=service.arn,
             started_at=now,
             duration=DURATIONS[op_type] / self.speedup,
-            fails=failures.fails(op_type, changes.get("source", service.source)),
+            failure=failures.failure(
+                op_type, changes.get("source", service.source), service.deploy_failure
+            ),
             changes=changes,
         )
         service.operations.insert(0, op)

@@ -1,13 +1,18 @@
-"""The one place that decides whether an operation started through the API fails.
+"""The one place that decides whether an operation started through the API fails, and why.
 
 A service's source version is its image tag (in ImageRepository.ImageIdentifier, the part
 after the last ':' when that ':' comes after the last '/'; `localhost:5000/app` has no tag)
 or, for a code repository, CodeRepository.SourceCodeVersion.Value. The triggers are exact
-versions, nothing looser:
+versions, nothing looser, and each fails its operation's health check:
 
 - `fail-create`: CreateService ends FAILED and the service CREATE_FAILED;
 - `fail-deploy`: the service creates fine, but every StartDeployment ends FAILED;
 - `fail-update`: UpdateService ends FAILED when the source after the update has this version.
+
+A service can also carry a deployment failure of its own (`ServiceRecord.deploy_failure`,
+set by the demo's seed): every StartDeployment on it then fails for that reason, whatever
+its source version. A BUILD failure needs a code repository (an image has nothing to
+build), so on an image source it fails the health check instead.
 
 A failed deployment or update rolls back: the service keeps RUNNING its previous version.
 Nothing else fails: an image named `failover`, or tagged `fail`, is an ordinary image.
@@ -19,6 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+# Why an operation failed: the step of the deployment that went wrong.
+BUILD = "build"
+HEALTH_CHECK = "health-check"
+REASONS = (BUILD, HEALTH_CHECK)
 
 # Operation type -> the source version that makes it fail.
 TRIGGERS: dict[str, str] = {
@@ -43,8 +53,19 @@ def source_version(source: Mapping[str, Any]) -> str | None:
     return None
 
 
-def fails(op_type: str, source: Mapping[str, Any]) -> bool:
-    """Whether an operation of `op_type` fails, given the source the service ends up with
-    (for UpdateService, the source after the update)."""
+def failure(
+    op_type: str, source: Mapping[str, Any], deploy_failure: str | None = None
+) -> str | None:
+    """Why an operation of `op_type` fails (one of REASONS), or None when it succeeds.
+
+    `source` is what the service ends up with (for UpdateService, the source after the
+    update); `deploy_failure` is the service's own StartDeployment failure, if it has one.
+    """
+    if op_type == "START_DEPLOYMENT" and deploy_failure is not None:
+        if deploy_failure not in REASONS:
+            raise ValueError(f"{deploy_failure!r} is not a failure reason; use one of {REASONS}")
+        return deploy_failure if "CodeRepository" in source else HEALTH_CHECK
     trigger = TRIGGERS.get(op_type)
-    return trigger is not None and source_version(source) == trigger
+    if trigger is not None and source_version(source) == trigger:
+        return HEALTH_CHECK
+    return None

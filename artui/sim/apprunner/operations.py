@@ -41,7 +41,8 @@ class Operation:
     target_arn: str
     started_at: float
     duration: float
-    fails: bool = False
+    # Why it fails (a `failures.REASONS` value), or None when it succeeds.
+    failure: str | None = None
     applied: bool = False
     # What an UPDATE_SERVICE would change, applied on success only.
     changes: dict[str, Any] = field(default_factory=dict)
@@ -49,6 +50,11 @@ class Operation:
     @property
     def ended_at(self) -> float:
         return self.started_at + self.duration
+
+    @property
+    def fails(self) -> bool:
+        """Whether it ends FAILED."""
+        return self.failure is not None
 
     def status_at(self, now: float) -> str:
         """PENDING, IN_PROGRESS, then SUCCEEDED or FAILED."""

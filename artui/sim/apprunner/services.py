@@ -45,6 +45,9 @@ class ServiceRecord:
     tags: dict[str, str] = field(default_factory=dict)
     operations: list[Operation] = field(default_factory=list)
     deleted_at: float | None = None
+    # Makes every StartDeployment fail for this reason (a `failures.REASONS` value): the
+    # demo's service whose next deployment fails. `failures.failure` applies it.
+    deploy_failure: str | None = None
     # Forced by the control API: reported as Status, never used for the rules.
     status_override: str | None = None
     # Forced by the control API: members laid over DescribeService's answer as they are, to

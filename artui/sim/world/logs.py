@@ -11,12 +11,47 @@ import json
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from artui.sim.apprunner.operations import DEPLOYING_TYPES, Operation
+from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
+from artui.sim.apprunner.operations import DEPLOYING_TYPES, OUTCOME, Operation
 from artui.sim.apprunner.services import ServiceRecord
 
 if TYPE_CHECKING:
     from artui.sim.world import Tracked
 
+# What the events stream says after "Failure reason :", by `failures` reason.
+FAILURE_REASONS: dict[str, str] = {
+    BUILD: "Build failed.",
+    HEALTH_CHECK: "Health check failed.",
+}
+# The guide's causes of a failed creation ("When service creation fails"), by reason.
+_CREATE_CAUSES: dict[str, str] = {
+    BUILD: "The build process failed: check your application code and build commands.",
+    HEALTH_CHECK: "The application failed its health check: check the port and health check "
+    "configuration.",
+}
+# What pip says when requirements.txt pins a version that was never published, then
+# App Runner's own verdict: the build stops here, nothing is deployed.
+_BUILD_FAILURE: tuple[tuple[float, str], ...] = (
+    (0.4, "[Build] Collecting flask==3.0.3"),
+    (0.46, "[Build] Collecting gunicorn==22.0.0"),
+    (0.52, "[Build] Collecting payments-sdk==4.2.0"),
+    (
+        0.6,
+        "[Build] ERROR: Could not find a version that satisfies the requirement "
+        "payments-sdk==4.2.0 (from versions: 3.9.1, 4.0.0, 4.1.2)",
+    ),
+    (0.61, "[Build] ERROR: No matching distribution found for payments-sdk==4.2.0"),
+    (
+        0.62,
+        "[Build] The command '/bin/sh -c pip install -r requirements.txt' returned a "
+        "non-zero code: 1",
+    ),
+    (
+        0.7,
+        "[AppRunner] Failed to build your application source code. "
+        "Reason: Failed to execute 'build' command.",
+    ),
+)
 _PATHS = ("/", "/api/items", "/api/cart", "/api/orders", "/health", "/api/search?q=shoes")
 
 
@@ -59,9 +94,14 @@ def op_events(
     if op.id not in tracked.finished and sim_now >= op.ended_at:
         tracked.finished.add(op.id)
         ended_ts = op.ended_at if history else real_now
-        out += [("events", ended_ts * 1000, line) for line in _end_lines(op)]
-        if not history and op.type in ("START_DEPLOYMENT", "RESUME_SERVICE", "UPDATE_SERVICE"):
-            # New instances replace the old ones, as App Runner does.
+        out += [("events", ended_ts * 1000, line) for line in _end_lines(service, op)]
+        if (
+            not history
+            and not op.fails
+            and op.type in ("START_DEPLOYMENT", "RESUME_SERVICE", "UPDATE_SERVICE")
+        ):
+            # New instances replace the old ones, as App Runner does; a failed deployment
+            # leaves the old ones serving.
             tracked.instances = [
                 f"{tracked.rng.getrandbits(128):032x}" for _ in range(len(tracked.instances))
             ]
@@ -137,32 +177,50 @@ def _start_lines(op: Operation) -> list[str]:
     }.get(op.type, [])
 
 
-def _end_lines(op: Operation) -> list[str]:
-    if op.type == "CREATE_SERVICE" and op.fails:
-        return [
+def _end_lines(service: ServiceRecord, op: Operation) -> list[str]:
+    status = _status_after(service, op)
+    if op.type in DEPLOYING_TYPES and op.failure is not None:
+        lines = [
             f"[AppRunner] Deployment with ID : {op.id} failed. "
-            "Failure reason : Health check failed.",
-            "[AppRunner] Service creation failed.",
-            "[AppRunner] Service status is set to CREATE_FAILED.",
+            f"Failure reason : {FAILURE_REASONS.get(op.failure, op.failure)}"
         ]
-    if op.type in DEPLOYING_TYPES and op.fails:
-        return [
-            f"[AppRunner] Deployment with ID : {op.id} failed. "
-            "Failure reason : Health check failed.",
-            "[AppRunner] Rollback to the previous version completed.",
-            "[AppRunner] Service status is set to RUNNING.",
-        ]
+        if op.type == "CREATE_SERVICE":
+            lines.append(f"[AppRunner] Service creation failed. {_CREATE_CAUSES[op.failure]}")
+        elif status == "RUNNING" and op.failure == BUILD:
+            # Nothing new reached an instance: there is nothing to roll back.
+            lines.append(
+                "[AppRunner] No new version was deployed. The service stays on the previous "
+                "version."
+            )
+        elif status == "RUNNING":
+            lines.append("[AppRunner] Rollback to the previous version completed.")
+        return [*lines, f"[AppRunner] Service status is set to {status}."]
     lines = (
         [f"[AppRunner] Deployment with ID : {op.id} succeeded."]
         if op.type in DEPLOYING_TYPES
         else []
     )
-    final = {"PAUSE_SERVICE": "PAUSED", "DELETE_SERVICE": "DELETED"}.get(op.type, "RUNNING")
-    return [*lines, f"[AppRunner] Service status is set to {final}."]
+    return [*lines, f"[AppRunner] Service status is set to {status}."]
+
+
+def _status_after(service: ServiceRecord, op: Operation) -> str:
+    """The settled status `op` left behind, replayed from the service's history."""
+    status = "RUNNING"
+    # A copy: the API may start another operation on this list meanwhile.
+    for earlier in reversed(list(service.operations)):
+        ok, failed = OUTCOME[earlier.type]
+        status = (failed or status) if earlier.fails else ok
+        if earlier is op:
+            break
+    return status
 
 
 def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[float, str]]:
-    """(fraction of the operation's duration, line) for a deployment log."""
+    """(fraction of the operation's duration, line) for a deployment log.
+
+    A build failure stops after the failing build step; a health check failure after the
+    check. Either way the last line names the reason, as the events stream does.
+    """
     health = service.health
     port = (
         service.source.get("ImageRepository", {}).get("ImageConfiguration", {}).get("Port", "8080")
@@ -170,6 +228,10 @@ def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[floa
     check = (
         f"protocol `{health.get('Protocol', 'TCP')}` [Path: '{health.get('Path', '/')}'], "
         f"[Port: '{port}']"
+    )
+    failed = (
+        f"[AppRunner] Deployment with ID : {op.id} failed. "
+        f"Failure reason : {FAILURE_REASONS.get(op.failure or '', op.failure)}"
     )
     lines: list[tuple[float, str]] = [(0.0, f"[AppRunner] Deployment with ID : {op.id} started.")]
     if "CodeRepository" in service.source:
@@ -180,6 +242,10 @@ def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[floa
             (0.2, "[Build] Step 1/5 : FROM public.ecr.aws/docker/library/python:3.11-slim"),
             (0.28, "[Build] Step 2/5 : COPY . /app"),
             (0.36, "[Build] Step 3/5 : RUN pip install -r requirements.txt"),
+        ]
+        if op.failure == BUILD:
+            return [*lines, *_BUILD_FAILURE, (1.0, failed)]
+        lines += [
             (0.44, "[Build] Successfully installed 42 packages"),
             (0.5, "[Build] Step 4/5 : EXPOSE 8080"),
             (0.52, '[Build] Step 5/5 : CMD ["python", "app.py"]'),
@@ -205,11 +271,7 @@ def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[floa
                 0.9,
                 f"[AppRunner] Health check failed on {check}. Check your configured port number.",
             ),
-            (
-                1.0,
-                f"[AppRunner] Deployment with ID : {op.id} failed. "
-                "Failure reason : Health check failed.",
-            ),
+            (1.0, failed),
         ]
     else:
         lines += [

@@ -1,0 +1,235 @@
+"""Deployments that fail, and why: the demo's payments-worker fails to build, a `fail-deploy`
+image fails its health check; either way the service stays RUNNING its previous version,
+and the deployment log and service events say what went wrong, as App Runner's do.
+
+App Runner calls go through botocore over HTTP; the logs are read back from moto, where
+the demo world wrote them. The clock is stopped and moved only by the control API.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from conftest import control, make_boto3
+
+from artui.sim import Simulator
+from artui.sim.apprunner import failures
+from artui.sim.apprunner.operations import DURATIONS
+from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP
+from artui.sim.world import deployment_stream
+
+REGION = "ca-central-1"  # no other test writes here: moto's state is process-wide
+BUILD_ERROR = "[Build] ERROR: No matching distribution found for payments-sdk==4.2.0"
+
+
+def wait_for(probe: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """Poll until `probe` returns something truthy: the world writes on its own timer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout}s waiting for {probe}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[Simulator]:
+    """The demo as `artui --demo` seeds it (world, speedup), on a stopped clock."""
+    simulator = Simulator(
+        regions=(REGION,),
+        services=DEMO_SERVICES,
+        time_scale=0,
+        speedup=DEMO_SPEEDUP,
+        world=True,
+        seed=7,
+    )
+    simulator.start()
+    yield simulator
+    simulator.stop()
+
+
+def advance(sim: Simulator, op_type: str) -> None:
+    """Move the clock past one operation of `op_type` (sped up as the demo's are)."""
+    control(sim, "POST", "/_sim/clock", {"advance": DURATIONS[op_type] / DEMO_SPEEDUP + 1})
+
+
+def named(sim: Simulator, name: str) -> dict:
+    services = make_boto3(sim, "apprunner", REGION).list_services()["ServiceSummaryList"]
+    return next(s for s in services if s["ServiceName"] == name)
+
+
+def log_lines(sim: Simulator, service: dict, stream: str) -> list[str]:
+    """The messages of one stream in the service's log group, oldest first ([] if none yet)."""
+    logs = make_boto3(sim, "logs", REGION)
+    group = f"/aws/apprunner/{service['ServiceName']}/{service['ServiceId']}/service"
+    try:
+        found = logs.get_log_events(logGroupName=group, logStreamName=stream, startFromHead=True)
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return [e["message"] for e in found["events"]]
+
+
+def deploy_and_finish(sim: Simulator, service: dict) -> tuple[str, dict]:
+    """StartDeployment, then the clock past its end; (operation id, the service after)."""
+    apprunner = make_boto3(sim, "apprunner", REGION)
+    op_id = apprunner.start_deployment(ServiceArn=service["ServiceArn"])["OperationId"]
+    advance(sim, "START_DEPLOYMENT")
+    op = apprunner.list_operations(ServiceArn=service["ServiceArn"])["OperationSummaryList"][0]
+    assert (op["Id"], op["Type"], op["Status"]) == (op_id, "START_DEPLOYMENT", "FAILED")
+    after = apprunner.describe_service(ServiceArn=service["ServiceArn"])["Service"]
+    assert after["UpdatedAt"] == op["EndedAt"]
+    return op_id, after
+
+
+def test_payments_worker_fails_to_build_and_stays_on_its_version(demo):
+    apprunner = make_boto3(demo, "apprunner", REGION)
+    service = named(demo, "payments-worker")
+    assert service["Status"] == "RUNNING"  # the operator can press deploy on it
+    before = apprunner.describe_service(ServiceArn=service["ServiceArn"])["Service"]
+    assert "CodeRepository" in before["SourceConfiguration"]
+
+    op_id, after = deploy_and_finish(demo, service)
+    assert after["Status"] == "RUNNING"
+    assert after["SourceConfiguration"] == before["SourceConfiguration"]
+
+    expected_end = (
+        f"[AppRunner] Deployment with ID : {op_id} failed. Failure reason : Build failed."
+    )
+    lines = wait_for(
+        lambda: (
+            (got := log_lines(demo, service, deployment_stream(op_id)))
+            and got[-1] == expected_end
+            and got
+        )
+    )
+    assert lines[0] == f"[AppRunner] Deployment with ID : {op_id} started."
+    assert BUILD_ERROR in lines
+    assert lines[-2] == (
+        "[AppRunner] Failed to build your application source code. "
+        "Reason: Failed to execute 'build' command."
+    )
+    # The build stopped there: nothing was deployed, so nothing was health-checked.
+    assert not [line for line in lines if "Provisioning" in line or "health check" in line]
+    assert not [line for line in lines if "completed successfully" in line]
+
+    events = wait_for(lambda: _after(log_lines(demo, service, "events"), op_id))
+    assert events == [
+        f"[AppRunner] Deployment with ID : {op_id} started. Triggering event : MANUAL_DEPLOYMENT",
+        expected_end,
+        "[AppRunner] No new version was deployed. The service stays on the previous version.",
+        "[AppRunner] Service status is set to RUNNING.",
+    ]
+
+    # Every deployment of it fails the same way, until someone fixes the build.
+    again, _ = deploy_and_finish(demo, service)
+    assert wait_for(lambda: BUILD_ERROR in log_lines(demo, service, deployment_stream(again)))
+
+
+def test_fail_deploy_image_fails_its_health_check_and_rolls_back(demo):
+    apprunner = make_boto3(demo, "apprunner", REGION)
+    image = "public.ecr.aws/artui-demo/failing:fail-deploy"
+    created = apprunner.create_service(
+        ServiceName="fails-its-health-check",
+        SourceConfiguration={
+            "ImageRepository": {"ImageIdentifier": image, "ImageRepositoryType": "ECR_PUBLIC"}
+        },
+    )["Service"]
+    advance(demo, "CREATE_SERVICE")
+    assert named(demo, created["ServiceName"])["Status"] == "RUNNING"
+
+    op_id, after = deploy_and_finish(demo, created)
+    assert after["Status"] == "RUNNING"
+    assert after["SourceConfiguration"]["ImageRepository"]["ImageIdentifier"] == image
+
+    expected_end = (
+        f"[AppRunner] Deployment with ID : {op_id} failed. Failure reason : Health check failed."
+    )
+    lines = wait_for(
+        lambda: (
+            (got := log_lines(demo, created, deployment_stream(op_id)))
+            and got[-1] == expected_end
+            and got
+        )
+    )
+    assert any(line.startswith("[AppRunner] Health check failed on protocol") for line in lines)
+    assert not [line for line in lines if line.startswith("[Build]")]
+    events = wait_for(lambda: _after(log_lines(demo, created, "events"), op_id))
+    assert events[1:] == [
+        expected_end,
+        "[AppRunner] Rollback to the previous version completed.",
+        "[AppRunner] Service status is set to RUNNING.",
+    ]
+
+
+def test_a_failed_creation_names_its_cause(demo):
+    service = named(demo, "search-indexer")  # the demo's last service failed to create
+    assert service["Status"] == "CREATE_FAILED"
+    ops = make_boto3(demo, "apprunner", REGION).list_operations(ServiceArn=service["ServiceArn"])
+    (op,) = ops["OperationSummaryList"]
+    events = wait_for(lambda: _after(log_lines(demo, service, "events"), op["Id"]))
+    assert events[-3:] == [
+        f"[AppRunner] Deployment with ID : {op['Id']} failed. "
+        "Failure reason : Health check failed.",
+        "[AppRunner] Service creation failed. The application failed its health check: "
+        "check the port and health check configuration.",
+        "[AppRunner] Service status is set to CREATE_FAILED.",
+    ]
+
+
+def _after(events: list[str], op_id: str) -> list[str]:
+    """The events from an operation's start to its status line (empty until it is there)."""
+    starts = [i for i, line in enumerate(events) if f"ID : {op_id} started" in line]
+    if not starts:
+        return []
+    tail = events[starts[0] :]
+    ends = [i for i, line in enumerate(tail) if "Service status is set to" in line]
+    return tail[: ends[0] + 1] if ends else []
+
+
+IMAGE_SOURCE = {"ImageRepository": {"ImageIdentifier": "public.ecr.aws/x/app:v1"}}
+CODE_SOURCE = {"CodeRepository": {"SourceCodeVersion": {"Type": "BRANCH", "Value": "main"}}}
+
+
+@pytest.mark.parametrize(
+    ("op_type", "source", "deploy_failure", "reason"),
+    [
+        ("START_DEPLOYMENT", CODE_SOURCE, "build", "build"),
+        ("START_DEPLOYMENT", CODE_SOURCE, "health-check", "health-check"),
+        # An image has nothing to build: it fails where an image can, its health check.
+        ("START_DEPLOYMENT", IMAGE_SOURCE, "build", "health-check"),
+        ("START_DEPLOYMENT", CODE_SOURCE, None, None),
+        # The service's own failure is for its deployments only.
+        ("UPDATE_SERVICE", CODE_SOURCE, "build", None),
+        ("PAUSE_SERVICE", CODE_SOURCE, "build", None),
+        (
+            "START_DEPLOYMENT",
+            {"ImageRepository": {"ImageIdentifier": "x/a:fail-deploy"}},
+            None,
+            "health-check",
+        ),
+        (
+            "CREATE_SERVICE",
+            {"ImageRepository": {"ImageIdentifier": "x/a:fail-create"}},
+            None,
+            "health-check",
+        ),
+        (
+            "UPDATE_SERVICE",
+            {"ImageRepository": {"ImageIdentifier": "x/a:fail-update"}},
+            None,
+            "health-check",
+        ),
+    ],
+)
+def test_failures_decide_the_reason(op_type, source, deploy_failure, reason):
+    assert failures.failure(op_type, source, deploy_failure) == reason
+
+
+def test_an_unknown_failure_reason_is_refused():
+    with pytest.raises(ValueError, match="not a failure reason"):
+        failures.failure("START_DEPLOYMENT", CODE_SOURCE, "cosmic-rays")
