@@ -108,7 +108,11 @@ async def test_list_operations_pages_and_describes_history(apprunner):
     arn = next(s["ServiceArn"] for s in services if s["ServiceName"] == service_name(0))
     first = await apprunner.list_operations(ServiceArn=arn, MaxResults=1)
     assert len(first["OperationSummaryList"]) == 1 and first["NextToken"]
-    ops = (await apprunner.list_operations(ServiceArn=arn))["OperationSummaryList"]
+    page = await apprunner.list_operations(ServiceArn=arn)
+    ops = page["OperationSummaryList"]
+    while "NextToken" in page:  # the busy first service has more than one page
+        page = await apprunner.list_operations(ServiceArn=arn, NextToken=page["NextToken"])
+        ops += page["OperationSummaryList"]
     assert ops[0]["Id"] == first["OperationSummaryList"][0]["Id"]
     assert ops[-1]["Type"] == "CREATE_SERVICE"
     assert all(op["TargetArn"] == arn for op in ops)

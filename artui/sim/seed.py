@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import random
+from datetime import datetime, timezone
 from typing import Any
 
 from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
@@ -33,16 +35,25 @@ NAMES = (
 DAY = 86400.0
 
 # Index roles, so the demo always has a story: the first service is the one in trouble
-# (its 5xx rise over the last hour after a deployment), one is paused, one failed to create.
+# (its 5xx rise over the last hour after a deployment; a busy history of 25 to 34
+# deployments, more than one ListOperations page), one is paused, one failed to create.
 TROUBLED_INDEX = 0
 # A code repository whose every StartDeployment fails to build (ServiceRecord.deploy_failure);
 # RUNNING in the demo, so the operator can deploy it and watch the deployment fail.
 FAILING_INDEX = 1
 PAUSED_INDEX = 2
 DEPLOYING_INDEX = 3  # with in_flight: a deployment under way at start (N >= 6)
+# Paused one evening and resumed the next morning, some days ago (so is the troubled one).
+PAUSE_RESUME_INDEX = 4
 # How far into its run the in-flight deployment is at `now`, as a fraction of its
 # (speed-adjusted) duration: relative, so even the sped-up demo opens with most of it to go.
 IN_FLIGHT_ELAPSED = 0.3
+# Deployments happen mostly on weekdays, 09:00 to 18:00 UTC; this share at any hour.
+WORK_START_HOUR = 9
+WORK_END_HOUR = 18
+OFF_HOURS = 0.1
+# Seconds of quiet, at least, between one seeded operation's end and the next one's start.
+QUIET = 600.0
 
 
 def service_name(index: int) -> str:
@@ -133,7 +144,12 @@ def _service(
 ) -> ServiceRecord:
     name = service_name(index)
     role = _role(index, count, in_flight)
-    created = now - rng.uniform(2.0, 9.0) * DAY
+    # Days of history: the busy troubled service has more, the paused-and-resumed one room
+    # for its night off.
+    low, high = {TROUBLED_INDEX: (10.0, 12.5), PAUSE_RESUME_INDEX: (4.0, 9.0)}.get(
+        index, (2.0, 9.0)
+    )
+    created = now - rng.uniform(low, high) * DAY
     cpu, memory = rng.choice(
         [("1024", "2048"), ("1024", "2048"), ("2048", "4096"), ("512", "1024")]
     )
@@ -179,41 +195,68 @@ def _service(
         }
     if role != "create_failed" and index == FAILING_INDEX:
         service.deploy_failure = BUILD
-    history: list[Operation] = []
-
-    def add(op_type: str, start: float, failure: str | None = None) -> None:
-        history.append(
-            Operation(
-                id=new_operation_id(rng),
-                type=op_type,
-                target_arn=service.arn,
-                started_at=start,
-                duration=DURATIONS[op_type] / speedup,
-                failure=failure,
-            )
-        )
-
-    add("CREATE_SERVICE", created, HEALTH_CHECK if role == "create_failed" else None)
-    if role != "create_failed":
-        # A few deployments spread between creation and now, one of them failed.
-        paused_at = now - rng.uniform(3, 20) * 3600
-        cutoff = paused_at - 600 if role == "paused" else now - 2 * 3600
-        t = created
-        for _ in range(rng.randint(2, 6)):
-            t += rng.uniform(0.2, 1.0) * DAY
-            if t > cutoff:
-                break
-            add("START_DEPLOYMENT", t, _past_failure(rng, service) if rng.random() < 0.15 else None)
-        if role == "troubled":
-            add("START_DEPLOYMENT", now - 70 * 60)  # the deployment that started the incident
-        if role == "paused":
-            add("PAUSE_SERVICE", paused_at)
-        if role == "deploying":
-            elapsed = IN_FLIGHT_ELAPSED * DURATIONS["START_DEPLOYMENT"] / speedup
-            add("START_DEPLOYMENT", now - elapsed)
-    history.sort(key=lambda op: op.started_at, reverse=True)
-    service.operations = history
+    service.operations = _history(rng, service, index, role, created, now, speedup)
     return service
+
+
+def _history(
+    rng: random.Random,
+    service: ServiceRecord,
+    index: int,
+    role: str,
+    created: float,
+    now: float,
+    speedup: float,
+) -> list[Operation]:
+    """The service's operations, newest first: one at a time, all started by `now`."""
+    planned: list[tuple[str, float, str | None]] = []  # (type, start, failure reason)
+
+    def duration(op_type: str) -> float:
+        return DURATIONS[op_type] / speedup
+
+    planned.append(("CREATE_SERVICE", created, HEALTH_CHECK if role == "create_failed" else None))
+    if role != "create_failed":
+        begin = created + duration("CREATE_SERVICE") + QUIET
+        # The last operation of a role comes late; everything before it ends well before.
+        paused_at = now - rng.uniform(3, 20) * 3600
+        end = paused_at - 600 if role == "paused" else now - 2 * 3600
+        blocked: list[tuple[float, float]] = []
+        if index in (TROUBLED_INDEX, PAUSE_RESUME_INDEX) and role in ("troubled", "running"):
+            pair = _pause_resume(rng, begin, end, duration("RESUME_SERVICE"))
+            if pair is not None:
+                planned += [("PAUSE_SERVICE", pair[0], None), ("RESUME_SERVICE", pair[1], None)]
+                # A paused service takes no deployment; keep a margin either side, too.
+                blocked.append((pair[0] - 3600, pair[1] + duration("RESUME_SERVICE") + 3600))
+        count = rng.randint(25, 34) if role == "troubled" else rng.randint(1, 5)
+        starts = _spread(rng, count, begin, end, duration("START_DEPLOYMENT"), blocked)
+        if role == "troubled":
+            # An active service: a couple of its deployments failed their health check.
+            failed = set(rng.sample(range(len(starts)), min(rng.randint(2, 3), len(starts))))
+            reasons = [HEALTH_CHECK if i in failed else None for i in range(len(starts))]
+        else:
+            reasons = [_past_failure(rng, service) if rng.random() < 0.15 else None for _ in starts]
+        planned += [("START_DEPLOYMENT", t, r) for t, r in zip(starts, reasons, strict=True)]
+        if role == "troubled":
+            planned.append(("START_DEPLOYMENT", now - 70 * 60, None))  # started the incident
+        if role == "paused":
+            planned.append(("PAUSE_SERVICE", paused_at, None))
+        if role == "deploying":
+            planned.append(
+                ("START_DEPLOYMENT", now - IN_FLIGHT_ELAPSED * duration("START_DEPLOYMENT"), None)
+            )
+    history = [
+        Operation(
+            id=new_operation_id(rng),
+            type=op_type,
+            target_arn=service.arn,
+            started_at=start,
+            duration=duration(op_type),
+            failure=failure,
+        )
+        for op_type, start, failure in sorted(planned, key=lambda p: p[1])
+    ]
+    history.reverse()
+    return history
 
 
 def _past_failure(rng: random.Random, service: ServiceRecord) -> str:
@@ -221,3 +264,94 @@ def _past_failure(rng: random.Random, service: ServiceRecord) -> str:
     if "CodeRepository" in service.source and rng.random() < 0.5:
         return BUILD
     return HEALTH_CHECK
+
+
+def _pause_resume(
+    rng: random.Random, begin: float, end: float, resume_duration: float
+) -> tuple[float, float] | None:
+    """(pause start, resume start): paused one evening, resumed the next morning (UTC);
+    None when the span between `begin` and `end` has no room for it."""
+    chosen = rng.uniform(begin + 0.3 * (end - begin), begin + 0.7 * (end - begin))
+    evening = math.floor(chosen / DAY) * DAY
+    pause = evening + WORK_END_HOUR * 3600 + rng.uniform(0.5, 2) * 3600
+    resume = evening + DAY + rng.uniform(7.5, 8.75) * 3600
+    if pause - 3600 < begin or resume + resume_duration + 3600 > end:
+        return None
+    return pause, resume
+
+
+def _spread(
+    rng: random.Random,
+    count: int,
+    begin: float,
+    end: float,
+    duration: float,
+    blocked: list[tuple[float, float]],
+) -> list[float]:
+    """Up to `count` start times of operations lasting `duration`, oldest first, between
+    `begin` and `end` and outside `blocked`: hours apart, mostly on weekday working hours,
+    each starting only after the one before ended."""
+    windows = _without(_working_hours(begin, end), blocked) or _without([(begin, end)], blocked)
+    total = sum(hi - lo for lo, hi in windows)
+    if count <= 0 or total <= 0:
+        return []
+
+    def clashes(t: float) -> bool:
+        return any(t < hi and t + duration + QUIET > lo for lo, hi in blocked)
+
+    wanted = []
+    for k in range(count):
+        # One per equal share of working time, jittered inside it: hours apart.
+        t = _at(windows, (k + rng.uniform(0.1, 0.9)) * total / count)
+        if rng.random() < OFF_HOURS:
+            hotfix = rng.uniform(begin, end)  # the odd evening or weekend deployment
+            t = t if clashes(hotfix) else hotfix
+        wanted.append(t)
+    starts: list[float] = []
+    for t in sorted(wanted):
+        if starts:
+            t = max(t, starts[-1] + duration + QUIET)
+        if t + duration + QUIET <= end and not clashes(t):
+            starts.append(t)
+    return starts
+
+
+def _working_hours(begin: float, end: float) -> list[tuple[float, float]]:
+    """Weekday working hours (UTC) between `begin` and `end`."""
+    out = []
+    day = math.floor(begin / DAY) * DAY
+    while day < end:
+        if datetime.fromtimestamp(day, timezone.utc).weekday() < 5:
+            lo = max(begin, day + WORK_START_HOUR * 3600)
+            hi = min(end, day + WORK_END_HOUR * 3600)
+            if hi > lo:
+                out.append((lo, hi))
+        day += DAY
+    return out
+
+
+def _without(
+    windows: list[tuple[float, float]], blocked: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """`windows` with every `blocked` span cut out."""
+    for b_lo, b_hi in blocked:
+        cut = []
+        for lo, hi in windows:
+            if hi <= b_lo or lo >= b_hi:
+                cut.append((lo, hi))
+                continue
+            if lo < b_lo:
+                cut.append((lo, b_lo))
+            if hi > b_hi:
+                cut.append((b_hi, hi))
+        windows = cut
+    return windows
+
+
+def _at(windows: list[tuple[float, float]], offset: float) -> float:
+    """The time `offset` seconds into the concatenated `windows`."""
+    for lo, hi in windows:
+        if offset < hi - lo:
+            return lo + offset
+        offset -= hi - lo
+    return windows[-1][1]

@@ -41,7 +41,7 @@ from artui.sim.clock import SimClock
 from artui.sim.errors import ApiError, invalid_request, invalid_state, not_found
 
 # How long before the simulator's start each region's DefaultConfiguration was created:
-# before any demo service (those are 2 to 9 days old).
+# before any demo service (those are 2 to 12.5 days old).
 _DEFAULT_CONFIG_AGE = 30 * 86400.0
 
 
