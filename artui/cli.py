@@ -1,4 +1,5 @@
-"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo]` and `artui sim`.
+"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo] [--read-only]`
+and `artui sim`.
 
 Exit status: 0 after `q`; 1 when artui crashed (the message names the log file); 2 for
 bad input (flags, settings file, a terminal that cannot show the app); 128 + the signal's
@@ -39,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--demo", action="store_true", help="run against the embedded App Runner simulator"
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="never change anything: deploy, pause, resume and delete are off",
     )
     return parser
 
@@ -124,7 +130,11 @@ def _tui(argv: list[str]) -> int:
     from artui.settings import resolve
 
     settings = resolve(
-        profile=args.profile, regions=args.region, refresh=args.refresh, demo=args.demo
+        profile=args.profile,
+        regions=args.region,
+        refresh=args.refresh,
+        demo=args.demo,
+        read_only=args.read_only,
     )
     if settings.demo:
         from artui.extras import require_sim

@@ -1,7 +1,8 @@
 """Settings: an optional YAML file, overridden by command-line flags, validated with clear errors.
 
 The file is `$ARTUI_CONFIG`, else `$XDG_CONFIG_HOME/artui/config.yaml` (default
-`~/.config/artui/config.yaml`). Keys: `profile`, `regions` (list), `refresh` (seconds).
+`~/.config/artui/config.yaml`). Keys: `profile`, `regions` (list), `refresh` (seconds),
+`read_only` (true or false).
 Whatever the file or the flags hold, the outcome is Settings or a ConfigError naming the
 file, the line and the key: never a traceback, a hang or a flood of memory.
 """
@@ -118,6 +119,13 @@ def check_profile(value: Any, where: str) -> str:
             f"{where}: profile name {quote(value)} contains control characters; "
             "a profile name is a plain word like 'ops'"
         )
+    return value
+
+
+def check_read_only(value: Any, where: str) -> bool:
+    """A YAML boolean, nothing else: a guard against changes must not guess what "yes" means."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: read_only must be true or false, got {quote(value)}")
     return value
 
 
@@ -246,10 +254,10 @@ def load_file(path: Path) -> Settings:
             raise ConfigError(f"{path} line {key_line}: expected a setting name like 'regions:'")
         key = key_node.value
         _check_nodes(key_node, seen, path, key)
-        if key not in ("profile", "regions", "refresh"):
+        if key not in ("profile", "regions", "refresh", "read_only"):
             raise ConfigError(
                 f"{path} line {key_line}, key {quote(key)}: unknown setting "
-                "(known: profile, regions, refresh)"
+                "(known: profile, regions, refresh, read_only)"
             )
         if key in lines:
             raise ConfigError(
@@ -274,6 +282,8 @@ def load_file(path: Path) -> Settings:
             if not isinstance(value, list) or not value:
                 raise ConfigError(f"{where}: regions must be a list like [us-east-1, eu-west-1]")
             values["regions"] = check_regions(value, where)
+        elif key == "read_only":
+            values["read_only"] = check_read_only(value, where)
         else:
             values["refresh"] = check_refresh(value, where)
     return Settings(source=str(path), **values)
@@ -285,6 +295,7 @@ def resolve(
     regions: list[str] | None = None,
     refresh: float | None = None,
     demo: bool = False,
+    read_only: bool = False,
     path: Path | None = None,
 ) -> Settings:
     """File settings with the command line's flags laid over them."""
@@ -295,6 +306,9 @@ def resolve(
         settings = replace(settings, regions=check_regions(regions, "--region"))
     if refresh is not None:
         settings = replace(settings, refresh=check_refresh(refresh, "--refresh"))
+    if read_only:
+        # Only ever on: leaving the flag out must not undo a file's read_only: true.
+        settings = replace(settings, read_only=True)
     if demo:
         # The demo never touches a real account, whatever the profile says.
         regions = settings.regions or DEMO_REGIONS

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from artui import launch
 from artui.cli import main
-from artui.settings import resolve
+from artui.settings import Settings, resolve
 from tests.test_settings import billion_laughs, no_hang
 
 
@@ -65,6 +66,16 @@ def run(
             "line 3, key 'refresh': duplicate key (first set on line 1)",
             id="duplicate-key",
         ),
+        pytest.param(
+            b'profile: ops\nread_only: "yes"\n',
+            "line 2, key 'read_only': read_only must be true or false, got 'yes'",
+            id="read-only-quoted-yes",
+        ),
+        pytest.param(
+            b"read_only: 1\n",
+            "line 1, key 'read_only': read_only must be true or false, got 1",
+            id="read-only-number",
+        ),
     ],
 )
 def test_bad_settings_file(
@@ -120,3 +131,43 @@ def test_duplicate_regions_from_file_and_flags_are_dropped(tmp_path: Path) -> No
     assert resolve(path=config).regions == ("us-east-1", "eu-west-1")
     flags = ["us-east-1", "us-east-1", "eu-west-1", "us-east-1"]
     assert resolve(path=config, regions=flags).regions == ("us-east-1", "eu-west-1")
+
+
+@pytest.mark.parametrize(
+    "file, argv, expected",
+    [
+        (None, ["--demo"], False),
+        (None, ["--demo", "--read-only"], True),
+        (b"read_only: true\n", ["--demo"], True),
+        (b"read_only: false\n", ["--demo", "--read-only"], True),
+        (b"read_only: false\n", ["--demo"], False),
+    ],
+    ids=["neither", "flag", "file-without-flag", "flag-over-file-false", "file-false"],
+)
+def test_read_only_reaches_the_app(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    file: bytes | None,
+    argv: list[str],
+    expected: bool,
+) -> None:
+    config = tmp_path / "config.yaml"
+    if file is not None:
+        config.write_bytes(file)
+    monkeypatch.setenv("ARTUI_CONFIG", str(config))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    seen: list[Settings] = []
+
+    def capture(settings: Settings, **kwargs: object) -> None:
+        seen.append(settings)
+        # Stop before Textual takes the terminal: the settings are all this test needs.
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(launch, "build_app", capture)
+    with no_hang():
+        assert main(argv) == 1
+    capsys.readouterr()
+    assert [s.read_only for s in seen] == [expected]
+    assert seen[0].demo

@@ -59,6 +59,62 @@ def test_malformed_file_names_line_and_key(tmp_path: Path, text: str, expected: 
     assert expected in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("read_only: true\n", True),
+        ("read_only: false\n", False),
+        ("profile: ops\n", False),
+    ],
+    ids=["true", "false", "missing"],
+)
+def test_read_only_in_file(tmp_path: Path, text: str, expected: bool) -> None:
+    assert load_file(write(tmp_path, text)).read_only is expected
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ('"yes"', "'yes'"),
+        ("1", "1"),
+        ("[true]", "a list"),
+        ("null", "None"),
+        ("{enabled: true}", "a mapping"),
+    ],
+    ids=["quoted-yes", "number", "list", "null", "mapping"],
+)
+def test_read_only_must_be_a_yaml_boolean(tmp_path: Path, value: str, shown: str) -> None:
+    path = write(tmp_path, f"profile: ops\nread_only: {value}\n")
+    assert refused(path) == (
+        f"{path} line 2, key 'read_only': read_only must be true or false, got {shown}"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, flag, demo",
+    [
+        ("profile: ops\n", True, False),
+        ("read_only: true\n", False, False),
+        ("read_only: false\n", True, False),
+        ("read_only: true\n", False, True),
+        ("profile: ops\n", True, True),
+    ],
+    ids=["flag", "file-without-flag", "flag-over-file-false", "file-demo", "flag-demo"],
+)
+def test_read_only_flag_only_turns_it_on(tmp_path: Path, text: str, flag: bool, demo: bool) -> None:
+    assert resolve(path=write(tmp_path, text), read_only=flag, demo=demo).read_only is True
+
+
+def test_read_only_is_off_unless_asked(tmp_path: Path) -> None:
+    assert resolve(path=tmp_path / "none.yaml").read_only is False
+    assert resolve(path=tmp_path / "none.yaml", demo=True).read_only is False
+
+
+def test_unknown_setting_lists_read_only(tmp_path: Path) -> None:
+    message = refused(write(tmp_path, "readonly: true\n"))
+    assert "unknown setting (known: profile, regions, refresh, read_only)" in message
+
+
 def test_bad_flag_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--region: 'useast1'"):
         resolve(path=tmp_path / "none.yaml", regions=["useast1"])
