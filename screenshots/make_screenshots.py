@@ -15,6 +15,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # tests.uihelp imports conftest 
 from conftest import control  # noqa: E402
 
 from artui.sim.server import Simulator  # noqa: E402
+from artui.ui.panes.activity import ActivityPane  # noqa: E402
+from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     aim_botocore_at,
     described,
@@ -33,6 +35,10 @@ SHOTS = [
     ("overview-80x24", (80, 24), ["j", "j", "enter"]),
     ("help-80x24", (80, 24), ["question_mark"]),
     ("errors-80x24", (80, 24), ["r", "e"]),
+    ("activity-80x24", (80, 24), ["j", "j", "enter", "a"]),
+    ("deploy-80x24", (80, 24), ["j", "j", "d"]),
+    ("pause-80x24", (80, 24), ["j", "j", "p"]),
+    ("delete-80x24", (80, 24), ["j", "j", "ctrl+d"]),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -53,6 +59,12 @@ async def shoot(sim: Simulator, name: str, size: tuple[int, int], keys: list[str
         await pilot.press(*keys)
         if "enter" in keys:
             await wait_until(pilot, lambda: described(app), "DescribeService")
+        if "a" in keys:
+            pane = app.screen.query_one(ActivityPane)
+            await wait_until(pilot, lambda: pane.known.fetched_at, "ListOperations")
+        if set(keys) & {"d", "p", "ctrl+d"}:
+            dialogs = (ConfirmScreen, DeleteScreen)
+            await wait_until(pilot, lambda: isinstance(app.screen, dialogs), "the dialog")
         await pilot.pause()
         app.save_screenshot(f"{name}.svg", str(HERE))
     print(f"screenshots/{name}.svg")
