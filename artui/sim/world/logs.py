@@ -29,29 +29,6 @@ _CREATE_CAUSES: dict[str, str] = {
     HEALTH_CHECK: "The application failed its health check: check the port and health check "
     "configuration.",
 }
-# What pip says when requirements.txt pins a version that was never published, then
-# App Runner's own verdict: the build stops here, nothing is deployed.
-_BUILD_FAILURE: tuple[tuple[float, str], ...] = (
-    (0.4, "[Build] Collecting flask==3.0.3"),
-    (0.46, "[Build] Collecting gunicorn==22.0.0"),
-    (0.52, "[Build] Collecting payments-sdk==4.2.0"),
-    (
-        0.6,
-        "[Build] ERROR: Could not find a version that satisfies the requirement "
-        "payments-sdk==4.2.0 (from versions: 3.9.1, 4.0.0, 4.1.2)",
-    ),
-    (0.61, "[Build] ERROR: No matching distribution found for payments-sdk==4.2.0"),
-    (
-        0.62,
-        "[Build] The command '/bin/sh -c pip install -r requirements.txt' returned a "
-        "non-zero code: 1",
-    ),
-    (
-        0.7,
-        "[AppRunner] Failed to build your application source code. "
-        "Reason: Failed to execute 'build' command.",
-    ),
-)
 _PATHS = ("/", "/api/items", "/api/cart", "/api/orders", "/health", "/api/search?q=shoes")
 
 
@@ -180,10 +157,7 @@ def _start_lines(op: Operation) -> list[str]:
 def _end_lines(service: ServiceRecord, op: Operation) -> list[str]:
     status = _status_after(service, op)
     if op.type in DEPLOYING_TYPES and op.failure is not None:
-        lines = [
-            f"[AppRunner] Deployment with ID : {op.id} failed. "
-            f"Failure reason : {FAILURE_REASONS.get(op.failure, op.failure)}"
-        ]
+        lines = [_failed_line(op)]
         if op.type == "CREATE_SERVICE":
             lines.append(f"[AppRunner] Service creation failed. {_CREATE_CAUSES[op.failure]}")
         elif status == "RUNNING" and op.failure == BUILD:
@@ -201,6 +175,39 @@ def _end_lines(service: ServiceRecord, op: Operation) -> list[str]:
         else []
     )
     return [*lines, f"[AppRunner] Service status is set to {status}."]
+
+
+def _failed_line(op: Operation) -> str:
+    reason = FAILURE_REASONS.get(op.failure or "", op.failure)
+    return f"[AppRunner] Deployment with ID : {op.id} failed. Failure reason : {reason}"
+
+
+def _build_failure(service: ServiceRecord) -> list[tuple[float, str]]:
+    """pip failing on a pinned version that was never published, then App Runner's verdict:
+    the build stops here and nothing is deployed."""
+    # The team's own SDK, named after the service: payments-worker needs payments-sdk.
+    package = f"{service.name.split('-')[0]}-sdk==4.2.0"
+    return [
+        (0.4, "[Build] Collecting flask==3.0.3"),
+        (0.46, "[Build] Collecting gunicorn==22.0.0"),
+        (0.52, f"[Build] Collecting {package}"),
+        (
+            0.6,
+            f"[Build] ERROR: Could not find a version that satisfies the requirement {package} "
+            "(from versions: 3.9.1, 4.0.0, 4.1.2)",
+        ),
+        (0.61, f"[Build] ERROR: No matching distribution found for {package}"),
+        (
+            0.62,
+            "[Build] The command '/bin/sh -c pip install -r requirements.txt' returned a "
+            "non-zero code: 1",
+        ),
+        (
+            0.7,
+            "[AppRunner] Failed to build your application source code. "
+            "Reason: Failed to execute 'build' command.",
+        ),
+    ]
 
 
 def _status_after(service: ServiceRecord, op: Operation) -> str:
@@ -229,10 +236,6 @@ def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[floa
         f"protocol `{health.get('Protocol', 'TCP')}` [Path: '{health.get('Path', '/')}'], "
         f"[Port: '{port}']"
     )
-    failed = (
-        f"[AppRunner] Deployment with ID : {op.id} failed. "
-        f"Failure reason : {FAILURE_REASONS.get(op.failure or '', op.failure)}"
-    )
     lines: list[tuple[float, str]] = [(0.0, f"[AppRunner] Deployment with ID : {op.id} started.")]
     if "CodeRepository" in service.source:
         repo = service.source["CodeRepository"]["RepositoryUrl"]
@@ -244,7 +247,7 @@ def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[floa
             (0.36, "[Build] Step 3/5 : RUN pip install -r requirements.txt"),
         ]
         if op.failure == BUILD:
-            return [*lines, *_BUILD_FAILURE, (1.0, failed)]
+            return [*lines, *_build_failure(service), (1.0, _failed_line(op))]
         lines += [
             (0.44, "[Build] Successfully installed 42 packages"),
             (0.5, "[Build] Step 4/5 : EXPOSE 8080"),
@@ -271,7 +274,7 @@ def _deployment_script(service: ServiceRecord, op: Operation) -> list[tuple[floa
                 0.9,
                 f"[AppRunner] Health check failed on {check}. Check your configured port number.",
             ),
-            (1.0, failed),
+            (1.0, _failed_line(op)),
         ]
     else:
         lines += [
