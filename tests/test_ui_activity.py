@@ -17,7 +17,7 @@ from artui.ui.app import ArtuiApp
 from artui.ui.panes.activity import MORE, ActivityPane
 from artui.ui.screens.deployment_log import DeploymentLogScreen
 from artui.ui.screens.service import ServiceScreen
-from tests.test_ui_actions import REGION, arn_of, calls
+from tests.test_ui_actions import REGION, arn_of, calls, toasted
 from tests.uihelp import aim_botocore_at, cell_text, select, shown, wait_until
 
 
@@ -116,7 +116,8 @@ async def test_more_than_twenty_operations_are_paged_in_on_demand(sim: Simulator
 async def test_a_running_operation_counts_up_and_ends(sim: Simulator) -> None:
     client = apprunner(sim)
     client.start_deployment(ServiceArn=arn_of(sim, "orders-service"))
-    now = [sim_now(sim) + 42]
+    # Less than half a second from a whole number: float epochs never round it below 42.
+    now = [sim_now(sim) + 42.4]
     app = build_app(Settings(regions=(REGION,), refresh=1), clock=lambda: now[0])
     async with app.run_test(size=(80, 24)) as pilot:
         await open_activity(pilot, "orders-service")
@@ -181,3 +182,42 @@ async def test_enter_opens_the_deployment_log(
         await pilot.press("j", "j")
         op = pane(app).selected()
         assert op is not None
+
+
+async def test_a_failed_deployment_is_told_and_its_log_says_why(
+    world: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    aim_botocore_at(world, monkeypatch.setenv)
+    app = build_app(Settings(regions=(REGION,), refresh=1))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_activity(pilot, "payments-worker")
+        await pilot.press("d", "y")
+        await wait_until(pilot, lambda: toasted(app, "payments-worker: started"), "the start")
+        # The new operation is in the activity at once, running.
+        await wait_until(
+            pilot, lambda: rows(app)[0][0] == "Deployment" and rows(app)[0][3] == "running", "row"
+        )
+        control(world, "POST", "/_sim/clock", {"advance": 400})
+        await wait_until(pilot, lambda: toasted(app, "Deploy payments-worker: failed"), "failure")
+        failed = [n for n in app._notifications if "failed" in n.title]
+        assert failed[0].severity == "error"
+        await wait_until(pilot, lambda: rows(app)[0][1] == "FAILED", "FAILED in the activity")
+        # The cursor stayed on the operation it was on as the new one arrived above it.
+        await pilot.press("k")
+        assert pane(app).selected() == pane(app).operations[0]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DeploymentLogScreen), "the log")
+        log = app.screen.query_one(Log)
+        await wait_until(
+            pilot,
+            lambda: any("Failure reason : Build failed" in line for line in log.lines),
+            "the build error in the deployment log",
+        )
+        assert any("Failed to build your application source code" in x for x in log.lines)
+    assert (
+        apprunner(world).describe_service(ServiceArn=arn_of(world, "payments-worker"))["Service"][
+            "Status"
+        ]
+        == "RUNNING"
+    )

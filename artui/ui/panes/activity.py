@@ -69,7 +69,7 @@ class ActivityTable(DataTable):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="activity.down"),
         Binding("k", "cursor_up", "Up", show=False, id="activity.up"),
-        Binding("enter", "select_cursor", "Deployment log", id="activity.log"),
+        Binding("enter", "select_cursor", "Log", id="activity.log"),
     ]
 
 

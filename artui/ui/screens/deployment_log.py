@@ -21,6 +21,9 @@ from artui.ui.text import shown
 from artui.ui.tones import toned
 
 KIND = "deployment-log"
+# Reads after the operation has ended: App Runner writes a deployment's last lines a little
+# after the operation's end, so one read at the end can miss them.
+READS_AFTER_END = 3
 
 
 def log_lines(events: list[LogEvent]) -> list[str]:
@@ -47,6 +50,7 @@ class DeploymentLogScreen(StatusScreen):
         self.operation = operation
         self._written: list[str] = []
         self.reading = True
+        self._reads_left = READS_AFTER_END
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -77,9 +81,14 @@ class DeploymentLogScreen(StatusScreen):
         self.app.post_message(DeploymentLogRequested(self.service, self.operation))
 
     def _poll(self) -> None:
-        # A running deployment keeps writing; an ended one's log is complete.
-        if self.operation.running and not self.reading:
-            self._request()
+        # A running deployment keeps writing; an ended one is complete a few reads later.
+        if self.reading:
+            return
+        if not self.operation.running:
+            if self._reads_left <= 0:
+                return
+            self._reads_left -= 1
+        self._request()
 
     def action_refresh(self) -> None:
         self._request()
@@ -94,8 +103,6 @@ class DeploymentLogScreen(StatusScreen):
                 if newer is not None and newer != self.operation:
                     self.operation = newer
                     self.query_one("#title", Static).update(self._title())
-                    if not newer.running:
-                        self._request()  # the last lines came with the end
         elif message.kind == KIND and message.key == self.operation.id:
             self.reading = False
             self.show()

@@ -23,7 +23,7 @@ class ServiceScreen(ActsOnService, StatusScreen):
     """A service's panes; each pane's key shows it."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("escape", "back", "Back", id="back"),
         *(
             # Shown in the tabs line under the title, which has room for every pane.
             Binding(
@@ -94,11 +94,11 @@ class ServiceScreen(ActsOnService, StatusScreen):
         self.pane.focus()
         self.update_status()
 
-    def on_unmount(self) -> None:
-        # Leaving the service ends the work of the pane on show (a poll, later a Live Tail).
-        for pane in self.query(Pane):
-            if pane.active:
-                pane.hidden()
+    def action_back(self) -> None:
+        """Back to the services: the pane on show stops its work (a poll, a Live Tail)."""
+        if self.pane.active:
+            self.pane.hidden()
+        self.app.pop_screen()
 
     def action_show_pane(self, pane_id: str) -> None:
         """Switch to a pane: the one left stops its work, the one shown starts its own."""
