@@ -27,18 +27,18 @@ from tests.uihelp import (  # noqa: E402 - after the path fix above
     wait_until,
 )
 
-# (file name, terminal size, keys pressed after the table fills)
+# (file name, terminal size, keys pressed after the table fills, what to wait for then)
 SHOTS = [
-    ("services-80x24", (80, 24), []),
-    ("services-120x36", (120, 36), []),
-    ("filter-80x24", (80, 24), ["slash", "p", "a", "y"]),
-    ("overview-80x24", (80, 24), ["j", "j", "enter"]),
-    ("help-80x24", (80, 24), ["question_mark"]),
-    ("errors-80x24", (80, 24), ["r", "e"]),
-    ("activity-80x24", (80, 24), ["j", "j", "enter", "a"]),
-    ("deploy-80x24", (80, 24), ["j", "j", "d"]),
-    ("pause-80x24", (80, 24), ["j", "j", "p"]),
-    ("delete-80x24", (80, 24), ["j", "j", "ctrl+d"]),
+    ("services-80x24", (80, 24), [], None),
+    ("services-120x36", (120, 36), [], None),
+    ("filter-80x24", (80, 24), ["slash", "p", "a", "y"], None),
+    ("overview-80x24", (80, 24), ["j", "j", "enter"], "described"),
+    ("help-80x24", (80, 24), ["question_mark"], None),
+    ("errors-80x24", (80, 24), ["r", "e"], None),
+    ("activity-80x24", (80, 24), ["j", "j", "enter", "a"], "activity"),
+    ("deploy-80x24", (80, 24), ["j", "j", "d"], "dialog"),
+    ("pause-80x24", (80, 24), ["j", "j", "p"], "dialog"),
+    ("delete-80x24", (80, 24), ["j", "j", "ctrl+d"], "dialog"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -47,7 +47,9 @@ DENIED = (
 )
 
 
-async def shoot(sim: Simulator, name: str, size: tuple[int, int], keys: list[str]) -> None:
+async def shoot(
+    sim: Simulator, name: str, size: tuple[int, int], keys: list[str], wait: str | None
+) -> None:
     app = frozen_app()
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
@@ -56,13 +58,17 @@ async def shoot(sim: Simulator, name: str, size: tuple[int, int], keys: list[str
             await pilot.press("r")
             await wait_until(pilot, lambda: app.snapshot.stale, "the failing region")
             keys = keys[1:]
-        await pilot.press(*keys)
-        if "enter" in keys:
+        if wait == "activity":
+            await pilot.press(*keys[:-1])
             await wait_until(pilot, lambda: described(app), "DescribeService")
-        if "a" in keys:
+            keys = keys[-1:]
+        await pilot.press(*keys)
+        if wait == "described":
+            await wait_until(pilot, lambda: described(app), "DescribeService")
+        elif wait == "activity":
             pane = app.screen.query_one(ActivityPane)
             await wait_until(pilot, lambda: pane.known.fetched_at, "ListOperations")
-        if set(keys) & {"d", "p", "ctrl+d"}:
+        elif wait == "dialog":
             dialogs = (ConfirmScreen, DeleteScreen)
             await wait_until(pilot, lambda: isinstance(app.screen, dialogs), "the dialog")
         await pilot.pause()
@@ -77,8 +83,8 @@ def main() -> int:
     time.tzset()
     with frozen_simulator() as sim:
         aim_botocore_at(sim, os.environ.__setitem__)
-        for name, size, keys in SHOTS:
-            asyncio.run(shoot(sim, name, size, keys))
+        for name, size, keys, wait in SHOTS:
+            asyncio.run(shoot(sim, name, size, keys, wait))
             control(sim, "DELETE", "/_sim/faults")
     return 0
 

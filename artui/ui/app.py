@@ -504,7 +504,8 @@ class ArtuiApp(App[None]):
         bindings = sorted(self.screen.active_bindings.values(), key=self._help_rank)
         for active in bindings:
             binding = active.binding
-            description = binding.description or binding.action.replace("_", " ")
+            # The tooltip says more than the footer's word, where a binding has one.
+            description = binding.tooltip or binding.description or binding.action.replace("_", " ")
             display = self.get_key_display(binding)
             if display in seen:
                 continue

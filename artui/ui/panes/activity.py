@@ -69,7 +69,13 @@ class ActivityTable(DataTable):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="activity.down"),
         Binding("k", "cursor_up", "Up", show=False, id="activity.up"),
-        Binding("enter", "select_cursor", "Log", id="activity.log"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Log",
+            id="activity.log",
+            tooltip="The operation's deployment log (on the last row: older operations)",
+        ),
     ]
 
 
@@ -171,8 +177,15 @@ class ActivityPane(Pane):
         for op in visible:
             table.add_row(*operation_cells(op, now), key=op.id)
         if more:
-            words = "loading older operations…" if self.paging else "older operations: enter"
-            table.add_row(Text(words, style="dim italic"), *[Text("")] * 4, key=MORE)
+            # Short cells: the last row must not widen the columns it shares.
+            what = "loading…" if self.paging else "older operations"
+            table.add_row(
+                Text("▼ more", style="bold"),
+                Text("(enter)", style="dim"),
+                Text(what, style="dim italic"),
+                *[Text("")] * 2,
+                key=MORE,
+            )
         self._shown = keys
         if current in keys:
             table.move_cursor(row=keys.index(current))

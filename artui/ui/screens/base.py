@@ -20,13 +20,31 @@ INTERNAL_SHOWN = 300
 # The keys that change a service, on the services list and in the service view. The id of
 # each is what a keymap names to move it.
 ACTION_BINDINGS = [
-    Binding("d", "act('deploy')", "Deploy", id="action.deploy"),
-    Binding("p", "act('pause')", "Pause", id="action.pause"),
-    Binding("u", "act('resume')", "Resume", id="action.resume"),
-    Binding("ctrl+d", "act('delete')", "Delete", id="action.delete"),
+    Binding("d", "act('deploy')", "Deploy", id="action.deploy", tooltip="Deploy (StartDeployment)"),
+    Binding(
+        "p",
+        "act('pause')",
+        "Pause",
+        id="action.pause",
+        tooltip="Pause (PauseService): stops every instance",
+    ),
+    Binding("u", "act('resume')", "Resume", id="action.resume", tooltip="Resume (ResumeService)"),
+    Binding(
+        "ctrl+d",
+        "act('delete')",
+        "Delete",
+        id="action.delete",
+        tooltip="Delete (DeleteService): type the name to confirm",
+    ),
     # Offered for a service whose creation failed (botocore's model: "rebuild your service
     # using UpdateService"); hidden otherwise.
-    Binding("b", "act('update')", "Rebuild", id="action.rebuild"),
+    Binding(
+        "b",
+        "act('update')",
+        "Rebuild",
+        id="action.rebuild",
+        tooltip="Rebuild a failed creation (UpdateService, current configuration)",
+    ),
 ]
 
 
