@@ -24,6 +24,7 @@ from tests.uihelp import (  # noqa: E402 - after the path fix above
     frozen_app,
     frozen_simulator,
     loaded,
+    select,
     wait_until,
 )
 
@@ -35,10 +36,10 @@ SHOTS = [
     ("overview-80x24", (80, 24), ["j", "j", "enter"], "described"),
     ("help-80x24", (80, 24), ["question_mark"], None),
     ("errors-80x24", (80, 24), ["r", "e"], None),
-    ("activity-80x24", (80, 24), ["j", "j", "enter", "a"], "activity"),
-    ("deploy-80x24", (80, 24), ["j", "j", "d"], "dialog"),
-    ("pause-80x24", (80, 24), ["j", "j", "p"], "dialog"),
-    ("delete-80x24", (80, 24), ["j", "j", "ctrl+d"], "dialog"),
+    ("activity-80x24", (80, 24), ["enter", "a"], "activity"),
+    ("deploy-80x24", (80, 24), ["d"], "dialog"),
+    ("pause-80x24", (80, 24), ["p"], "dialog"),
+    ("delete-80x24", (80, 24), ["ctrl+d"], "dialog"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -58,6 +59,8 @@ async def shoot(
             await pilot.press("r")
             await wait_until(pilot, lambda: app.snapshot.stale, "the failing region")
             keys = keys[1:]
+        if wait in ("activity", "dialog"):
+            await select(pilot, "checkout-api")  # the demo's incident, with a long history
         if wait == "activity":
             await pilot.press(*keys[:-1])
             await wait_until(pilot, lambda: described(app), "DescribeService")
