@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import botocore.session
@@ -66,6 +68,37 @@ def _check_enums(value: Any, shape: Shape | None, path: str) -> None:
 def _after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
     if http_response.status_code == 200:
         validate_output(model.name, parsed)
+
+
+def wait_for(probe: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """Poll until `probe` returns something truthy (the demo world writes on its own
+    timer), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout}s waiting for {probe}")
+        time.sleep(0.2)
+
+
+def aim_botocore_at(sim: Simulator, setenv: Callable[[str, str], None]) -> None:
+    """Point botocore's own chain at `sim`, away from this machine's AWS config files."""
+    for key in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        setenv(key, os.devnull)
+    for key, value in sim.env().items():
+        setenv(key, value)
+
+
+@pytest.fixture
+def fresh_sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    """A fresh 7-service demo region (us-east-1) on a stopped clock, botocore's own chain
+    aimed at it: operations end when a test advances the clock."""
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with Simulator(regions=("us-east-1",), services=7, time_scale=0, world=False) as simulator:
+        aim_botocore_at(simulator, monkeypatch.setenv)
+        yield simulator
 
 
 def client_kwargs(sim: Simulator, region: str = "us-east-1") -> dict[str, Any]:

@@ -8,12 +8,10 @@ the demo world wrote them. The clock is stopped and moved only by the control AP
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from conftest import control, make_boto3
+from conftest import control, make_boto3, wait_for
 
 from artui.sim import Simulator
 from artui.sim.apprunner import failures
@@ -23,18 +21,6 @@ from artui.sim.world import deployment_stream
 
 REGION = "ca-central-1"  # no other test writes here: moto's state is process-wide
 BUILD_ERROR = "[Build] ERROR: No matching distribution found for payments-sdk==4.2.0"
-
-
-def wait_for(probe: Callable[[], Any], timeout: float = 20.0) -> Any:
-    """Poll until `probe` returns something truthy: the world writes on its own timer."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout}s waiting for {probe}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")

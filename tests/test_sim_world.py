@@ -6,30 +6,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import pytest
-from conftest import make_boto3
+from conftest import make_boto3, wait_for
 
 from artui.sim import Simulator
 from artui.sim.world import SERVICE_METRICS, deployment_stream
 
 REGION = "ap-southeast-2"  # no other test writes here: moto's state is process-wide
-
-
-def wait_for(probe: Callable[[], Any], timeout: float = 20.0) -> Any:
-    """Poll until `probe` returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout}s waiting for {probe}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,6 @@ what the operator sees, and what the simulator received (its request log)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import boto3
 import pytest
 from conftest import control
@@ -16,19 +14,15 @@ from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
 from artui.ui.screens.service import ServiceScreen
-from tests.uihelp import aim_botocore_at, select, shown, table_rows, wait_until
+from tests.uihelp import select, shown, table_rows, wait_until
 
 REGION = "us-east-1"
 MUTATING = {"StartDeployment", "PauseService", "ResumeService", "DeleteService", "UpdateService"}
 
 
 @pytest.fixture
-def sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    """A fresh demo region on a stopped clock: operations end when a test advances it."""
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with Simulator(regions=(REGION,), services=7, time_scale=0, world=False) as simulator:
-        aim_botocore_at(simulator, monkeypatch.setenv)
-        yield simulator
+def sim(fresh_sim: Simulator) -> Simulator:
+    return fresh_sim
 
 
 def make_app(refresh: float = 1, read_only: bool = False) -> ArtuiApp:

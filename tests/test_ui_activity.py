@@ -22,11 +22,8 @@ from tests.uihelp import aim_botocore_at, cell_text, select, shown, wait_until
 
 
 @pytest.fixture
-def sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with Simulator(regions=(REGION,), services=7, time_scale=0, world=False) as simulator:
-        aim_botocore_at(simulator, monkeypatch.setenv)
-        yield simulator
+def sim(fresh_sim: Simulator) -> Simulator:
+    return fresh_sim
 
 
 def apprunner(sim: Simulator):
@@ -154,8 +151,9 @@ async def test_slash_filters_the_operations(sim: Simulator) -> None:
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[Simulator]:
-    """The demo world writing deployment logs into moto."""
-    with Simulator(regions=(REGION,), services=7, time_scale=1, world=True) as simulator:
+    """The demo world writing deployment logs into moto. Its own seed: moto's state is
+    process-wide, and another seed-7 simulator would name the same log groups and ids."""
+    with Simulator(regions=(REGION,), services=7, time_scale=1, world=True, seed=23) as simulator:
         yield simulator
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import os
 import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import control
+from conftest import aim_botocore_at, control  # noqa: F401 - aim_botocore_at: for the UI tests
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -29,14 +28,6 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.02)
-
-
-def aim_botocore_at(sim: Simulator, setenv: Callable[[str, str], None]) -> None:
-    """Point botocore's own chain at `sim`, away from this machine's AWS config files."""
-    for key in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-        setenv(key, os.devnull)
-    for key, value in sim.env().items():
-        setenv(key, value)
 
 
 def fail_list_services(sim: Simulator, error: str, message: str, region: str | None = None) -> None:
