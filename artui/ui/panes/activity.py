@@ -21,6 +21,7 @@ from artui.ui.panes.base import Pane
 from artui.ui.screens.deployment_log import DeploymentLogScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
+from artui.ui.widgets.filter import FilterField
 
 COLUMNS = (
     ("type", "Type"),
@@ -103,11 +104,7 @@ class ActivityPane(Pane):
             table.add_column(label, key=key)
         yield table
         yield Static("", id="activity-empty")
-        field = Input(
-            placeholder="filter by type, status or id; escape clears", id="activity-filter"
-        )
-        field.display = False
-        yield field
+        yield FilterField("filter by type, status or id; escape clears", id="activity-filter")
 
     @property
     def table(self) -> ActivityTable:
@@ -249,18 +246,14 @@ class ActivityPane(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
-            return bool(self.filter_text) or self.query_one("#activity-filter", Input).display
+            return bool(self.filter_text) or self.query_one(FilterField).display
         return True
 
     def action_filter(self) -> None:
-        field = self.query_one("#activity-filter", Input)
-        field.display = True
-        self.screen.set_focus(field)
+        self.query_one(FilterField).open()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#activity-filter", Input)
-        field.value = ""
-        field.display = False
+        self.query_one(FilterField).clear()
         self.filter_text = ""
         self.fill()
         self.table.focus()

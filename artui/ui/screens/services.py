@@ -18,6 +18,7 @@ from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
+from artui.ui.widgets.filter import FilterField
 from artui.ui.widgets.status import errors_text, freshness
 
 COLUMNS = (
@@ -111,11 +112,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
         with Vertical(id="body"):
             yield table
             yield Static("", id="empty")
-        filter_input = Input(
-            placeholder="filter by name; enter keeps it, escape clears", id="filter"
-        )
-        filter_input.display = False
-        yield filter_input
+        yield FilterField("filter by name; enter keeps it, escape clears", id="filter")
         yield Static(status_line(None, 0, 0, ""), id="status")
         yield Footer(compact=True)
 
@@ -258,7 +255,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             # Escape only means something while a filter is typed or kept.
-            return bool(self.filter_text) or self.query_one("#filter", Input).display
+            return bool(self.filter_text) or self.query_one(FilterField).display
         return self.offers(action, parameters)
 
     def acted_on(self) -> Service | None:
@@ -273,15 +270,10 @@ class ServicesScreen(ActsOnService, StatusScreen):
         self.refresh_bindings()  # the rebuild key shows only for a failed creation
 
     def action_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.display = True
-        # Focus now, not later as focus() would, for the keys already on their way.
-        self.set_focus(filter_input)
+        self.query_one(FilterField).open()
 
     def action_clear_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.value = ""
-        filter_input.display = False
+        self.query_one(FilterField).clear()
         self.filter_text = ""
         self._fill_table()
         self.table.focus()
