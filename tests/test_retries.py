@@ -20,6 +20,7 @@ from conftest import client_kwargs, control
 
 from artui.aws.clients import CLIENT_CONFIG
 from artui.aws.errors import translate
+from artui.aws.mutations import changes_state
 from artui.aws.retries import fail_fast_on_connection_errors
 from artui.errors import AuthError, AwsError, NetworkError
 from artui.sim import Simulator
@@ -133,3 +134,38 @@ async def test_legacy_retries_are_refused(sim: Simulator) -> None:
     async with get_session().create_client("apprunner", config=config, **client_kwargs(sim)) as c:
         with pytest.raises(ValueError):
             fail_fast_on_connection_errors(c)
+
+
+@pytest.mark.parametrize("error", ["ThrottlingException", "InternalServiceErrorException"])
+async def test_a_call_that_changes_state_is_sent_once(
+    sim: Simulator, fast: Any, error: str
+) -> None:
+    # Throttled or 5xx, a retry could start a second deployment: botocore must not retry.
+    arn = (await fast.list_services())["ServiceSummaryList"][0]["ServiceArn"]
+    control(sim, "DELETE", "/_sim/requests")
+    fault = {"operation": "StartDeployment", "error": error, "count": 1}
+    control(sim, "POST", "/_sim/faults", fault)
+    try:
+        with pytest.raises(ClientError):
+            await fast.start_deployment(ServiceArn=arn)
+    finally:
+        control(sim, "DELETE", "/_sim/faults")
+    calls = control(sim, "GET", "/_sim/requests")["requests"]
+    assert [c["operation"] for c in calls] == ["StartDeployment"]
+
+
+@pytest.mark.parametrize(
+    ("operation", "changes"),
+    [
+        ("StartDeployment", True),
+        ("PauseService", True),
+        ("DeleteService", True),
+        ("UpdateService", True),
+        ("ListServices", False),
+        ("DescribeService", False),
+        ("ListOperations", False),
+    ],
+)
+def test_reads_and_changes_are_told_apart(operation: str, changes: bool) -> None:
+    assert changes_state("apprunner", operation) is changes
+    assert changes_state("logs", operation) is False
