@@ -315,9 +315,11 @@ class ArtuiApp(App[None]):
             return
         scope = self.scope_of(service)
         arn = service.arn
-        first = "An earlier attempt had started it: " if started.earlier else ""
+        first = (
+            "An earlier attempt had started it; nothing new was sent. " if started.earlier else ""
+        )
         self.notify(
-            inert(f"{first}operation {started.operation_id}. artui says how it ends."),
+            inert(f"{first}artui will say how it ends. Operation {started.operation_id}"),
             title=inert(f"{verb}: started"),
             markup=False,
         )
