@@ -15,7 +15,6 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from artui.domain import Action, Operation, Service, refusal
 from artui.engine.activity import KIND, merge
@@ -138,14 +137,14 @@ class Actions:
         if lost is None:
             return None
         lost_action, at = lost
+        if lost_action is not action:
+            return None
         page = await gateway.list_operations(service.region, service.arn, None)
         for op in page.operations:
-            started = op.started_at.timestamp() if isinstance(op.started_at, datetime) else None
             if (
-                lost_action is action
-                and op.type is action.operation_type
-                and started is not None
-                and started >= at - _SKEW
+                op.type is action.operation_type
+                and op.started_at is not None
+                and op.started_at.timestamp() >= at - _SKEW
             ):
                 return op.id
         return None

@@ -302,9 +302,10 @@ class ArtuiApp(App[None]):
                     f"{action.api_name} {service.name}",
                     str(error),
                     "nothing was retried; the list refreshes now to show the real status",
+                    # Not for the generic toast: the one below names the action.
+                    first=False,
                 )
             )
-            self._told = self.store.journal.added  # told below, in full
             self.notify(
                 inert(f"AWS answered: {error}"),
                 title=inert(f"{verb} failed"),

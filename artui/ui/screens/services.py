@@ -297,8 +297,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
 
     @on(DataTable.RowSelected, "#services-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        arn = event.row_key.value
-        service = next((s for s in self._visible() if s.arn == arn), None)
+        service = self.acted_on()  # the selected row is the cursor's
         if service is not None:
             self.app.post_message(OpenService(service))
 
