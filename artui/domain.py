@@ -311,9 +311,12 @@ class OperationsPage:
         return next((op for op in self.operations if op.running), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogEvent:
-    """One CloudWatch Logs event."""
+    """One CloudWatch Logs event; times are epoch milliseconds, as CloudWatch gives them."""
 
-    timestamp: datetime
+    timestamp: int
     message: str
+    stream: str = ""  # the log stream: `instance/<id>`, `events`, `deployment/<id>`
+    event_id: str = ""  # FilterLogEvents gives one; Live Tail does not
+    ingested: int = 0  # when CloudWatch took it in (ms); 0 when unknown

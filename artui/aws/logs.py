@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from artui.aws.clients import Clients
@@ -25,8 +24,7 @@ def _same_operation(stream: str, operation_id: str) -> bool:
 
 
 def _event(item: dict[str, Any]) -> LogEvent:
-    stamp = datetime.fromtimestamp(item.get("timestamp", 0) / 1000, timezone.utc)
-    return LogEvent(timestamp=stamp, message=item.get("message", ""))
+    return LogEvent(timestamp=int(item.get("timestamp") or 0), message=item.get("message", ""))
 
 
 class Logs:

@@ -3,6 +3,8 @@ App Runner writes for it, read again while the operation runs."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,7 +32,7 @@ def log_lines(events: list[LogEvent]) -> list[str]:
     """Each event as 'HH:MM:SS  message', inert: a log line is data, never a command."""
     out = []
     for event in events:
-        stamp = event.timestamp.astimezone().strftime("%H:%M:%S")
+        stamp = datetime.fromtimestamp(event.timestamp / 1000).strftime("%H:%M:%S")
         for part in event.message.rstrip("\n").split("\n"):
             out.append(f"{stamp}  {inert(part)}")
     return out
