@@ -2,7 +2,7 @@
 
 The file is `$ARTUI_CONFIG`, else `$XDG_CONFIG_HOME/artui/config.yaml` (default
 `~/.config/artui/config.yaml`). Keys: `profile`, `regions` (list), `refresh` (seconds),
-`read_only` (true or false).
+`read_only` (true or false), `max_lines` (log lines a logs pane keeps, 1,000 to 1,000,000).
 Whatever the file or the flags hold, the outcome is Settings or a ConfigError naming the
 file, the line and the key: never a traceback, a hang or a flood of memory.
 """
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 DEFAULT_REFRESH = 5.0
 MIN_REFRESH = 1.0
 MAX_REFRESH = 3600.0
+# The logs pane's ring buffer: ~50k lines is hours of a busy service at ~20 MB.
+DEFAULT_MAX_LINES = 50_000
+MAX_LINES_RANGE = (1_000, 1_000_000)
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
 # A settings file is a few lines. Pure-Python PyYAML needs about 0.4 s for 16 KiB of
 # flow-style tokens: a bigger file is a mistake or an attack, not settings.
@@ -57,6 +60,7 @@ class Settings:
     refresh: float = DEFAULT_REFRESH
     demo: bool = False
     read_only: bool = False
+    max_lines: int = DEFAULT_MAX_LINES
     source: str | None = field(default=None, compare=False)
 
 
@@ -126,6 +130,17 @@ def check_read_only(value: Any, where: str) -> bool:
     """A YAML boolean, nothing else: a guard against changes must not guess what "yes" means."""
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: read_only must be true or false, got {quote(value)}")
+    return value
+
+
+def check_max_lines(value: Any, where: str) -> int:
+    """A whole number of log lines within MAX_LINES_RANGE."""
+    low, high = MAX_LINES_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(
+            f"{where}: max_lines must be a whole number from {low:,} to {high:,}, "
+            f"got {quote(value)}"
+        )
     return value
 
 
@@ -254,10 +269,10 @@ def load_file(path: Path) -> Settings:
             raise ConfigError(f"{path} line {key_line}: expected a setting name like 'regions:'")
         key = key_node.value
         _check_nodes(key_node, seen, path, key)
-        if key not in ("profile", "regions", "refresh", "read_only"):
+        if key not in ("profile", "regions", "refresh", "read_only", "max_lines"):
             raise ConfigError(
                 f"{path} line {key_line}, key {quote(key)}: unknown setting "
-                "(known: profile, regions, refresh, read_only)"
+                "(known: profile, regions, refresh, read_only, max_lines)"
             )
         if key in lines:
             raise ConfigError(
@@ -284,6 +299,8 @@ def load_file(path: Path) -> Settings:
             values["regions"] = check_regions(value, where)
         elif key == "read_only":
             values["read_only"] = check_read_only(value, where)
+        elif key == "max_lines":
+            values["max_lines"] = check_max_lines(value, where)
         else:
             values["refresh"] = check_refresh(value, where)
     return Settings(source=str(path), **values)

@@ -112,7 +112,7 @@ def test_read_only_is_off_unless_asked(tmp_path: Path) -> None:
 
 def test_unknown_setting_lists_read_only(tmp_path: Path) -> None:
     message = refused(write(tmp_path, "readonly: true\n"))
-    assert "unknown setting (known: profile, regions, refresh, read_only)" in message
+    assert "unknown setting (known: profile, regions, refresh, read_only, max_lines)" in message
 
 
 def test_bad_flag_is_named(tmp_path: Path) -> None:
@@ -307,3 +307,27 @@ def test_deep_nesting_is_refused(tmp_path: Path, text: str, expected: str) -> No
 def test_control_character_in_the_file_names_the_line(tmp_path: Path) -> None:
     message = refused(write(tmp_path, "profile: ops\nregions: [us-\x00east-1]\n"))
     assert "line 2: not valid YAML (character U+0000 is not allowed)" in message
+
+
+def test_max_lines_in_file(tmp_path: Path) -> None:
+    assert load_file(write(tmp_path, "max_lines: 200000\n")).max_lines == 200_000
+    assert load_file(write(tmp_path, "profile: ops\n")).max_lines == 50_000
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("999", "999"),
+        ("2000000", "2000000"),
+        ("15000.0", "15000.0"),
+        ("true", "True"),
+        ("lots", "'lots'"),
+    ],
+    ids=["too-few", "too-many", "float", "bool", "word"],
+)
+def test_max_lines_must_be_a_whole_number_in_range(tmp_path: Path, value: str, shown: str) -> None:
+    path = write(tmp_path, f"profile: ops\nmax_lines: {value}\n")
+    assert refused(path) == (
+        f"{path} line 2, key 'max_lines': max_lines must be a whole number from 1,000 to "
+        f"1,000,000, got {shown}"
+    )
