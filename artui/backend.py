@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from artui.domain import Action, LogEvent, OperationsPage, Service, ServiceDetail
+from artui.domain import (
+    Action,
+    LogEvent,
+    LogSource,
+    OperationsPage,
+    Service,
+    ServiceDetail,
+    TailUpdate,
+)
 from artui.errors import NO_REGION_HELP, ConfigError
 from artui.settings import Settings
 
@@ -51,13 +60,19 @@ class Backend:
         """Perform `action` (sent once; refused before sending when read-only)."""
         return await self.apprunner.act(region, arn, action)
 
-    async def deployment_log(
-        self, service: Service, operation_id: str
-    ) -> tuple[str | None, list[LogEvent]]:
-        """An operation's deployment log stream and its events."""
-        return await self.logs.deployment_log(
-            service.region, service.name, service.id, operation_id
-        )
+    async def read_logs(
+        self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
+    ) -> list[LogEvent]:
+        """FilterLogEvents on one source, oldest first; past `limit`, the newest `limit`."""
+        from artui.aws.logs import target
+
+        return await self.logs.read(target(service, source), start_ms, end_ms, limit)
+
+    def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
+        """A Live Tail session on one source."""
+        from artui.aws.logs import target
+
+        return self.logs.live(target(service, source))
 
     async def close(self) -> None:
         """Close clients, then stop the demo simulator if there is one."""

@@ -320,3 +320,44 @@ class LogEvent:
     stream: str = ""  # the log stream: `instance/<id>`, `events`, `deployment/<id>`
     event_id: str = ""  # FilterLogEvents gives one; Live Tail does not
     ingested: int = 0  # when CloudWatch took it in (ms); 0 when unknown
+
+
+class LogSourceKind(str, Enum):
+    """The logs App Runner writes for a service (the guide's "Viewing logs")."""
+
+    APPLICATION = "application"  # the app's own output, one stream per instance
+    EVENTS = "events"  # the service's lifecycle events
+    DEPLOYMENT = "deployment"  # one operation's build and rollout
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """One log the logs pane can show; a deployment's is one operation's."""
+
+    kind: LogSourceKind
+    operation_id: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the pane names it."""
+        if self.kind is LogSourceKind.DEPLOYMENT:
+            return f"deployment {self.operation_id[:8]}"
+        return {"application": "application", "events": "service events"}[self.kind.value]
+
+
+def same_operation(stream: str, operation_id: str) -> bool:
+    """Whether `stream` is the `deployment/` stream of `operation_id`: the guide's example
+    drops the id's dashes, so either form matches."""
+    if not stream.startswith("deployment/"):
+        return False
+    suffix = stream.removeprefix("deployment/")
+    return suffix.replace("-", "").lower() == operation_id.replace("-", "").lower()
+
+
+@dataclass(frozen=True)
+class TailUpdate:
+    """One message of a Live Tail session: its start, or a batch of new events."""
+
+    events: tuple[LogEvent, ...] = ()
+    started: bool = False
+    sampled: bool = False  # more than 500 arrived in a second: AWS sent a sample

@@ -74,3 +74,9 @@ class ReadOnlyError(ArtuiError):
     """A change was asked for while artui runs read-only."""
 
     kind = "read-only"
+
+
+class LiveTailUnavailable(AwsError):
+    """Live Tail refused, limited or closed early: the tail polls FilterLogEvents instead."""
+
+    kind = "live tail"

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from conftest import control
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.panes.activity import MORE, ActivityPane
-from artui.ui.screens.deployment_log import DeploymentLogScreen
+from artui.ui.panes.logs import LogsPane
 from artui.ui.screens.service import ServiceScreen
 from tests.test_ui_actions import REGION, arn_of, calls, toasted
 from tests.uihelp import aim_botocore_at, cell_text, select, shown, wait_until
@@ -168,16 +168,14 @@ async def test_enter_opens_the_deployment_log(
         first = pane(app).operations[0]
         assert first.type_label == "Deployment"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeploymentLogScreen), "the log")
-        log = app.screen.query_one(Log)
-        await wait_until(pilot, lambda: log.line_count > 2, "the deployment's lines")
-        lines = list(log.lines)
+        logs = app.screen.query_one(LogsPane)
+        await wait_until(pilot, lambda: logs.active, "the logs pane")
+        await wait_until(pilot, lambda: logs.view.held > 2, "the deployment's lines")
+        lines = logs.view.shown_lines()
         assert any(f"Deployment with ID : {first.id} started" in line for line in lines)
-        status = shown(app.screen.query_one("#status", Static))
-        assert "deployment/" in status
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "back")
-        await pilot.press("j", "j")
+        header = shown(app.screen.query_one("#logs-header", Static))
+        assert header.startswith(f"deployment {first.id[:8]}  from its start")
+        await pilot.press("a", "j", "j")
         op = pane(app).selected()
         assert op is not None
 
@@ -205,14 +203,13 @@ async def test_a_failed_deployment_is_told_and_its_log_says_why(
         await pilot.press("k")
         assert pane(app).selected() == pane(app).operations[0]
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeploymentLogScreen), "the log")
-        log = app.screen.query_one(Log)
+        log = app.screen.query_one(LogsPane).view
         await wait_until(
             pilot,
-            lambda: any("Failure reason : Build failed" in line for line in log.lines),
+            lambda: any("Failure reason : Build failed" in x for x in log.shown_lines()),
             "the build error in the deployment log",
         )
-        assert any("Failed to build your application source code" in x for x in log.lines)
+        assert any("Failed to build your application source code" in x for x in log.shown_lines())
     assert (
         apprunner(world).describe_service(ServiceArn=arn_of(world, "payments-worker"))["Service"][
             "Status"

@@ -1,30 +1,84 @@
-"""CloudWatch Logs reads: a deployment's log stream (the logs pane's tail joins it later)."""
+"""CloudWatch Logs reads for the logs pane: FilterLogEvents pages and Live Tail sessions.
+
+Names follow the guide: `/aws/apprunner/<name>/<id>/application` (streams
+`instance/<instance-id>`) and `/aws/apprunner/<name>/<id>/service` (streams `events` and
+`deployment/<operation id>`). Live Tail wants log group ARNs; the account and partition
+come from the service's own ARN.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
+from botocore import exceptions as bx
+
 from artui.aws.clients import Clients
-from artui.aws.errors import aws_errors
-from artui.domain import LogEvent
+from artui.aws.errors import aws_errors, translate
+from artui.domain import (
+    LogEvent,
+    LogSource,
+    LogSourceKind,
+    Service,
+    TailUpdate,
+    same_operation,
+)
+from artui.errors import LiveTailUnavailable
 
-# A deployment log is a build and a rollout: hundreds of lines, rarely thousands.
-MAX_DEPLOYMENT_LINES = 20_000
+# FilterLogEvents' page size ceiling; a page is one request.
+PAGE_LIMIT = 10_000
 
 
-def service_log_group(name: str, service_id: str) -> str:
-    """The service log group (events and deployment logs), as the guide names it."""
-    return f"/aws/apprunner/{name}/{service_id}/service"
+@dataclass(frozen=True)
+class Target:
+    """Where one source's lines are: a log group, and which of its streams."""
+
+    region: str
+    group: str
+    group_arn: str
+    streams: tuple[str, ...] = ()  # exact names (Live Tail and FilterLogEvents)
+    prefix: str = ""  # FilterLogEvents' one prefix
+    prefixes: tuple[str, ...] = ()  # Live Tail's prefixes
+    operation_id: str = ""  # a deployment: only its own stream under the prefix
+
+    def wants(self, stream: str) -> bool:
+        """Whether an event of `stream` belongs to this source (the prefix reads more)."""
+        return not self.operation_id or same_operation(stream, self.operation_id)
 
 
-def _same_operation(stream: str, operation_id: str) -> bool:
-    # The guide's example stream ends with the id without its dashes; match either form.
-    suffix = stream.removeprefix("deployment/")
-    return suffix.replace("-", "").lower() == operation_id.replace("-", "").lower()
+def target(service: Service, source: LogSource) -> Target:
+    """The log group and streams of `source` for `service`."""
+    # arn:<partition>:apprunner:<region>:<account>:service/<name>/<id>
+    parts = service.arn.split(":")
+    partition, account = (parts[1], parts[4]) if len(parts) > 5 else ("aws", "")
+    kind = "application" if source.kind is LogSourceKind.APPLICATION else "service"
+    group = f"/aws/apprunner/{service.name}/{service.id}/{kind}"
+    arn = f"arn:{partition}:logs:{service.region}:{account}:log-group:{group}"
+    if source.kind is LogSourceKind.EVENTS:
+        return Target(service.region, group, arn, streams=("events",))
+    if source.kind is LogSourceKind.DEPLOYMENT:
+        op = source.operation_id
+        prefixes = tuple(dict.fromkeys((f"deployment/{op.replace('-', '')}", f"deployment/{op}")))
+        return Target(
+            service.region,
+            group,
+            arn,
+            prefix="deployment/",
+            prefixes=prefixes,
+            operation_id=op,
+        )
+    return Target(service.region, group, arn)
 
 
 def _event(item: dict[str, Any]) -> LogEvent:
-    return LogEvent(timestamp=int(item.get("timestamp") or 0), message=item.get("message", ""))
+    return LogEvent(
+        timestamp=int(item.get("timestamp") or 0),
+        message=item.get("message") or "",
+        stream=item.get("logStreamName") or "",
+        event_id=item.get("eventId") or "",
+        ingested=int(item.get("ingestionTime") or 0),
+    )
 
 
 class Logs:
@@ -33,47 +87,90 @@ class Logs:
     def __init__(self, clients: Clients) -> None:
         self._clients = clients
 
-    async def deployment_log(
-        self, region: str, name: str, service_id: str, operation_id: str
-    ) -> tuple[str | None, list[LogEvent]]:
-        """The operation's `deployment/` stream and its events, oldest first; (None, [])
-        while App Runner has not written it."""
-        group = service_log_group(name, service_id)
-        with aws_errors():
-            client = await self._clients.get("logs", region)
-            try:
-                stream = await self._find_stream(client, group, operation_id)
-                if stream is None:
-                    return None, []
-                return stream, await self._events(client, group, stream)
-            except client.exceptions.ResourceNotFoundException:
-                return None, []
-
-    async def _find_stream(self, client: Any, group: str, operation_id: str) -> str | None:
-        request: dict[str, Any] = {"logGroupName": group, "logStreamNamePrefix": "deployment/"}
-        while True:
-            page = await client.describe_log_streams(**request)
-            for item in page.get("logStreams") or ():
-                if _same_operation(item.get("logStreamName", ""), operation_id):
-                    return item["logStreamName"]
-            token = page.get("nextToken")
-            if not token:
-                return None
-            request["nextToken"] = token
-
-    async def _events(self, client: Any, group: str, stream: str) -> list[LogEvent]:
-        events: list[LogEvent] = []
+    async def read(
+        self, where: Target, start_ms: int, end_ms: int | None = None, limit: int = 50_000
+    ) -> list[LogEvent]:
+        """Events from `start_ms` (to `end_ms`), oldest first, paged with nextToken; past
+        `limit`, the newest `limit`. A group App Runner has not created yet reads empty."""
         request: dict[str, Any] = {
-            "logGroupName": group,
-            "logStreamName": stream,
-            "startFromHead": True,
+            "logGroupName": where.group,
+            "startTime": start_ms,
+            "limit": PAGE_LIMIT,
         }
-        while len(events) < MAX_DEPLOYMENT_LINES:
-            page = await client.get_log_events(**request)
-            events.extend(_event(e) for e in page.get("events") or ())
-            token = page.get("nextForwardToken")
-            # GetLogEvents hands back the token it was given once the stream is read out.
-            if not token or token == request.get("nextToken") or not page.get("events"):
-                return events
-            request["nextToken"] = token
-        return events[:MAX_DEPLOYMENT_LINES]
+        if end_ms is not None:
+            request["endTime"] = end_ms
+        if where.streams:
+            request["logStreamNames"] = list(where.streams)
+        elif where.prefix:
+            request["logStreamNamePrefix"] = where.prefix
+        kept: list[LogEvent] = []
+        with aws_errors():
+            client = await self._clients.get("logs", where.region)
+            try:
+                while True:
+                    page = await client.filter_log_events(**request)
+                    kept.extend(
+                        e for e in map(_event, page.get("events") or ()) if where.wants(e.stream)
+                    )
+                    token = page.get("nextToken")
+                    if not token or token == request.get("nextToken"):
+                        break
+                    request["nextToken"] = token
+            except client.exceptions.ResourceNotFoundException:
+                return []
+        return _newest(kept, limit)
+
+    async def live(self, where: Target) -> AsyncIterator[TailUpdate]:
+        """A Live Tail session on `where`: its start, then each update as AWS pushes it.
+
+        Raises LiveTailUnavailable when AWS refuses the session or it ends early; the
+        session is closed when the caller stops iterating (AWS bills it by the minute).
+        """
+        request: dict[str, Any] = {"logGroupIdentifiers": [where.group_arn]}
+        if where.streams:
+            request["logStreamNames"] = list(where.streams)
+        elif where.prefixes:
+            request["logStreamNamePrefixes"] = list(where.prefixes)
+        client = await self._clients.get("logs", where.region)
+        try:
+            response = await client.start_live_tail(**request)
+        except (bx.ClientError, bx.BotoCoreError) as exc:
+            raise _unavailable("refused", exc) from exc
+        stream = response["responseStream"]
+        try:
+            async for message in stream:
+                if "sessionStart" in message:
+                    yield TailUpdate(started=True)
+                    continue
+                update = message.get("sessionUpdate")
+                if update is None:
+                    continue
+                events = tuple(
+                    e
+                    for e in map(_event, update.get("sessionResults") or ())
+                    if where.wants(e.stream)
+                )
+                sampled = bool((update.get("sessionMetadata") or {}).get("sampled"))
+                yield TailUpdate(events=events, sampled=sampled)
+        except (bx.ClientError, bx.BotoCoreError) as exc:
+            raise _unavailable("ended", exc) from exc
+        except Exception as exc:
+            mapped = translate(exc)
+            if mapped is None:
+                raise
+            raise _unavailable("ended", exc) from exc
+        finally:
+            # Closing the body ends the session on AWS's side.
+            stream.close()
+        raise LiveTailUnavailable("Live Tail closed the session early")
+
+
+def _newest(events: list[LogEvent], limit: int) -> list[LogEvent]:
+    # AWS interleaves a group's streams by time; moto hands them out stream by stream.
+    events.sort(key=lambda e: e.timestamp)
+    return events[-limit:]
+
+
+def _unavailable(what: str, exc: BaseException) -> LiveTailUnavailable:
+    mapped = translate(exc)
+    return LiveTailUnavailable(f"Live Tail {what}: {mapped if mapped is not None else exc}")

@@ -3,11 +3,19 @@ them, so `artui.ui` never imports `artui.aws`, `artui.backend` or the simulator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from artui.domain import Action, LogEvent, OperationsPage, Service, ServiceDetail
+from artui.domain import (
+    Action,
+    LogEvent,
+    LogSource,
+    OperationsPage,
+    Service,
+    ServiceDetail,
+    TailUpdate,
+)
 
 # A question for the operator (an MFA code, say), answered from the UI; None: declined.
 Ask = Callable[[str], "str | None"]
@@ -46,10 +54,15 @@ class Gateway(Protocol):
         """Perform `action` on a service, once; the id of the operation it started."""
         ...
 
-    async def deployment_log(
-        self, service: Service, operation_id: str
-    ) -> tuple[str | None, list[LogEvent]]:
-        """An operation's deployment log stream name and events (None, [] before it exists)."""
+    async def read_logs(
+        self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
+    ) -> list[LogEvent]:
+        """FilterLogEvents on one source from `start_ms` (to `end_ms`), oldest first; past
+        `limit` lines, the newest `limit`."""
+        ...
+
+    def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
+        """A Live Tail session on one source; LiveTailUnavailable when refused or ended."""
         ...
 
     async def close(self) -> None:

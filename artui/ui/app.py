@@ -20,10 +20,11 @@ from textual import work
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
-from artui.domain import Action, OperationStatus, Service, ServiceStatus
-from artui.engine import activity, services
+from artui.domain import Action, LogEvent, LogSource, OperationStatus, Service, ServiceStatus
+from artui.engine import activity, services, tail
 from artui.engine.actions import Actions, Refused
 from artui.engine.journal import Failure
 from artui.engine.ports import Connector, Gateway
@@ -38,18 +39,19 @@ from artui.logfile import logger, setup
 from artui.settings import Settings
 from artui.ui.messages import (
     ActionRequested,
-    DeploymentLogRequested,
     DescribeRequested,
+    LogLines,
+    OlderLogsRequested,
     OlderOperationsRequested,
     OpenService,
     RefreshRequested,
     ServicesChanged,
     StoreChanged,
+    TailRequested,
     WatchOperations,
 )
 from artui.ui.screens.base import StatusScreen
 from artui.ui.screens.confirm import VERBS, ConfirmScreen, DeleteScreen
-from artui.ui.screens.deployment_log import KIND as DEPLOYMENT_LOG
 from artui.ui.screens.errors import ErrorsScreen
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.prompt import PromptScreen
@@ -102,6 +104,8 @@ class ArtuiApp(App[None]):
         # The activity pane's poll per service ARN, while the pane is shown.
         self._activity: dict[str, Worker[None]] = {}
         self._activity_refreshers: dict[str, Refresher] = {}
+        # The tail of each logs pane that is shown, by the pane's id().
+        self._tails: dict[int, Worker[None]] = {}
 
     # -- state -------------------------------------------------------------------------
 
@@ -213,7 +217,10 @@ class ArtuiApp(App[None]):
     # -- intents -----------------------------------------------------------------------
 
     def on_open_service(self, message: OpenService) -> None:
-        self.push_screen(ServiceScreen(message.service))
+        if message.pane is None:
+            self.push_screen(ServiceScreen(message.service))
+        else:
+            self.push_screen(ServiceScreen(message.service, message.pane))
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
         if self.services is not None:
@@ -432,23 +439,76 @@ class ArtuiApp(App[None]):
             )
         self._publish(StoreChanged(activity.KIND, service.arn))
 
-    def on_deployment_log_requested(self, message: DeploymentLogRequested) -> None:
-        self._read_deployment_log(message.service, message.operation.id)
+    def on_tail_requested(self, message: TailRequested) -> None:
+        """Start (or stop) the tail a logs pane asked for; one per pane at a time."""
+        worker = self._tails.pop(id(message.to), None)
+        if worker is not None:
+            worker.cancel()  # its Live Tail session closes as the worker ends
+        if message.source is None:
+            return
+        self._tails[id(message.to)] = self.run_worker(
+            self._tail(message.to, message.service, message.source, message.since_ms),
+            group=f"tail {id(message.to)}",
+            exit_on_error=False,
+        )
 
-    @work(group="deployment-log", exit_on_error=False)
-    async def _read_deployment_log(self, service: Service, operation_id: str) -> None:
+    async def _tail(
+        self, to: MessagePump, service: Service, source: LogSource, since_ms: int
+    ) -> None:
         await self._connect_done.wait()
         scope = self.scope_of(service)
+        key = tail.tail_key(service, source)
+        if self.gateway is None:
+            error = ArtuiError(self._connect_error or "not connected")
+            self.store.fail(tail.KIND, scope, error, self.clock(), key)
+            to.post_message(StoreChanged(tail.KIND, key))
+            return
+
+        def changed() -> None:
+            to.post_message(StoreChanged(tail.KIND, key))
+            self._tell_new_failures()
+
+        await tail.Tail(
+            self.gateway,
+            service,
+            source,
+            scope,
+            self.store,
+            start_ms=since_ms,
+            limit=self.settings.max_lines,
+            on_lines=lambda events: to.post_message(LogLines(key, events)),
+            on_state=changed,
+            clock=self.clock,
+        ).run()
+
+    def on_older_logs_requested(self, message: OlderLogsRequested) -> None:
+        self._older_logs(message)
+
+    @work(group="older-logs", exit_on_error=False)
+    async def _older_logs(self, message: OlderLogsRequested) -> None:
+        service, source = message.service, message.source
+        key = tail.tail_key(service, source)
+        events: list[LogEvent] = []
         try:
             if self.gateway is None:
                 raise ArtuiError(self._connect_error or "not connected")
-            found = await self.gateway.deployment_log(service, operation_id)
+            # Up to the millisecond before the oldest line held: that one is on screen.
+            events = await self.gateway.read_logs(
+                service,
+                source,
+                max(0, message.before_ms - int(message.span_s * 1000)),
+                message.before_ms - 1,
+                message.limit,
+            )
         except Exception as exc:
-            error = as_artui_error(exc, f"deployment log {operation_id}")
-            self.store.fail(DEPLOYMENT_LOG, scope, error, self.clock(), operation_id)
-        else:
-            self.store.put(DEPLOYMENT_LOG, scope, found, self.clock(), operation_id)
-        self._publish(StoreChanged(DEPLOYMENT_LOG, operation_id))
+            error = as_artui_error(exc, f"FilterLogEvents {service.name}")
+            self.notify(
+                inert(f"Older lines: {error}"),
+                title="FilterLogEvents failed",
+                severity="error",
+                markup=False,
+            )
+        message.to.post_message(LogLines(key, events, older=True))
 
     # -- errors ------------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
-from artui.domain import Action, Operation, Service
+from artui.domain import Action, LogEvent, LogSource, Service
 from artui.engine.services import Snapshot
 
 # -- intents: one place (the app) turns each into a worker -------------------------------
@@ -21,9 +22,10 @@ from artui.engine.services import Snapshot
 
 @dataclass
 class OpenService(Message):
-    """Show a service's view."""
+    """Show a service's view, on the pane with id `pane` (None: the first)."""
 
     service: Service
+    pane: str | None = None
 
 
 @dataclass
@@ -62,11 +64,26 @@ class OlderOperationsRequested(Message):
 
 
 @dataclass
-class DeploymentLogRequested(Message):
-    """Read the deployment log of `operation` on `service` into the store."""
+class TailRequested(Message):
+    """Tail `source` of `service` from `since_ms` on, lines to `to`; a None source stops
+    `to`'s tail (its pane is hidden: a Live Tail session costs by the minute)."""
 
+    to: MessagePump
     service: Service
-    operation: Operation
+    source: LogSource | None = None
+    since_ms: int = 0
+
+
+@dataclass
+class OlderLogsRequested(Message):
+    """Read `source`'s lines from `span_s` before `before_ms` up to it, lines to `to`."""
+
+    to: MessagePump
+    service: Service
+    source: LogSource
+    before_ms: int
+    span_s: float
+    limit: int
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -80,6 +97,15 @@ class ServicesChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, ServicesChanged)
+
+
+@dataclass
+class LogLines(Message):
+    """A batch of a tail's lines (`older`: read on demand, to go above the others)."""
+
+    key: str
+    events: list[LogEvent]
+    older: bool = False
 
 
 @dataclass

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from artui.domain import Operation, OperationsPage, Service
+from artui.domain import LogSource, LogSourceKind, Operation, OperationsPage, Service
 from artui.engine.activity import KIND
 from artui.engine.store import Known
 from artui.humanize import ago, duration
@@ -18,7 +18,6 @@ from artui.inert import inert
 from artui.ui.guard import guarded
 from artui.ui.messages import OlderOperationsRequested, WatchOperations
 from artui.ui.panes.base import Pane
-from artui.ui.screens.deployment_log import DeploymentLogScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.filter import FilterField
@@ -228,7 +227,7 @@ class ActivityPane(Pane):
                 markup=False,
             )
             return
-        self.app.push_screen(DeploymentLogScreen(self.service, op))
+        self.screen.show_logs(LogSource(LogSourceKind.DEPLOYMENT, op.id))  # type: ignore[attr-defined]
 
     @on(DataTable.RowHighlighted, "#activity-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from artui.domain import Service
+from artui.domain import LogSource, Service
 from artui.engine.services import DETAIL, Snapshot
 from artui.humanize import duration
 from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.panes import PANES, Pane
+from artui.ui.panes.logs import LogsPane
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
@@ -111,6 +112,11 @@ class ServiceScreen(ActsOnService, StatusScreen):
         self.pane.shown()
         self.pane.focus()
         self.update_status()
+
+    def show_logs(self, source: LogSource) -> None:
+        """The logs pane on `source` (a deployment's log, from the activity)."""
+        self.query_one(LogsPane).use_source(source)
+        self.action_show_pane(LogsPane.PANE_ID)
 
     def action_refresh(self) -> None:
         self.pane.refresh_data()

@@ -15,6 +15,7 @@ from artui.humanize import duration, since
 from artui.inert import inert
 from artui.ui.guard import guarded
 from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged
+from artui.ui.panes import PANES
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
@@ -90,6 +91,17 @@ class ServicesScreen(ActsOnService, StatusScreen):
         Binding("escape", "clear_filter", "Clear filter", id="services.clear_filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         *ACTION_BINDINGS,
+        # A pane's key opens the highlighted service on that pane (the footer has no room).
+        *(
+            Binding(
+                pane.KEY,
+                f"open_pane('{pane.PANE_ID}')",
+                f"Open: {pane.TITLE}",
+                show=False,
+                id=f"services.pane.{pane.PANE_ID}",
+            )
+            for pane in PANES
+        ),
     ]
 
     AUTO_FOCUS = "#services-table"
@@ -300,6 +312,12 @@ class ServicesScreen(ActsOnService, StatusScreen):
         service = self.acted_on()  # the selected row is the cursor's
         if service is not None:
             self.app.post_message(OpenService(service))
+
+    def action_open_pane(self, pane_id: str) -> None:
+        """Open the highlighted service on one pane (`l`: straight to its logs)."""
+        service = self.acted_on()
+        if service is not None:
+            self.app.post_message(OpenService(service, pane_id))
 
 
 def _cells(row: Row) -> tuple[Text, Text, Text, Text, Text]:

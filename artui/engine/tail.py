@@ -1,0 +1,248 @@
+"""A log's lines as they are written: the last minutes first, then Live Tail, else polling.
+
+The refresh engine polls lists; a log is a stream, so it has its own loop here, beside it.
+`Tail.run` reads the window's history, then keeps a Live Tail session open and hands on
+each update's events. When Live Tail is refused, limited or ends early, it falls back to
+FilterLogEvents every `poll_interval`, from a start-time watermark (less `LOOKBACK`, for
+lines CloudWatch takes in late), with every event shown once (`Seen`). Its state (which
+mode, why, failures) goes to the store; its lines go to `on_lines`, a batch at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from artui.domain import LogEvent, LogSource, Service, TailUpdate
+from artui.engine.journal import Failure
+from artui.engine.store import Scope, Store
+from artui.errors import ArtuiError, LiveTailUnavailable, ThrottledError, as_artui_error
+
+KIND = "tail"
+# The windows `h` cycles through, in seconds: the pane opens with the first.
+WINDOWS = (5 * 60, 15 * 60, 60 * 60, 6 * 60 * 60)
+# A poll reads again this far behind the newest line: CloudWatch may take a line in a few
+# seconds after a later one, and FilterLogEvents may show it later still.
+LOOKBACK_MS = 10_000
+POLL_INTERVAL = 1.0
+MAX_POLL_BACKOFF = 30.0
+
+LIVE = "Live Tail"
+POLLING = "polling"
+HISTORY = "reading history"
+CONNECTING = "connecting"
+
+
+def tail_key(service: Service, source: LogSource) -> str:
+    """The store key of one source's tail."""
+    return f"{service.arn} {source.kind.value} {source.operation_id}".rstrip()
+
+
+@dataclass(frozen=True)
+class TailState:
+    """What the status line says of a tail."""
+
+    mode: str = CONNECTING
+    why: str = ""  # why it polls rather than tails (Live Tail's refusal)
+    sampled: bool = False  # Live Tail sent a sample: more than 500 lines a second
+    failures: int = 0  # polls failed in a row (the last known lines stay on screen)
+    error: str = ""
+
+
+class Reader(Protocol):
+    """What the tail needs from AWS (the Gateway provides it)."""
+
+    async def read_logs(
+        self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
+    ) -> list[LogEvent]:
+        """FilterLogEvents from `start_ms` (to `end_ms`), oldest first, at most `limit`."""
+        ...
+
+    def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
+        """A Live Tail session; raises LiveTailUnavailable when refused or ended early."""
+        ...
+
+
+def _content(event: LogEvent) -> tuple[str, int, str]:
+    return (event.stream, event.timestamp, event.message)
+
+
+class Seen:
+    """Which events were handed on, so none is handed on twice.
+
+    FilterLogEvents gives event ids: a read event is new if its id is. Live Tail gives
+    none, so where the two meet (history read at a session's start, a poll after a
+    session ended) an event is matched by its stream, timestamp and message, and only
+    against the other path's events: two identical lines from one path both show.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._read: dict[tuple[str, int, str], int] = {}
+        self._live: dict[tuple[str, int, str], int] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids) + len(self._live)
+
+    def fresh_read(self, events: list[LogEvent]) -> list[LogEvent]:
+        """The read events not handed on before; remembers them."""
+        out = []
+        for event in events:
+            key = _content(event)
+            if (event.event_id and event.event_id in self._ids) or key in self._live:
+                continue
+            if event.event_id:
+                self._ids[event.event_id] = event.timestamp
+            self._read[key] = event.timestamp
+            out.append(event)
+        return out
+
+    def fresh_live(self, events: tuple[LogEvent, ...]) -> list[LogEvent]:
+        """The Live Tail events no read has handed on; remembers them."""
+        out = []
+        for event in events:
+            key = _content(event)
+            if key in self._read:
+                continue
+            self._live[key] = event.timestamp
+            out.append(event)
+        return out
+
+    def forget_before(self, timestamp_ms: int) -> None:
+        """Drop what is older than any read can bring back again."""
+        for table in (self._ids, self._read, self._live):
+            old = [k for k, ts in table.items() if ts < timestamp_ms]
+            for key in old:
+                del table[key]
+
+
+class Tail:
+    """One source of one service, from `start_ms` on, until cancelled."""
+
+    def __init__(
+        self,
+        reader: Reader,
+        service: Service,
+        source: LogSource,
+        scope: Scope,
+        store: Store,
+        *,
+        start_ms: int,
+        limit: int,
+        on_lines: Callable[[list[LogEvent]], None],
+        on_state: Callable[[], None],
+        clock: Callable[[], float] = time.time,
+        poll_interval: float = POLL_INTERVAL,
+    ) -> None:
+        self.reader = reader
+        self.service = service
+        self.source = source
+        self.scope = scope
+        self.store = store
+        self.key = tail_key(service, source)
+        self.start_ms = start_ms
+        self.limit = limit
+        self.on_lines = on_lines
+        self.on_state = on_state
+        self.clock = clock
+        self.poll_interval = poll_interval
+        self.seen = Seen()
+        self.newest_ms = 0
+        self._history_read = False
+
+    @property
+    def state(self) -> TailState:
+        """The state as last stored."""
+        return self.store.get(KIND, self.scope, self.key).value or TailState()
+
+    def _set(self, **changes: object) -> None:
+        self.store.put(KIND, self.scope, replace(self.state, **changes), self.clock(), self.key)
+        self.on_state()
+
+    def _hand_on(self, events: list[LogEvent]) -> None:
+        if not events:
+            return
+        self.newest_ms = max(self.newest_ms, max(e.timestamp for e in events))
+        self.on_lines(events)
+
+    async def run(self) -> None:
+        """History, then Live Tail; polling once Live Tail is out. Ends when cancelled."""
+        self.store.put(KIND, self.scope, TailState(), self.clock(), self.key)
+        self.on_state()
+        why = await self._live()
+        self._set(mode=POLLING, why=why)
+        await self._poll()
+
+    async def _history(self) -> None:
+        self._set(mode=HISTORY)
+        events = await self.reader.read_logs(
+            self.service, self.source, self.start_ms, None, self.limit
+        )
+        self._history_read = True
+        self._hand_on(self.seen.fresh_read(events))
+
+    async def _live(self) -> str:
+        """Tail live until Live Tail is out; returns why, for the status line."""
+        updates = self.reader.live_tail(self.service, self.source)
+        try:
+            async for update in updates:
+                if update.started:
+                    # Read after the session started, so no line falls between the two;
+                    # lines in both are matched by `Seen`.
+                    await self._history()
+                    self._set(mode=LIVE)
+                    continue
+                if update.sampled and not self.state.sampled:
+                    self._set(sampled=True)
+                self._hand_on(self.seen.fresh_live(update.events))
+        except LiveTailUnavailable as exc:
+            return str(exc)
+        except ArtuiError as exc:  # e.g. history could not be read: polling says so
+            return f"Live Tail stopped: {exc}"
+        finally:
+            # The session is closed the moment the tail stops: AWS bills it by the minute.
+            with contextlib.suppress(Exception):
+                await updates.aclose()  # type: ignore[attr-defined]
+        return "Live Tail ended"
+
+    async def _poll(self) -> None:
+        delay = 0.0
+        while True:
+            if delay:
+                await asyncio.sleep(delay)
+            delay = self.poll_interval
+            try:
+                if not self._history_read:
+                    await self._history()
+                    self._set(mode=POLLING)
+                    continue
+                start = max(self.start_ms, self.newest_ms - LOOKBACK_MS)
+                events = await self.reader.read_logs(
+                    self.service, self.source, start, None, self.limit
+                )
+            except Exception as exc:
+                error = as_artui_error(exc, f"FilterLogEvents {self.service.name}")
+                failures = self.state.failures + 1
+                factor = 4 if isinstance(error, ThrottledError) else 2
+                delay = min(MAX_POLL_BACKOFF, self.poll_interval * factor ** min(failures, 5))
+                self.store.journal.add(
+                    Failure(
+                        self.clock(),
+                        self.service.region,
+                        f"logs of {self.service.name}",
+                        str(error),
+                        f"the lines read so far stay; trying again in {delay:.0f} s",
+                        first=failures == 1,
+                    )
+                )
+                self._set(failures=failures, error=str(error), mode=POLLING)
+                continue
+            if self.state.failures:
+                self._set(failures=0, error="")
+            self._hand_on(self.seen.fresh_read(events))
+            if self.newest_ms:
+                self.seen.forget_before(self.newest_ms - 2 * LOOKBACK_MS)

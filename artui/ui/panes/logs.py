@@ -1,0 +1,412 @@
+"""The logs pane (`l`): a service's application log, its events, or one deployment's log,
+as App Runner writes them.
+
+The app runs the tail (`artui.engine.tail`) in a worker while the pane is shown and posts
+its lines here in batches; the pane hands them to the LogView, which holds the ring buffer.
+Hiding the pane stops the tail, and with it the Live Tail session.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from artui.domain import LogEvent, LogSource, LogSourceKind, Operation, Service
+from artui.engine.activity import KIND as OPERATIONS
+from artui.engine.tail import KIND as TAIL
+from artui.engine.tail import LIVE, POLLING, WINDOWS, TailState, tail_key
+from artui.inert import inert
+from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested
+from artui.ui.panes.base import Pane
+from artui.ui.text import shown
+from artui.ui.widgets.filter import FilterField
+from artui.ui.widgets.logview import LogView
+
+# A deployment's first lines can carry a time a little before its operation's start.
+DEPLOYMENT_MARGIN_S = 60
+SOURCES = (LogSourceKind.APPLICATION, LogSourceKind.EVENTS, LogSourceKind.DEPLOYMENT)
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def instance_tag(event: LogEvent) -> str:
+    """An application line's instance: the first 8 characters of its stream's id."""
+    return event.stream.removeprefix("instance/")[:8]
+
+
+def window_label(seconds: float) -> str:
+    """5m, 15m, 1h, 6h."""
+    return f"{seconds / 3600:g}h" if seconds >= 3600 else f"{seconds / 60:g}m"
+
+
+def save_path(service: Service, source: LogSource, now: float) -> Path:
+    """Where `S` writes: the working directory if it can be written, else the temp dir."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+    label = _UNSAFE_NAME.sub("-", f"{service.name}-{source.label}")
+    name = f"artui-{label}-{stamp}.log"
+    folder = Path.cwd()
+    if not os.access(folder, os.W_OK):
+        folder = Path(tempfile.gettempdir())
+    return folder / name
+
+
+class LogsPane(Pane):
+    """One log of the service, live, with search, a filter and a ring buffer."""
+
+    KEY = "l"
+    TITLE = "Logs"
+    PANE_ID = "logs"
+
+    BINDINGS = [
+        Binding(
+            "s",
+            "next_source",
+            "Source",
+            id="logs.source",
+            tooltip=("Source: application, service events, the latest deployment"),
+        ),
+        Binding(
+            "h",
+            "next_window",
+            "History",
+            id="logs.window",
+            tooltip=("History: open with the last 5m, 15m, 1h or 6h"),
+        ),
+        # Priority, as the services filter: keys typed fast after `/` land in the field.
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            priority=True,
+            id="logs.search",
+            tooltip=("Search (text, or /regex/); n and N jump between matches"),
+        ),
+        Binding(
+            "ampersand",
+            "filter",
+            "Filter",
+            key_display="&",
+            id="logs.filter",
+            tooltip=("Filter: only lines that match (text, or /regex/)"),
+        ),
+        Binding(
+            "E",
+            "errors_only",
+            "Errors",
+            id="logs.errors_only",
+            tooltip=("Only errors and warnings (again: every line)"),
+        ),
+        Binding(
+            "S",
+            "save",
+            "Save",
+            id="logs.save",
+            tooltip=("Save the lines shown to a file (the path is reported)"),
+        ),
+        Binding(
+            "escape",
+            "clear",
+            "Clear",
+            show=False,
+            id="logs.clear",
+            tooltip=("Clear the search, then the filter; then back to the services"),
+        ),
+    ]
+
+    def __init__(self, service: Service) -> None:
+        super().__init__(service)
+        self.source = LogSource(LogSourceKind.APPLICATION)
+        self.window_s = float(WINDOWS[0])
+        self.search_text = ""
+        self.filter_text = ""
+        self.saved: Path | None = None
+        self._oldest_ms: int | None = None
+        self._reading_older = False
+        self._no_older = False
+        self._view: LogView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header(), id="logs-header")
+        yield LogView(max_lines=self.app.settings.max_lines, id="logs-view")
+        yield FilterField("search: text or /regex/; enter keeps it", id="logs-search")
+        yield FilterField("filter: text or /regex/; enter keeps it", id="logs-filter")
+
+    @property
+    def view(self) -> LogView:
+        """The lines."""
+        if self._view is None:
+            self._view = self.query_one(LogView)
+        return self._view
+
+    @property
+    def key(self) -> str:
+        """The store key of the tail on show."""
+        return tail_key(self.service, self.source)
+
+    @property
+    def tail_state(self) -> TailState | None:
+        """The tail's state as the store has it."""
+        return self.app.store.get(TAIL, self.app.scope_of(self.service), self.key).value
+
+    def on_focus(self) -> None:
+        # The service view focuses the pane; the keys belong to the lines.
+        self.view.focus()
+
+    # -- the tail ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Tail the source on show from the window's start."""
+        self.view.clear()
+        self.view.tagger = instance_tag if self.source.kind is LogSourceKind.APPLICATION else None
+        self._oldest_ms = None
+        self._no_older = False
+        self.query_one("#logs-header", Static).update(self._header())
+        self.app.post_message(TailRequested(self, self.service, self.source, self._since_ms()))
+
+    def _since_ms(self) -> int:
+        """Where the tail starts: a deployment's log from its operation's start (minus a
+        margin for clocks), any other log from the window's start."""
+        op = self._operation(self.source.operation_id) if self.source.operation_id else None
+        if op is not None and op.started_at is not None:
+            return int((op.started_at.timestamp() - DEPLOYMENT_MARGIN_S) * 1000)
+        return int((self.app.clock() - self.window_s) * 1000)
+
+    def _operation(self, operation_id: str) -> Operation | None:
+        return next((op for op in self._operations() if op.id == operation_id), None)
+
+    def stop(self) -> None:
+        """Stop the tail: the Live Tail session closes with it."""
+        self.app.post_message(TailRequested(self, self.service))
+
+    def refresh_data(self) -> None:
+        """`r`: read the window again and try Live Tail again."""
+        self.start()
+
+    def use_source(self, source: LogSource) -> None:
+        """Show `source` (a deployment's log, from the activity)."""
+        self.source = source
+        if self.active:
+            self.start()
+
+    def on_log_lines(self, message: LogLines) -> None:
+        if message.key != self.key:
+            return  # a batch from a source left behind
+        if not message.events:
+            if message.older:
+                self._reading_older = False
+                self._no_older = True
+            return
+        oldest = min(e.timestamp for e in message.events)
+        self._oldest_ms = oldest if self._oldest_ms is None else min(self._oldest_ms, oldest)
+        if message.older:
+            self._reading_older = False
+            self.view.prepend(message.events)
+        else:
+            self.view.append(message.events)
+
+    @on(LogView.ReachedTop)
+    def _older(self) -> None:
+        if self._reading_older or self._no_older or self._oldest_ms is None:
+            return
+        room = self.app.settings.max_lines - self.view.held
+        if room <= 0:
+            self.app.notify("The buffer is full (max_lines): no older lines are read.")
+            return
+        self._reading_older = True
+        self.app.post_message(
+            OlderLogsRequested(
+                self, self.service, self.source, self._oldest_ms, self.window_s, room
+            )
+        )
+        self.screen.update_status()
+
+    @on(LogView.Changed)
+    def _view_changed(self) -> None:
+        self.screen.update_status()
+
+    def store_changed(self, kind: str, key: str) -> None:
+        if kind == TAIL and key == self.key:
+            self.screen.update_status()
+
+    # -- keys -------------------------------------------------------------------------
+
+    def _operations(self) -> tuple[Operation, ...]:
+        """The service's operations as the activity last read them, newest first."""
+        page = self.app.store.get(OPERATIONS, self.app.scope_of(self.service), self.service.arn)
+        return page.value.operations if page.value is not None else ()
+
+    def _latest_deployment(self) -> Operation | None:
+        return next((op for op in self._operations() if op.has_log), None)
+
+    def action_next_source(self) -> None:
+        """Application → service events → the latest deployment (when one is known)."""
+        at = SOURCES.index(self.source.kind)
+        for kind in SOURCES[at + 1 :] + SOURCES[: at + 1]:
+            if kind is not LogSourceKind.DEPLOYMENT:
+                self.use_source(LogSource(kind))
+                return
+            op = self._latest_deployment()
+            if op is not None:
+                self.use_source(LogSource(kind, op.id))
+                return
+            if self.source.kind is LogSourceKind.DEPLOYMENT:
+                continue
+        self.app.notify("No deployment is known yet: the activity (a) lists them.")
+
+    def action_next_window(self) -> None:
+        """The next history window; the tail starts again from it."""
+        if self._deployment_started():
+            self.app.notify("A deployment's log is read from its start: h has nothing to add.")
+            return
+        at = WINDOWS.index(int(self.window_s)) if int(self.window_s) in WINDOWS else -1
+        self.window_s = float(WINDOWS[(at + 1) % len(WINDOWS)])
+        self.start()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` is a priority key (typed fast after it, a pattern lands whole in the field),
+        # but inside a field it is part of the pattern: a regex is written /like this/.
+        if action == "search" and isinstance(self.screen.focused, Input):
+            return False
+        return True
+
+    def action_search(self) -> None:
+        self.query_one("#logs-search", FilterField).open()
+
+    def action_filter(self) -> None:
+        self.query_one("#logs-filter", FilterField).open()
+
+    def action_errors_only(self) -> None:
+        self.view.errors_only = not self.view.errors_only
+        self.screen.update_status()
+
+    def action_save(self) -> None:
+        """Write the lines shown (the filter applied) to a file and say where."""
+        lines = self.view.shown_lines()
+        path = save_path(self.service, self.source, self.app.clock())
+        try:
+            with path.open("w", encoding="utf-8", errors="replace") as out:
+                out.writelines(f"{line}\n" for line in lines)
+        except OSError as exc:
+            self.app.notify(
+                inert(f"Cannot write {path}: {exc.strerror or exc}"),
+                title="Not saved",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.saved = path
+        self.app.notify(
+            inert(f"{len(lines):,} lines written to {path}"), title="Saved", markup=False
+        )
+
+    def action_clear(self) -> None:
+        """Escape: the search goes first, then the filter, then the view goes back."""
+        if self.search_text:
+            self._apply_search("")
+        elif self.filter_text or self.view.errors_only:
+            self._apply_filter("")
+            self.view.errors_only = False
+        else:
+            self.screen.action_back()  # type: ignore[attr-defined]
+            return
+        self.screen.update_status()
+
+    @on(Input.Submitted, "#logs-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        field = self.query_one("#logs-search", FilterField)
+        field.display = False
+        self._apply_search(event.value)
+        self.view.focus()
+
+    @on(Input.Submitted, "#logs-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        field = self.query_one("#logs-filter", FilterField)
+        field.display = False
+        self._apply_filter(event.value)
+        self.view.focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Escape in a field closes it and keeps what was applied before.
+        if event.key == "escape" and isinstance(self.screen.focused, FilterField):
+            field = self.screen.focused
+            field.value = ""
+            field.display = False
+            self.view.focus()
+            event.stop()
+
+    def _apply_search(self, text: str) -> None:
+        try:
+            matches = self.view.search(text or None)
+        except ValueError as exc:
+            self.app.notify(inert(str(exc)), title="Search", severity="warning", markup=False)
+            return
+        self.search_text = text
+        if text and not matches:
+            self.app.notify(inert(f"No line matches {text!r}."), markup=False)
+
+    def _apply_filter(self, text: str) -> None:
+        try:
+            self.view.set_filter(text or None)
+        except ValueError as exc:
+            self.app.notify(inert(str(exc)), title="Filter", severity="warning", markup=False)
+            return
+        self.filter_text = text
+
+    # -- status -----------------------------------------------------------------------
+
+    def _deployment_started(self) -> bool:
+        op = self._operation(self.source.operation_id) if self.source.operation_id else None
+        return op is not None and op.started_at is not None
+
+    def _header(self) -> Text:
+        line = Text()
+        line.append(f"{self.source.label}", style="bold")
+        since = (
+            "from its start"
+            if self._deployment_started()
+            else (f"last {window_label(self.window_s)} (h)")
+        )
+        line.append(f"  {since}  next source (s)", style="dim")
+        return line
+
+    def status_text(self) -> Text:
+        line = Text()
+        state = self.tail_state
+        if state is not None:
+            style = "bold green" if state.mode == LIVE else "bold yellow"
+            line.append(state.mode, style=style if state.mode in (LIVE, POLLING) else "dim")
+            if state.mode == POLLING and state.why:
+                line.append_text(shown(f" ({state.why})", "dim"))
+            if state.sampled:
+                line.append(" sampled", style="yellow")
+            if state.failures:
+                line.append(f"  failing ×{state.failures}, lines kept (e: errors)", style="red")
+            line.append("  ")
+        view = self.view
+        line.append(f"{view.shown:,}")
+        if view.shown != view.held:
+            line.append(f"/{view.held:,}")
+        line.append(" lines  ")
+        if view.following:
+            line.append("following  ", style="cyan")
+        elif view.waiting:
+            line.append(f"paused: {view.waiting:,} new (f)  ", style="bold cyan")
+        else:
+            line.append("paused (f)  ", style="cyan")
+        if self.search_text:
+            line.append_text(shown(f"/{self.search_text}  ", "yellow"))
+        if self.filter_text:
+            line.append_text(shown(f"&{self.filter_text}  ", "yellow"))
+        if view.errors_only:
+            line.append("errors only  ", style="yellow")
+        if self._reading_older:
+            line.append("reading older…  ", style="dim")
+        return line

@@ -1,0 +1,274 @@
+"""The logs pane (`l`) through the Pilot against the simulator and moto: lines as they are
+written (Live Tail, or polling when Live Tail is out), follow, search, filter, sources,
+the deployment log from the activity, saving, and the session closed when the pane goes.
+
+Lines are written with boto3 through the simulator (to moto), as App Runner would write
+them; each test marks its own lines, since moto's state is shared by the test process.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from conftest import aim_botocore_at, client_kwargs, control
+from textual.widgets import Static
+
+from artui.launch import build_app
+from artui.settings import Settings
+from artui.sim.server import Simulator
+from artui.ui.app import ArtuiApp
+from artui.ui.panes.logs import LogsPane
+from artui.ui.screens.service import ServiceScreen
+from artui.ui.widgets.logview import LogView
+from tests.uihelp import select, shown, wait_until
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    """A stopped-clock demo region, no world: the lines are the test's own."""
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with Simulator(
+        regions=(REGION,), services=7, time_scale=0, world=False, livetail_interval=0.2
+    ) as simulator:
+        aim_botocore_at(simulator, monkeypatch.setenv)
+        yield simulator
+
+
+def service_ids(sim: Simulator) -> dict[str, str]:
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    return {s["ServiceName"]: s["ServiceId"] for s in client.list_services()["ServiceSummaryList"]}
+
+
+def group(sim: Simulator, name: str, kind: str = "application") -> str:
+    return f"/aws/apprunner/{name}/{service_ids(sim)[name]}/{kind}"
+
+
+def write(
+    sim: Simulator,
+    name: str,
+    lines: list[str],
+    stream: str = "instance/0a1b2c3d4e5f",
+    kind: str = "application",
+) -> None:
+    """Lines into a service's log, stamped now, as App Runner's agent would send them."""
+    logs = boto3.client("logs", **client_kwargs(sim))
+    where = group(sim, name, kind)
+    for make, args in (
+        (logs.create_log_group, {"logGroupName": where}),
+        (logs.create_log_stream, {"logGroupName": where, "logStreamName": stream}),
+    ):
+        try:
+            make(**args)
+        except logs.exceptions.ResourceAlreadyExistsException:
+            pass
+    now = int(time.time() * 1000)
+    logs.put_log_events(
+        logGroupName=where,
+        logStreamName=stream,
+        logEvents=[{"timestamp": now, "message": line} for line in lines],
+    )
+
+
+def pane(app: ArtuiApp) -> LogsPane:
+    return app.screen.query_one(LogsPane)
+
+
+def view(app: ArtuiApp) -> LogView:
+    return app.screen.query_one(LogView)
+
+
+def status(app: ArtuiApp) -> str:
+    return shown(app.screen.query_one("#status", Static))
+
+
+def on_screen(app: ArtuiApp) -> str:
+    """Every row the log view paints now, as plain text."""
+    widget = view(app)
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+def requests(sim: Simulator, operation: str) -> int:
+    return sum(
+        r["operation"] == operation for r in control(sim, "GET", "/_sim/requests")["requests"]
+    )
+
+
+async def open_logs(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+    await select(pilot, name)
+    await pilot.press("l")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ServiceScreen), "the service")
+    await wait_until(pilot, lambda: pane(pilot.app).active, "the logs pane")
+
+
+def app_for(**settings: object) -> ArtuiApp:
+    return build_app(Settings(regions=(REGION,), refresh=30, **settings))  # type: ignore[arg-type]
+
+
+async def test_new_lines_arrive_by_live_tail(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"before {marker}"])
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        # The window's history came first.
+        await wait_until(pilot, lambda: f"before {marker}" in on_screen(app), "history")
+        write(sim, "checkout-api", [f"during {marker}"])
+        await wait_until(pilot, lambda: f"during {marker}" in on_screen(app), "the new line")
+        # Tagged with its instance, and following.
+        assert f"0a1b2c3d during {marker}" in on_screen(app)
+        assert view(app).following
+        assert requests(sim, "StartLiveTail") == 1
+        assert requests(sim, "FilterLogEvents") == 1  # the history, once: no polling
+        await pilot.press("escape", "escape")
+        await wait_until(pilot, lambda: sim.livetail.open_sessions == 0, "the session closed")
+
+
+@pytest.mark.parametrize(
+    "mode, why", [("oneshot", "closed the session early"), ("refuse", "AccessDeniedException")]
+)
+async def test_without_live_tail_it_polls_and_shows_each_line_once(
+    sim: Simulator, mode: str, why: str
+) -> None:
+    control(sim, "POST", "/_sim/livetail", {"mode": mode})
+    marker = uuid.uuid4().hex
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("polling"), "polling")
+        assert why in status(app)
+        write(sim, "checkout-api", [f"one {marker}", f"two {marker}"])
+        await wait_until(pilot, lambda: f"two {marker}" in on_screen(app), "the polled lines")
+        polls = requests(sim, "FilterLogEvents")
+        # Later polls read those lines again (the watermark's lookback): still shown once.
+        await wait_until(pilot, lambda: requests(sim, "FilterLogEvents") >= polls + 3, "polls")
+        shown_lines = view(app).shown_lines()
+        assert sum(f"one {marker}" in line for line in shown_lines) == 1
+        assert sum(f"two {marker}" in line for line in shown_lines) == 1
+
+
+async def test_follow_pauses_on_scroll_and_counts_new_lines(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"{marker} {i}" for i in range(60)])
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: f"{marker} 59" in on_screen(app), "the last line")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        await pilot.press("pageup")
+        assert not view(app).following
+        before = on_screen(app)
+        write(sim, "checkout-api", [f"new {marker} {i}" for i in range(3)])
+        await wait_until(pilot, lambda: "paused: 3 new (f)" in status(app), "3 lines waiting")
+        assert view(app).waiting == 3
+        assert on_screen(app) == before  # the view stays where the operator put it
+        await pilot.press("f")
+        await wait_until(pilot, lambda: f"new {marker} 2" in on_screen(app), "the newest line")
+        assert view(app).following
+
+
+async def test_search_filter_and_errors_only(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex
+    write(
+        sim,
+        "checkout-api",
+        [
+            f"{marker} INFO GET /api/cart 200",
+            f"{marker} ERROR POST /api/checkout 502 upstream timed out",
+            f"{marker} WARN slow query",
+            f"{marker} INFO GET /health 200",
+        ],
+    )
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: f"{marker} INFO GET /health" in on_screen(app), "lines")
+        await pilot.press("slash", *"checkout", "enter")
+        assert "/checkout" in status(app)
+        await pilot.press("ampersand", *"/(cart|health) 200/", "enter")
+        await wait_until(pilot, lambda: "&/(cart" in status(app), "the filter")
+        kept = [line for line in view(app).shown_lines() if marker in line]
+        assert [line.split(marker)[1] for line in kept] == [
+            " INFO GET /api/cart 200",
+            " INFO GET /health 200",
+        ]
+        await pilot.press("escape")  # the search goes first
+        assert "/checkout" not in status(app)
+        await pilot.press("escape")  # then the filter
+        await pilot.press("E")
+        kept = [line for line in view(app).shown_lines() if marker in line]
+        assert [line.split(marker)[1].split()[0] for line in kept] == ["ERROR", "WARN"]
+        assert "errors only" in status(app)
+
+
+async def test_sources_switch_and_the_activity_opens_a_deployment_log(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"[AppRunner] event {marker}"], stream="events", kind="service")
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await pilot.press("s")
+        header = app.screen.query_one("#logs-header", Static)
+        await wait_until(pilot, lambda: shown(header).startswith("service events"), "events")
+        await wait_until(pilot, lambda: f"event {marker}" in on_screen(app), "the event")
+        # The latest deployment's log, from the activity.
+        await pilot.press("a")
+        activity = app.screen.query_one("#activity")
+        await wait_until(pilot, lambda: activity.operations, "the operations")
+        op = next(o for o in activity.operations if o.has_log)
+        write(
+            sim,
+            "checkout-api",
+            [f"[Build] step {marker}"],
+            stream="deployment/" + op.id.replace("-", ""),
+            kind="service",
+        )
+        activity.table.move_cursor(row=activity.operations.index(op))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: pane(app).active, "the logs pane")
+        assert shown(header).startswith(f"deployment {op.id[:8]}")
+        await wait_until(pilot, lambda: f"step {marker}" in on_screen(app), "the deployment")
+        assert f"event {marker}" not in on_screen(app)
+
+
+async def test_save_writes_what_is_shown(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"{marker} keep", f"{marker} drop"])
+    app = app_for()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: f"{marker} drop" in on_screen(app), "the lines")
+        await pilot.press("ampersand", *"keep", "enter", "S")
+        await wait_until(pilot, lambda: pane(app).saved is not None, "saved")
+        saved = pane(app).saved
+        assert saved.parent == tmp_path
+        text = saved.read_text()
+        assert f"{marker} keep" in text and "drop" not in text
+        assert any(str(saved) in n.message for n in app._notifications)
+
+
+async def test_a_full_buffer_keeps_showing_the_newest_line(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex
+    app = app_for(max_lines=1000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        # One batch a Live Tail update: past 500 lines a second, AWS sends a sample.
+        for batch in range(3):
+            write(sim, "checkout-api", [f"{marker} {batch}-{i}" for i in range(500)])
+            last = f"{marker} {batch}-499"
+            await wait_until(pilot, lambda text=last: text in on_screen(app), "the batch's end")
+        assert view(app).held == 1000
+        write(sim, "checkout-api", [f"{marker} last"])
+        await wait_until(pilot, lambda: f"{marker} last" in on_screen(app), "the very last")
+        assert view(app).held == 1000
