@@ -153,12 +153,13 @@ def test_serve_forever_prints_exports_and_stops_on_sigint():
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        lines = [proc.stdout.readline().strip() for _ in range(6)]
+        lines = [proc.stdout.readline().strip() for _ in range(7)]
         keys = [line.split("=", 1)[0] for line in lines]
         assert keys == [
             "export AWS_ENDPOINT_URL_APPRUNNER",
             "export AWS_ENDPOINT_URL_CLOUDWATCH",
             "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+            "export AWS_DISABLE_HOST_PREFIX_INJECTION",
             "export AWS_ACCESS_KEY_ID",
             "export AWS_SECRET_ACCESS_KEY",
             "export AWS_DEFAULT_REGION",

@@ -17,10 +17,12 @@ from aiohttp import web
 from artui.sim import wire
 from artui.sim.clock import MAX_ADVANCE, MAX_SCALE
 from artui.sim.errors import ApiError
+from artui.sim.livetail import MODES
 from artui.sim.wire import is_number, json_type
 
 if TYPE_CHECKING:
     from artui.sim.apprunner.api import AppRunnerBackend
+    from artui.sim.livetail import LiveTail
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +211,10 @@ STATUS_FIELDS: dict[str, Field] = {
     "region": text(MAX_NAME),
 }
 REPORTED_FIELDS: dict[str, Field] = {"fields": OBJECT, "region": text(MAX_NAME)}
+_MODE_RULE = "one of " + ", ".join(f'"{mode}"' for mode in MODES)
+LIVETAIL_FIELDS: dict[str, Field] = {
+    "mode": Field(_MODE_RULE, lambda v: isinstance(v, str) and v in MODES)
+}
 
 
 def check(doc: Any, fields: Mapping[str, Field]) -> dict[str, Any]:
@@ -254,7 +260,9 @@ def fault_from_json(doc: dict[str, Any]) -> Fault:
     )
 
 
-def control_app(backend: AppRunnerBackend, requests: RequestLog, faults: Faults) -> web.Application:
+def control_app(
+    backend: AppRunnerBackend, requests: RequestLog, faults: Faults, livetail: LiveTail
+) -> web.Application:
     """The control API as a sub-application to mount at /_sim.
 
     Mounted with a prefix, it answers every /_sim path itself: an unknown one is a JSON 404,
@@ -322,6 +330,16 @@ def control_app(backend: AppRunnerBackend, requests: RequestLog, faults: Faults)
             described = service.describe(clock.now())
         return web.json_response({"service": described})
 
+    async def get_livetail(_: web.Request) -> web.Response:
+        return web.json_response({"mode": livetail.mode})
+
+    async def post_livetail(request: web.Request) -> web.Response:
+        doc = await read_body(request, LIVETAIL_FIELDS)
+        if "mode" not in doc:
+            raise Refused(f'send {{"mode": ...}}: mode must be {_MODE_RULE}')
+        livetail.mode = doc["mode"]
+        return web.json_response({"mode": livetail.mode})
+
     app = web.Application()
     app.middlewares.append(_json_errors(app))
     router = app.router
@@ -335,6 +353,8 @@ def control_app(backend: AppRunnerBackend, requests: RequestLog, faults: Faults)
     router.add_delete("/faults", delete_faults)
     router.add_post("/services/{name}/status", post_status)
     router.add_post("/services/{name}/reported", post_reported)
+    router.add_get("/livetail", get_livetail, allow_head=False)
+    router.add_post("/livetail", post_livetail)
     return app
 
 

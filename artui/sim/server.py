@@ -28,6 +28,8 @@ from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
 from artui.sim.control import Faults, RequestLog, control_app
 from artui.sim.errors import ApiError
+from artui.sim.livetail import TARGET as LIVE_TAIL_TARGET
+from artui.sim.livetail import LiveTail
 from artui.sim.proxy import MotoProxy, credential_scope, describe
 from artui.sim.seed import seed_region
 
@@ -50,6 +52,7 @@ class Simulator:
     `time_scale` is simulated seconds per real second (tests run it fast, or stop it at 0);
     `speedup` divides operation durations while the clock keeps its pace (the demo).
     `quota` is the most services CreateService allows per region (the guide's default: 30).
+    `livetail_interval` is the seconds between a Live Tail session's updates (AWS: 1).
     """
 
     def __init__(
@@ -65,6 +68,7 @@ class Simulator:
         seed: int = 7,
         start_time: float | None = None,
         quota: int = DEFAULT_QUOTA,
+        livetail_interval: float = 1.0,
     ) -> None:
         if not regions:
             raise ValueError("at least one region is needed")
@@ -77,6 +81,7 @@ class Simulator:
         self.backend = AppRunnerBackend(self.clock, seed, speedup, quota=quota)
         self.requests = RequestLog()
         self.faults = Faults()
+        self.livetail = LiveTail(self.requests, interval=livetail_interval)
         now = self.clock.now()
         for region in self.regions:
             table = self.backend.region(region)
@@ -121,6 +126,9 @@ class Simulator:
             "AWS_ENDPOINT_URL_APPRUNNER": self.endpoint,
             "AWS_ENDPOINT_URL_CLOUDWATCH": self.endpoint,
             "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": self.endpoint,
+            # StartLiveTail's endpoint carries a `stream-` host prefix, which would turn
+            # 127.0.0.1 into a host that does not resolve; botocore honours this variable.
+            "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
             "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIAL,
             "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIAL,
             "AWS_DEFAULT_REGION": self.regions[0],
@@ -202,7 +210,9 @@ class Simulator:
         app = web.Application(client_max_size=_MAX_BODY)
         # A prefixed sub-app resolves every /_sim path itself (JSON 404/405 included), so
         # none of them falls through to moto below.
-        app.add_subapp("/_sim", control_app(self.backend, self.requests, self.faults))
+        app.add_subapp(
+            "/_sim", control_app(self.backend, self.requests, self.faults, self.livetail)
+        )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -220,6 +230,8 @@ class Simulator:
                 await self._world_task
             except BaseException:  # noqa: BLE001 - shutting down regardless
                 pass
+        # Before the runner: its cleanup would wait for streaming handlers that never end.
+        await self.livetail.close()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._proxy is not None:
@@ -233,6 +245,10 @@ class Simulator:
         # Signed for App Runner, or aimed at it: never moto's, whose answer would be a 500 page.
         if target.partition(".")[0] == "AppRunner" or (scope and scope[1] == "apprunner"):
             return self._apprunner(request, target, body)
+        # Live Tail is served here; in oneshot mode moto answers it (what exists, then the end).
+        if target == LIVE_TAIL_TARGET and self.livetail.mode != "oneshot":
+            region = scope[0] if scope else self.regions[0]
+            return await self.livetail.serve(request, body, region)
         service, operation, region = describe(request, body)
         status = 502
         try:
