@@ -9,6 +9,7 @@ every byte the app sends its terminal; the operator's screens are visited with k
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import boto3
@@ -23,6 +24,7 @@ from artui.sim.server import Simulator
 from artui.ui.screens.errors import ErrorsScreen
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
+from artui.ui.widgets.logview import LogView
 from tests.uihelp import aim_botocore_at, described, fail_list_services, loaded, wait_until
 
 WIPE = "\x1b[2J\x1b[31mRED\x1b[0m\x1b[H"
@@ -139,3 +141,60 @@ async def test_no_escape_from_data_reaches_the_terminal(recorded: list[str]) -> 
         # AWS's message again, in full, in the errors view.
         assert errors.count("aGVsbG8=␇") > overview.count("aGVsbG8=␇")
     assert_inert(painted(recorded))
+
+
+# Log lines are anyone's text: an app may log what a user typed.
+LOG_LINES = [
+    f"wipe {WIPE}",
+    f"clip {CLIPBOARD}",
+    f"link {LINK}",
+    f"bytes {BYTES}",
+    "[bold]markup[/bold] [@click=app.quit]quit[/]",
+    "cursor \x1b[5A\x1b[2Kmoved",
+]
+
+
+async def test_log_lines_are_shown_never_obeyed(hostile: Simulator, recorded: list[str]) -> None:
+    client = boto3.client(
+        "apprunner",
+        region_name="us-east-1",
+        endpoint_url=hostile.endpoint,
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    planted = client.list_services()["ServiceSummaryList"][0]
+    group = f"/aws/apprunner/planted/{planted['ServiceId']}/application"
+    logs = boto3.client(
+        "logs",
+        region_name="us-east-1",
+        endpoint_url=hostile.endpoint,
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    try:
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="instance/feedbeef")
+    except logs.exceptions.ResourceAlreadyExistsException:
+        pass
+    now = int(time.time() * 1000)
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="instance/feedbeef",
+        logEvents=[{"timestamp": now, "message": line} for line in LOG_LINES],
+    )
+    app = build_app(Settings(regions=("us-east-1",), refresh=3600))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+        view = app.screen.query_one(LogView)
+        await wait_until(pilot, lambda: view.held >= len(LOG_LINES), "the planted lines")
+        await pilot.pause()
+        rows = "\n".join(view.render_line(y).text for y in range(view.size.height))
+        assert "[bold]markup[/bold] [@click=app.quit]quit[/]" in rows  # literally
+        assert "␛]52;c;aGVsbG8=␇" in rows
+        assert "cursor ␛[5A␛[2Kmoved" in rows
+        assert app.is_running  # the planted [@click=app.quit] did nothing
+    assert_inert(painted(recorded))
+    output = painted(recorded)
+    assert "\x1b[5A\x1b[2Kmoved" not in output
