@@ -56,8 +56,10 @@ def write(
     lines: list[str],
     stream: str = "instance/0a1b2c3d4e5f",
     kind: str = "application",
+    ago_s: float = 0,
 ) -> None:
-    """Lines into a service's log, stamped now, as App Runner's agent would send them."""
+    """Lines into a service's log, stamped now (or `ago_s` before), as App Runner's agent
+    would send them."""
     logs = boto3.client("logs", **client_kwargs(sim))
     where = group(sim, name, kind)
     for make, args in (
@@ -68,7 +70,7 @@ def write(
             make(**args)
         except logs.exceptions.ResourceAlreadyExistsException:
             pass
-    now = int(time.time() * 1000)
+    now = int((time.time() - ago_s) * 1000)
     logs.put_log_events(
         logGroupName=where,
         logStreamName=stream,
@@ -272,3 +274,30 @@ async def test_a_full_buffer_keeps_showing_the_newest_line(sim: Simulator) -> No
         write(sim, "checkout-api", [f"{marker} last"])
         await wait_until(pilot, lambda: f"{marker} last" in on_screen(app), "the very last")
         assert view(app).held == 1000
+
+
+async def test_older_lines_come_at_the_top_and_h_widens_the_window(sim: Simulator) -> None:
+    # A service no other test writes to: a quiet span, then older lines beyond it.
+    marker = uuid.uuid4().hex
+    write(sim, "payments-worker", [f"old {marker} {i}" for i in range(3)], ago_s=12 * 60)
+    write(sim, "payments-worker", [f"new {marker}"])
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "payments-worker")
+        header = app.screen.query_one("#logs-header", Static)
+        assert "last 5m" in shown(header)
+        await wait_until(pilot, lambda: f"new {marker}" in on_screen(app), "the new line")
+        assert f"old {marker}" not in on_screen(app)
+        await pilot.press("home")  # the top: older lines are asked for
+        await wait_until(pilot, lambda: view(app).held == 4, "the older lines")
+        assert [line.split(marker)[0].split()[-1] for line in view(app).shown_lines()] == [
+            "old",
+            "old",
+            "old",
+            "new",
+        ]
+        await pilot.press("h")  # 15 minutes: the old lines are in the window itself
+        await wait_until(pilot, lambda: "last 15m" in shown(header), "the wider window")
+        await wait_until(pilot, lambda: view(app).held == 4, "the window's lines")
+        await pilot.press("h", "h", "h")
+        assert "last 5m" in shown(header)

@@ -31,6 +31,11 @@ LOOKBACK_MS = 10_000
 POLL_INTERVAL = 1.0
 MAX_POLL_BACKOFF = 30.0
 
+# Older lines on demand: a load brings at most this many, looking back one window, then
+# four times further each time it finds none, up to OLDEST_S.
+OLDER_LINES = 2_000
+OLDEST_S = 30 * 86400
+
 LIVE = "Live Tail"
 POLLING = "polling"
 HISTORY = "reading history"
@@ -246,3 +251,26 @@ class Tail:
             self._hand_on(self.seen.fresh_read(events))
             if self.newest_ms:
                 self.seen.forget_before(self.newest_ms - 2 * LOOKBACK_MS)
+
+
+async def older(
+    reader: Reader,
+    service: Service,
+    source: LogSource,
+    before_ms: int,
+    span_s: float,
+    limit: int = OLDER_LINES,
+) -> list[LogEvent]:
+    """The newest `limit` lines before `before_ms`: [] when there are none in OLDEST_S.
+
+    Logs are often quiet for a while: a span with nothing in it is no reason to stop, so
+    the span grows until it finds lines or reaches OLDEST_S.
+    """
+    span_ms = int(span_s * 1000)
+    end = before_ms - 1  # the line at before_ms is on screen already
+    while True:
+        start = max(0, before_ms - span_ms)
+        events = await reader.read_logs(service, source, start, end, limit)
+        if events or span_ms >= OLDEST_S * 1000 or start == 0:
+            return events
+        span_ms *= 4

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import Worker, WorkerState
 
-from artui.domain import Action, LogEvent, LogSource, OperationStatus, Service, ServiceStatus
+from artui.domain import Action, LogSource, OperationStatus, Service, ServiceStatus
 from artui.engine import activity, services, tail
 from artui.engine.actions import Actions, Refused
 from artui.engine.journal import Failure
@@ -488,17 +488,16 @@ class ArtuiApp(App[None]):
     async def _older_logs(self, message: OlderLogsRequested) -> None:
         service, source = message.service, message.source
         key = tail.tail_key(service, source)
-        events: list[LogEvent] = []
         try:
             if self.gateway is None:
                 raise ArtuiError(self._connect_error or "not connected")
-            # Up to the millisecond before the oldest line held: that one is on screen.
-            events = await self.gateway.read_logs(
+            events = await tail.older(
+                self.gateway,
                 service,
                 source,
-                max(0, message.before_ms - int(message.span_s * 1000)),
-                message.before_ms - 1,
-                message.limit,
+                message.before_ms,
+                message.span_s,
+                min(message.limit, tail.OLDER_LINES),
             )
         except Exception as exc:
             error = as_artui_error(exc, f"FilterLogEvents {service.name}")
@@ -508,7 +507,9 @@ class ArtuiApp(App[None]):
                 severity="error",
                 markup=False,
             )
-        message.to.post_message(LogLines(key, events, older=True))
+            message.to.post_message(LogLines(key, [], older=True, exhausted=False))
+        else:
+            message.to.post_message(LogLines(key, events, older=True, exhausted=not events))
 
     # -- errors ------------------------------------------------------------------------
 

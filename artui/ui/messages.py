@@ -101,11 +101,13 @@ class ServicesChanged(Message):
 
 @dataclass
 class LogLines(Message):
-    """A batch of a tail's lines (`older`: read on demand, to go above the others)."""
+    """A batch of a tail's lines (`older`: read on demand, to go above the others;
+    `exhausted`: there are none older)."""
 
     key: str
     events: list[LogEvent]
     older: bool = False
+    exhausted: bool = False
 
 
 @dataclass

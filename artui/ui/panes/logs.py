@@ -199,15 +199,15 @@ class LogsPane(Pane):
     def on_log_lines(self, message: LogLines) -> None:
         if message.key != self.key:
             return  # a batch from a source left behind
+        if message.older:
+            self._reading_older = False
+            self._no_older = message.exhausted
+            self.screen.update_status()
         if not message.events:
-            if message.older:
-                self._reading_older = False
-                self._no_older = True
             return
         oldest = min(e.timestamp for e in message.events)
         self._oldest_ms = oldest if self._oldest_ms is None else min(self._oldest_ms, oldest)
         if message.older:
-            self._reading_older = False
             self.view.prepend(message.events)
         else:
             self.view.append(message.events)
