@@ -25,6 +25,7 @@ from artui.ui.widgets.logview import (
     decode_sgr,
     looks_like_error,
     parse_pattern,
+    sgr_style,
 )
 from tests.test_hostile_text import (
     BYTES,
@@ -542,10 +543,14 @@ async def test_escape_sequences_are_shown_inert_and_never_reach_the_terminal(
 def test_sgr_colours_are_kept_and_nothing_else_is_obeyed() -> None:
     text, spans = decode_sgr("a\x1b[31mred\x1b[0m \x1b[1;38;5;208mx\x1b[8mhidden\x1b]8;;u\x07\tz")
     assert text == "ared x" + "hidden␛]8;;u␇" + " " * 5 + "z"  # the tab to column 24
-    assert spans[0] == (1, 4, Style.parse("color(1)"))
-    bold_orange = [s for s in spans if s[2].bold]
+    styles = [
+        (a, b, sgr_style(state))
+        for a, b, state in zip(spans[::3], spans[1::3], spans[2::3], strict=True)
+    ]
+    assert styles[0] == (1, 4, Style.parse("color(1)"))
+    bold_orange = [s for s in styles if s[2].bold]
     assert bold_orange and bold_orange[0][2].color.number == 208
-    assert not any(style.conceal or style.link for _, _, style in spans)
+    assert not any(style.conceal or style.link for _, _, style in styles)
     assert decode_sgr("plain") == ("plain", ())
 
 
