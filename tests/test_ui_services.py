@@ -158,8 +158,8 @@ async def test_service_screen_binds_only_built_panes(aws_env: Simulator) -> None
         await loaded(pilot)
         await pilot.press("enter")
         keys = set(app.screen.active_bindings)
-        assert {"i", "a", "escape", "r", "q", "question_mark"} <= keys
-        assert not {"l", "m", "c"} & keys
+        assert {"i", "a", "l", "escape", "r", "q", "question_mark"} <= keys
+        assert not {"m", "c"} & keys
 
 
 async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) -> None:

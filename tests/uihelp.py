@@ -56,7 +56,7 @@ def shown(widget: Static) -> str:
 
 # A frozen demo for snapshots and screenshots: fixed seed, fixed start, a clock that stands
 # still, so every age and id on screen is the same on every run.
-FROZEN_NOW = 1_795_000_000.0  # 2026-11-18 08:26:40 UTC
+FROZEN_NOW = 1_795_000_000.0  # 2026-11-18 11:06:40 UTC
 
 
 def frozen_simulator() -> Simulator:
