@@ -580,3 +580,37 @@ async def test_changed_is_coalesced_under_a_flood() -> None:
             await pilot.pause()
         await wait_until(pilot, lambda: app.changes[-1].waiting == 400, "the last count")
         assert len(app.changes) - start < 40  # not one per batch
+
+
+async def test_wrapped_rows_are_laid_out_again_when_the_width_changes() -> None:
+    app, running = run(max_lines=100, size=(40, 12))
+    async with running as pilot:
+        view = app.view
+        view.timestamps = False
+        view.wrap = True  # before any line and before the view has a size
+        await feed(pilot, view, [[event(0, "x" * 70), event(1, "after")]])
+        await shows(pilot, view, "after")
+        width = view.scrollable_content_region.width
+        assert rows(view)[:3] == ["x" * width, " " * INDENT + "x" * (70 - width), "after"]
+        await pilot.resize_terminal(30, 12)
+        await wait_until(pilot, lambda: "after" in rows(view)[3], "the line wrapped again")
+        width = view.scrollable_content_region.width
+        assert rows(view)[:2] == ["x" * width, " " * INDENT + "x" * (width - INDENT)]
+
+
+async def test_page_keys_move_the_cursor_a_page() -> None:
+    app, running = run(max_lines=1000, size=(80, 12))
+    async with running as pilot:
+        view = app.view
+        view.focus()
+        await feed(pilot, view, [events_(0, 100)])
+        await shows(pilot, view, "line 00099")
+        height = view.scrollable_content_region.height
+        await pilot.press("pageup")
+        assert not view.following and view.cursor_line == 99 - height
+        await pilot.press("pagedown")
+        assert view.cursor_line == 99 and not view.following
+        await pilot.press("g")
+        assert view.cursor_line == 0 and rows(view)[0].endswith("line 00000")
+        await pilot.press("G")
+        assert view.following and view.cursor_line == 99

@@ -676,6 +676,8 @@ class LogView(ScrollView, can_focus=True):
 
     def _capacity(self) -> tuple[int, int]:
         """Cells of message on an entry's first row and on its continuation rows."""
+        if self._layout_width <= 0:  # no size yet: one row a line until the first resize
+            return 1 << 30, 1 << 30
         width = self._layout_width - self._prefix_width
         return max(1, width), max(1, width - INDENT)
 
@@ -1150,7 +1152,6 @@ class LogView(ScrollView, can_focus=True):
             self._flush(force=True)
 
     def on_mount(self) -> None:
-        self._layout_width = self._view_size().width
         self._flush(force=True)
 
     # -- rendering ------------------------------------------------------------------------
