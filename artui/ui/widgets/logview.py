@@ -1146,12 +1146,14 @@ class LogView(ScrollView, can_focus=True):
             self.following = True
 
     def on_resize(self, event: events.Resize) -> None:
+        """Wrap again for a new width; keep following at the end of a new height."""
         if self._wrap and self._view_size().width != self._layout_width:
             self._relayout()
         else:
             self._flush(force=True)
 
     def on_mount(self) -> None:
+        """Show what was appended before the view was mounted."""
         self._flush(force=True)
 
     # -- rendering ------------------------------------------------------------------------
