@@ -17,7 +17,9 @@ from conftest import control  # noqa: E402
 from artui.sim.server import Simulator  # noqa: E402
 from artui.ui.panes.activity import ActivityPane  # noqa: E402
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen  # noqa: E402
+from artui.ui.widgets.logview import LogView  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
+    FROZEN_LOG_LINES,
     aim_botocore_at,
     described,
     fail_list_services,
@@ -26,6 +28,7 @@ from tests.uihelp import (  # noqa: E402 - after the path fix above
     loaded,
     select,
     wait_until,
+    write_frozen_logs,
 )
 
 # (file name, terminal size, keys pressed after the table fills, what to wait for then)
@@ -40,6 +43,7 @@ SHOTS = [
     ("deploy-80x24", (80, 24), ["d"], "dialog"),
     ("pause-80x24", (80, 24), ["p"], "dialog"),
     ("delete-80x24", (80, 24), ["ctrl+d"], "dialog"),
+    ("logs-80x24", (80, 24), ["l"], "logs"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -59,7 +63,7 @@ async def shoot(
             await pilot.press("r")
             await wait_until(pilot, lambda: app.snapshot.stale, "the failing region")
             keys = keys[1:]
-        if wait in ("activity", "dialog"):
+        if wait in ("activity", "dialog", "logs"):
             await select(pilot, "checkout-api")  # the demo's incident, with a long history
         if wait == "activity":
             await pilot.press(*keys[:-1])
@@ -71,6 +75,11 @@ async def shoot(
         elif wait == "activity":
             pane = app.screen.query_one(ActivityPane)
             await wait_until(pilot, lambda: pane.known.fetched_at, "ListOperations")
+        elif wait == "logs":
+            view = app.screen.query_one(LogView)
+            await wait_until(pilot, lambda: view.held == len(FROZEN_LOG_LINES), "the lines")
+            status = app.screen.query_one("#status")
+            await wait_until(pilot, lambda: "Live Tail" in str(status.content), "Live Tail")
         elif wait == "dialog":
             dialogs = (ConfirmScreen, DeleteScreen)
             await wait_until(pilot, lambda: isinstance(app.screen, dialogs), "the dialog")
@@ -86,6 +95,7 @@ def main() -> int:
     time.tzset()
     with frozen_simulator() as sim:
         aim_botocore_at(sim, os.environ.__setitem__)
+        write_frozen_logs(sim, "checkout-api")
         for name, size, keys, wait in SHOTS:
             asyncio.run(shoot(sim, name, size, keys, wait))
             control(sim, "DELETE", "/_sim/faults")

@@ -13,6 +13,7 @@ from artui.ui.panes.activity import ActivityPane
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
 from artui.ui.widgets.logview import LogView
 from tests.uihelp import (
+    FROZEN_LOG_LINES,
     aim_botocore_at,
     described,
     frozen_app,
@@ -20,6 +21,7 @@ from tests.uihelp import (
     loaded,
     select,
     wait_until,
+    write_frozen_logs,
 )
 
 
@@ -104,51 +106,6 @@ def test_confirmation(snap_compare, name: str, key: str) -> None:
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
 
 
-# The logs pane's lines: fixed text at fixed times before the frozen clock.
-LOG_LINES = [
-    ("0f3a9c1e7b", "INFO  GET /api/cart 200 38ms"),
-    (
-        "0f3a9c1e7b",
-        '{"level": "info", "msg": "request served", "path": "/api/items", "status": 200}',
-    ),
-    ("7d41b2e9aa", "WARN  slow query took 1840ms on /api/search?q=shoes"),
-    ("7d41b2e9aa", "INFO  GET /health 200 2ms"),
-    ("0f3a9c1e7b", "ERROR POST /api/checkout 502 upstream payments timed out after 3000ms"),
-    ("7d41b2e9aa", "INFO  GET /api/orders 200 55ms"),
-]
-
-
-def write_frozen_logs(sim: Simulator, name: str) -> None:
-    """checkout-api's application log holding LOG_LINES only (other tests' lines dropped)."""
-    import boto3
-
-    from tests.conftest import client_kwargs
-    from tests.uihelp import FROZEN_NOW
-
-    apprunner = boto3.client("apprunner", **client_kwargs(sim))
-    services = apprunner.list_services()["ServiceSummaryList"]
-    sid = next(s["ServiceId"] for s in services if s["ServiceName"] == name)
-    group = f"/aws/apprunner/{name}/{sid}/application"
-    logs = boto3.client("logs", **client_kwargs(sim))
-    try:
-        logs.delete_log_group(logGroupName=group)
-    except logs.exceptions.ResourceNotFoundException:
-        pass
-    logs.create_log_group(logGroupName=group)
-    for instance in sorted({i for i, _ in LOG_LINES}):
-        stream = f"instance/{instance}"
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
-        logs.put_log_events(
-            logGroupName=group,
-            logStreamName=stream,
-            logEvents=[
-                {"timestamp": int((FROZEN_NOW - 120 + 7 * n) * 1000), "message": line}
-                for n, (i, line) in enumerate(LOG_LINES)
-                if i == instance
-            ],
-        )
-
-
 def test_logs(snap_compare, frozen: Simulator) -> None:
     write_frozen_logs(frozen, "checkout-api")
 
@@ -156,7 +113,7 @@ def test_logs(snap_compare, frozen: Simulator) -> None:
         await select(pilot, "checkout-api")
         await pilot.press("l")
         view = pilot.app.screen.query_one(LogView)
-        await wait_until(pilot, lambda: view.held == len(LOG_LINES), "the lines")
+        await wait_until(pilot, lambda: view.held == len(FROZEN_LOG_LINES), "the lines")
         status = pilot.app.screen.query_one("#status")
         await wait_until(pilot, lambda: "Live Tail" in str(status.content), "Live Tail")
 

@@ -7,7 +7,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import aim_botocore_at, control  # noqa: F401 - aim_botocore_at: for the UI tests
+from conftest import (  # noqa: F401 - aim_botocore_at: for the UI tests
+    aim_botocore_at,
+    client_kwargs,
+    control,
+)
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -98,3 +102,56 @@ def described(app: ArtuiApp) -> bool:
     it before the pane has painted it)."""
     pane = app.screen.query_one("#overview")
     return pane.detail is not None and not pane.describing
+
+
+# The logs pane's lines: fixed text at fixed times before the frozen clock.
+FROZEN_LOG_LINES = [
+    ("0f3a9c1e7b", "INFO  GET /api/cart 200 38ms"),
+    (
+        "0f3a9c1e7b",
+        '{"level": "info", "msg": "request served", "path": "/api/items", "status": 200}',
+    ),
+    ("7d41b2e9aa", "WARN  slow query took 1840ms on /api/search?q=shoes"),
+    ("7d41b2e9aa", "INFO  GET /health 200 2ms"),
+    ("0f3a9c1e7b", "ERROR POST /api/checkout 502 upstream payments timed out after 3000ms"),
+    ("7d41b2e9aa", "INFO  GET /api/orders 200 55ms"),
+    ("0f3a9c1e7b", "INFO  GET /api/items 200 41ms"),
+    ("7d41b2e9aa", "ERROR GET /api/orders 500 connection pool exhausted (size=20)"),
+    (
+        "0f3a9c1e7b",
+        '{"level": "error", "msg": "request failed", "path": "/api/cart", "status": 503}',
+    ),
+    ("7d41b2e9aa", "INFO  GET /api/cart 200 47ms"),
+    ("0f3a9c1e7b", "WARN  retrying payments call (attempt 2 of 3)"),
+    ("7d41b2e9aa", "INFO  GET /health 200 3ms"),
+    ("0f3a9c1e7b", "ERROR POST /api/checkout 502 upstream payments timed out after 3000ms"),
+    ("7d41b2e9aa", "INFO  POST /api/orders 201 88ms"),
+]
+
+
+def write_frozen_logs(sim: Simulator, name: str) -> None:
+    """checkout-api's application log holding FROZEN_LOG_LINES only (other tests' lines dropped)."""
+    import boto3
+
+    apprunner = boto3.client("apprunner", **client_kwargs(sim))
+    services = apprunner.list_services()["ServiceSummaryList"]
+    sid = next(s["ServiceId"] for s in services if s["ServiceName"] == name)
+    group = f"/aws/apprunner/{name}/{sid}/application"
+    logs = boto3.client("logs", **client_kwargs(sim))
+    try:
+        logs.delete_log_group(logGroupName=group)
+    except logs.exceptions.ResourceNotFoundException:
+        pass
+    logs.create_log_group(logGroupName=group)
+    for instance in sorted({i for i, _ in FROZEN_LOG_LINES}):
+        stream = f"instance/{instance}"
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName=stream,
+            logEvents=[
+                {"timestamp": int((FROZEN_NOW - 120 + 7 * n) * 1000), "message": line}
+                for n, (i, line) in enumerate(FROZEN_LOG_LINES)
+                if i == instance
+            ],
+        )
