@@ -36,9 +36,11 @@ import time
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent / "logs_app.py"
-# A row drawn from column 1 starting with a timestamp (on), or with the tag (off).
-STAMPED = re.compile(rb"\x1b\[\d+;1H(?:\x1b\[[0-9;]*m)*\d\d:\d\d:\d\d\.\d{3} ")
-UNSTAMPED = re.compile(rb"\x1b\[\d+;1H(?:\x1b\[[0-9;]*m)*[0-9a-f]{8} ")
+# A row drawn from the pane's left edge (column 1, or 2 past its padding) starting with a
+# timestamp (on), or with the tag (off).
+_ROW = rb"\x1b\[\d+;[12]H(?:\x1b\[[0-9;]*m)*(?: (?:\x1b\[[0-9;]*m)*)?"
+STAMPED = re.compile(_ROW + rb"\d\d:\d\d:\d\d\.\d{3} ")
+UNSTAMPED = re.compile(_ROW + rb"[0-9a-f]{8} ")
 
 
 class Flood:

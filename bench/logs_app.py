@@ -1,4 +1,5 @@
-"""The app bench/logs.py floods: one LogView, fed from a timer in batches as a tail feeds it.
+"""The app bench/logs.py floods: artui's logs pane, fed from a timer in batches the way the
+tail feeds it (a LogLines message posted to the pane, which hands it to its LogView).
 
     python bench/logs_app.py --rate 20000 --report /tmp/report [--max-lines 50000]
 
@@ -24,10 +25,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import Log  # noqa: E402
+from textual.screen import Screen  # noqa: E402
+from textual.widgets import Log, Static  # noqa: E402
 
-from artui.domain import LogEvent  # noqa: E402
+from artui.domain import LogEvent, Service, ServiceStatus  # noqa: E402
+from artui.engine.store import Scope, Store  # noqa: E402
 from artui.inert import inert  # noqa: E402
+from artui.settings import Settings  # noqa: E402
+from artui.ui.messages import LogLines  # noqa: E402
+from artui.ui.panes.logs import LogsPane  # noqa: E402
 from artui.ui.widgets.logview import LogView  # noqa: E402
 
 TICK = 0.02  # the feeder's period: 50 batches a second
@@ -62,27 +68,53 @@ def message(n: int) -> str:
     )
 
 
-def feed(view: LogView | Log, events: Sequence[LogEvent]) -> None:
-    """Hand a batch to the log: the one entry point (the pane's ingest may replace it)."""
-    if isinstance(view, Log):  # --stock: Textual's own Log, for comparison
-        view.write_lines(inert(e.message.rstrip("\n"), lines=True) for e in events)
+SERVICE = Service(
+    name="flood",
+    id="0" * 32,
+    arn="arn:aws:apprunner:us-east-1:123456789012:service/flood/" + "0" * 32,
+    region="us-east-1",
+    status=ServiceStatus.RUNNING,
+    raw_status="RUNNING",
+)
+
+
+def feed(target: LogsPane | Log, events: Sequence[LogEvent]) -> None:
+    """Hand a batch over as the tail does: a LogLines message to the pane."""
+    if isinstance(target, Log):  # --stock: Textual's own Log, for comparison
+        target.write_lines(inert(e.message.rstrip("\n"), lines=True) for e in events)
     else:
-        view.append(events)
+        target.post_message(LogLines(target.key, list(events)))
 
 
-class BenchLogView(LogView):
-    """LogView reporting when the `t` key's action runs."""
+def report_actions(report) -> None:
+    """Write when the `t` key's action runs in the pane's LogView."""
+    toggle = LogView.action_toggle_timestamps
 
-    report = None
-
-    def action_toggle_timestamps(self) -> None:
+    def reported(view: LogView) -> None:
         now = time.perf_counter()
-        super().action_toggle_timestamps()
-        if self.report is not None:
-            self.report.write(f"action {now:.6f}\n")
+        toggle(view)
+        report.write(f"action {now:.6f}\n")
+
+    LogView.action_toggle_timestamps = reported  # type: ignore[method-assign]
+
+
+class FloodScreen(Screen):
+    """The pane and the status line it updates, as in the service view."""
+
+    def compose(self) -> ComposeResult:
+        yield LogsPane(SERVICE)
+        yield Static("", id="status")
+
+    def update_status(self) -> None:
+        self.query_one("#status", Static).update(self.query_one(LogsPane).status_text())
 
 
 class FloodApp(App):
+    """The logs pane on its own, with what it asks of artui's app: settings, a store, a
+    clock and scopes (its requests for a tail go unanswered: the timer is the tail)."""
+
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "artui" / "ui" / "app.tcss")
+
     def __init__(
         self, rate: float, max_lines: int, report, stock: bool = False, freeze: bool = False
     ) -> None:
@@ -92,6 +124,9 @@ class FloodApp(App):
         self.rate = rate
         self.max_lines = max_lines
         self.report = report
+        self.settings = Settings(max_lines=max_lines)
+        self.store = Store()
+        self.clock = time.time
         self.sent = 0
         self.start = 0.0
         self.last_report = 0.0
@@ -100,16 +135,21 @@ class FloodApp(App):
         if self.stock:
             yield Log(max_lines=self.max_lines, id="log")
             return
-        view = BenchLogView(max_lines=self.max_lines, id="log")
-        view.report = self.report
-        view.tagger = lambda event: event.stream[9:17]
-        yield view
 
-    def on_mount(self) -> None:
-        self.view = self.query_one("#log")
-        self.view.focus()
-        if not self.stock:
-            self.view.timestamps = False
+    def scope_of(self, service: Service) -> Scope:
+        return Scope(None, service.region)
+
+    async def on_mount(self) -> None:
+        if self.stock:
+            self.view = self.query_one("#log")
+            self.view.focus()
+        else:
+            report_actions(self.report)
+            await self.push_screen(FloodScreen())
+            self.view = self.screen.query_one(LogsPane)
+            self.view.shown()
+            self.view.focus()
+            self.view.view.timestamps = False
         self.start = self.last_report = time.perf_counter()
         self.set_interval(TICK, self.tick)
         self.report.write(f"ready {self.start:.6f}\n")

@@ -16,7 +16,7 @@ Design, in short:
   lists, dropping the oldest deletes a prefix, and a row's entry is a bisect: no work in
   proportion to the buffer per batch. Wrapping changes rows per entry, so toggling wrap,
   timestamps or the tag column, or resizing in wrap mode, lays every row out again once.
-- **Repaint cap.** `append` only records. A one-shot timer (`FLUSH_INTERVAL`, ~10 times a
+- **Repaint cap.** `append` only records. A one-shot timer (`FLUSH_INTERVAL`, 8 times a
   second) then sets the virtual size, scrolls (to the end when following; otherwise so the
   same rows stay on screen as lines above are dropped) and repaints. A key flushes at once.
   Textual's scroll offset is kept relative to `_base`, the top as of the last flush, so a
@@ -57,8 +57,8 @@ from textual.timer import Timer
 from artui.domain import LogEvent
 from artui.inert import inert
 
-FLUSH_INTERVAL = 0.1  # seconds between repaints caused by new lines (keys repaint at once)
-CHANGED_INTERVAL = 0.25  # seconds between Changed messages caused by new lines alone
+FLUSH_INTERVAL = 0.125  # seconds between repaints caused by new lines (keys repaint at once)
+CHANGED_INTERVAL = 0.5  # seconds between Changed messages caused by new lines alone
 TAB_SIZE = 8
 INDENT = 2  # extra indent of an entry's continuation rows (a trace's lines, wrapped rows)
 STAMP_WIDTH = 13  # "HH:MM:SS.mmm "
