@@ -301,3 +301,29 @@ async def test_older_lines_come_at_the_top_and_h_widens_the_window(sim: Simulato
         await wait_until(pilot, lambda: view(app).held == 4, "the window's lines")
         await pilot.press("h", "h", "h")
         assert "last 5m" in shown(header)
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[Simulator]:
+    """The demo world writing application lines as a service serves requests. Its own seed:
+    moto's state is process-wide, and the same seed would name the same log groups."""
+    with Simulator(regions=(REGION,), services=7, time_scale=1, world=True, seed=29) as sim:
+        yield sim
+
+
+async def test_lines_the_demo_world_writes_appear(
+    world: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    aim_botocore_at(world, monkeypatch.setenv)
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        await wait_until(pilot, lambda: view(app).held, "the window's history")
+        before = view(app).held
+        # The world writes a few lines a second: they arrive through the session.
+        await wait_until(pilot, lambda: view(app).held >= before + 3, "new lines")
+        newest = view(app).shown_lines()[-1]
+        assert any(word in newest for word in ("GET", "POST", "request"))
+        assert newest.split()[-1] in on_screen(app)
