@@ -21,6 +21,7 @@ from textual.app import App
 from textual.binding import ActiveBinding, Binding
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from artui.domain import Action, LogSource, OperationStatus, Service, ServiceStatus
@@ -271,7 +272,7 @@ class ArtuiApp(App[None]):
             if yes:
                 self._act(service, action)
             else:
-                self.notify(f"{VERBS[action]} {inert(service.name)} cancelled: nothing was sent.")
+                self.tell(f"{VERBS[action]} {service.name} cancelled: nothing was sent.")
 
         self.push_screen(screen, answered)
 
@@ -279,11 +280,10 @@ class ArtuiApp(App[None]):
         hint = ""
         if service.status is ServiceStatus.CREATE_FAILED and action is not Action.DELETE:
             hint = " (a: the activity, enter on Create: its deployment log; b rebuilds)"
-        self.notify(
-            inert(f"{reason}.{hint}"),
-            title=inert(f"{VERBS[action]} {service.name}: not sent"),
+        self.tell(
+            f"{reason}.{hint}",
+            title=f"{VERBS[action]} {service.name}: not sent",
             severity="warning",
-            markup=False,
         )
 
     @work(group="act", exit_on_error=False)
@@ -313,11 +313,10 @@ class ArtuiApp(App[None]):
                     first=False,
                 )
             )
-            self.notify(
-                inert(f"AWS answered: {error}"),
-                title=inert(f"{verb} failed"),
+            self.tell(
+                f"AWS answered: {error}",
+                title=f"{verb} failed",
                 severity="error",
-                markup=False,
             )
             self._hurry()
             return
@@ -326,10 +325,9 @@ class ArtuiApp(App[None]):
         first = (
             "An earlier attempt had started it; nothing new was sent. " if started.earlier else ""
         )
-        self.notify(
-            inert(f"{first}artui will say how it ends. Operation {started.operation_id}"),
-            title=inert(f"{verb}: started"),
-            markup=False,
+        self.tell(
+            f"{first}artui will say how it ends. Operation {started.operation_id}",
+            title=f"{verb}: started",
         )
         self._hurry(arn)
         ended = await self.actions.follow(
@@ -343,19 +341,17 @@ class ArtuiApp(App[None]):
         )
         self._hurry(arn)
         if ended is None:
-            self.notify(
-                inert(f"Operation {started.operation_id} left the newest operations unseen."),
-                title=inert(f"{verb}: outcome unknown"),
+            self.tell(
+                f"Operation {started.operation_id} left the newest operations unseen.",
+                title=f"{verb}: outcome unknown",
                 severity="warning",
-                markup=False,
             )
             return
         took = duration(ended.elapsed(self.clock()))
-        self.notify(
-            inert(f"{ended.type_label} {ended.outcome} after {took} (operation {ended.id})."),
-            title=inert(f"{verb}: {ended.outcome}"),
+        self.tell(
+            f"{ended.type_label} {ended.outcome} after {took} (operation {ended.id}).",
+            title=f"{verb}: {ended.outcome}",
             severity="information" if ended.status is OperationStatus.SUCCEEDED else "error",
-            markup=False,
             timeout=30,
         )
 
@@ -425,11 +421,10 @@ class ArtuiApp(App[None]):
             page = await self.gateway.list_operations(service.region, service.arn, held.next_token)
         except Exception as exc:
             error = as_artui_error(exc, f"ListOperations {service.arn}")
-            self.notify(
-                inert(f"Older operations: {error}"),
+            self.tell(
+                f"Older operations: {error}",
                 title="ListOperations failed",
                 severity="error",
-                markup=False,
             )
         else:
             # Merged with what is held now: a poll may have landed during the call.
@@ -501,17 +496,29 @@ class ArtuiApp(App[None]):
             )
         except Exception as exc:
             error = as_artui_error(exc, f"FilterLogEvents {service.name}")
-            self.notify(
-                inert(f"Older lines: {error}"),
+            self.tell(
+                f"Older lines: {error}",
                 title="FilterLogEvents failed",
                 severity="error",
-                markup=False,
             )
             message.to.post_message(LogLines(key, [], older=True, exhausted=False))
         else:
             message.to.post_message(LogLines(key, events, older=True, exhausted=not events))
 
     # -- errors ------------------------------------------------------------------------
+
+    def tell(
+        self,
+        text: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A notification whose text and title may hold AWS's words: inert, never markup."""
+        self.notify(
+            inert(text), title=inert(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def internal_error(self, where: str, exc: BaseException) -> None:
         """A bug met while drawing or in a worker: logged, shown, and the app carries on."""
@@ -534,11 +541,10 @@ class ArtuiApp(App[None]):
             return
         for failure in fresh[-3:]:  # an outage across many regions is one glance, not a wall
             where = f"{failure.region} " if failure.region else ""
-            self.notify(
-                inert(f"{where}{failure.operation}: {failure.message}"),
+            self.tell(
+                f"{where}{failure.operation}: {failure.message}",
                 title="Error (e lists them)",
                 severity="error",
-                markup=False,
             )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

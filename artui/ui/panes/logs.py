@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
@@ -24,7 +24,6 @@ from artui.domain import LogEvent, LogSource, LogSourceKind, Operation, Service
 from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.tail import KIND as TAIL
 from artui.engine.tail import LIVE, POLLING, WINDOWS, TailState, tail_key
-from artui.inert import inert
 from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested
 from artui.ui.panes.base import Pane
 from artui.ui.text import shown
@@ -295,17 +294,12 @@ class LogsPane(Pane):
             with path.open("w", encoding="utf-8", errors="replace") as out:
                 out.writelines(f"{line}\n" for line in lines)
         except OSError as exc:
-            self.app.notify(
-                inert(f"Cannot write {path}: {exc.strerror or exc}"),
-                title="Not saved",
-                severity="error",
-                markup=False,
+            self.app.tell(
+                f"Cannot write {path}: {exc.strerror or exc}", title="Not saved", severity="error"
             )
             return
         self.saved = path
-        self.app.notify(
-            inert(f"{len(lines):,} lines written to {path}"), title="Saved", markup=False
-        )
+        self.app.tell(f"{len(lines):,} lines written to {path}", title="Saved")
 
     def action_clear(self) -> None:
         """Escape: the search goes first, then the filter, then the view goes back."""
@@ -333,7 +327,7 @@ class LogsPane(Pane):
         self._apply_filter(event.value)
         self.view.focus()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         # Escape in a field closes it and keeps what was applied before.
         if event.key == "escape" and isinstance(self.screen.focused, FilterField):
             field = self.screen.focused
@@ -346,17 +340,17 @@ class LogsPane(Pane):
         try:
             matches = self.view.search(text or None)
         except ValueError as exc:
-            self.app.notify(inert(str(exc)), title="Search", severity="warning", markup=False)
+            self.app.tell(str(exc), title="Search", severity="warning")
             return
         self.search_text = text
         if text and not matches:
-            self.app.notify(inert(f"No line matches {text!r}."), markup=False)
+            self.app.tell(f"No line matches {text!r}.")
 
     def _apply_filter(self, text: str) -> None:
         try:
             self.view.set_filter(text or None)
         except ValueError as exc:
-            self.app.notify(inert(str(exc)), title="Filter", severity="warning", markup=False)
+            self.app.tell(str(exc), title="Filter", severity="warning")
             return
         self.filter_text = text
 
