@@ -20,20 +20,17 @@ tail feeds it) in a real pseudo-terminal, so every repaint is really written and
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
-import pty
 import random
 import re
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import threading
 import time
 from pathlib import Path
+
+from pty_app import PtyApp
 
 APP = Path(__file__).resolve().parent / "logs_app.py"
 # A row drawn from the pane's left edge (column 1, or 2 past its padding) starting with a
@@ -43,7 +40,7 @@ STAMPED = re.compile(_ROW + rb"\d\d:\d\d:\d\d\.\d{3} ")
 UNSTAMPED = re.compile(_ROW + rb"[0-9a-f]{8} ")
 
 
-class Flood:
+class Flood(PtyApp):
     """bench/logs_app.py in a pseudo-terminal, its output read (and searched) by a thread."""
 
     def __init__(
@@ -56,21 +53,10 @@ class Flood:
         freeze: bool = False,
     ):
         self.report_path = tempfile.mktemp(prefix="artui-logs-bench-")
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-        args = [sys.executable, str(APP), "--rate", str(rate), "--max-lines", str(max_lines)]
-        args += ["--report", self.report_path] + (["--stock"] if stock else [])
-        args += ["--gc-freeze"] if freeze else []
-        self.proc = subprocess.Popen(
-            args,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env={**os.environ, "TERM": "xterm-256color"},
-            close_fds=True,
-        )
-        os.close(slave)
-        self.master = master
+        args = ["--rate", str(rate), "--max-lines", str(max_lines), "--report", self.report_path]
+        args += (["--stock"] if stock else []) + (["--gc-freeze"] if freeze else [])
+        env = {**os.environ, "TERM": "xterm-256color"}
+        super().__init__(args, env, size, program=str(APP))
         self.bytes = 0
         self.tail = b""
         self.expect: re.Pattern[bytes] | None = None
@@ -141,10 +127,6 @@ class Flood:
                 raise TimeoutError(f"no repaint after {key!r}")
             time.sleep(0.002)
 
-    def cpu_seconds(self) -> float:
-        fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
     def memory(self) -> tuple[int, int]:
         """(RSS, peak RSS) in KiB."""
         status = dict(
@@ -154,12 +136,7 @@ class Flood:
 
     def stop(self) -> None:
         self.closed = True
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        os.close(self.master)
+        super().stop()
         Path(self.report_path).unlink(missing_ok=True)
 
 

@@ -28,14 +28,20 @@ def sim_env(sim_env_vars: dict[str, str]) -> dict[str, str]:
 
 
 class PtyApp:
-    """One artui process on an 80x24 (or other) pseudo-terminal."""
+    """One artui process (or `program`, a Python script) on an 80x24 (or other) pty."""
 
-    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24)):
+    def __init__(
+        self,
+        args: list[str],
+        env: dict[str, str],
+        size: tuple[int, int] = (80, 24),
+        program: str | None = None,
+    ):
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "artui", *args],
+            [sys.executable, *([program] if program else ["-m", "artui"]), *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
