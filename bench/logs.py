@@ -1,4 +1,4 @@
-"""The log view under a flood: ingest rate, key latency at 20,000 events/s, CPU at 500 lines/s,
+"""The logs pane under a flood: ingest rate, key latency at 20,000 events/s, CPU at 500 lines/s,
 and memory with a full 50,000-line buffer. Prints its figures.
 
     python bench/logs.py [--size 120x40] [--presses 40] [--stock]
@@ -222,7 +222,7 @@ def main() -> int:
     args = parser.parse_args()
     cols, rows = (int(n) for n in args.size.split("x"))
     size = (cols, rows)
-    print(f"LogView in a {cols}x{rows} pty, batches every 20 ms, max_lines 50,000")
+    print(f"the logs pane in a {cols}x{rows} pty, LogLines posted every 20 ms, max_lines 50,000")
 
     print("ingest (events/s taken in at a target rate):")
     best = 0.0
