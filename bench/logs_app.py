@@ -83,7 +83,7 @@ def feed(target: LogsPane | Log, events: Sequence[LogEvent]) -> None:
     if isinstance(target, Log):  # --stock: Textual's own Log, for comparison
         target.write_lines(inert(e.message.rstrip("\n"), lines=True) for e in events)
     else:
-        target.post_message(LogLines(target.key, list(events)))
+        target.post_message(LogLines(target.token, list(events)))
 
 
 def report_actions(report) -> None:

@@ -189,8 +189,14 @@ async def test_log_lines_are_shown_never_obeyed(hostile: Simulator, recorded: li
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
         view = app.screen.query_one(LogView)
         await wait_until(pilot, lambda: view.held >= len(LOG_LINES), "the planted lines")
+
+        def rows_text() -> str:
+            return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+        # Drawn at the next repaint: new lines repaint a few times a second.
+        await wait_until(pilot, lambda: "cursor ␛[5A" in rows_text(), "the lines drawn")
         await pilot.pause()
-        rows = "\n".join(view.render_line(y).text for y in range(view.size.height))
+        rows = rows_text()
         assert "[bold]markup[/bold] [@click=app.quit]quit[/]" in rows  # literally
         assert "␛]52;c;aGVsbG8=␇" in rows
         assert "cursor ␛[5A␛[2Kmoved" in rows

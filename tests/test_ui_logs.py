@@ -18,10 +18,12 @@ import pytest
 from conftest import aim_botocore_at, client_kwargs, control
 from textual.widgets import Static
 
+from artui.domain import LogEvent
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
+from artui.ui.messages import LogLines
 from artui.ui.panes.logs import LogsPane
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.widgets.logview import LogView
@@ -141,6 +143,7 @@ async def test_without_live_tail_it_polls_and_shows_each_line_once(
 ) -> None:
     control(sim, "POST", "/_sim/livetail", {"mode": mode})
     marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"before {marker}"])  # the group exists: Live Tail is asked
     app = app_for()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_logs(pilot, "checkout-api")
@@ -261,6 +264,7 @@ async def test_save_writes_what_is_shown(
 
 async def test_a_full_buffer_keeps_showing_the_newest_line(sim: Simulator) -> None:
     marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"{marker} first"])  # the log group exists: Live Tail starts
     app = app_for(max_lines=1000)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_logs(pilot, "checkout-api")
@@ -308,6 +312,14 @@ def world() -> Iterator[Simulator]:
     """The demo world writing application lines as a service serves requests. Its own seed:
     moto's state is process-wide, and the same seed would name the same log groups."""
     with Simulator(regions=(REGION,), services=7, time_scale=1, world=True, seed=29) as sim:
+        # The world creates the log groups as it starts writing: wait for them, so that
+        # Live Tail, which refuses a group that does not exist, has one.
+        logs = boto3.client("logs", **client_kwargs(sim))
+        prefix = group(sim, "checkout-api")
+        give_up = time.monotonic() + 60  # a hang guard: the world starts in seconds
+        while not logs.describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]:
+            assert time.monotonic() < give_up, "the demo world wrote no log group"
+            time.sleep(0.1)
         yield sim
 
 
@@ -326,4 +338,23 @@ async def test_lines_the_demo_world_writes_appear(
         await wait_until(pilot, lambda: view(app).held >= before + 3, "new lines")
         newest = view(app).shown_lines()[-1]
         assert any(word in newest for word in ("GET", "POST", "request"))
-        assert newest.split()[-1] in on_screen(app)
+        # Drawn at the next repaint (new lines repaint a few times a second): its time shows.
+        await wait_until(
+            pilot, lambda: view(app).shown_lines()[-1][:12] in on_screen(app), "the newest line"
+        )
+
+
+async def test_a_batch_from_a_tail_left_behind_is_dropped(sim: Simulator) -> None:
+    write(sim, "checkout-api", ["the log group exists: Live Tail can start"])
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        earlier = pane(app).token
+        await pilot.press("r")  # the tail starts again: the old worker may still have posted
+        late = LogEvent(int(time.time() * 1000), "late line of the old tail", "instance/old")
+        pane(app).post_message(LogLines(earlier, [late]))
+        fresh = LogEvent(int(time.time() * 1000), "line of the new tail", "instance/new")
+        pane(app).post_message(LogLines(pane(app).token, [fresh]))
+        await wait_until(pilot, lambda: "line of the new tail" in on_screen(app), "the new line")
+        assert not any("late line" in line for line in view(app).shown_lines())

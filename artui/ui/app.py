@@ -20,7 +20,6 @@ from textual import work
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
 from textual.message import Message
-from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
@@ -442,14 +441,13 @@ class ArtuiApp(App[None]):
         if message.source is None:
             return
         self._tails[id(message.to)] = self.run_worker(
-            self._tail(message.to, message.service, message.source, message.since_ms),
+            self._tail(message, message.source),
             group=f"tail {id(message.to)}",
             exit_on_error=False,
         )
 
-    async def _tail(
-        self, to: MessagePump, service: Service, source: LogSource, since_ms: int
-    ) -> None:
+    async def _tail(self, request: TailRequested, source: LogSource) -> None:
+        to, service, token = request.to, request.service, request.token
         await self._connect_done.wait()
         scope = self.scope_of(service)
         key = tail.tail_key(service, source)
@@ -469,9 +467,9 @@ class ArtuiApp(App[None]):
             source,
             scope,
             self.store,
-            start_ms=since_ms,
+            start_ms=request.since_ms,
             limit=self.settings.max_lines,
-            on_lines=lambda events: to.post_message(LogLines(key, events)),
+            on_lines=lambda events: to.post_message(LogLines(token, events)),
             on_state=changed,
             clock=self.clock,
         ).run()
@@ -482,7 +480,6 @@ class ArtuiApp(App[None]):
     @work(group="older-logs", exit_on_error=False)
     async def _older_logs(self, message: OlderLogsRequested) -> None:
         service, source = message.service, message.source
-        key = tail.tail_key(service, source)
         try:
             if self.gateway is None:
                 raise ArtuiError(self._connect_error or "not connected")
@@ -501,9 +498,11 @@ class ArtuiApp(App[None]):
                 title="FilterLogEvents failed",
                 severity="error",
             )
-            message.to.post_message(LogLines(key, [], older=True, exhausted=False))
+            message.to.post_message(LogLines(message.token, [], older=True, exhausted=False))
         else:
-            message.to.post_message(LogLines(key, events, older=True, exhausted=not events))
+            message.to.post_message(
+                LogLines(message.token, events, older=True, exhausted=not events)
+            )
 
     # -- errors ------------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ class TailRequested(Message):
     service: Service
     source: LogSource | None = None
     since_ms: int = 0
+    token: int = 0  # echoed in each LogLines: a batch of an earlier tail is told apart
 
 
 @dataclass
@@ -84,6 +85,7 @@ class OlderLogsRequested(Message):
     before_ms: int
     span_s: float
     limit: int
+    token: int = 0
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ class LogLines(Message):
     """A batch of a tail's lines (`older`: read on demand, to go above the others;
     `exhausted`: there are none older)."""
 
-    key: str
+    token: int
     events: list[LogEvent]
     older: bool = False
     exhausted: bool = False

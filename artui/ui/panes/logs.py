@@ -131,6 +131,7 @@ class LogsPane(Pane):
         self._reading_older = False
         self._no_older = False
         self._view: LogView | None = None
+        self._token = 0  # this pane's current tail; batches of an earlier one are dropped
 
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="logs-header")
@@ -151,6 +152,11 @@ class LogsPane(Pane):
         return tail_key(self.service, self.source)
 
     @property
+    def token(self) -> int:
+        """The current tail's token: LogLines carrying another are from a tail left behind."""
+        return self._token
+
+    @property
     def tail_state(self) -> TailState | None:
         """The tail's state as the store has it."""
         return self.app.store.get(TAIL, self.app.scope_of(self.service), self.key).value
@@ -167,8 +173,12 @@ class LogsPane(Pane):
         self.view.tagger = instance_tag if self.source.kind is LogSourceKind.APPLICATION else None
         self._oldest_ms = None
         self._no_older = False
+        self._reading_older = False
+        self._token += 1
         self.query_one("#logs-header", Static).update(self._header())
-        self.app.post_message(TailRequested(self, self.service, self.source, self._since_ms()))
+        self.app.post_message(
+            TailRequested(self, self.service, self.source, self._since_ms(), self._token)
+        )
 
     def _since_ms(self) -> int:
         """Where the tail starts: a deployment's log from its operation's start (minus a
@@ -183,6 +193,7 @@ class LogsPane(Pane):
 
     def stop(self) -> None:
         """Stop the tail: the Live Tail session closes with it."""
+        self._token += 1
         self.app.post_message(TailRequested(self, self.service))
 
     def refresh_data(self) -> None:
@@ -196,8 +207,8 @@ class LogsPane(Pane):
             self.start()
 
     def on_log_lines(self, message: LogLines) -> None:
-        if message.key != self.key:
-            return  # a batch from a source left behind
+        if message.token != self._token:
+            return  # a batch from a tail left behind (another source, window or `r`)
         if message.older:
             self._reading_older = False
             self._no_older = message.exhausted
@@ -222,7 +233,7 @@ class LogsPane(Pane):
         self._reading_older = True
         self.app.post_message(
             OlderLogsRequested(
-                self, self.service, self.source, self._oldest_ms, self.window_s, room
+                self, self.service, self.source, self._oldest_ms, self.window_s, room, self._token
             )
         )
         self.screen.update_status()
