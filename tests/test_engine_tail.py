@@ -42,8 +42,10 @@ def ev(n: int, *, eid: bool = True, ts: int | None = None) -> LogEvent:
 class Script:
     """A Reader whose answers the test hands over one at a time."""
 
-    def __init__(self, *, live: bool) -> None:
+    def __init__(self, *, live: bool, missing: int = 0) -> None:
         self.live = live
+        self.missing = missing  # sessions refused first because the group does not exist
+        self.sessions = 0
         self.reads: asyncio.Queue[list[LogEvent] | Exception] = asyncio.Queue()
         self.updates: asyncio.Queue[TailUpdate | Exception | None] = asyncio.Queue()
         self.asked: list[tuple[int, int | None]] = []
@@ -59,6 +61,14 @@ class Script:
         return answer
 
     async def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
+        self.sessions += 1
+        if self.missing:
+            self.missing -= 1
+            raise LiveTailUnavailable(
+                "Live Tail refused: ResourceNotFoundException: The specified log group does "
+                "not exist.",
+                code="ResourceNotFoundException",
+            )
         if not self.live:
             raise LiveTailUnavailable("Live Tail refused: AccessDeniedException: no")
         try:
@@ -199,3 +209,21 @@ def test_seen_forgets_old_lines() -> None:
     seen.forget_before(2000)
     assert len(seen) == 1
     assert seen.fresh_read([ev(2, ts=5000)]) == []
+
+
+async def test_a_log_group_not_there_yet_is_polled_until_lines_come_then_tailed_live() -> None:
+    script = Script(live=True, missing=1)
+    run = Run(script)
+    await script.reads.put([])  # the history: App Runner has not written the group yet
+    await run.until(lambda: run.state.mode == tail.POLLING, "polling")
+    assert "ResourceNotFoundException" in run.state.why
+    await script.reads.put([])
+    await script.reads.put([ev(1)])  # the group exists now
+    await run.until(lambda: script.sessions == 2, "Live Tail asked again")
+    await script.updates.put(TailUpdate(started=True))
+    # The session's history starts from the last line's time, less the lookback.
+    await script.reads.put([ev(1), ev(2)])
+    await run.until(lambda: run.state.mode == tail.LIVE, "live")
+    assert script.asked[-1] == (ev(1).timestamp - tail.LOOKBACK_MS, None)
+    assert [e.message for e in run.lines] == ["line 1", "line 2"]
+    await run.stop()

@@ -173,4 +173,7 @@ def _newest(events: list[LogEvent], limit: int) -> list[LogEvent]:
 
 def _unavailable(what: str, exc: BaseException) -> LiveTailUnavailable:
     mapped = translate(exc)
-    return LiveTailUnavailable(f"Live Tail {what}: {mapped if mapped is not None else exc}")
+    code = getattr(mapped, "code", None)
+    return LiveTailUnavailable(
+        f"Live Tail {what}: {mapped if mapped is not None else exc}", code=code
+    )

@@ -36,6 +36,10 @@ MAX_POLL_BACKOFF = 30.0
 OLDER_LINES = 2_000
 OLDEST_S = 30 * 86400
 
+# Live Tail refuses a log group that does not exist yet (a service just created): poll
+# until lines come, then ask for Live Tail again.
+NOT_YET = frozenset({"ResourceNotFoundException"})
+
 LIVE = "Live Tail"
 POLLING = "polling"
 HISTORY = "reading history"
@@ -178,20 +182,24 @@ class Tail:
         """History, then Live Tail; polling once Live Tail is out. Ends when cancelled."""
         self.store.put(KIND, self.scope, TailState(), self.clock(), self.key)
         self.on_state()
-        why = await self._live()
-        self._set(mode=POLLING, why=why)
-        await self._poll()
+        while True:
+            why, again = await self._live()
+            self._set(mode=POLLING, why=why)
+            await self._poll(until_lines=again)
 
     async def _history(self) -> None:
         self._set(mode=HISTORY)
-        events = await self.reader.read_logs(
-            self.service, self.source, self.start_ms, None, self.limit
+        # Once lines have come (a session after polling), from the last ones on.
+        start = (
+            max(self.start_ms, self.newest_ms - LOOKBACK_MS) if self.newest_ms else (self.start_ms)
         )
+        events = await self.reader.read_logs(self.service, self.source, start, None, self.limit)
         self._history_read = True
         self._hand_on(self.seen.fresh_read(events))
 
-    async def _live(self) -> str:
-        """Tail live until Live Tail is out; returns why, for the status line."""
+    async def _live(self) -> tuple[str, bool]:
+        """Tail live until Live Tail is out; returns why (for the status line) and whether
+        to ask again once lines come (the log group did not exist yet)."""
         updates = self.reader.live_tail(self.service, self.source)
         try:
             async for update in updates:
@@ -205,16 +213,17 @@ class Tail:
                     self._set(sampled=True)
                 self._hand_on(self.seen.fresh_live(update.events))
         except LiveTailUnavailable as exc:
-            return str(exc)
+            return str(exc), exc.code in NOT_YET
         except ArtuiError as exc:  # e.g. history could not be read: polling says so
-            return f"Live Tail stopped: {exc}"
+            return f"Live Tail stopped: {exc}", False
         finally:
             # The session is closed the moment the tail stops: AWS bills it by the minute.
             with contextlib.suppress(Exception):
                 await updates.aclose()  # type: ignore[attr-defined]
-        return "Live Tail ended"
+        return "Live Tail ended", False
 
-    async def _poll(self) -> None:
+    async def _poll(self, *, until_lines: bool = False) -> None:
+        """Poll FilterLogEvents; for good, or with `until_lines` until a poll brings some."""
         delay = 0.0
         while True:
             if delay:
@@ -222,8 +231,11 @@ class Tail:
             delay = self.poll_interval
             try:
                 if not self._history_read:
+                    before = self.newest_ms
                     await self._history()
                     self._set(mode=POLLING)
+                    if until_lines and self.newest_ms != before:
+                        return
                     continue
                 start = max(self.start_ms, self.newest_ms - LOOKBACK_MS)
                 events = await self.reader.read_logs(
@@ -248,9 +260,12 @@ class Tail:
                 continue
             if self.state.failures:
                 self._set(failures=0, error="")
-            self._hand_on(self.seen.fresh_read(events))
+            fresh = self.seen.fresh_read(events)
+            self._hand_on(fresh)
             if self.newest_ms:
                 self.seen.forget_before(self.newest_ms - 2 * LOOKBACK_MS)
+            if until_lines and fresh:
+                return
 
 
 async def older(
