@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 import textual.drivers.headless_driver as headless
-from conftest import control
+from conftest import client_kwargs, control
 from textual.widgets import Static
 
 from artui.launch import build_app
@@ -62,13 +62,7 @@ def hostile() -> Iterator[Simulator]:
     with Simulator(
         regions=("us-east-1", "eu-west-1"), services=0, time_scale=1000, world=False
     ) as sim:
-        client = boto3.client(
-            "apprunner",
-            region_name="us-east-1",
-            endpoint_url=sim.endpoint,
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        client = boto3.client("apprunner", **client_kwargs(sim))
         client.create_service(
             ServiceName="planted",
             SourceConfiguration={
@@ -155,22 +149,10 @@ LOG_LINES = [
 
 
 async def test_log_lines_are_shown_never_obeyed(hostile: Simulator, recorded: list[str]) -> None:
-    client = boto3.client(
-        "apprunner",
-        region_name="us-east-1",
-        endpoint_url=hostile.endpoint,
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    client = boto3.client("apprunner", **client_kwargs(hostile))
     planted = client.list_services()["ServiceSummaryList"][0]
     group = f"/aws/apprunner/planted/{planted['ServiceId']}/application"
-    logs = boto3.client(
-        "logs",
-        region_name="us-east-1",
-        endpoint_url=hostile.endpoint,
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
+    logs = boto3.client("logs", **client_kwargs(hostile))
     try:
         logs.create_log_group(logGroupName=group)
         logs.create_log_stream(logGroupName=group, logStreamName="instance/feedbeef")
