@@ -111,6 +111,36 @@ def client_kwargs(sim: Simulator, region: str = "us-east-1") -> dict[str, Any]:
     }
 
 
+def put_log_lines(
+    sim: Simulator, group: str, stream: str, lines: list[tuple[int, str]], *, fresh: bool = False
+) -> None:
+    """(timestamp ms, message) lines into a log group's stream through the simulator, as
+    App Runner's agent writes them; the group and stream are created as needed (`fresh`:
+    the group is deleted first, dropping what other tests wrote: moto's state is shared)."""
+    import boto3
+
+    logs = boto3.client("logs", **client_kwargs(sim))
+    if fresh:
+        try:
+            logs.delete_log_group(logGroupName=group)
+        except logs.exceptions.ResourceNotFoundException:
+            pass
+    for create, args in (
+        (logs.create_log_group, {"logGroupName": group}),
+        (logs.create_log_stream, {"logGroupName": group, "logStreamName": stream}),
+    ):
+        try:
+            create(**args)
+        except logs.exceptions.ResourceAlreadyExistsException:
+            pass
+    for start in range(0, len(lines), 10_000):  # PutLogEvents' most events per call
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName=stream,
+            logEvents=[{"timestamp": ts, "message": m} for ts, m in lines[start : start + 10_000]],
+        )
+
+
 def make_boto3(sim: Simulator, service: str, region: str = "us-east-1", validate: bool = True):
     """A boto3 client for the simulator; App Runner responses are shape-checked."""
     import boto3

@@ -7,9 +7,8 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import boto3
 import pytest
-from conftest import client_kwargs, control
+from conftest import control, put_log_lines
 
 from artui.aws.clients import Clients
 from artui.aws.logs import PAGE_LIMIT, Logs, target
@@ -31,25 +30,6 @@ def a_service(sim: Simulator) -> Service:
     )
 
 
-def write(sim: Simulator, group: str, stream: str, lines: list[tuple[int, str]]) -> None:
-    """PutLogEvents through the simulator, creating the group and stream as needed."""
-    logs = boto3.client("logs", **client_kwargs(sim))
-    try:
-        logs.create_log_group(logGroupName=group)
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
-    try:
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
-    for start in range(0, len(lines), 10_000):
-        logs.put_log_events(
-            logGroupName=group,
-            logStreamName=stream,
-            logEvents=[{"timestamp": ts, "message": m} for ts, m in lines[start : start + 10_000]],
-        )
-
-
 @pytest.fixture
 async def logs(fresh_sim: Simulator) -> AsyncIterator[Logs]:
     clients = Clients()
@@ -65,8 +45,10 @@ async def test_read_merges_instances_and_keeps_ids(fresh_sim: Simulator, logs: L
     service = a_service(fresh_sim)
     where = target(service, LogSource(LogSourceKind.APPLICATION))
     base = now_ms() - 60_000
-    write(fresh_sim, where.group, "instance/aaa", [(base + 1, "from a"), (base + 3, "a again")])
-    write(fresh_sim, where.group, "instance/bbb", [(base + 2, "from b")])
+    put_log_lines(
+        fresh_sim, where.group, "instance/aaa", [(base + 1, "from a"), (base + 3, "a again")]
+    )
+    put_log_lines(fresh_sim, where.group, "instance/bbb", [(base + 2, "from b")])
     events = await logs.read(where, base, None, 100)
     assert [(e.stream, e.message) for e in events] == [
         ("instance/aaa", "from a"),
@@ -82,7 +64,9 @@ async def test_read_pages_and_keeps_the_newest(fresh_sim: Simulator, logs: Logs)
     where = target(service, LogSource(LogSourceKind.APPLICATION))
     base = now_ms() - 3_600_000
     count = PAGE_LIMIT + 500
-    write(fresh_sim, where.group, "instance/aaa", [(base + i, f"n{i}") for i in range(count)])
+    put_log_lines(
+        fresh_sim, where.group, "instance/aaa", [(base + i, f"n{i}") for i in range(count)]
+    )
     control(fresh_sim, "DELETE", "/_sim/requests")
     events = await logs.read(where, base, None, 1000)
     assert [e.message for e in events] == [f"n{i}" for i in range(count - 1000, count)]
@@ -97,9 +81,13 @@ async def test_events_and_a_deployment_read_their_own_streams(
     op = str(uuid.uuid4())
     group = target(service, LogSource(LogSourceKind.EVENTS)).group
     base = now_ms() - 60_000
-    write(fresh_sim, group, "events", [(base, "[AppRunner] Deployment started.")])
-    write(fresh_sim, group, "deployment/" + op.replace("-", ""), [(base + 1, "[Build] ours")])
-    write(fresh_sim, group, "deployment/" + uuid.uuid4().hex, [(base + 2, "[Build] another")])
+    put_log_lines(fresh_sim, group, "events", [(base, "[AppRunner] Deployment started.")])
+    put_log_lines(
+        fresh_sim, group, "deployment/" + op.replace("-", ""), [(base + 1, "[Build] ours")]
+    )
+    put_log_lines(
+        fresh_sim, group, "deployment/" + uuid.uuid4().hex, [(base + 2, "[Build] another")]
+    )
     events = await logs.read(target(service, LogSource(LogSourceKind.EVENTS)), base, None, 10)
     assert [e.message for e in events] == ["[AppRunner] Deployment started."]
     deployment = target(service, LogSource(LogSourceKind.DEPLOYMENT, op))
@@ -114,11 +102,11 @@ async def test_a_group_not_yet_written_reads_empty(fresh_sim: Simulator, logs: L
 async def test_live_tail_sends_new_lines(fresh_sim: Simulator, logs: Logs) -> None:
     service = a_service(fresh_sim)
     where = target(service, LogSource(LogSourceKind.APPLICATION))
-    write(fresh_sim, where.group, "instance/aaa", [(now_ms(), "before the session")])
+    put_log_lines(fresh_sim, where.group, "instance/aaa", [(now_ms(), "before the session")])
     updates = logs.live(where)
     first = await updates.__anext__()
     assert first.started
-    write(fresh_sim, where.group, "instance/aaa", [(now_ms(), "during the session")])
+    put_log_lines(fresh_sim, where.group, "instance/aaa", [(now_ms(), "during the session")])
     seen: list[Any] = []
     while not seen:
         update = await updates.__anext__()
@@ -133,7 +121,7 @@ async def test_live_tail_refused_or_closed_early_is_unavailable(
 ) -> None:
     service = a_service(fresh_sim)
     where = target(service, LogSource(LogSourceKind.APPLICATION))
-    write(fresh_sim, where.group, "instance/aaa", [(now_ms(), "a line")])
+    put_log_lines(fresh_sim, where.group, "instance/aaa", [(now_ms(), "a line")])
     control(fresh_sim, "POST", "/_sim/livetail", {"mode": mode})
     try:
         with pytest.raises(LiveTailUnavailable) as caught:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 import textual.drivers.headless_driver as headless
-from conftest import client_kwargs, control
+from conftest import client_kwargs, control, put_log_lines
 from textual.widgets import Static
 
 from artui.launch import build_app
@@ -152,18 +152,8 @@ async def test_log_lines_are_shown_never_obeyed(hostile: Simulator, recorded: li
     client = boto3.client("apprunner", **client_kwargs(hostile))
     planted = client.list_services()["ServiceSummaryList"][0]
     group = f"/aws/apprunner/planted/{planted['ServiceId']}/application"
-    logs = boto3.client("logs", **client_kwargs(hostile))
-    try:
-        logs.create_log_group(logGroupName=group)
-        logs.create_log_stream(logGroupName=group, logStreamName="instance/feedbeef")
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
     now = int(time.time() * 1000)
-    logs.put_log_events(
-        logGroupName=group,
-        logStreamName="instance/feedbeef",
-        logEvents=[{"timestamp": now, "message": line} for line in LOG_LINES],
-    )
+    put_log_lines(hostile, group, "instance/feedbeef", [(now, line) for line in LOG_LINES])
     app = build_app(Settings(regions=("us-east-1",), refresh=3600))
     async with app.run_test(size=(160, 40)) as pilot:
         await loaded(pilot)

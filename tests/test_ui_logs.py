@@ -15,7 +15,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import aim_botocore_at, client_kwargs, control
+from conftest import aim_botocore_at, client_kwargs, control, put_log_lines
 from textual.widgets import Static
 
 from artui.domain import LogEvent
@@ -62,22 +62,8 @@ def write(
 ) -> None:
     """Lines into a service's log, stamped now (or `ago_s` before), as App Runner's agent
     would send them."""
-    logs = boto3.client("logs", **client_kwargs(sim))
-    where = group(sim, name, kind)
-    for make, args in (
-        (logs.create_log_group, {"logGroupName": where}),
-        (logs.create_log_stream, {"logGroupName": where, "logStreamName": stream}),
-    ):
-        try:
-            make(**args)
-        except logs.exceptions.ResourceAlreadyExistsException:
-            pass
     now = int((time.time() - ago_s) * 1000)
-    logs.put_log_events(
-        logGroupName=where,
-        logStreamName=stream,
-        logEvents=[{"timestamp": now, "message": line} for line in lines],
-    )
+    put_log_lines(sim, group(sim, name, kind), stream, [(now, line) for line in lines])
 
 
 def pane(app: ArtuiApp) -> LogsPane:

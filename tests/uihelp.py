@@ -11,6 +11,7 @@ from conftest import (  # noqa: F401 - aim_botocore_at: for the UI tests
     aim_botocore_at,
     client_kwargs,
     control,
+    put_log_lines,
 )
 from rich.console import Console
 from textual.pilot import Pilot
@@ -137,21 +138,11 @@ def write_frozen_logs(sim: Simulator, name: str) -> None:
     services = apprunner.list_services()["ServiceSummaryList"]
     sid = next(s["ServiceId"] for s in services if s["ServiceName"] == name)
     group = f"/aws/apprunner/{name}/{sid}/application"
-    logs = boto3.client("logs", **client_kwargs(sim))
-    try:
-        logs.delete_log_group(logGroupName=group)
-    except logs.exceptions.ResourceNotFoundException:
-        pass
-    logs.create_log_group(logGroupName=group)
-    for instance in sorted({i for i, _ in FROZEN_LOG_LINES}):
-        stream = f"instance/{instance}"
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
-        logs.put_log_events(
-            logGroupName=group,
-            logStreamName=stream,
-            logEvents=[
-                {"timestamp": int((FROZEN_NOW - 120 + 7 * n) * 1000), "message": line}
-                for n, (i, line) in enumerate(FROZEN_LOG_LINES)
-                if i == instance
-            ],
-        )
+    for number, instance in enumerate(sorted({i for i, _ in FROZEN_LOG_LINES})):
+        lines = [
+            (int((FROZEN_NOW - 120 + 7 * n) * 1000), line)
+            for n, (i, line) in enumerate(FROZEN_LOG_LINES)
+            if i == instance
+        ]
+        # The first stream drops the group: other tests' lines must not show.
+        put_log_lines(sim, group, f"instance/{instance}", lines, fresh=number == 0)
