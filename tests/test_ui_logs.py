@@ -12,13 +12,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import boto3
 import pytest
 from conftest import aim_botocore_at, client_kwargs, control, put_log_lines
 from textual.widgets import Static
 
-from artui.domain import LogEvent
+from artui.domain import LogEvent, Service, ServiceStatus
+from artui.engine.ports import FirstList
+from artui.errors import ArtuiError
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
@@ -344,3 +347,35 @@ async def test_a_batch_from_a_tail_left_behind_is_dropped(sim: Simulator) -> Non
         pane(app).post_message(LogLines(pane(app).token, [fresh]))
         await wait_until(pilot, lambda: "line of the new tail" in on_screen(app), "the new line")
         assert not any("late line" in line for line in view(app).shown_lines())
+
+
+class Unreachable:
+    """A connector whose prefetch listed a service but whose connecting then failed."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    def first(self, ask: object) -> FirstList:
+        return FirstList((REGION,), {REGION: [self.service]}, time.time())
+
+    def connect(self, ask: object) -> NoReturn:
+        raise ArtuiError("cannot reach AWS: connection refused")
+
+    def abort(self) -> None:
+        pass  # nothing runs in the background to stop
+
+
+async def test_without_a_connection_the_pane_says_there_is_no_tail() -> None:
+    service = Service(
+        name="web",
+        id="0" * 32,
+        arn=f"arn:aws:apprunner:{REGION}:123456789012:service/web/{'0' * 32}",
+        region=REGION,
+        status=ServiceStatus.RUNNING,
+        raw_status="RUNNING",
+    )
+    app = ArtuiApp(Settings(regions=(REGION,)), Unreachable(service))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "web")
+        await wait_until(pilot, lambda: "no tail (e: errors)" in status(app), "the reason")
+        assert "connection refused" in status(app)

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from artui.domain import LogEvent, LogSource, LogSourceKind, Operation, Service
 from artui.engine.activity import KIND as OPERATIONS
+from artui.engine.store import Known
 from artui.engine.tail import KIND as TAIL
 from artui.engine.tail import LIVE, POLLING, WINDOWS, TailState, tail_key
 from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested
@@ -157,9 +158,9 @@ class LogsPane(Pane):
         return self._token
 
     @property
-    def tail_state(self) -> TailState | None:
-        """The tail's state as the store has it."""
-        return self.app.store.get(TAIL, self.app.scope_of(self.service), self.key).value
+    def tail_known(self) -> Known[TailState]:
+        """The tail's state as the store has it (its error: no tail could start)."""
+        return self.app.store.get(TAIL, self.app.scope_of(self.service), self.key)
 
     def on_focus(self) -> None:
         # The service view focuses the pane; the keys belong to the lines.
@@ -384,7 +385,10 @@ class LogsPane(Pane):
 
     def status_text(self) -> Text:
         line = Text()
-        state = self.tail_state
+        known = self.tail_known
+        if known.error is not None:
+            line.append_text(shown(f"no tail (e: errors): {known.error}  ", "bold red"))
+        state = known.value
         if state is not None:
             style = "bold green" if state.mode == LIVE else "bold yellow"
             line.append(state.mode, style=style if state.mode in (LIVE, POLLING) else "dim")
