@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from artui.domain import (
     TailUpdate,
 )
 from artui.errors import NO_REGION_HELP, ConfigError
+from artui.series import Query, Series
 from artui.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from artui.aws.clients import Clients
     from artui.aws.credentials import Ask, Resolved
     from artui.aws.logs import Logs
+    from artui.aws.metrics import Metrics
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Backend:
     clients: Clients
     apprunner: AppRunner
     logs: Logs
+    metrics: Metrics
     simulator: Any = None
 
     async def list_services(self, region: str) -> list[Service]:
@@ -73,6 +76,12 @@ class Backend:
         from artui.aws.logs import target
 
         return self.logs.live(target(service, source))
+
+    async def metric_data(
+        self, region: str, queries: Sequence[Query], start: float, end: float
+    ) -> dict[Query, Series]:
+        """GetMetricData, 500 queries a call: each query's series, gaps left as gaps."""
+        return await self.metrics.read(region, queries, start, end)
 
     async def close(self) -> None:
         """Close clients, then stop the demo simulator if there is one."""
@@ -108,6 +117,7 @@ def connect(
         from artui.aws.apprunner import AppRunner
         from artui.aws.clients import Clients
         from artui.aws.logs import Logs
+        from artui.aws.metrics import Metrics
 
         first_region = settings.regions[0] if settings.regions else None
         clients = Clients(
@@ -133,5 +143,6 @@ def connect(
         clients=clients,
         apprunner=AppRunner(clients),
         logs=Logs(clients),
+        metrics=Metrics(clients),
         simulator=simulator,
     )

@@ -2,7 +2,9 @@
 
 The file is `$ARTUI_CONFIG`, else `$XDG_CONFIG_HOME/artui/config.yaml` (default
 `~/.config/artui/config.yaml`). Keys: `profile`, `regions` (list), `refresh` (seconds),
-`read_only` (true or false), `max_lines` (log lines a logs pane keeps, 1,000 to 1,000,000).
+`read_only` (true or false), `max_lines` (log lines a logs pane keeps, 1,000 to 1,000,000),
+`metrics_refresh` (seconds between metric reads, 60 to 3600) and `error_threshold` (the 5xx
+share, in percent, that marks a service on the list).
 Whatever the file or the flags hold, the outcome is Settings or a ConfigError naming the
 file, the line and the key: never a traceback, a hang or a flood of memory.
 """
@@ -29,6 +31,20 @@ MAX_REFRESH = 3600.0
 DEFAULT_MAX_LINES = 50_000
 MAX_LINES_RANGE = (1_000, 1_000_000)
 DEMO_REGIONS = ("us-east-1", "eu-west-1")
+# CloudWatch's finest period for App Runner's metrics is a minute: reading more often finds
+# nothing new.
+DEFAULT_METRICS_REFRESH = 60.0
+METRICS_REFRESH_RANGE = (60.0, 3600.0)
+DEFAULT_ERROR_THRESHOLD = 5.0
+_KEYS = (
+    "profile",
+    "regions",
+    "refresh",
+    "read_only",
+    "max_lines",
+    "metrics_refresh",
+    "error_threshold",
+)
 # A settings file is a few lines. Pure-Python PyYAML needs about 0.4 s for 16 KiB of
 # flow-style tokens: a bigger file is a mistake or an attack, not settings.
 MAX_BYTES = 16 * 1024
@@ -61,6 +77,8 @@ class Settings:
     demo: bool = False
     read_only: bool = False
     max_lines: int = DEFAULT_MAX_LINES
+    metrics_refresh: float = DEFAULT_METRICS_REFRESH
+    error_threshold: float = DEFAULT_ERROR_THRESHOLD
     source: str | None = field(default=None, compare=False)
 
 
@@ -142,6 +160,35 @@ def check_max_lines(value: Any, where: str) -> int:
             f"got {quote(value)}"
         )
     return value
+
+
+def _number(value: Any) -> bool:
+    # bool is an int to Python, not to an operator; isfinite only on floats (a huge int
+    # would overflow converting).
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def check_metrics_refresh(value: Any, where: str) -> float:
+    """Seconds between metric reads, within METRICS_REFRESH_RANGE."""
+    low, high = METRICS_REFRESH_RANGE
+    if not _number(value) or not low <= value <= high:
+        raise ConfigError(
+            f"{where}: metrics_refresh must be a number of seconds from {low:g} to {high:g} "
+            f"(CloudWatch's finest period is a minute), got {quote(value)}"
+        )
+    return float(value)
+
+
+def check_error_threshold(value: Any, where: str) -> float:
+    """A percentage above 0 and at most 100."""
+    if not _number(value) or not 0 < value <= 100:
+        raise ConfigError(
+            f"{where}: error_threshold must be a percentage above 0 and at most 100 "
+            f"(5 marks a service when 5% of its requests answer 5xx), got {quote(value)}"
+        )
+    return float(value)
 
 
 def _read(path: Path) -> str | None:
@@ -269,10 +316,10 @@ def load_file(path: Path) -> Settings:
             raise ConfigError(f"{path} line {key_line}: expected a setting name like 'regions:'")
         key = key_node.value
         _check_nodes(key_node, seen, path, key)
-        if key not in ("profile", "regions", "refresh", "read_only", "max_lines"):
+        if key not in _KEYS:
             raise ConfigError(
                 f"{path} line {key_line}, key {quote(key)}: unknown setting "
-                "(known: profile, regions, refresh, read_only, max_lines)"
+                f"(known: {', '.join(_KEYS)})"
             )
         if key in lines:
             raise ConfigError(
@@ -301,6 +348,10 @@ def load_file(path: Path) -> Settings:
             values["read_only"] = check_read_only(value, where)
         elif key == "max_lines":
             values["max_lines"] = check_max_lines(value, where)
+        elif key == "metrics_refresh":
+            values["metrics_refresh"] = check_metrics_refresh(value, where)
+        elif key == "error_threshold":
+            values["error_threshold"] = check_error_threshold(value, where)
         else:
             values["refresh"] = check_refresh(value, where)
     return Settings(source=str(path), **values)

@@ -112,7 +112,10 @@ def test_read_only_is_off_unless_asked(tmp_path: Path) -> None:
 
 def test_unknown_setting_lists_read_only(tmp_path: Path) -> None:
     message = refused(write(tmp_path, "readonly: true\n"))
-    assert "unknown setting (known: profile, regions, refresh, read_only, max_lines)" in message
+    assert (
+        "unknown setting (known: profile, regions, refresh, read_only, max_lines, "
+        "metrics_refresh, error_threshold)"
+    ) in message
 
 
 def test_bad_flag_is_named(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from artui.domain import (
     ServiceDetail,
     TailUpdate,
 )
+from artui.series import Query, Series
 
 # A question for the operator (an MFA code, say), answered from the UI; None: declined.
 Ask = Callable[[str], "str | None"]
@@ -63,6 +64,13 @@ class Gateway(Protocol):
 
     def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
         """A Live Tail session on one source; LiveTailUnavailable when refused or ended."""
+        ...
+
+    async def metric_data(
+        self, region: str, queries: Sequence[Query], start: float, end: float
+    ) -> dict[Query, Series]:
+        """GetMetricData: each query's series from `start` to `end` (epoch seconds), 500
+        queries a call."""
         ...
 
     async def close(self) -> None:

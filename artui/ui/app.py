@@ -24,7 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from artui.domain import Action, LogSource, OperationStatus, Service, ServiceStatus
-from artui.engine import activity, services, tail
+from artui.engine import activity, metrics, services, tail
 from artui.engine.actions import Actions, Refused
 from artui.engine.journal import Failure
 from artui.engine.ports import Connector, Gateway
@@ -36,6 +36,7 @@ from artui.errors import ArtuiError, as_artui_error, describe
 from artui.humanize import duration
 from artui.inert import inert
 from artui.logfile import logger, setup
+from artui.series import Range
 from artui.settings import Settings
 from artui.ui.messages import (
     ActionRequested,
@@ -48,6 +49,7 @@ from artui.ui.messages import (
     ServicesChanged,
     StoreChanged,
     TailRequested,
+    WatchMetrics,
     WatchOperations,
 )
 from artui.ui.screens.base import StatusScreen
@@ -106,6 +108,10 @@ class ArtuiApp(App[None]):
         self._activity_refreshers: dict[str, Refresher] = {}
         # The tail of each logs pane that is shown, by the pane's id().
         self._tails: dict[int, Worker[None]] = {}
+        # The services list's metrics, and each metrics pane's charts (by service ARN).
+        self.fleet: Refresher | None = None
+        self._charts: dict[str, tuple[str, Worker[None]]] = {}
+        self._chart_refreshers: dict[str, Refresher] = {}
 
     # -- state -------------------------------------------------------------------------
 
@@ -183,7 +189,30 @@ class ArtuiApp(App[None]):
             clock=self.clock,
             on_update=self._services_polled,
         )
+        self._watch_fleet(gateway)
         await self.services.run()
+
+    def _watch_fleet(self, gateway: Gateway) -> None:
+        """Read the list's metrics on their own interval, for as long as the app runs."""
+
+        def listed(scope: Scope) -> tuple[Service, ...]:
+            return self.store.get(services.KIND, scope).value or ()
+
+        def polled(polling: bool) -> None:
+            if not polling:
+                self._publish(StoreChanged(metrics.FLEET_KIND, ""))
+                self._tell_new_failures()
+
+        self.fleet = metrics.fleet_refresher(
+            gateway,
+            self.scopes,
+            self.store,
+            listed,
+            self.settings.metrics_refresh,
+            clock=self.clock,
+            on_update=polled,
+        )
+        self.run_worker(self.fleet.run(), group="fleet-metrics", exit_on_error=False)
 
     def _services_polled(self, polling: bool) -> None:
         """Tell the screen on show the services list's state (a poll started or ended)."""
@@ -191,6 +220,20 @@ class ArtuiApp(App[None]):
         self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
         if not polling:
             self._tell_new_failures()
+            self._meter_new_services()
+
+    def _meter_new_services(self) -> None:
+        """A service the list has not read metrics for yet gets them now, not a minute on."""
+        if self.fleet is None or self.fleet.busy():
+            return
+        for scope in self.scopes:
+            held = self.store.get(metrics.FLEET_KIND, scope)
+            if held.fetched_at is None:
+                continue  # the first read is under way
+            listed = self.store.get(services.KIND, scope).value or ()
+            if any(s.arn not in (held.value or {}) for s in listed):
+                self.fleet.refresh_now()
+                return
 
     def _connect(self) -> Gateway | None:
         """Build the gateway (in a thread); if the app quit meanwhile, tear it down here."""
@@ -405,6 +448,53 @@ class ArtuiApp(App[None]):
             on_update=polled,
         )
         self._activity_refreshers[service.arn] = refresher
+        await refresher.run()
+
+    def on_watch_metrics(self, message: WatchMetrics) -> None:
+        """Read a service's charts over a range while its metrics pane shows them."""
+        arn, rng = message.service.arn, message.range
+        running = self._charts.get(arn)
+        if running is not None and rng is not None and running[0] == rng.label:
+            refresher = self._chart_refreshers.get(arn)
+            if refresher is not None:
+                refresher.refresh_now()  # `r` in the pane
+            return
+        if running is not None:
+            running[1].cancel()
+            del self._charts[arn]
+            self._chart_refreshers.pop(arn, None)
+        if rng is not None:
+            worker = self.run_worker(
+                self._read_charts(message.service, rng), group=f"chart {arn}", exit_on_error=False
+            )
+            self._charts[arn] = (rng.label, worker)
+
+    async def _read_charts(self, service: Service, rng: Range) -> None:
+        await self._connect_done.wait()
+        scope = self.scope_of(service)
+        key = metrics.chart_key(service, rng)
+        if self.gateway is None:
+            error = ArtuiError(self._connect_error or "not connected")
+            self.store.fail(metrics.CHART_KIND, scope, error, self.clock(), key)
+            self._publish(StoreChanged(metrics.CHART_KIND, key))
+            return
+
+        def polled(polling: bool) -> None:
+            if not polling:
+                self._publish(StoreChanged(metrics.CHART_KIND, key))
+                self._tell_new_failures()
+
+        refresher = metrics.chart_refresher(
+            self.gateway,
+            service,
+            rng,
+            scope,
+            self.store,
+            self.settings.metrics_refresh,
+            clock=self.clock,
+            on_update=polled,
+        )
+        self._chart_refreshers[service.arn] = refresher
         await refresher.run()
 
     def on_older_operations_requested(self, message: OlderOperationsRequested) -> None:

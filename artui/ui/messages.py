@@ -16,6 +16,7 @@ from textual.message_pump import MessagePump
 
 from artui.domain import Action, LogEvent, LogSource, Service
 from artui.engine.services import Snapshot
+from artui.series import Range
 
 # -- intents: one place (the app) turns each into a worker -------------------------------
 
@@ -54,6 +55,15 @@ class WatchOperations(Message):
 
     service: Service
     on: bool
+
+
+@dataclass
+class WatchMetrics(Message):
+    """Keep `service`'s charts over `range` read while a metrics pane shows them; a None
+    range stops reading."""
+
+    service: Service
+    range: Range | None
 
 
 @dataclass
