@@ -1,0 +1,98 @@
+"""artui/aws/metrics.py and the fleet's refresh against the simulator over HTTP: GetMetricData
+calls counted with botocore's own event hooks, not mocks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from conftest import aim_botocore_at
+
+from artui.aws.apprunner import AppRunner
+from artui.aws.clients import Clients
+from artui.aws.logs import Logs
+from artui.aws.metrics import Metrics
+from artui.backend import Backend
+from artui.domain import ServiceStatus
+from artui.engine import metrics
+from artui.series import MAX_QUERIES, MINUTE, REQUESTS, Query
+from artui.sim.server import Simulator
+
+REGION = "us-east-1"
+# 170 services x 3 metrics = 510 queries: one more than a call takes.
+FLEET = 170
+
+
+@pytest.fixture
+def big_sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with Simulator(
+        regions=(REGION,), services=FLEET, quota=FLEET, time_scale=0, world=False
+    ) as simulator:
+        aim_botocore_at(simulator, monkeypatch.setenv)
+        yield simulator
+
+
+@pytest.fixture
+async def backend(big_sim: Simulator) -> AsyncIterator[Backend]:
+    clients = Clients()
+    yield Backend(
+        profile=None,
+        regions=(REGION,),
+        clients=clients,
+        apprunner=AppRunner(clients),
+        logs=Logs(clients),
+        metrics=Metrics(clients),
+    )
+    await clients.close()
+
+
+async def count_calls(backend: Backend) -> list[dict[str, Any]]:
+    """Every GetMetricData request the backend's CloudWatch client sends, as sent."""
+    sent: list[dict[str, Any]] = []
+    client = await backend.clients.get("cloudwatch", REGION)
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        sent.append(params)
+
+    client.meta.events.register("provide-client-params.cloudwatch.GetMetricData", record)
+    return sent
+
+
+async def test_a_fleet_over_500_queries_costs_ceil_n_m_over_500_calls(
+    big_sim: Simulator, backend: Backend
+) -> None:
+    services = await backend.list_services(REGION)
+    assert len(services) == FLEET
+    sent = await count_calls(backend)
+    now = big_sim.clock.now()
+    held = await metrics.fetch_fleet(backend, REGION, services, {}, now)
+    expected = math.ceil(FLEET * len(metrics.FLEET_METRICS) / MAX_QUERIES)
+    assert len(sent) == expected == 2
+    assert all(len(p["MetricDataQueries"]) <= MAX_QUERIES for p in sent)
+    assert sum(len(p["MetricDataQueries"]) for p in sent) == FLEET * 3
+    running = [s for s in services if s.status is ServiceStatus.RUNNING]
+    assert running and all(held[s.arn].requests.points for s in running)
+
+    # The next refresh costs the same and reads only the newest minutes.
+    sent.clear()
+    await metrics.fetch_fleet(backend, REGION, services, held, now + 5 * MINUTE)
+    assert len(sent) == expected
+    spans = {(p["EndTime"] - p["StartTime"]).total_seconds() for p in sent}
+    assert max(spans) <= 5 * MINUTE + metrics.LATE + MINUTE
+
+
+async def test_read_gives_each_query_its_series_oldest_first(
+    big_sim: Simulator, backend: Backend
+) -> None:
+    services = await backend.list_services(REGION)
+    running = next(s for s in services if s.status is ServiceStatus.RUNNING)
+    query = Query(running.name, running.id, REQUESTS, "Sum")
+    now = big_sim.clock.now() // MINUTE * MINUTE
+    found = await backend.metric_data(REGION, [query], now - 3600, now)
+    points = found[query].points
+    assert len(points) == 60
+    assert [t for t, _ in points] == sorted(t for t, _ in points)
+    assert all(value >= 0 for _, value in points)
