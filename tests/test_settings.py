@@ -334,3 +334,31 @@ def test_max_lines_must_be_a_whole_number_in_range(tmp_path: Path, value: str, s
         f"{path} line 2, key 'max_lines': max_lines must be a whole number from 1,000 to "
         f"1,000,000, got {shown}"
     )
+
+
+def test_metrics_settings_in_file(tmp_path: Path) -> None:
+    settings = load_file(write(tmp_path, "metrics_refresh: 120\nerror_threshold: 2.5\n"))
+    assert (settings.metrics_refresh, settings.error_threshold) == (120.0, 2.5)
+    defaults = load_file(write(tmp_path, "profile: ops\n"))
+    assert (defaults.metrics_refresh, defaults.error_threshold) == (60.0, 5.0)
+
+
+@pytest.mark.parametrize(
+    "key, value, shown, rule",
+    [
+        ("metrics_refresh", "30", "30", "a number of seconds from 60 to 3600"),
+        ("metrics_refresh", "true", "True", "a number of seconds from 60 to 3600"),
+        ("metrics_refresh", ".nan", "nan", "a number of seconds from 60 to 3600"),
+        ("error_threshold", "0", "0", "a percentage above 0 and at most 100"),
+        ("error_threshold", "101", "101", "a percentage above 0 and at most 100"),
+        ("error_threshold", "5%", "'5%'", "a percentage above 0 and at most 100"),
+    ],
+    ids=["refresh-too-often", "refresh-bool", "refresh-nan", "zero", "over-100", "percent-sign"],
+)
+def test_metrics_settings_are_checked(
+    tmp_path: Path, key: str, value: str, shown: str, rule: str
+) -> None:
+    path = write(tmp_path, f"profile: ops\n{key}: {value}\n")
+    message = refused(path)
+    assert message.startswith(f"{path} line 2, key '{key}': {key} must be {rule}")
+    assert message.endswith(f"got {shown}")
