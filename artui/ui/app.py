@@ -110,6 +110,7 @@ class ArtuiApp(App[None]):
         self._tails: dict[int, Worker[None]] = {}
         # The services list's metrics, and each metrics pane's charts (by service ARN).
         self.fleet: Refresher | None = None
+        self._fleet_polling = False
         self._charts: dict[str, tuple[str, Worker[None]]] = {}
         self._chart_refreshers: dict[str, Refresher] = {}
 
@@ -199,6 +200,7 @@ class ArtuiApp(App[None]):
             return self.store.get(services.KIND, scope).value or ()
 
         def polled(polling: bool) -> None:
+            self._fleet_polling = polling
             if not polling:
                 self._publish(StoreChanged(metrics.FLEET_KIND, ""))
                 self._tell_new_failures()
@@ -224,7 +226,7 @@ class ArtuiApp(App[None]):
 
     def _meter_new_services(self) -> None:
         """A service the list has not read metrics for yet gets them now, not a minute on."""
-        if self.fleet is None or self.fleet.busy():
+        if self.fleet is None or self._fleet_polling:
             return
         for scope in self.scopes:
             held = self.store.get(metrics.FLEET_KIND, scope)
