@@ -135,6 +135,9 @@ def test_no_data_and_no_traffic_are_told_apart():
     quiet = metrics.figures(_fleet_series([0.0] * 5, [0.0] * 5, [None] * 5), NOW)
     assert quiet.no_traffic and not quiet.no_data
     assert quiet.error_share is None and not quiet.hurting(5.0)
+    # An hour with data that ended half an hour ago (paused since) has no current figures.
+    paused = _fleet_series([100.0] * 30 + [None] * 30, [0.0] * 30 + [None] * 30, [9.0] * 60)
+    assert metrics.figures(paused, NOW).no_data
 
 
 def test_slots_keep_gaps_and_merge_prefers_the_fresh_value():

@@ -102,10 +102,13 @@ class Figures:
 
 def figures(held: FleetSeries | None, now: float) -> Figures:
     """The current figures from the newest `RECENT` seconds that have data."""
-    if held is None or held.requests.newest is None:
+    newest = held.requests.newest if held is not None else None
+    # Nothing in the last few minutes (paused since, say): the hour's old figures are not
+    # current, though its sparkline still shows them.
+    if held is None or newest is None or newest < now - RECENT - LATE:
         return Figures()
     # From the newest minute with data, not from now: CloudWatch lags by a minute or two.
-    start = held.requests.newest - RECENT + MINUTE
+    start = newest - RECENT + MINUTE
     requests = total(held.requests, start) or 0.0
     minutes = len(held.requests.since(start).points)
     errors = total(held.errors, start) or 0.0
