@@ -5,7 +5,8 @@ from __future__ import annotations
 from artui.ui.panes.activity import ActivityPane
 from artui.ui.panes.base import Pane
 from artui.ui.panes.logs import LogsPane
+from artui.ui.panes.metrics import MetricsPane
 from artui.ui.panes.overview import OverviewPane
 
-# In the order the tabs line lists them; metrics and domains join as they land.
-PANES: tuple[type[Pane], ...] = (OverviewPane, ActivityPane, LogsPane)
+# In the order the tabs line lists them; domains join as it lands.
+PANES: tuple[type[Pane], ...] = (OverviewPane, ActivityPane, LogsPane, MetricsPane)

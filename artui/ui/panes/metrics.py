@@ -1,0 +1,322 @@
+"""The metrics pane (`m`): a service's CloudWatch charts over a range, with its deployments,
+pauses and resumes marked on the time axis.
+
+The app reads the charts (`WatchMetrics`) on the metrics interval while the pane is shown,
+and the operations (`WatchOperations`) for the marks; the pane draws from the store.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from artui.domain import Operation, Service
+from artui.engine import activity
+from artui.engine.metrics import CHART_KIND, CHARTS, FALLBACK, Chart, Marker, chart_key, markers
+from artui.engine.store import Known
+from artui.humanize import ago
+from artui.series import INSTANCES, LATENCY, R2XX, R4XX, R5XX, RANGES, REQUESTS, Range, Series
+from artui.ui.guard import guarded
+from artui.ui.messages import WatchMetrics, WatchOperations
+from artui.ui.panes.base import Pane
+from artui.ui.text import shown
+from artui.ui.widgets.chart import Line, Mark, plot
+
+# One 256-colour index per (metric, stat): fixed, so every draw (and snapshot) is the same.
+COLORS: dict[tuple[str, str], int] = {
+    (REQUESTS, "Sum"): 14,
+    (R2XX, "Sum"): 10,
+    (R4XX, "Sum"): 11,
+    (R5XX, "Sum"): 9,
+    (LATENCY, "p50"): 14,
+    (LATENCY, "p99"): 13,
+    FALLBACK[:2]: 12,
+    (INSTANCES, "Maximum"): 14,
+}
+DEFAULT_COLOR = 12
+MARK_COLOR = 11
+FAILED_COLOR = 9
+# Charts whose lines are about requests: with no traffic they say so instead of a flat 0.
+TRAFFIC_CHARTS = {"Requests", "Responses", "Latency (ms)"}
+PERCENT_CHARTS = {"CPU and memory (%)"}
+# The rows one chart takes: its title line, then the plot with its time axis.
+MIN_CHART_ROWS = 10
+MAX_CHART_ROWS = 16
+
+
+def period_words(period: int) -> str:
+    """'a point a minute', 'a point every 5 minutes', 'a point an hour'."""
+    if period == 60:
+        return "a point a minute"
+    if period == 3600:
+        return "a point an hour"
+    if period % 3600 == 0:
+        return f"a point every {period // 3600} hours"
+    return f"a point every {period // 60} minutes"
+
+
+def clock_time(at: float, with_day: bool = False) -> str:
+    """HH:MM in local time (with the weekday for a range longer than a day)."""
+    return time.strftime("%a %H:%M" if with_day else "%H:%M", time.localtime(at))
+
+
+def latest(series: Series) -> str:
+    """The newest value, as a legend shows it ('—' when there is none)."""
+    if not series.points:
+        return "—"
+    value = series.points[-1][1]
+    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
+
+
+class MetricsPane(Pane):
+    """Requests, responses, latency, instances, CPU and memory over one range."""
+
+    KEY = "m"
+    TITLE = "Metrics"
+    PANE_ID = "metrics"
+
+    BINDINGS = [
+        Binding(
+            "h",
+            "next_range",
+            "Range",
+            id="metrics.range",
+            tooltip="Range: 1h, 3h, 12h, 1d, 1w (again: the next one)",
+        ),
+        *(
+            Binding(
+                str(number),
+                f"use_range('{rng.label}')",
+                f"Last {rng.label}",
+                show=False,
+                id=f"metrics.range_{rng.label}",
+                tooltip=f"The last {rng.label} ({period_words(rng.period)})",
+            )
+            for number, rng in enumerate(RANGES, start=1)
+        ),
+        Binding("j", "scroll_down", "Down", show=False, id="metrics.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="metrics.up"),
+    ]
+
+    def __init__(self, service: Service) -> None:
+        super().__init__(service)
+        self.range: Range = RANGES[0]
+        self._drawn_width = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="metrics-header")
+        yield Static("", id="metrics-marks")
+        yield Static("", id="metrics-message")
+        for index in range(len(CHARTS)):
+            yield Static("", id=f"metrics-chart-{index}", classes="metrics-chart")
+
+    def on_mount(self) -> None:
+        # The header's age counts up between reads.
+        self.set_interval(1, self._tick)
+        self.draw()
+
+    # -- the data ---------------------------------------------------------------------
+
+    @property
+    def key(self) -> str:
+        """The store key of the chart on show."""
+        return chart_key(self.service, self.range)
+
+    @property
+    def known(self) -> Known[Chart]:
+        """The last read of the charts over the range on show."""
+        return self.app.store.get(CHART_KIND, self.app.scope_of(self.service), self.key)
+
+    def _operations(self) -> tuple[Operation, ...]:
+        page = self.app.store.get(
+            activity.KIND, self.app.scope_of(self.service), self.service.arn
+        ).value
+        return page.operations if page is not None else ()
+
+    def marks(self) -> list[Marker]:
+        """The deployments, pauses and resumes within the range on show."""
+        now = self.app.clock()
+        return markers(self._operations(), now - self.range.seconds, now)
+
+    def start(self) -> None:
+        self.app.post_message(WatchMetrics(self.service, self.range))
+        self.app.post_message(WatchOperations(self.service, True))
+        self.draw()
+
+    def stop(self) -> None:
+        self.app.post_message(WatchMetrics(self.service, None))
+        self.app.post_message(WatchOperations(self.service, False))
+
+    def refresh_data(self) -> None:
+        # The same range again: the app reads it now instead of on the next interval.
+        self.app.post_message(WatchMetrics(self.service, self.range))
+        self.app.post_message(WatchOperations(self.service, True))
+
+    def store_changed(self, kind: str, key: str) -> None:
+        if (kind == CHART_KIND and key == self.key) or (
+            kind == activity.KIND and key == self.service.arn
+        ):
+            self.draw()
+
+    def catch_up(self) -> None:
+        self.draw()
+
+    # -- keys -------------------------------------------------------------------------
+
+    def use(self, rng: Range) -> None:
+        """Show the charts over `rng`: reading starts at once, a first read says so."""
+        if rng == self.range:
+            return
+        self.range = rng
+        if self.active:
+            self.app.post_message(WatchMetrics(self.service, rng))
+        self.scroll_home(animate=False)
+        self.draw()
+        self.screen.update_status()  # type: ignore[attr-defined]
+
+    def action_next_range(self) -> None:
+        """The next range, round to the first."""
+        self.use(RANGES[(RANGES.index(self.range) + 1) % len(RANGES)])
+
+    def action_use_range(self, label: str) -> None:
+        """The range of that label."""
+        self.use(next(r for r in RANGES if r.label == label))
+
+    # -- drawing ----------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        if self.size.width != self._drawn_width:
+            self.draw()
+
+    def _tick(self) -> None:
+        if self.active:
+            self.query_one("#metrics-header", Static).update(self._header())
+
+    def chart_rows(self) -> int:
+        """Rows per chart: about three fifths of the pane, so the next one starts below."""
+        rows = self.scrollable_content_region.height or 17
+        return max(MIN_CHART_ROWS, min(MAX_CHART_ROWS, (rows - 2) * 3 // 5))
+
+    @guarded("the metrics pane")
+    def draw(self) -> None:
+        """Repaint the header, the marks and the charts from the store."""
+        self.query_one("#metrics-header", Static).update(self._header())
+        known = self.known
+        chart = known.value
+        now = self.app.clock()
+        marks = self.marks()
+        self.query_one("#metrics-marks", Static).update(self._marks_line(marks))
+        message = self.query_one("#metrics-message", Static)
+        boxes = list(self.query(".metrics-chart").results(Static))
+        words = self._message(known)
+        message.update(words)
+        message.display = bool(words.plain)
+        if chart is None or chart.no_data:
+            for box in boxes:
+                box.display = False
+            return
+        width = max(20, self.scrollable_content_region.width)
+        self._drawn_width = self.size.width
+        rows = self.chart_rows()
+        start, end = now - self.range.seconds, now
+        plotted = [Mark(m.at, m.letter, FAILED_COLOR if m.failed else MARK_COLOR) for m in marks]
+        for box, (title, wanted) in zip(boxes, CHARTS, strict=True):
+            box.display = True
+            lines = self._lines(chart, wanted)
+            heading = self._heading(title, chart, lines)
+            body: Text
+            if title in TRAFFIC_CHARTS and chart.no_traffic:
+                body = Text(f"  no traffic in the last {self.range.label}", style="dim italic")
+            elif not any(line.series.points for line in lines):
+                body = Text(f"  no data in the last {self.range.label}", style="dim italic")
+            else:
+                ceiling = 100.0 if title in PERCENT_CHARTS else None
+                body = plot(lines, start, end, plotted, width, rows - 1, ceiling=ceiling)
+            box.update(Text("\n").join([heading, body]) if body.plain else heading)
+
+    def _lines(self, chart: Chart, wanted: tuple[tuple[str, str, str], ...]) -> list[Line]:
+        if chart.fallback is not None and any(m == LATENCY for m, _, _ in wanted):
+            metric, stat, label = FALLBACK
+            return [Line(label, COLORS[(metric, stat)], chart.get(metric, stat))]
+        return [
+            Line(label, COLORS.get((metric, stat), DEFAULT_COLOR), chart.get(metric, stat))
+            for metric, stat, label in wanted
+        ]
+
+    def _heading(self, title: str, chart: Chart, lines: list[Line]) -> Text:
+        heading = Text(title, style="bold")
+        if chart.fallback is not None and title.startswith("Latency"):
+            heading.append_text(shown(f" — {chart.fallback}", "yellow"))
+        for line in lines:
+            heading.append("   ━ ", style=f"bold color({line.color})")
+            heading.append(f"{line.label} ")
+            heading.append(latest(line.series), style="bold")
+        return heading
+
+    def _message(self, known: Known[Chart]) -> Text:
+        chart = known.value
+        if chart is None and known.error is not None:
+            line = Text("Could not read the metrics: ", style="bold red")
+            line.append_text(shown(known.error, "red"))
+            line.append("\nr tries again; e lists the errors.", style="dim")
+            return line
+        if chart is None:
+            return Text(
+                f"Reading the last {self.range.label} of metrics from CloudWatch…",
+                style="italic",
+            )
+        if chart.no_data:
+            return Text(
+                f"No data for the last {self.range.label} (paused, new, or not published yet).",
+                style="dim italic",
+            )
+        return Text()
+
+    def _header(self) -> Text:
+        line = Text()
+        line.append_text(shown(self.service.name, "bold"))
+        line.append(f"  last {self.range.label}, {period_words(self.range.period)}")
+        known = self.known
+        if known.fetched_at is not None:
+            line.append(f"  read {ago(self.app.clock() - known.fetched_at)}", style="dim")
+        # The times on the axes and the marks are local: say which zone that is.
+        line.append(f"  {time.strftime('%Z', time.localtime(self.app.clock()))}", style="dim")
+        return line
+
+    def _marks_line(self, marks: list[Marker]) -> Text:
+        if not marks:
+            return Text(
+                f"No deployment, update, pause or resume in the last {self.range.label}.",
+                style="dim",
+            )
+        long = self.range.seconds > 86400
+        line = Text()
+        for mark in marks:
+            color = FAILED_COLOR if mark.failed else MARK_COLOR
+            line.append(mark.letter, style=f"bold color({color})")
+            line.append(f" {clock_time(mark.at, long)} ")
+            line.append_text(shown(mark.label))
+            if mark.failed:
+                line.append(" (failed)", style="red")
+            line.append("  ")
+        line.rstrip()
+        return line
+
+    def status_text(self) -> Text:
+        line = Text()
+        known = self.known
+        if known.error is not None:
+            if known.value is not None and known.fetched_at is not None:
+                when = clock_time(known.fetched_at)
+                line.append(f"metrics failing, last read {when} (e: errors)  ", style="bold red")
+            else:
+                line.append("GetMetricData failed (e: errors)  ", style="bold red")
+        elif known.fetched_at is not None:
+            line.append(f"metrics read {ago(self.app.clock() - known.fetched_at)}  ", style="dim")
+        else:
+            line.append("GetMetricData…  ", style="dim")
+        return line
