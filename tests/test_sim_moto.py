@@ -1,4 +1,8 @@
-"""CloudWatch and CloudWatch Logs: moto behind the simulator's port, through aiobotocore."""
+"""CloudWatch and CloudWatch Logs: moto behind the simulator's port, through aiobotocore.
+
+AWS/AppRunner metrics are the simulator's own (tests/test_sim_cloudwatch.py); every other
+namespace still goes to moto.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from conftest import control, make_aio, make_boto3
+
+NAMESPACE = "Artui/ProxyTest"  # not AWS/AppRunner, which the simulator answers itself
 
 
 async def test_cloudwatch_cbor_put_get_list_through_the_proxy(sim):
@@ -21,7 +27,7 @@ async def test_cloudwatch_cbor_put_get_list_through_the_proxy(sim):
         ]
         now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
         await cw.put_metric_data(
-            Namespace="AWS/AppRunner",
+            Namespace=NAMESPACE,
             MetricData=[
                 {
                     "MetricName": "Requests",
@@ -38,7 +44,7 @@ async def test_cloudwatch_cbor_put_get_list_through_the_proxy(sim):
                     "Id": "r",
                     "MetricStat": {
                         "Metric": {
-                            "Namespace": "AWS/AppRunner",
+                            "Namespace": NAMESPACE,
                             "MetricName": "Requests",
                             "Dimensions": dims,
                         },
@@ -52,7 +58,7 @@ async def test_cloudwatch_cbor_put_get_list_through_the_proxy(sim):
         )
         assert sorted(data["MetricDataResults"][0]["Values"]) == [10.0, 11.0, 12.0, 13.0, 14.0]
         listed = await cw.list_metrics(
-            Namespace="AWS/AppRunner", Dimensions=[{"Name": "ServiceID", "Value": service_id}]
+            Namespace=NAMESPACE, Dimensions=[{"Name": "ServiceID", "Value": service_id}]
         )
         # moto lists a metric once per PutMetricData datum (AWS lists it once): compare sets.
         assert {m["MetricName"] for m in listed["Metrics"]} == {"Requests"}

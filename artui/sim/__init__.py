@@ -1,4 +1,5 @@
-"""Local AWS App Runner simulator: App Runner's JSON API, moto for CloudWatch, a demo world.
+"""Local AWS App Runner simulator: App Runner's JSON API, AWS/AppRunner metrics computed on
+demand, moto for the rest of CloudWatch and CloudWatch Logs, a demo world writing logs.
 
 Importing this package is cheap: the server (and moto) load only when `Simulator` is used.
 """

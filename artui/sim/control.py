@@ -22,6 +22,7 @@ from artui.sim.wire import is_number, json_type
 
 if TYPE_CHECKING:
     from artui.sim.apprunner.api import AppRunnerBackend
+    from artui.sim.cloudwatch import CloudWatch
     from artui.sim.livetail import LiveTail
 
 log = logging.getLogger(__name__)
@@ -217,6 +218,23 @@ LIVETAIL_FIELDS: dict[str, Field] = {
 }
 
 
+_PERCENTILE_RULE = 'one of "serve", "empty", "error"'
+CLOUDWATCH_FIELDS: dict[str, Field] = {
+    "percentiles": Field(
+        _PERCENTILE_RULE, lambda v: isinstance(v, str) and v in ("serve", "empty", "error")
+    ),
+    "traffic": OBJECT,
+}
+TRAFFIC_FIELDS: dict[str, Field] = {
+    "service": text(MAX_NAME),
+    "region": text(MAX_NAME),
+    "rpm": Field(
+        "a number of requests per minute from 0 to 1000000, or null for the service's own",
+        lambda v: v is None or (is_number(v) and 0 <= v <= MAX_COUNT),
+    ),
+}
+
+
 def check(doc: Any, fields: Mapping[str, Field]) -> dict[str, Any]:
     """`doc` if it is an object whose members all pass `fields`; raises Refused otherwise."""
     if not isinstance(doc, dict):
@@ -261,7 +279,11 @@ def fault_from_json(doc: dict[str, Any]) -> Fault:
 
 
 def control_app(
-    backend: AppRunnerBackend, requests: RequestLog, faults: Faults, livetail: LiveTail
+    backend: AppRunnerBackend,
+    requests: RequestLog,
+    faults: Faults,
+    livetail: LiveTail,
+    cloudwatch: CloudWatch | None = None,
 ) -> web.Application:
     """The control API as a sub-application to mount at /_sim.
 
@@ -340,6 +362,35 @@ def control_app(
         livetail.mode = doc["mode"]
         return web.json_response({"mode": livetail.mode})
 
+    async def get_cloudwatch(_: web.Request) -> web.Response:
+        if cloudwatch is None:
+            raise Refused("this simulator has no CloudWatch of its own", 404)
+        return web.json_response(cloudwatch.settings())
+
+    async def post_cloudwatch(request: web.Request) -> web.Response:
+        if cloudwatch is None:
+            raise Refused("this simulator has no CloudWatch of its own", 404)
+        doc = await read_body(request, CLOUDWATCH_FIELDS)
+        if not doc:
+            raise Refused('send {"percentiles": ...} or {"traffic": {"service": ..., "rpm": ...}}')
+        traffic = check(doc.get("traffic", {}), TRAFFIC_FIELDS)
+        if "traffic" in doc:
+            if "service" not in traffic or "rpm" not in traffic:
+                raise Refused("traffic needs service and rpm (null to clear)")
+            region = traffic.get("region", default_region())
+            with backend.lock:
+                found = [
+                    s
+                    for s in backend.live_services(region, clock.now())
+                    if s.name == traffic["service"]
+                ]
+            if not found:
+                raise Refused(f"No service named {traffic['service']} in {region}.", 404)
+            cloudwatch.model.set_rpm(found[0].id, traffic["rpm"])
+        if "percentiles" in doc:
+            cloudwatch.percentiles = doc["percentiles"]
+        return web.json_response(cloudwatch.settings())
+
     app = web.Application()
     app.middlewares.append(_json_errors(app))
     router = app.router
@@ -355,6 +406,8 @@ def control_app(
     router.add_post("/services/{name}/reported", post_reported)
     router.add_get("/livetail", get_livetail, allow_head=False)
     router.add_post("/livetail", post_livetail)
+    router.add_get("/cloudwatch", get_cloudwatch, allow_head=False)
+    router.add_post("/cloudwatch", post_cloudwatch)
     return app
 
 

@@ -1,4 +1,5 @@
-"""The simulator's HTTP server: App Runner itself, /_sim/ control, everything else to moto.
+"""The simulator's HTTP server: App Runner itself, CloudWatch's AWS/AppRunner metrics
+(`artui.sim.cloudwatch`), /_sim/ control, everything else to moto.
 
 moto note: `ThreadedMotoServer` keeps its state in moto's process-wide backends, so two
 Simulators in one process share CloudWatch and CloudWatch Logs data (App Runner state is
@@ -26,12 +27,15 @@ from artui.sim import wire
 from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
+from artui.sim.cloudwatch import CloudWatch
+from artui.sim.cloudwatch.protocol import Call, CloudWatchError, error_response, respond
 from artui.sim.control import Faults, RequestLog, control_app
 from artui.sim.errors import ApiError
 from artui.sim.livetail import TARGET as LIVE_TAIL_TARGET
 from artui.sim.livetail import LiveTail
 from artui.sim.proxy import MotoProxy, credential_scope, describe
 from artui.sim.seed import seed_region
+from artui.sim.world.metrics import TrafficModel
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +52,9 @@ _MAX_BODY = 16 * 1024 * 1024
 class Simulator:
     """App Runner + CloudWatch + CloudWatch Logs on one loopback port, in a background thread.
 
-    With `world=True` one demo service (of six or more) is also mid-deployment at start.
+    AWS/AppRunner metrics are always served, computed from the traffic model (`seed`, and
+    the clock at construction as the end of the incident's climb); `world=True` adds the
+    demo's logs, and one demo service (of six or more) mid-deployment at start.
     `time_scale` is simulated seconds per real second (tests run it fast, or stop it at 0);
     `speedup` divides operation durations while the clock keeps its pace (the demo).
     `quota` is the most services CreateService allows per region (the guide's default: 30).
@@ -83,6 +89,8 @@ class Simulator:
         self.faults = Faults()
         self.livetail = LiveTail(self.requests, interval=livetail_interval)
         now = self.clock.now()
+        self.metrics = TrafficModel(seed, now)
+        self.cloudwatch = CloudWatch(self.backend, self.metrics)
         for region in self.regions:
             table = self.backend.region(region)
             seeded = seed_region(
@@ -211,7 +219,8 @@ class Simulator:
         # A prefixed sub-app resolves every /_sim path itself (JSON 404/405 included), so
         # none of them falls through to moto below.
         app.add_subapp(
-            "/_sim", control_app(self.backend, self.requests, self.faults, self.livetail)
+            "/_sim",
+            control_app(self.backend, self.requests, self.faults, self.livetail, self.cloudwatch),
         )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -220,7 +229,7 @@ class Simulator:
         if self.world_enabled:
             from artui.sim.world import DemoWorld
 
-            world = DemoWorld(self.backend, self.moto_endpoint, seed=self.seed)
+            world = DemoWorld(self.backend, self.moto_endpoint, seed=self.seed, model=self.metrics)
             self._world_task = asyncio.get_running_loop().create_task(world.run())
 
     async def _shutdown(self) -> None:
@@ -249,6 +258,9 @@ class Simulator:
         if target == LIVE_TAIL_TARGET and self.livetail.mode != "oneshot":
             region = scope[0] if scope else self.regions[0]
             return await self.livetail.serve(request, body, region)
+        call = self.cloudwatch.claim(request, body)
+        if call is not None:
+            return await self._cloudwatch(request, call)
         service, operation, region = describe(request, body)
         status = 502
         try:
@@ -293,6 +305,29 @@ class Simulator:
             content_type=_JSON_10,
             headers=headers,
         )
+
+    async def _cloudwatch(self, request: web.Request, call: Call) -> web.Response:
+        scope = credential_scope(request.headers)
+        region = scope[0] if scope else self.regions[0]
+        fault = self.faults.take(call.operation, region)
+        if fault is not None:
+            response = error_response(call.protocol, fault.code, fault.message, fault.status)
+        else:
+            try:
+                services = self.cloudwatch.snapshot(region)
+                now = self.clock.now()
+                # Off the loop: 500 queries over hours is a few hundred ms of arithmetic.
+                doc = await asyncio.to_thread(self.cloudwatch.answer, call, services, now)
+                response = respond(call.protocol, doc)
+            except CloudWatchError as exc:
+                response = error_response(call.protocol, exc.code, exc.message, exc.status)
+            except Exception:  # a bug here must answer 500, not drop the connection
+                log.exception("CloudWatch %s failed", call.operation)
+                response = error_response(
+                    call.protocol, "InternalServiceError", "The simulator failed; see its log.", 500
+                )
+        self.requests.record(call.operation, "cloudwatch", region, response.status)
+        return response
 
 
 def _unknown_target(target: str) -> ApiError:

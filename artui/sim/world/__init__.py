@@ -1,4 +1,4 @@
-"""The demo world: writes logs and metrics into moto the way App Runner would.
+"""The demo world: writes logs into moto the way App Runner would.
 
 For every service in every region:
 
@@ -7,15 +7,18 @@ For every service in every region:
 - `/aws/apprunner/<name>/<id>/service`, stream `events`: lifecycle lines as operations start
   and end; stream `deployment/<operation id without dashes>` (as in the guide's example)
   for each CREATE_SERVICE, START_DEPLOYMENT and UPDATE_SERVICE, spread over its duration;
-- `AWS/AppRunner` metrics per wall-clock minute with dimensions ServiceName, ServiceID
-  (CPU and memory also per instance, with Instance last): 3 hours backfilled at start.
 
-The first demo service is the incident: its 5xx responses climb over the last hour.
-Log and metric timestamps are real wall-clock time, as CloudWatch queries are; only the
+Metrics are not written anywhere: the simulator computes `AWS/AppRunner` metrics on demand
+from the traffic model in `metrics` (`artui.sim.cloudwatch` answers CloudWatch for that
+namespace). The log lines follow the same model: the same instance ids (new ones after each
+successful deployment, update or resume), rates and incident.
+
+The first demo service is the incident: its 5xx responses climb over the hour before the
+simulator started, and stay high. Log timestamps are real wall-clock time; only the
 backfilled history uses the simulated times of past operations.
 
-What the lines say is in `logs`, what the metrics measure in `metrics`; this module keeps
-track of services and writes both on a timer.
+What the lines say is in `logs`; this module keeps track of services and writes the lines
+on a timer.
 """
 
 from __future__ import annotations
@@ -32,7 +35,6 @@ from typing import Any
 from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.operations import Operation
 from artui.sim.apprunner.services import ServiceRecord
-from artui.sim.seed import TROUBLED_INDEX, service_name
 from artui.sim.world.logs import (
     app_line,
     application_group,
@@ -40,11 +42,18 @@ from artui.sim.world.logs import (
     op_events,
     service_group,
 )
-from artui.sim.world.metrics import SERVICE_METRICS, metric_points, put_metrics
+from artui.sim.world.metrics import (
+    SERVICE_METRICS,
+    Profile,
+    TrafficModel,
+    ever_served,
+    service_profile,
+)
 
 __all__ = [
     "SERVICE_METRICS",
     "DemoWorld",
+    "TrafficModel",
     "application_group",
     "deployment_stream",
     "service_group",
@@ -52,10 +61,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-BACKFILL_MINUTES = 180
 TICK_SECONDS = 1.5
 LINES_PER_SECOND = 2.0  # per running service
-INCIDENT_MINUTES = 60
 _LOG_RETENTION_MS = 13 * 86400 * 1000  # moto, like AWS, drops events older than 14 days
 
 
@@ -66,39 +73,49 @@ class Tracked:
     service: ServiceRecord
     rng: random.Random
     instances: list[str]
-    base_rpm: float
-    latency_ms: float
-    troubled: bool
+    profile: Profile
+    model: TrafficModel
     announced: set[str] = field(default_factory=set)  # op ids whose start was logged
     finished: set[str] = field(default_factory=set)  # op ids whose end was logged
     deploy_lines: dict[str, int] = field(default_factory=dict)  # op id -> lines written
     streams: set[str] = field(default_factory=set)  # "group:stream" (or "group:") created
-    incident_start: float | None = None  # wall-clock start of the 5xx climb, set on first use
+
+    @property
+    def latency_ms(self) -> float:
+        """The service's typical latency."""
+        return self.profile.latency_ms
+
+    @property
+    def troubled(self) -> bool:
+        """Whether this is the incident's service."""
+        return self.profile.troubled
 
     def error_fraction(self, t: float) -> float:
-        """The troubled service's 5xx share: rising through the last hour before start."""
-        if self.incident_start is None:
-            self.incident_start = time.time() - INCIDENT_MINUTES * 60
-        progress = min(1.0, max(0.0, (t - self.incident_start) / (INCIDENT_MINUTES * 60)))
-        return 0.003 + 0.22 * progress**1.5
+        """The troubled service's 5xx share at `t`, as its metrics have it."""
+        return self.model.error_fraction(t)
 
 
 class DemoWorld:
-    """Background writer of demo logs and metrics into moto."""
+    """Background writer of demo logs into moto, following the traffic model."""
 
-    def __init__(self, backend: AppRunnerBackend, moto_endpoint: str, seed: int = 7) -> None:
+    def __init__(
+        self,
+        backend: AppRunnerBackend,
+        moto_endpoint: str,
+        seed: int = 7,
+        model: TrafficModel | None = None,
+    ) -> None:
         self.backend = backend
         self.moto_endpoint = moto_endpoint
         self.seed = seed
+        self.model = model or TrafficModel(seed, backend.clock.now())
         self.tracked: dict[str, Tracked] = {}
         self._logs: dict[str, Any] = {}
-        self._cw: dict[str, Any] = {}
-        self._last_minute = 0
         self._pending: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self.ready = asyncio.Event()
 
     async def run(self) -> None:
-        """Backfill, then write forever; errors are logged, never raised."""
+        """Backfill the logs, then write forever; errors are logged, never raised."""
         from aiobotocore.config import AioConfig
         from aiobotocore.session import get_session
 
@@ -137,9 +154,6 @@ class DemoWorld:
         self._logs[region] = await stack.enter_async_context(
             session.create_client("logs", **common)
         )
-        self._cw[region] = await stack.enter_async_context(
-            session.create_client("cloudwatch", **common)
-        )
 
     # -- bookkeeping -------------------------------------------------------------
 
@@ -157,14 +171,13 @@ class DemoWorld:
     def _track(self, service: ServiceRecord) -> Tracked:
         tracked = self.tracked.get(service.arn)
         if tracked is None:
-            rng = random.Random(f"{self.seed}:world:{service.id}")
+            profile, rng = service_profile(self.seed, service)
             tracked = Tracked(
                 service=service,
                 rng=rng,
-                instances=[f"{rng.getrandbits(128):032x}" for _ in range(rng.randint(1, 3))],
-                base_rpm=rng.uniform(300, 2400),
-                latency_ms=rng.uniform(25, 120),
-                troubled=service.name == service_name(TROUBLED_INDEX),
+                instances=list(profile.instances),
+                profile=self.model.profile(service),
+                model=self.model,
             )
             self.tracked[service.arn] = tracked
         return tracked
@@ -216,7 +229,6 @@ class DemoWorld:
     async def _backfill(self) -> None:
         real_now = time.time()
         groups: dict[str, Tracked] = {}
-        datums: dict[str, list[dict[str, Any]]] = {}
         for region, service, status, ops in self._snapshot():
             if status == "DELETED":
                 continue
@@ -224,31 +236,21 @@ class DemoWorld:
             groups[service_group(service)] = tracked
             groups[application_group(service)] = tracked
             await self._ensure_log(region, tracked, service_group(service), "events")
-            if _ever_served(ops):
+            if ever_served(ops):
                 await self._ensure_log(region, tracked, application_group(service))
             for op in ops:
                 self._op_events(region, tracked, op, real_now, history=True)
+            tracked.instances = self.model.instances_at(service, ops, self.backend.clock.now())
             if status in ("RUNNING", "OPERATION_IN_PROGRESS"):
                 for i in range(40):
                     ts = real_now - 300 + i * 7.5
                     self._app_line(region, tracked, ts)
-            minute_now = int(real_now // 60)
-            for minute in range(minute_now - BACKFILL_MINUTES, minute_now):
-                if _serving_at(ops, minute * 60.0):
-                    datums.setdefault(region, []).extend(
-                        metric_points(tracked, minute, per_instance=False)
-                    )
-            self._last_minute = minute_now
         await self._flush(groups)
-        for region, items in datums.items():
-            await put_metrics(self._cw[region], items)
 
     async def _tick(self) -> None:
         real_now = time.time()
+        sim_now = self.backend.clock.now()
         groups: dict[str, Tracked] = {}
-        datums: dict[str, list[dict[str, Any]]] = {}
-        minute_now = int(real_now // 60)
-        new_minute = minute_now > self._last_minute
         for region, service, status, ops in self._snapshot():
             if service.arn not in self.tracked and status == "DELETED":
                 continue
@@ -257,6 +259,7 @@ class DemoWorld:
             groups[application_group(service)] = tracked
             for op in ops:
                 self._op_events(region, tracked, op, real_now, history=False)
+            tracked.instances = self.model.instances_at(service, ops, sim_now)
             serving = status == "RUNNING" or (
                 status == "OPERATION_IN_PROGRESS"
                 and ops
@@ -269,15 +272,7 @@ class DemoWorld:
                 self._app_line(
                     region, tracked, real_now - TICK_SECONDS + i * TICK_SECONDS / max(count, 1)
                 )
-            if new_minute:
-                datums.setdefault(region, []).extend(
-                    metric_points(tracked, minute_now - 1, per_instance=True)
-                )
-        if new_minute:
-            self._last_minute = minute_now
         await self._flush(groups)
-        for region, items in datums.items():
-            await put_metrics(self._cw[region], items)
 
     def _op_events(
         self, region: str, tracked: Tracked, op: Operation, real_now: float, history: bool
@@ -291,28 +286,6 @@ class DemoWorld:
     def _app_line(self, region: str, tracked: Tracked, ts: float) -> None:
         stream, line = app_line(tracked, ts)
         self._emit(region, application_group(tracked.service), stream, ts * 1000, line)
-
-
-def _serving_at(ops: list[Operation], t: float) -> bool:
-    """Whether a service (operations oldest first) served traffic at time t."""
-    serving = False
-    for op in ops:
-        if op.started_at > t:
-            break
-        if t < op.ended_at:
-            return serving and op.type != "CREATE_SERVICE"
-        if op.type == "CREATE_SERVICE":
-            serving = not op.fails
-        elif op.type in ("PAUSE_SERVICE", "DELETE_SERVICE"):
-            serving = False
-        elif op.type == "RESUME_SERVICE":
-            serving = True
-    return serving
-
-
-def _ever_served(ops: list[Operation]) -> bool:
-    """Whether a service ever got past its creation (so it has application logs)."""
-    return any(op.type == "CREATE_SERVICE" and not op.fails for op in ops)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -72,16 +72,6 @@ def op_events(
         tracked.finished.add(op.id)
         ended_ts = op.ended_at if history else real_now
         out += [("events", ended_ts * 1000, line) for line in _end_lines(service, op)]
-        if (
-            not history
-            and not op.fails
-            and op.type in ("START_DEPLOYMENT", "RESUME_SERVICE", "UPDATE_SERVICE")
-        ):
-            # New instances replace the old ones, as App Runner does; a failed deployment
-            # leaves the old ones serving.
-            tracked.instances = [
-                f"{tracked.rng.getrandbits(128):032x}" for _ in range(len(tracked.instances))
-            ]
     return out
 
 

@@ -1,0 +1,103 @@
+"""CloudWatch for the `AWS/AppRunner` namespace, answered by the simulator itself.
+
+GetMetricData whose queries all read AWS/AppRunner (MetricStat, or expressions beside
+them) and ListMetrics of that namespace are computed from the traffic model
+(`artui.sim.world.metrics`) when asked; nothing is stored. Every other CloudWatch call
+(other namespaces, PutMetricData, alarms...) goes on to moto.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiohttp import web
+
+from artui.sim.apprunner.api import AppRunnerBackend
+from artui.sim.cloudwatch.protocol import Call, CloudWatchError, decode, operation_of
+from artui.sim.cloudwatch.queries import Served, get_metric_data, list_metrics
+from artui.sim.world.metrics import NAMESPACE, TrafficModel
+
+PERCENTILE_MODES = ("serve", "empty", "error")
+OPERATIONS = ("GetMetricData", "ListMetrics")
+
+
+class CloudWatch:
+    """The simulator's AWS/AppRunner CloudWatch: which calls are its own, and their answers.
+
+    `percentiles` (a control): "serve" answers them; "empty" answers percentile queries
+    with no values (StatusCode Complete), as CloudWatch does for a metric without
+    percentile data; "error" refuses a GetMetricData naming one (InvalidParameterValue).
+    """
+
+    def __init__(self, backend: AppRunnerBackend, model: TrafficModel) -> None:
+        self.backend = backend
+        self.model = model
+        self.percentiles = "serve"
+
+    def claim(self, request: web.Request, body: bytes) -> Call | None:
+        """The decoded call if it is one this simulator answers; None sends it to moto."""
+        found = operation_of(request)
+        if found is None or found[1] not in OPERATIONS:
+            return None
+        protocol, operation = found
+        try:
+            params = decode(request, protocol, body)
+        except (ValueError, OSError, EOFError):  # moto has its own words for a bad body
+            return None
+        if operation == "ListMetrics":
+            return (
+                Call(protocol, operation, params) if params.get("Namespace") == NAMESPACE else None
+            )
+        queries = params.get("MetricDataQueries")
+        if not isinstance(queries, list) or not queries:
+            return None
+        ours = False
+        for query in queries:
+            if not isinstance(query, dict):
+                return None
+            stat = query.get("MetricStat")
+            if stat is None:
+                continue  # an expression: answered beside our own queries
+            metric = stat.get("Metric") if isinstance(stat, dict) else None
+            if not isinstance(metric, dict) or metric.get("Namespace") != NAMESPACE:
+                return None
+            ours = True
+        return Call(protocol, operation, params) if ours else None
+
+    def snapshot(self, region: str) -> list[Served]:
+        """The region's services (deleted ones too: their metrics outlive them), read under
+        the backend lock."""
+        with self.backend.lock:
+            services = [
+                (s, list(reversed(s.operations)))
+                for s in self.backend.regions.get(region, {}).values()
+            ]
+        return [Served.of(s.name, s.id, self.model.profile(s), ops) for s, ops in services]
+
+    def answer(self, call: Call, services: Sequence[Served], now: float) -> dict[str, Any]:
+        """The answer to `call`; CloudWatchError when CloudWatch would refuse it."""
+        if call.operation == "ListMetrics":
+            return list_metrics(call.params, services, self.model, now)
+        return get_metric_data(call.params, services, self.model, now, self.percentiles)
+
+    def settings(self) -> dict[str, Any]:
+        """The control's view: percentile mode and the request rates set per service."""
+        overrides = self.model.rpm_overrides()
+        traffic = []
+        with self.backend.lock:
+            for region, table in self.backend.regions.items():
+                for service in table.values():
+                    if service.id in overrides:
+                        traffic.append(
+                            {
+                                "service": service.name,
+                                "region": region,
+                                "serviceId": service.id,
+                                "rpm": overrides[service.id],
+                            }
+                        )
+        return {"percentiles": self.percentiles, "traffic": traffic}
+
+
+__all__ = ["PERCENTILE_MODES", "CloudWatch", "CloudWatchError"]
