@@ -64,12 +64,14 @@ class Reader:
         return out
 
 
-async def test_a_fleet_of_170_costs_two_calls_of_at_most_500_queries():
-    fleet = [service(n) for n in range(170)]
+@pytest.mark.parametrize("size, calls", [(1, 1), (166, 1), (167, 2), (170, 2), (500, 3)])
+async def test_a_fleet_costs_ceil_n_m_over_500_calls(size: int, calls: int):
+    fleet = [service(n) for n in range(size)]
     reader = Reader()
     held = await metrics.fetch_fleet(reader, "us-east-1", fleet, {}, NOW)
-    assert len(reader.calls) == math.ceil(170 * len(metrics.FLEET_METRICS) / MAX_QUERIES) == 2
-    assert sum(len(q) for q, _, _ in reader.calls) == 510
+    assert len(reader.calls) == math.ceil(size * len(metrics.FLEET_METRICS) / MAX_QUERIES)
+    assert len(reader.calls) == calls
+    assert sum(len(q) for q, _, _ in reader.calls) == size * 3
     assert all(start == NOW - metrics.FLEET_WINDOW for _, start, _ in reader.calls)
     assert set(held) == {s.arn for s in fleet}
     assert len(held[fleet[0].arn].requests.points) == 60

@@ -142,25 +142,27 @@ async def fetch_fleet(
     metered = [s for s in services if _metered(s)]
     # Services already held first: a call then mixes new ones with old ones only once.
     metered.sort(key=lambda s: s.arn not in held)
-    per_call = max(1, MAX_QUERIES // len(FLEET_METRICS))
-    out: dict[str, FleetSeries] = {}
-    for i in range(0, len(metered), per_call):
-        batch = metered[i : i + per_call]
+    wanted = [(s, q) for s in metered for q in fleet_queries(s)]
+    found: dict[Query, Series] = {}
+    # Packed by query, not by service: one service's metrics may span two calls, and the
+    # count stays ceil(N*M/500).
+    for i in range(0, len(wanted), MAX_QUERIES):
+        batch = wanted[i : i + MAX_QUERIES]
         start = min(
-            held[s.arn].until - LATE if s.arn in held else now - FLEET_WINDOW for s in batch
+            held[s.arn].until - LATE if s.arn in held else now - FLEET_WINDOW for s, _ in batch
         )
         start = max(start, now - FLEET_WINDOW)
-        queries = [q for s in batch for q in fleet_queries(s)]
-        found = await reader.metric_data(region, queries, start, now)
-        for service in batch:
-            requests, errors, latency = (found.get(q) for q in fleet_queries(service))
-            before = held.get(service.arn)
-            out[service.arn] = FleetSeries(
-                requests=_kept(before.requests if before else None, requests, now),
-                errors=_kept(before.errors if before else None, errors, now),
-                latency=_kept(before.latency if before else None, latency, now),
-                until=now,
-            )
+        found.update(await reader.metric_data(region, [q for _, q in batch], start, now))
+    out: dict[str, FleetSeries] = {}
+    for service in metered:
+        requests, errors, latency = (found.get(q) for q in fleet_queries(service))
+        before = held.get(service.arn)
+        out[service.arn] = FleetSeries(
+            requests=_kept(before.requests if before else None, requests, now),
+            errors=_kept(before.errors if before else None, errors, now),
+            latency=_kept(before.latency if before else None, latency, now),
+            until=now,
+        )
     return out
 
 
