@@ -1,6 +1,11 @@
-"""The first screen: every App Runner service in every configured region."""
+"""The first screen: every App Runner service in every configured region, with its last
+hour of requests and 5xx responses and its current figures; a service whose 5xx share is at
+or over the threshold is marked, and `o` sorts by it."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -10,32 +15,163 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
 from artui.domain import Service, Tone
+from artui.engine import metrics
+from artui.engine.metrics import FLEET_WINDOW, LATE, Figures, FleetSeries
 from artui.engine.services import Snapshot
-from artui.humanize import duration, since
+from artui.humanize import ago, duration, since
 from artui.inert import inert
+from artui.series import MINUTE
 from artui.ui.guard import guarded
-from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged
+from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.panes import PANES
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.filter import FilterField
+from artui.ui.widgets.sparkline import buckets, sparkline
 from artui.ui.widgets.status import errors_text, freshness
 
-COLUMNS = (
-    ("name", "Name"),
-    ("status", "Status"),
-    ("updated", "Updated"),
-    ("region", "Region"),
-    ("url", "URL"),
+# The columns, in order; which of them show, and how wide, depends on the width (`layout`).
+NAME, STATUS, REGION, REQUESTS, ERRORS, NOW, UPDATED, URL = (
+    "name",
+    "status",
+    "region",
+    "requests",
+    "errors",
+    "now",
+    "updated",
+    "url",
 )
 # DataTable pads each cell by one column on each side; its vertical scrollbar takes two.
 _CELL_PADDING = 2
 _SCROLLBAR = 2
-_MIN_URL = 12
+_MIN_NAME = 12
+# Sparkline widths that divide the hour into whole minutes per cell, widest first: a cell
+# that summed 6 minutes beside one that summed 5 would draw a dip that is not there.
+_SPARK_WIDTHS = (30, 20, 15, 12, 10, 6, 5, 4, 3)
+# The current figures, one cell: requests a minute, 5xx share, latency.
+_RPM, _SHARE, _LATENCY = 5, 6, 5
+_NOW_WIDTH = _RPM + 1 + _SHARE + 1 + _LATENCY
+NOW_LABEL = f"{'req/m':>{_RPM}} {'5xx%':>{_SHARE}} {'lat':>{_LATENCY}}"
 
-# One row as plain values: (name, short status, tone, updated, region, url).
-Row = tuple[str, str, Tone, str, str, str]
+# The orders `o` cycles through, with what the title says of each.
+ORDERS = ("name", "errors", "requests")
+ORDER_WORDS = {
+    "name": "by name",
+    "errors": "by 5xx share, highest first",
+    "requests": "by requests, highest first",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One service as the table shows it, in plain values (AWS text already inert)."""
+
+    name: str
+    status: str
+    tone: Tone
+    region: str
+    updated: str
+    url: str
+    # Per minute over the list's hour, oldest first; None for a minute without data.
+    requests: tuple[float | None, ...] = ()
+    errors: tuple[float | None, ...] = ()
+    # None until the region's metrics have been read once.
+    figures: Figures | None = None
+    hurting: bool = False
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which columns show at a width, and how wide each is: (key, label, width)."""
+
+    columns: tuple[tuple[str, str, int], ...]
+    spark: int
+    short_region: bool
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for key, _, _ in self.columns)
+
+
+def short_region(region: str) -> str:
+    """AWS's own short form of a region, as in zone ids (`us-east-1` → `use1`)."""
+    parts = region.split("-")
+    if len(parts) < 3 or not parts[-1].isdigit():
+        return region
+    words = {"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}
+    middle = "".join(words.get(p, p[:1]) for p in parts[1:-1])
+    return f"{parts[0]}{middle}{parts[-1]}"
+
+
+def _spark_labels(width: int) -> tuple[str, str]:
+    if width >= 11:
+        return "Requests 1h", "5xx 1h"
+    if width >= 8:
+        return "Requests", "5xx"
+    return "Req", "5xx"
+
+
+def layout(width: int, rows: Sequence[Row]) -> Layout:
+    """The columns for `width`: name, status, region, both sparklines and the figures
+    always; then the full region, Updated and the URL (whole or not at all: it is in the
+    overview) as they fit, and the sparklines grow with what is left."""
+
+    def wide(label: str, values: Iterable[str], floor: int = 0) -> int:
+        return max([len(label), floor, *(len(v) for v in values)])
+
+    room = width - _SCROLLBAR
+    name_w = wide("Name", (r.name for r in rows))
+    status_w = wide("Status", (r.status for r in rows))
+    region_w = wide("Region", (r.region for r in rows))
+    short_w = wide("Region", (short_region(r.region) for r in rows))
+    updated_w = wide("Updated", (r.updated for r in rows))
+    url_w = wide("URL", (r.url for r in rows))
+
+    def cost(*widths: int) -> int:
+        return sum(w + _CELL_PADDING for w in widths)
+
+    fixed = cost(status_w, _NOW_WIDTH)
+
+    def fits(name: int, spark: int) -> bool:
+        return fixed + cost(name, short_w, spark, spark) <= room
+
+    spark = next((w for w in (12, 10) if fits(name_w, w)), 0)
+    if not spark:
+        # Long names give way before the sparklines shrink below 6 minutes a cell.
+        cut = room - fixed - cost(short_w, 10, 10) - _CELL_PADDING
+        name_w = max(min(name_w, _MIN_NAME), cut)
+        spark = next((w for w in _SPARK_WIDTHS if w <= 10 and fits(name_w, w)), 3)
+    used = fixed + cost(name_w, short_w, spark, spark)
+    short = True
+    extras: list[str] = []
+    if spark >= 12:
+        if used + region_w - short_w <= room:
+            used += region_w - short_w
+            short = False
+        if used + cost(updated_w) <= room:
+            used += cost(updated_w)
+            extras.append(UPDATED)
+        if used + cost(url_w) <= room:
+            used += cost(url_w)
+            extras.append(URL)
+        for grown in _SPARK_WIDTHS:
+            if grown > spark and used + 2 * (grown - spark) <= room:
+                used += 2 * (grown - spark)
+                spark = grown
+                break
+    requests_label, errors_label = _spark_labels(spark)
+    columns = [
+        (NAME, "Name", name_w),
+        (STATUS, "Status", status_w),
+        (REGION, "Region", short_w if short else region_w),
+        (REQUESTS, requests_label, spark),
+        (ERRORS, errors_label, spark),
+        (NOW, NOW_LABEL, _NOW_WIDTH),
+    ]
+    widths = {UPDATED: ("Updated", updated_w), URL: ("URL", url_w)}
+    columns += [(key, *widths[key]) for key in extras]
+    return Layout(tuple(columns), spark, short)
 
 
 class ServicesTable(DataTable):
@@ -68,17 +204,95 @@ def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: 
     return line
 
 
-def fit_url(rows: list[Row], width: int) -> list[Row]:
-    """Cut each URL from the right so the table fits `width` columns without scrolling."""
-    fixed = sum(
-        max([len(label), *(len(row[i]) for row in rows)]) + _CELL_PADDING
-        for i, (_, label) in zip((0, 1, 3, 4), COLUMNS[:4], strict=True)
-    )
-    room = max(_MIN_URL, width - fixed - _CELL_PADDING - _SCROLLBAR)
-    return [
-        row if len(row[5]) <= room else (*row[:5], row[5][: room - 1] + "…")  # type: ignore[misc]
-        for row in rows
-    ]
+def rpm_text(rpm: float) -> str:
+    """Requests a minute in at most five characters (`8.5`, `240`, `1.2k`, `38k`)."""
+    if rpm < 10 and rpm != int(rpm):
+        return f"{rpm:.1f}"
+    if rpm < 1000:
+        return f"{rpm:.0f}"
+    if rpm < 10_000:
+        return f"{rpm / 1000:.1f}k"
+    if rpm < 1_000_000:
+        return f"{rpm / 1000:.0f}k"
+    return f"{rpm / 1_000_000:.1f}M"
+
+
+def latency_text(ms: float | None) -> str:
+    """Latency in at most five characters (`85ms`, `1.2s`); `—` without data."""
+    if ms is None:
+        return "—"
+    if ms < 999.5:
+        return f"{ms:.0f}ms"
+    return f"{ms / 1000:.1f}s" if ms < 99_950 else f"{ms / 1000:.0f}s"
+
+
+def share_text(share: float | None, hurting: bool) -> str:
+    """The 5xx share (`0.4%`, `12.5%`), marked `!` at or over the threshold."""
+    if share is None:
+        return "—"
+    text = "100%" if share >= 99.95 else f"{share:.1f}%"
+    return f"!{text}" if hurting else text
+
+
+def now_cell(row: Row) -> Text:
+    """The current figures, or why there are none."""
+    figures = row.figures
+    if figures is None:
+        return Text("…", style="dim")
+    if figures.no_data:
+        return Text("no data", style="dim")
+    if figures.no_traffic:
+        return Text("no traffic", style="dim")
+    assert figures.rpm is not None
+    cell = Text(no_wrap=True)
+    cell.append(f"{rpm_text(figures.rpm):>{_RPM}} ")
+    share = share_text(figures.error_share, row.hurting)
+    cell.append(f"{share:>{_SHARE}}", style="bold red" if row.hurting else "")
+    cell.append(f" {latency_text(figures.latency_ms):>{_LATENCY}}")
+    return cell
+
+
+def cells(row: Row, shape: Layout, threshold: float) -> dict[str, Text]:
+    """Every cell of `row` the layout shows, by column key (Text: DataTable would parse a
+    str as markup)."""
+    requests = buckets(row.requests, shape.spark)
+    peak = max((v for v in requests if v is not None), default=0.0)
+    name = row.name
+    width = shape.columns[0][2]
+    if len(name) > width:
+        name = name[: width - 1] + "…"
+    out = {
+        NAME: Text(name, style="bold red" if row.hurting else "bold", no_wrap=True),
+        STATUS: toned(row.status, row.tone),
+        REGION: Text(short_region(row.region) if shape.short_region else row.region),
+        REQUESTS: sparkline(row.requests, shape.spark, style="cyan"),
+        # On its own scale a healthy service's few errors would fill the cell: 5xx at the
+        # threshold share of the hour's busiest cell reaches half height instead.
+        ERRORS: sparkline(
+            row.errors,
+            shape.spark,
+            top=peak * 2 * threshold / 100,
+            style="bold red" if row.hurting else "yellow",
+        ),
+        NOW: now_cell(row),
+        UPDATED: Text(row.updated),
+        URL: Text(row.url),
+    }
+    return {key: out[key] for key in shape.keys}
+
+
+def fleet_window(fleet: Mapping[str, FleetSeries]) -> tuple[float, float] | None:
+    """The hour the sparklines show: up to the newest minute with data, unless that is
+    older than CloudWatch's usual lag (then up to the read, the rest drawn as gaps)."""
+    if not fleet:
+        return None
+    until = max(held.until for held in fleet.values())
+    newest = max((h.requests.newest for h in fleet.values() if h.requests.newest), default=None)
+    end = until
+    if newest is not None and newest + MINUTE >= until - LATE:
+        # Minutes CloudWatch has not added up yet would draw as a gap at every row's end.
+        end = min(until, newest + MINUTE)
+    return end - FLEET_WINDOW, end
 
 
 class ServicesScreen(ActsOnService, StatusScreen):
@@ -90,6 +304,14 @@ class ServicesScreen(ActsOnService, StatusScreen):
         Binding("slash", "filter", "Filter", priority=True, id="services.filter"),
         Binding("escape", "clear_filter", "Clear filter", id="services.clear_filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding(
+            "o",
+            "sort",
+            "Sort",
+            id="services.sort",
+            show=False,  # the footer has no room at 80 columns; the title names the key
+            tooltip="Sort: by name, by 5xx share, by requests (highest first), in turn",
+        ),
         *ACTION_BINDINGS,
         # A pane's key opens the highlighted service on that pane (the footer has no room).
         *(
@@ -111,15 +333,21 @@ class ServicesScreen(ActsOnService, StatusScreen):
         self.snapshot: Snapshot | None = None
         self.filter_text = ""
         self.fatal_error: str | None = None
-        self._rows: dict[str, Row] = {}
+        self.order = ORDERS[0]
+        self._cells: dict[str, dict[str, Text]] = {}
         self._shown: list[str] = []
+        self._layout: Layout | None = None
+        # The fleet's metrics as last read from the store: (hurting count, failing words).
+        self._over = 0
+        self._metrics_failing: Text | None = None
         self._composed = False
 
     def compose(self) -> ComposeResult:
-        yield Static("artui · App Runner services", id="title")
+        yield Static(self._title(), id="title")
         table = ServicesTable(id="services-table", cursor_type="row", zebra_stripes=True)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        self._layout = layout(self.app.size.width or 80, [])
+        for key, label, width in self._layout.columns:
+            table.add_column(label, key=key, width=width)
         table.loading = True
         with Vertical(id="body"):
             yield table
@@ -152,6 +380,11 @@ class ServicesScreen(ActsOnService, StatusScreen):
     @guarded("the services list")
     def on_services_changed(self, message: ServicesChanged) -> None:
         self.show_snapshot(message.snapshot)
+
+    @guarded("the services list")
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if message.kind == metrics.FLEET_KIND:
+            self._fill_table()
 
     @guarded("the services list")
     def on_resize(self) -> None:
@@ -191,44 +424,111 @@ class ServicesScreen(ActsOnService, StatusScreen):
         if not self._composed:
             return
         table = self.table
-        now = self.app.clock()
-        visible = self._visible()
-        keys = [s.arn for s in visible]
-        rows = fit_url(
-            [
-                (
-                    # Data enters the table here, made inert (and cut to fit) as plain text.
-                    inert(s.name),
-                    inert(s.short_label),
-                    s.tone,
-                    since(s.updated_at, now),
-                    inert(s.region),
-                    inert(s.url or "—"),
-                )
-                for s in visible
-            ],
-            self.size.width or 80,
-        )
-        if keys == self._shown and not cursor_to_first:
+        rows = self._rows()
+        keys = list(rows)
+        shape = layout(self.size.width or 80, list(rows.values()))
+        threshold = self.app.settings.error_threshold
+        new_cells = {key: cells(row, shape, threshold) for key, row in rows.items()}
+        if keys == self._shown and shape == self._layout and not cursor_to_first:
             # Same rows in the same order: touch only the cells that changed, so an idle
             # poll repaints nothing and the scroll position stays.
-            for key, row in zip(keys, rows, strict=True):
-                if self._rows.get(key) != row:
-                    for (column, _), value in zip(COLUMNS, _cells(row), strict=True):
+            for key, row_cells in new_cells.items():
+                before = self._cells.get(key, {})
+                for column, value in row_cells.items():
+                    if before.get(column) != value:
                         table.update_cell(key, column, value)
         else:
             current = None
             if table.row_count and not cursor_to_first:
                 current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            table.clear()
-            for key, row in zip(keys, rows, strict=True):
-                table.add_row(*_cells(row), key=key)
+            table.clear(columns=shape != self._layout)
+            if shape != self._layout:
+                for key, label, width in shape.columns:
+                    table.add_column(label, key=key, width=width)
+                self._layout = shape
+            for key, row_cells in new_cells.items():
+                table.add_row(*row_cells.values(), key=key)
             self._shown = keys
             if current in keys:
                 table.move_cursor(row=keys.index(current))
-        self._rows = dict(zip(keys, rows, strict=True))
-        self._show_empty_state(visible)
+        self._cells = new_cells
+        self._show_empty_state(bool(keys))
         self.update_status()
+
+    def _rows(self) -> dict[str, Row]:
+        """The visible services by ARN, in the order chosen, with their metrics."""
+        now = self.app.clock()
+        fleet, read = self._fleet()
+        window = fleet_window(fleet)
+        threshold = self.app.settings.error_threshold
+        rows: dict[str, Row] = {}
+        for s in self._visible():
+            held = fleet.get(s.arn)
+            figures: Figures | None = None
+            requests: tuple[float | None, ...] = ()
+            errors: tuple[float | None, ...] = ()
+            if s.region in read:
+                # As of the last good read: a failing read keeps the figures it had.
+                figures = metrics.figures(held, held.until if held else now)
+            if held is not None and window is not None:
+                requests = tuple(held.requests.slots(*window))
+                errors = tuple(held.errors.slots(*window))
+            rows[s.arn] = Row(
+                # Data enters the table here, made inert, as plain text.
+                name=inert(s.name),
+                status=inert(s.short_label),
+                tone=s.tone,
+                region=inert(s.region),
+                updated=since(s.updated_at, now),
+                url=inert(s.url or "—"),
+                requests=requests,
+                errors=errors,
+                figures=figures,
+                hurting=figures is not None and figures.hurting(threshold),
+            )
+        return dict(sorted(rows.items(), key=lambda item: _order_key(self.order, item[1])))
+
+    def _fleet(self) -> tuple[dict[str, FleetSeries], set[str]]:
+        """Every region's metrics as last read, the regions read at least once; notes the
+        count over the threshold and whether reads are failing, for the status line."""
+        fleet: dict[str, FleetSeries] = {}
+        read: set[str] = set()
+        failing = Text()
+        now = self.app.clock()
+        for scope in self.app.scopes:
+            known = self.app.store.get(metrics.FLEET_KIND, scope)
+            if known.fetched_at is not None:
+                read.add(scope.region)
+                fleet.update(known.value or {})
+            if known.error is not None:
+                since_good = (
+                    f", figures from {ago(now - known.fetched_at)}"
+                    if known.fetched_at is not None
+                    else ""
+                )
+                failing = Text(f"  metrics failing{since_good} (e)", style="yellow")
+        self._metrics_failing = failing if failing else None
+        threshold = self.app.settings.error_threshold
+        services = self.snapshot.services if self.snapshot else ()
+        self._over = sum(
+            1
+            for s in services
+            if s.region in read
+            and s.arn in fleet
+            and metrics.figures(fleet[s.arn], fleet[s.arn].until).hurting(threshold)
+        )
+        return fleet, read
+
+    def _title(self) -> Text:
+        title = Text("artui · App Runner services")
+        title.append(f"  sorted {ORDER_WORDS[self.order]} (o)", style="dim")
+        return title
+
+    def action_sort(self) -> None:
+        """Cycle the order: name, 5xx share, requests; the cursor stays on its service."""
+        self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
+        self.query_one("#title", Static).update(self._title())
+        self._fill_table()
 
     def status_text(self) -> Text:
         if self.fatal_error:
@@ -243,9 +543,15 @@ class ServicesScreen(ActsOnService, StatusScreen):
                     "bold cyan",
                 )
             )
-        return line.append_text(status_line(self.snapshot, now, len(self._shown), self.filter_text))
+        if self._over:
+            threshold = f"{self.app.settings.error_threshold:g}%"
+            line.append(f"! {self._over} over {threshold} 5xx  ", style="bold red")
+        line.append_text(status_line(self.snapshot, now, len(self._shown), self.filter_text))
+        if self._metrics_failing is not None:
+            line.append_text(self._metrics_failing)
+        return line
 
-    def _show_empty_state(self, visible: list[Service]) -> None:
+    def _show_empty_state(self, visible: bool) -> None:
         empty = self.query_one("#empty", Static)
         snapshot = self.snapshot
         message = ""
@@ -320,7 +626,11 @@ class ServicesScreen(ActsOnService, StatusScreen):
             self.app.post_message(OpenService(service, pane_id))
 
 
-def _cells(row: Row) -> tuple[Text, Text, Text, Text, Text]:
-    # Text, not str: DataTable would parse a str cell as markup.
-    name, status, tone, updated, region, url = row
-    return (Text(name, style="bold"), toned(status, tone), Text(updated), Text(region), Text(url))
+def _order_key(order: str, row: Row) -> tuple[bool, float]:
+    # Services without figures go last, in the list's own order (sorted() is stable).
+    figures = row.figures or Figures()
+    if order == "errors":
+        return (figures.error_share is None, -(figures.error_share or 0.0))
+    if order == "requests":
+        return (figures.rpm is None, -(figures.rpm or 0.0))
+    return (False, 0.0)
