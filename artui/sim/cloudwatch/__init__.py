@@ -34,6 +34,7 @@ class CloudWatch:
         self.backend = backend
         self.model = model
         self.percentiles = "serve"
+        self._listings: dict[Any, list[dict[str, Any]]] = {}
 
     def claim(self, request: web.Request, body: bytes) -> Call | None:
         """The decoded call if it is one this simulator answers; None sends it to moto."""
@@ -78,7 +79,7 @@ class CloudWatch:
     def answer(self, call: Call, services: Sequence[Served], now: float) -> dict[str, Any]:
         """The answer to `call`; CloudWatchError when CloudWatch would refuse it."""
         if call.operation == "ListMetrics":
-            return list_metrics(call.params, services, self.model, now)
+            return list_metrics(call.params, services, self.model, now, self._listings)
         return get_metric_data(call.params, services, self.model, now, self.percentiles)
 
     def settings(self) -> dict[str, Any]:

@@ -34,17 +34,13 @@ from typing import Any
 from artui.sim.apprunner.operations import Operation
 from artui.sim.cloudwatch.protocol import CloudWatchError, epoch
 from artui.sim.world.metrics import (
-    FIELD,
     INSTANCE_METRICS,
-    LATENCY,
     LATENCY_SIGMA,
     NAMESPACE,
-    REQUESTS,
     SERVICE_METRICS,
     UNITS,
     Profile,
     TrafficModel,
-    ever_served,
     latency_extremes,
     latency_quantile,
     serving_spans,
@@ -270,7 +266,7 @@ def _points(
     fraction = percentile(stat)
     if fraction is not None and percentiles == "empty":
         return []
-    if metric.get("Namespace") != NAMESPACE or name not in FIELD:
+    if metric.get("Namespace") != NAMESPACE or name not in SERVICE_METRICS:
         return []
     unit = stat_query.get("Unit")
     if unit is not None and unit != UNITS.get(name, "Count"):
@@ -297,18 +293,15 @@ def _points(
         return []
     profile = served.profile
     if name == "RequestLatency":
-        samples = []
-        for m in minutes:
-            figures = model.minute(profile, m)
-            if figures[REQUESTS] > 0:
-                samples.append((m, figures[REQUESTS], figures[LATENCY]))
+        counts = model.column(profile, "Requests", minutes)
+        means = model.column(profile, "RequestLatency", minutes)
+        samples = [s for s in zip(minutes, counts, means, strict=True) if s[1] > 0]
         return _buckets(samples, origin, period, lambda group: _latency(group, stat, fraction))
     if instance is not None:
         which = 0 if name == "CPUUtilization" else 1
         values = [(m, model.instance_minute(profile, instance, m)[which]) for m in minutes]
     else:
-        index = FIELD[name]
-        values = [(m, model.minute(profile, m)[index]) for m in minutes]
+        values = list(zip(minutes, model.column(profile, name, minutes), strict=True))
     if period == 60 and origin % 60 == 0 and stat != "SampleCount":
         # One minute per bucket: every statistic of a single figure is the figure.
         return [(m * 60, v) for m, v in values]
@@ -443,9 +436,46 @@ def _read_token(token: Any, fingerprint: str) -> tuple[int, float]:
 
 
 def list_metrics(
-    params: dict[str, Any], services: Sequence[Served], model: TrafficModel, now: float
+    params: dict[str, Any],
+    services: Sequence[Served],
+    model: TrafficModel,
+    now: float,
+    cache: dict[Any, list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """ListMetrics' answer for AWS/AppRunner (one page of 500)."""
+    """ListMetrics' answer for AWS/AppRunner (one page of 500).
+
+    `cache` keeps listings between the pages of one listing (a token carries the first
+    page's `now`), so paging through thousands of metrics lists them once.
+    """
+    fingerprint = _fingerprint(params)
+    offset = 0
+    if params.get("NextToken") is not None:
+        try:
+            offset, now = _read_token(params["NextToken"], fingerprint)
+        except CloudWatchError:
+            raise CloudWatchError(
+                "InvalidParameterValue", "The value for parameter NextToken is not valid."
+            ) from None
+    key = (fingerprint, now, tuple((s.id, len(s.ops)) for s in services))
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        found = _listing(params, services, model, now)
+        if cache is not None:
+            if len(cache) >= 8:
+                cache.clear()
+            cache[key] = found
+    doc: dict[str, Any] = {"Metrics": found[offset : offset + LIST_PAGE]}
+    if len(found) > offset + LIST_PAGE:
+        doc["NextToken"] = _token({"o": offset + LIST_PAGE, "n": now, "f": fingerprint})
+    return doc
+
+
+def _listing(
+    params: dict[str, Any], services: Sequence[Served], model: TrafficModel, now: float
+) -> list[dict[str, Any]]:
+    """Every metric ListMetrics names for `params`: per service that served in the last two
+    weeks (three hours with RecentlyActive), its 8 metrics, then CPU and memory per
+    instance that served then."""
     name = params.get("MetricName")
     recent = params.get("RecentlyActive")
     if recent not in (None, "PT3H"):
@@ -463,8 +493,6 @@ def list_metrics(
     since = now - (RECENT if recent else LISTED_FOR)
     found: list[dict[str, Any]] = []
     for served in services:
-        if not ever_served(served.ops):
-            continue
         active = [(a, b) for a, b in served.spans if a < now and b > since]
         if not active:
             continue
@@ -488,19 +516,7 @@ def list_metrics(
             ):
                 continue
             found.append({"Namespace": NAMESPACE, "MetricName": metric, "Dimensions": dims})
-    fingerprint = _fingerprint(params)
-    offset = 0
-    if params.get("NextToken") is not None:
-        try:
-            offset, _ = _read_token(params["NextToken"], fingerprint)
-        except CloudWatchError:
-            raise CloudWatchError(
-                "InvalidParameterValue", "The value for parameter NextToken is not valid."
-            ) from None
-    doc: dict[str, Any] = {"Metrics": found[offset : offset + LIST_PAGE]}
-    if len(found) > offset + LIST_PAGE:
-        doc["NextToken"] = _token({"o": offset + LIST_PAGE, "n": now, "f": fingerprint})
-    return doc
+    return found
 
 
 __all__ = ["LATENCY_SIGMA", "Served", "get_metric_data", "list_metrics", "percentile"]

@@ -1,9 +1,9 @@
 """The demo's `AWS/AppRunner` traffic model: every service's metrics, minute by minute.
 
 Nothing is stored: a minute's figures are a pure function of the seed, the service id and
-the minute (a splitmix64 hash, not `random.Random`, so thousands of minutes cost little),
-cached once computed. A minute has figures only while the service served traffic (its
-operations say when: paused, deleted or failed creation are gaps).
+the minute (drawn an hour at a time from a generator seeded by service and hour), computed
+a metric at a time as asked, and cached. A minute has figures only while the service served
+traffic (its operations say when: paused, deleted or failed creation are gaps).
 
 What one minute holds, per service (dimensions ServiceName, ServiceID):
 
@@ -23,10 +23,11 @@ import hashlib
 import math
 import random
 import threading
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from artui.sim.seed import TROUBLED_INDEX, service_name
 
@@ -53,14 +54,18 @@ UNITS = {
 }
 # Indexes into a minute's tuple (`TrafficModel.minute`).
 REQUESTS, R2XX, R4XX, R5XX, LATENCY, INSTANCES, CPU, MEMORY = range(8)
-FIELD = {name: i for i, name in enumerate(SERVICE_METRICS)}
 
 INCIDENT_MINUTES = 60
 # Spread of one minute's latencies (log-normal sigma): p50 = 0.88 x mean, p99 = 2.8 x mean.
 LATENCY_SIGMA = 0.5
 # Operations after which new instances replace the old ones (as App Runner does).
 REPLACING = frozenset({"START_DEPLOYMENT", "RESUME_SERVICE", "UPDATE_SERVICE"})
-_CACHE_LIMIT = 2_000_000
+# Minutes are computed an hour at a time (1440 is a multiple); a month of hours is cached
+# per service (then that service's cache starts again).
+_BLOCK = 60
+_CACHE_LIMIT = 31 * 24
+# The day's rhythm, by minute of the (UTC) day: busiest at 06:00, quietest at 18:00.
+_DIURNAL = [1 + 0.3 * math.sin(2 * math.pi * m / 1440) for m in range(1440)]
 _MASK = (1 << 64) - 1
 _UNIT = 1.0 / 65536
 _NORMAL = NormalDist()
@@ -189,7 +194,8 @@ class TrafficModel:
         self.incident_start = epoch - INCIDENT_MINUTES * 60
         self._profiles: dict[str, Profile] = {}
         self._rpm: dict[str, float] = {}
-        self._cache: dict[tuple[str, int], tuple[float, ...]] = {}
+        # service id -> hour number -> metric name (or "draws", "frac5") -> 60 figures
+        self._cache: dict[str, dict[int, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
     def profile(self, service: ServiceRecord) -> Profile:
@@ -255,31 +261,85 @@ class TrafficModel:
     def minute(self, profile: Profile, minute: int) -> tuple[float, ...]:
         """The service's figures for one minute (epoch minutes), in SERVICE_METRICS order,
         as if it served traffic then."""
-        cache_key = (profile.service_id, minute)
-        found = self._cache.get(cache_key)
-        if found is not None:
-            return found
-        u1, u2, u3, u4 = _uniforms(profile.key, minute)
-        u5, u6, _, _ = _uniforms(profile.key, minute, 1)
-        rpm = self._rpm.get(profile.service_id, profile.base_rpm)
-        diurnal = 1 + 0.3 * math.sin(2 * math.pi * (minute % 1440) / 1440)
-        requests = float(round(rpm * diurnal * (0.9 + 0.2 * u1)))
-        if profile.troubled:
-            frac5 = self.error_fraction(minute * 60.0)
-        else:
-            frac5 = 0.002 * u2
-        e5 = float(round(requests * frac5))
-        e4 = float(round(requests * 0.02 * (0.5 + u3)))
-        latency = round(profile.latency_ms * (0.85 + 0.35 * u4) * (1 + 12 * frac5), 1)
-        instances = len(profile.instances)
-        load = requests / max(profile.base_rpm, 1.0)
-        cpu = round(min(95.0, 4 + 35 * load * diurnal * (0.8 + 0.4 * u5) + 80 * frac5), 1)
-        memory = round(35 + 15 * u6, 1)
-        figures = (requests, requests - e4 - e5, e4, e5, latency, float(instances), cpu, memory)
-        if len(self._cache) > _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[cache_key] = figures
-        return figures
+        return tuple(self.column(profile, name, (minute,))[0] for name in SERVICE_METRICS)
+
+    def column(self, profile: Profile, name: str, minutes: Sequence[int]) -> list[float]:
+        """Metric `name`'s figure for each of `minutes` (ascending): the hot path of a
+        500-query answer, so computed a metric and an hour at a time, and only as needed."""
+        out: list[float] = []
+        current, values = None, None
+        for m in minutes:
+            number = m // _BLOCK
+            if number != current:
+                current = number
+                values = self._column(profile, number, name)
+            out.append(values[m - number * _BLOCK])  # type: ignore[index]
+        return out
+
+    def _column(self, profile: Profile, number: int, name: str) -> Any:
+        blocks = self._cache.get(profile.service_id)
+        if blocks is None or len(blocks) > _CACHE_LIMIT:
+            blocks = self._cache[profile.service_id] = {}
+        block = blocks.get(number)
+        if block is None:
+            block = blocks[number] = {}
+        values = block.get(name)
+        if values is None:
+            # Two threads may both compute it: the same numbers either way.
+            values = block[name] = self._compute(profile, number, name)
+        return values
+
+    def _compute(self, profile: Profile, number: int, name: str) -> Any:
+        first = number * _BLOCK
+        if name == "draws":
+            # Six 16-bit uniforms a minute from one generator seeded by (service, hour):
+            # random access by hour, and the draws at C speed.
+            seed = profile.key ^ (number * 0x2545F4914F6CDD1D & _MASK)
+            return array("H", random.Random(seed).randbytes(12 * _BLOCK))
+        draws = self._column(profile, number, "draws")
+        column = self._column
+        if name == "Requests":
+            rpm = self._rpm.get(profile.service_id, profile.base_rpm)
+            day = _DIURNAL[first % 1440 : first % 1440 + _BLOCK]
+            return [
+                float(int(rpm * d * (0.9 + 0.2 * _UNIT * x) + 0.5))
+                for d, x in zip(day, draws[0::6], strict=True)
+            ]
+        if name == "frac5":
+            if not profile.troubled:
+                return [0.002 * _UNIT * x for x in draws[1::6]]
+            return [self.error_fraction(m * 60.0) for m in range(first, first + _BLOCK)]
+        if name == "ActiveInstances":
+            return [float(len(profile.instances))] * _BLOCK
+        if name == "MemoryUtilization":
+            return [int((35 + 15 * _UNIT * x) * 10 + 0.5) / 10 for x in draws[5::6]]
+        frac5 = column(profile, number, "frac5")
+        if name == "RequestLatency":
+            mean = profile.latency_ms
+            return [
+                int(mean * (0.85 + 0.35 * _UNIT * x) * (1 + 12 * f) * 10 + 0.5) / 10
+                for x, f in zip(draws[3::6], frac5, strict=True)
+            ]
+        requests = column(profile, number, "Requests")
+        if name == "5xxStatusResponses":
+            return [float(int(r * f + 0.5)) for r, f in zip(requests, frac5, strict=True)]
+        if name == "4xxStatusResponses":
+            return [
+                float(int(r * 0.02 * (0.5 + _UNIT * x) + 0.5))
+                for r, x in zip(requests, draws[2::6], strict=True)
+            ]
+        if name == "2xxStatusResponses":
+            e4 = column(profile, number, "4xxStatusResponses")
+            e5 = column(profile, number, "5xxStatusResponses")
+            return [r - a - b for r, a, b in zip(requests, e4, e5, strict=True)]
+        if name == "CPUUtilization":
+            load = 35 / max(profile.base_rpm, 1.0)
+            day = _DIURNAL[first % 1440 : first % 1440 + _BLOCK]
+            return [
+                int(min(95.0, 4 + load * r * d * (0.8 + 0.4 * _UNIT * x) + 80 * f) * 10 + 0.5) / 10
+                for r, d, x, f in zip(requests, day, draws[4::6], frac5, strict=True)
+            ]
+        raise KeyError(name)
 
     def instance_minute(self, profile: Profile, instance: str, minute: int) -> tuple[float, float]:
         """(CPUUtilization, MemoryUtilization) of one instance in one minute."""
