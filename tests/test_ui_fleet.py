@@ -1,0 +1,207 @@
+"""The services list's metrics: sparklines, figures, the 5xx mark and sorting, driven through
+Pilot against the simulator's own CloudWatch over HTTP on a stopped clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import control
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from artui.domain import ServiceStatus
+from artui.engine import metrics, services
+from artui.launch import build_app
+from artui.settings import Settings
+from artui.sim.server import Simulator
+from artui.ui.app import ArtuiApp
+from artui.ui.screens.service import ServiceScreen
+from artui.ui.screens.services import NOW_LABEL, ServicesTable
+from artui.ui.widgets.sparkline import BARS, GAP
+from tests.uihelp import FROZEN_NOW, aim_botocore_at, loaded, select, shown, table_rows, wait_until
+
+REGION = "us-east-1"
+# Columns at 80x24: name, status, region, requests, 5xx, figures.
+NAME, STATUS, REQUESTS, ERRORS, NOW = 0, 1, 3, 4, 5
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[Simulator]:
+    # A stopped clock: the app's clock reads the same instant, so every read sees one hour.
+    with Simulator(
+        regions=(REGION,), services=7, time_scale=0, world=False, start_time=FROZEN_NOW
+    ) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def aws_env(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    aim_botocore_at(sim, monkeypatch.setenv)
+    control(sim, "DELETE", "/_sim/faults")
+    yield sim
+    control(sim, "DELETE", "/_sim/faults")
+
+
+def make_app(**settings: float) -> ArtuiApp:
+    return build_app(
+        Settings(regions=(REGION,), refresh=3600, **settings),  # type: ignore[arg-type]
+        clock=lambda: FROZEN_NOW,
+    )
+
+
+def status_text(app: ArtuiApp) -> str:
+    return shown(app.screen.query_one("#status", Static))
+
+
+def rows_by_name(app: ArtuiApp) -> dict[str, list[str]]:
+    return {row[NAME]: row for row in table_rows(app)}
+
+
+def fleet_read(app: ArtuiApp) -> bool:
+    """True once a fleet read holds every listed service that publishes metrics (the first
+    read may have started before the list arrived)."""
+    for scope in app.scopes:
+        held = app.store.get(metrics.FLEET_KIND, scope)
+        listed = app.store.get(services.KIND, scope).value or ()
+        wanted = {s.arn for s in listed if s.status is not ServiceStatus.DELETED}
+        if held.fetched_at is None or not listed or not wanted <= set(held.value or {}):
+            return False
+    return bool(app.scopes)
+
+
+async def fleet_shown(pilot: Pilot) -> None:
+    """Wait for the list, then for the fleet's metrics to reach every row."""
+    await loaded(pilot)
+    await wait_until(pilot, lambda: fleet_read(pilot.app), "the fleet's metrics in the store")
+    await pilot.pause()  # the StoreChanged posted with the store's update repaints the list
+    assert all(row[NOW] != "…" for row in table_rows(pilot.app))
+
+
+def bar_level(cell: str) -> list[int | None]:
+    return [None if c == GAP else BARS.index(c) for c in cell]
+
+
+async def test_sparklines_and_figures_show_and_checkout_api_is_marked(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet_shown(pilot)
+        rows = rows_by_name(app)
+        checkout = rows["checkout-api"]
+        # Its 5xx climbs through the hour: the sparkline ends higher than it starts.
+        errors = bar_level(checkout[ERRORS])
+        assert len(errors) == 10 and None not in errors
+        assert errors[-1] == len(BARS) - 1 and errors[0] < errors[-1]
+        assert checkout[NOW].split()[1].startswith("!")
+        assert set(checkout[REQUESTS]) <= set(BARS) and len(checkout[REQUESTS]) == 10
+        for name in ("auth-gateway", "inventory-sync", "payments-worker"):
+            row = rows[name]
+            rpm, share, latency = row[NOW].split()
+            assert float(rpm.rstrip("k")) > 0
+            assert share.endswith("%") and not share.startswith("!")
+            assert latency.endswith(("ms", "s"))
+            assert set(row[REQUESTS]) <= set(BARS)
+        # A paused service publishes nothing: gaps and no figures, never zero bars.
+        assert rows["web-frontend"][REQUESTS] == GAP * 10
+        assert rows["web-frontend"][NOW] == "no data"
+        assert "! 1 over 5% 5xx" in status_text(app)
+        header = [str(c.label) for c in app.screen.query_one(ServicesTable).columns.values()]
+        assert header[NOW] == NOW_LABEL
+        calls = control(aws_env, "GET", "/_sim/requests")["requests"]
+        assert any(c["operation"] == "GetMetricData" for c in calls)
+
+
+async def test_o_sorts_by_5xx_then_requests_then_name_keeping_the_cursor(
+    aws_env: Simulator,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet_shown(pilot)
+        by_name = [row[NAME] for row in table_rows(app)]
+        await select(pilot, "payments-worker")
+        table = app.screen.query_one(ServicesTable)
+        title = app.screen.query_one("#title", Static)
+        assert "by name" in shown(title)
+
+        await pilot.press("o")
+        assert "by 5xx share" in shown(title)
+        rows = table_rows(app)
+        assert rows[0][NAME] == "checkout-api"
+        assert rows[table.cursor_row][NAME] == "payments-worker"
+        # Services without figures go last.
+        assert {r[NAME] for r in rows[-2:]} == {"web-frontend", "search-indexer"}
+
+        await pilot.press("o")
+        assert "by requests" in shown(title)
+        rows = table_rows(app)
+        rpm = [float(r[NOW].split()[0].replace("k", "e3")) for r in rows if "%" in r[NOW]]
+        assert rpm == sorted(rpm, reverse=True)
+        assert rows[table.cursor_row][NAME] == "payments-worker"
+
+        await pilot.press("o")
+        assert [row[NAME] for row in table_rows(app)] == by_name
+        assert table_rows(app)[table.cursor_row][NAME] == "payments-worker"
+
+
+async def test_a_lower_threshold_marks_more(aws_env: Simulator) -> None:
+    app = make_app(error_threshold=0.01)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet_shown(pilot)
+        with_figures = [r for r in table_rows(app) if "%" in r[NOW]]
+        marked = [r for r in with_figures if r[NOW].split()[1].startswith("!")]
+        assert len(marked) > 1
+        assert f"! {len(marked)} over 0.01% 5xx" in status_text(app)
+
+
+async def test_a_service_without_traffic_says_so(aws_env: Simulator) -> None:
+    quiet = {"service": "auth-gateway", "region": REGION}
+    control(aws_env, "POST", "/_sim/cloudwatch", {"traffic": {**quiet, "rpm": 0}})
+    try:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await fleet_shown(pilot)
+            row = rows_by_name(app)["auth-gateway"]
+            assert row[NOW] == "no traffic"
+            # Zero is data, not a gap: the lowest bar all along.
+            assert row[REQUESTS] == BARS[0] * 10
+    finally:
+        control(aws_env, "POST", "/_sim/cloudwatch", {"traffic": {**quiet, "rpm": None}})
+
+
+async def test_a_failing_read_keeps_the_figures_and_says_so(aws_env: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet_shown(pilot)
+        before = table_rows(app)
+        fault = {"operation": "GetMetricData", "error": "AccessDenied", "status": 403}
+        control(aws_env, "POST", "/_sim/faults", {**fault, "count": -1})
+        assert app.fleet is not None
+        app.fleet.refresh_now()
+        await wait_until(pilot, lambda: "metrics failing" in status_text(app), "the failure")
+        assert table_rows(app) == before
+        assert "! 1 over 5% 5xx" in status_text(app)
+        control(aws_env, "DELETE", "/_sim/faults")
+        app.fleet.refresh_now()
+        await wait_until(pilot, lambda: "metrics failing" not in status_text(app), "recovery")
+
+
+async def test_the_list_catches_up_with_a_read_made_while_a_service_was_open(
+    aws_env: Simulator,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet_shown(pilot)
+        await select(pilot, "checkout-api")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ServiceScreen)
+        control(aws_env, "POST", "/_sim/faults", {"operation": "GetMetricData", "count": -1})
+        assert app.fleet is not None
+        app.fleet.refresh_now()
+        scope = app.scopes[0]
+        await wait_until(
+            pilot, lambda: app.store.get(metrics.FLEET_KIND, scope).error, "the failed read"
+        )
+        await pilot.press("escape")
+        assert app.screen is app.services_screen
+        assert "metrics failing" in status_text(app)
