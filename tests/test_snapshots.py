@@ -7,11 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from artui.engine.activity import KIND as OPERATIONS
 from artui.sim.seed import service_name
 from artui.sim.server import DEMO_SERVICES, Simulator
 from artui.ui.panes.activity import ActivityPane
+from artui.ui.panes.metrics import MetricsPane
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
 from artui.ui.widgets.logview import LogView
+from tests.test_ui_fleet import fleet_shown
 from tests.uihelp import (
     FROZEN_LOG_LINES,
     aim_botocore_at,
@@ -44,12 +47,21 @@ def frozen_env(frozen: Simulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 def test_services_screen(snap_compare, size: tuple[int, int]) -> None:
-    assert snap_compare(frozen_app(), terminal_size=size, run_before=loaded)
+    # The list with its sparklines and figures: checkout-api's 5xx marked.
+    assert snap_compare(frozen_app(), terminal_size=size, run_before=fleet_shown)
+
+
+def test_services_by_5xx(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await fleet_shown(pilot)
+        await pilot.press("o")
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_filtered(snap_compare) -> None:
     async def run_before(pilot) -> None:
-        await loaded(pilot)
+        await fleet_shown(pilot)
         await pilot.press("slash", *"pay")
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
@@ -66,7 +78,7 @@ def test_overview(snap_compare) -> None:
 
 def test_help(snap_compare) -> None:
     async def run_before(pilot) -> None:
-        await loaded(pilot)
+        await fleet_shown(pilot)  # the list shows behind the help
         await pilot.press("question_mark")
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
@@ -97,6 +109,7 @@ def test_activity(snap_compare) -> None:
 )
 def test_confirmation(snap_compare, name: str, key: str) -> None:
     async def run_before(pilot) -> None:
+        await fleet_shown(pilot)  # the list shows behind the dialog
         await select(pilot, name)
         await pilot.press(key)
         await wait_until(
@@ -116,5 +129,22 @@ def test_logs(snap_compare, frozen: Simulator) -> None:
         await wait_until(pilot, lambda: view.held == len(FROZEN_LOG_LINES), "the lines")
         status = pilot.app.screen.query_one("#status")
         await wait_until(pilot, lambda: "Live Tail" in str(status.content), "Live Tail")
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_metrics(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await select(pilot, "checkout-api")
+        await pilot.press("m")
+        await wait_until(pilot, lambda: pilot.app.screen.query(MetricsPane), "the metrics pane")
+        pane = pilot.app.screen.query_one(MetricsPane)
+        scope = pilot.app.scope_of(pane.service)
+        store = pilot.app.store
+        await wait_until(pilot, lambda: pane.known.fetched_at, "GetMetricData")
+        await wait_until(
+            pilot, lambda: store.get(OPERATIONS, scope, pane.service.arn).value, "the marks"
+        )
+        await pilot.pause()
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)

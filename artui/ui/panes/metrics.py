@@ -43,6 +43,7 @@ FAILED_COLOR = 9
 # Charts whose lines are about requests: with no traffic they say so instead of a flat 0.
 TRAFFIC_CHARTS = {"Requests", "Responses", "Latency (ms)"}
 PERCENT_CHARTS = {"CPU and memory (%)"}
+COUNT_CHARTS = {"Requests", "Responses"}
 # The rows one chart takes: its title line, then the plot with its time axis.
 MIN_CHART_ROWS = 10
 MAX_CHART_ROWS = 16
@@ -57,6 +58,22 @@ def period_words(period: int) -> str:
     if period % 3600 == 0:
         return f"a point every {period // 3600} hours"
     return f"a point every {period // 60} minutes"
+
+
+def per_words(period: int) -> str:
+    """'per minute', 'per 5 minutes', 'per hour': what one point of a count adds up."""
+    if period == 60:
+        return "per minute"
+    if period == 3600:
+        return "per hour"
+    return f"per {period // 60} minutes"
+
+
+def complete(series: Series, until: float) -> Series:
+    """Only the buckets that had ended by `until`: the newest hour of a count, read ten
+    minutes in, holds ten minutes of it, and would draw a drop that is not there."""
+    points = tuple(p for p in series.points if p[0] + series.period <= until)
+    return Series(series.period, points)
 
 
 def clock_time(at: float, with_day: bool = False) -> str:
@@ -189,7 +206,7 @@ class MetricsPane(Pane):
     # -- drawing ----------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        if self.size.width != self._drawn_width:
+        if self.scrollable_content_region.width != self._drawn_width:
             self.draw()
 
     def _tick(self) -> None:
@@ -220,7 +237,7 @@ class MetricsPane(Pane):
                 box.display = False
             return
         width = max(20, self.scrollable_content_region.width)
-        self._drawn_width = self.size.width
+        self._drawn_width = width
         rows = self.chart_rows()
         start, end = now - self.range.seconds, now
         plotted = [Mark(m.at, m.letter, FAILED_COLOR if m.failed else MARK_COLOR) for m in marks]
@@ -243,12 +260,21 @@ class MetricsPane(Pane):
             metric, stat, label = FALLBACK
             return [Line(label, COLORS[(metric, stat)], chart.get(metric, stat))]
         return [
-            Line(label, COLORS.get((metric, stat), DEFAULT_COLOR), chart.get(metric, stat))
+            Line(
+                label,
+                COLORS.get((metric, stat), DEFAULT_COLOR),
+                complete(chart.get(metric, stat), chart.until)
+                if stat == "Sum"
+                else chart.get(metric, stat),
+            )
             for metric, stat, label in wanted
         ]
 
     def _heading(self, title: str, chart: Chart, lines: list[Line]) -> Text:
         heading = Text(title, style="bold")
+        if title in COUNT_CHARTS:
+            # A point of a count is the sum over its period: say which, as it changes.
+            heading.append(f" {per_words(self.range.period)}", style="bold")
         if chart.fallback is not None and title.startswith("Latency"):
             heading.append_text(shown(f" — {chart.fallback}", "yellow"))
         for line in lines:
@@ -294,16 +320,31 @@ class MetricsPane(Pane):
                 style="dim",
             )
         long = self.range.seconds > 86400
-        line = Text()
+        entries = []
         for mark in marks:
             color = FAILED_COLOR if mark.failed else MARK_COLOR
-            line.append(mark.letter, style=f"bold color({color})")
-            line.append(f" {clock_time(mark.at, long)} ")
-            line.append_text(shown(mark.label))
+            entry = Text(mark.letter, style=f"bold color({color})")
+            entry.append(f" {clock_time(mark.at, long)} ")
+            entry.append_text(shown(mark.label))
             if mark.failed:
-                line.append(" (failed)", style="red")
-            line.append("  ")
-        line.rstrip()
+                entry.append(" (failed)", style="red")
+            entries.append(entry)
+        # One line: the newest that fit, and how many earlier ones the activity (a) lists.
+        room = max(20, self.scrollable_content_region.width)
+        kept: list[Text] = []
+        used = 0
+        for index in range(len(entries) - 1, -1, -1):
+            earlier = f"+{index} earlier (a)  " if index else ""
+            width = used + len(entries[index]) + 2
+            if kept and width + len(earlier) > room:
+                break
+            kept.insert(0, entries[index])
+            used = width
+        line = Text()
+        dropped = len(entries) - len(kept)
+        if dropped:
+            line.append(f"+{dropped} earlier (a)  ", style="dim")
+        line.append_text(Text("  ").join(kept))
         return line
 
     def status_text(self) -> Text:

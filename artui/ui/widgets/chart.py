@@ -131,9 +131,10 @@ def plot(
     figure.ruler("x").lim(start, end)
     positions, labels = time_ticks(start, end, width - Y_LABEL_WIDTH)
     figure.ruler("x").ticks(positions, labels)
-    # Marks first, so the data draws over their lines; their letters last, on top of all.
+    # Marks first, so the data draws over their (dotted, lighter) lines; their letters last,
+    # on top of all.
     for mark in marks:
-        bar = marker("│", pixel(foreground=mark.color))
+        bar = marker("┊", pixel(foreground=mark.color))
         figure.draw(figure.segment((mark.at, mark.at), (0, top), marker=bar))
     for line in lines:
         dot = marker("hd", pixel(foreground=line.color))
