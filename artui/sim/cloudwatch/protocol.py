@@ -1,10 +1,11 @@
 """CloudWatch's wire formats for the operations the simulator answers itself.
 
-botocore 1.43 speaks `smithy-rpc-v2-cbor` to CloudWatch: POST
-`/service/GraniteServiceVersion20100801/operation/<Op>` with a CBOR body, timestamps as
-CBOR tag 1 (epoch seconds). The service model also lists JSON 1.0
-(`X-Amz-Target: GraniteServiceVersion20100801.<Op>`, timestamps as epoch numbers), served
-the same way. CloudWatch is awsQueryCompatible: an error carries its shape in `__type` and
+CloudWatch's model lists `smithy-rpc-v2-cbor` first, then JSON 1.0 and query. botocore 1.43
+picks by its own order (`PRIORITY_ORDERED_SUPPORTED_PROTOCOLS`: json first), so boto3 and
+aiobotocore send JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.<Op>`, timestamps
+as epoch numbers); SDKs that prefer CBOR POST `/service/GraniteServiceVersion20100801/
+operation/<Op>` with a CBOR body, timestamps as CBOR tag 1 (epoch seconds). Both are
+served. CloudWatch is awsQueryCompatible: an error carries its shape in `__type` and
 its query-protocol code in the `x-amzn-query-error` header (`Code;Sender`), which is what
 botocore reports as `Error.Code`.
 """

@@ -365,10 +365,13 @@ def _latency(group: list[tuple[int, float, float]], stat: str, fraction: float |
     if stat == "Maximum":
         return max(_extremes(n, mean)[1] for _, n, mean in group)
     assert fraction is not None
-    weighted = 0.0
+    weighted, top = 0.0, 0.0
     for _, n, mean in group:
-        weighted += n * _minute_percentile(n, mean, fraction)
-    return weighted / count
+        value = _minute_percentile(n, mean, fraction)
+        weighted += n * value
+        top = max(top, value)
+    # A weighted mean never exceeds its largest term; rounding must not make it so.
+    return min(weighted / count, top)
 
 
 def _extremes(samples: float, mean: float) -> tuple[float, float]:

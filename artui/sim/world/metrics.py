@@ -19,6 +19,7 @@ the hour before the simulator started (`epoch`, simulated time) and stays high a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
@@ -168,8 +169,14 @@ def _uniforms(key: int, minute: int, salt: int = 0) -> tuple[float, float, float
 
 def latency_quantile(mean: float, q: float) -> float:
     """The `q` quantile (0 < q < 1) of a minute's latencies whose mean is `mean`."""
-    median = mean * math.exp(-LATENCY_SIGMA * LATENCY_SIGMA / 2)
-    return median * math.exp(LATENCY_SIGMA * _NORMAL.inv_cdf(q))
+    return mean * _quantile_factor(q)
+
+
+@functools.lru_cache(maxsize=4096)
+def _quantile_factor(q: float) -> float:
+    # Log-normal with mean 1: median exp(-sigma^2 / 2). Cached: a percentile query asks
+    # the same q of every minute.
+    return math.exp(LATENCY_SIGMA * _NORMAL.inv_cdf(q) - LATENCY_SIGMA * LATENCY_SIGMA / 2)
 
 
 def latency_extremes(mean: float, samples: float) -> tuple[float, float]:
