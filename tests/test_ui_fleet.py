@@ -16,6 +16,7 @@ from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
+from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.screens.services import NOW_LABEL, ServicesTable
 from artui.ui.widgets.sparkline import BARS, GAP
@@ -143,6 +144,31 @@ async def test_o_sorts_by_5xx_then_requests_then_name_keeping_the_cursor(
         assert [row[NAME] for row in table_rows(app)] == by_name
         assert table_rows(app)[table.cursor_row][NAME] == "payments-worker"
 
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert ("o", "Sort: by name, by 5xx share, by requests (highest first), in turn") in (
+            app.screen.rows
+        )
+
+
+async def test_wider_terminals_show_more_columns_and_longer_sparklines(
+    aws_env: Simulator,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet_shown(pilot)
+        table = app.screen.query_one(ServicesTable)
+        assert [str(c.label) for c in table.columns.values()][:3] == ["Name", "Status", "Region"]
+        assert len(table.columns) == 6
+        assert table_rows(app)[0][2] == "use1"
+        await pilot.resize_terminal(200, 30)
+        await wait_until(pilot, lambda: len(table.columns) == 8, "Updated and URL")
+        row = rows_by_name(app)["checkout-api"]
+        assert row[2] == REGION and len(row[REQUESTS]) == 30
+        assert row[-1].endswith(".awsapprunner.com")
+        # The widest table still fits: nothing scrolls sideways.
+        assert table.virtual_size.width <= table.size.width
+
 
 async def test_a_lower_threshold_marks_more(aws_env: Simulator) -> None:
     app = make_app(error_threshold=0.01)
@@ -180,6 +206,8 @@ async def test_a_failing_read_keeps_the_figures_and_says_so(aws_env: Simulator) 
         app.fleet.refresh_now()
         await wait_until(pilot, lambda: "metrics failing" in status_text(app), "the failure")
         assert table_rows(app) == before
+        # Said before the list's own words: the status line is cut at 80 columns.
+        assert status_text(app).startswith("! 1 over 5% 5xx  metrics failing, figures from")
         assert "! 1 over 5% 5xx" in status_text(app)
         control(aws_env, "DELETE", "/_sim/faults")
         app.fleet.refresh_now()

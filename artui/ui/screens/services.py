@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
-from artui.domain import Service, Tone
+from artui.domain import Service, ServiceStatus, Tone
 from artui.engine import metrics
 from artui.engine.metrics import FLEET_WINDOW, LATE, Figures, FleetSeries
 from artui.engine.services import Snapshot
@@ -76,7 +76,7 @@ class Row:
     # Per minute over the list's hour, oldest first; None for a minute without data.
     requests: tuple[float | None, ...] = ()
     errors: tuple[float | None, ...] = ()
-    # None until the region's metrics have been read once.
+    # None until a metrics read has covered the service.
     figures: Figures | None = None
     hurting: bool = False
 
@@ -337,9 +337,12 @@ class ServicesScreen(ActsOnService, StatusScreen):
         self._cells: dict[str, dict[str, Text]] = {}
         self._shown: list[str] = []
         self._layout: Layout | None = None
-        # The fleet's metrics as last read from the store: (hurting count, failing words).
+        # From the fleet's metrics as last read from the store, for the status line: how
+        # many services are over the threshold; whether reads are failing, and since when
+        # the figures shown are (None: never read).
         self._over = 0
-        self._metrics_failing: Text | None = None
+        self._failing = False
+        self._good_at: float | None = None
         self._composed = False
 
     def compose(self) -> ComposeResult:
@@ -467,7 +470,9 @@ class ServicesScreen(ActsOnService, StatusScreen):
             figures: Figures | None = None
             requests: tuple[float | None, ...] = ()
             errors: tuple[float | None, ...] = ()
-            if s.region in read:
+            # A service no read has covered yet (listed since) is being read, not silent;
+            # a deleted one is never read.
+            if held is not None or (s.region in read and s.status is ServiceStatus.DELETED):
                 # As of the last good read: a failing read keeps the figures it had.
                 figures = metrics.figures(held, held.until if held else now)
             if held is not None and window is not None:
@@ -493,21 +498,17 @@ class ServicesScreen(ActsOnService, StatusScreen):
         count over the threshold and whether reads are failing, for the status line."""
         fleet: dict[str, FleetSeries] = {}
         read: set[str] = set()
-        failing = Text()
-        now = self.app.clock()
+        self._failing, self._good_at = False, None
         for scope in self.app.scopes:
             known = self.app.store.get(metrics.FLEET_KIND, scope)
             if known.fetched_at is not None:
                 read.add(scope.region)
                 fleet.update(known.value or {})
             if known.error is not None:
-                since_good = (
-                    f", figures from {ago(now - known.fetched_at)}"
-                    if known.fetched_at is not None
-                    else ""
-                )
-                failing = Text(f"  metrics failing{since_good} (e)", style="yellow")
-        self._metrics_failing = failing if failing else None
+                self._failing = True
+                if known.fetched_at is not None:
+                    # The oldest figures shown are the ones to own up to.
+                    self._good_at = min(known.fetched_at, self._good_at or known.fetched_at)
         threshold = self.app.settings.error_threshold
         services = self.snapshot.services if self.snapshot else ()
         self._over = sum(
@@ -546,10 +547,11 @@ class ServicesScreen(ActsOnService, StatusScreen):
         if self._over:
             threshold = f"{self.app.settings.error_threshold:g}%"
             line.append(f"! {self._over} over {threshold} 5xx  ", style="bold red")
-        line.append_text(status_line(self.snapshot, now, len(self._shown), self.filter_text))
-        if self._metrics_failing is not None:
-            line.append_text(self._metrics_failing)
-        return line
+        if self._failing:
+            # Before the list's own words: the line is cut at the terminal's edge.
+            kept = f", figures from {ago(now - self._good_at)}" if self._good_at else ""
+            line.append(f"metrics failing{kept} (e)  ", style="bold yellow")
+        return line.append_text(status_line(self.snapshot, now, len(self._shown), self.filter_text))
 
     def _show_empty_state(self, visible: bool) -> None:
         empty = self.query_one("#empty", Static)
