@@ -188,7 +188,8 @@ async def test_a_deployment_is_marked_at_its_time(sim: Simulator) -> None:
             expected = left + round(share * (right - left - 1))
             column = rows[0].index("D")
             assert abs(column - expected) <= 1, (column, expected, chart)
-            assert "┊" in (rows[1][column], rows[2][column])
+            # The data draws over the line: some of it shows, below the letter.
+            assert "┊" in [row[column] for row in rows[1:-2]], chart
 
 
 async def test_a_paused_service_has_no_data_and_says_so(sim: Simulator) -> None:
@@ -262,8 +263,8 @@ async def test_help_lists_the_metrics_keys(sim: Simulator) -> None:
             ("h", "Range: 1h, 3h, 12h, 1d, 1w"),
             ("1", "The last 1h"),
             ("5", "The last 1w"),
-            ("j", "Down"),
-            ("k", "Up"),
+            ("j", "Scroll down"),
+            ("k", "Scroll up"),
         ]:
             assert any(
                 line.strip().startswith(key) and words in line for line in keys.splitlines()
