@@ -96,3 +96,14 @@ async def test_read_gives_each_query_its_series_oldest_first(
     assert len(points) == 60
     assert [t for t, _ in points] == sorted(t for t, _ in points)
     assert all(value >= 0 for _, value in points)
+
+
+def test_timestamps_parse_to_the_same_instant_in_utc() -> None:
+    from datetime import datetime, timezone
+
+    from artui.aws.clients import utc_timestamp
+
+    assert utc_timestamp(1_795_000_000) == datetime(2026, 11, 18, 11, 6, 40, tzinfo=timezone.utc)
+    assert utc_timestamp(1_795_000_000.5).tzinfo is timezone.utc
+    # Strings (other protocols) still go through botocore's own parser.
+    assert utc_timestamp("2026-11-18T11:06:40Z").timestamp() == 1_795_000_000

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
+from datetime import datetime, timezone
 from typing import Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore.exceptions import ProfileNotFound
+from botocore.utils import parse_timestamp
 
 from artui.aws.credentials import Resolved, install, missing_profile
 from artui.aws.mutations import refuse_changes
@@ -27,6 +29,19 @@ CLIENT_CONFIG = AioConfig(
     read_timeout=20,
     max_pool_connections=20,
 )
+
+
+def utc_timestamp(value: Any) -> datetime:
+    """A response's timestamp as an aware UTC datetime (the same instant botocore gives)."""
+    # botocore's default puts every timestamp in the local zone through dateutil, ~45 us
+    # each: four fifths of the time a 500-service fleet's first metrics read (90,000
+    # timestamps) spent. artui converts every time it shows with astimezone() anyway.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            pass
+    return parse_timestamp(value)
 
 
 class Clients:
@@ -51,6 +66,8 @@ class Clients:
         except ProfileNotFound as exc:
             raise missing_profile(profile) from exc
         install(self._session, profile, credentials, ask, region)
+        parsers = self._session.get_component("response_parser_factory")
+        parsers.set_parser_defaults(timestamp_parser=utc_timestamp)
         self._stack = AsyncExitStack()
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = asyncio.Lock()
