@@ -10,7 +10,7 @@ from conftest import control
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from artui.domain import ServiceStatus
+from artui.domain import ServiceStatus, Tone
 from artui.engine import metrics, services
 from artui.launch import build_app
 from artui.settings import Settings
@@ -18,8 +18,8 @@ from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
-from artui.ui.screens.services import NOW_LABEL, ServicesTable
-from artui.ui.widgets.sparkline import BARS, GAP
+from artui.ui.screens.services import NOW_LABEL, Row, ServicesTable, layout, short_region
+from artui.ui.widgets.sparkline import BARS, GAP, buckets, sparkline
 from tests.uihelp import FROZEN_NOW, aim_botocore_at, loaded, select, shown, table_rows, wait_until
 
 REGION = "us-east-1"
@@ -233,3 +233,30 @@ async def test_the_list_catches_up_with_a_read_made_while_a_service_was_open(
         await pilot.press("escape")
         assert app.screen is app.services_screen
         assert "metrics failing" in status_text(app)
+
+
+# -- the pieces, without an app ------------------------------------------------------------
+
+
+def test_sparkline_draws_gaps_as_gaps_and_sums_buckets() -> None:
+    # Six minutes into three cells: sums; a cell with no minute of data is a gap.
+    assert buckets([1, 2, None, None, 0, None], 3) == [3, None, 0]
+    line = sparkline([2, 2, None, None, 0, None, 8, 8], 4)
+    assert line.plain == f"{BARS[2]}{GAP}{BARS[0]}{BARS[-1]}"
+    # Fewer points than cells: each keeps a cell, at the right.
+    assert sparkline([None, 1.0], 4).plain == f"{GAP}{GAP}{GAP}{BARS[-1]}"
+    # A floor for the top keeps small values low instead of filling the cell.
+    assert sparkline([1.0], 1, top=100.0).plain == BARS[0]
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160, 200])
+def test_layout_fits_the_width_with_every_figure(width: int) -> None:
+    rows = [
+        Row("payments-worker", "running", Tone.GOOD, "ap-southeast-2", "21h ago", "x" * 38),
+        Row("web-frontend", "del fail", Tone.BAD, "us-east-1", "5d ago", "y" * 38),
+    ]
+    shape = layout(width, rows)
+    assert {"name", "status", "region", "requests", "errors", "now"} <= set(shape.keys)
+    assert sum(w + 2 for _, _, w in shape.columns) + 2 <= width
+    assert 60 % shape.spark == 0 and shape.spark >= 10
+    assert short_region("ap-southeast-2") == "apse2"

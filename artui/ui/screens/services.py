@@ -287,7 +287,10 @@ def fleet_window(fleet: Mapping[str, FleetSeries]) -> tuple[float, float] | None
     if not fleet:
         return None
     until = max(held.until for held in fleet.values())
-    newest = max((h.requests.newest for h in fleet.values() if h.requests.newest), default=None)
+    newest = max(
+        (h.requests.newest for h in fleet.values() if h.requests.newest is not None),
+        default=None,
+    )
     end = until
     if newest is not None and newest + MINUTE >= until - LATE:
         # Minutes CloudWatch has not added up yet would draw as a gap at every row's end.
