@@ -14,11 +14,11 @@ from artui.ui.panes.activity import ActivityPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
 from artui.ui.widgets.logview import LogView
-from tests.test_ui_fleet import fleet_shown
 from tests.uihelp import (
     FROZEN_LOG_LINES,
     aim_botocore_at,
     described,
+    fleet_shown,
     frozen_app,
     frozen_simulator,
     loaded,

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import control
-from textual.pilot import Pilot
 from textual.widgets import Static
 
-from artui.domain import ServiceStatus, Tone
-from artui.engine import metrics, services
+from artui.domain import Tone
+from artui.engine import metrics
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
@@ -20,7 +19,15 @@ from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.screens.services import NOW_LABEL, Row, ServicesTable, layout, short_region
 from artui.ui.widgets.sparkline import BARS, GAP, buckets, sparkline
-from tests.uihelp import FROZEN_NOW, aim_botocore_at, loaded, select, shown, table_rows, wait_until
+from tests.uihelp import (
+    FROZEN_NOW,
+    aim_botocore_at,
+    fleet_shown,
+    select,
+    shown,
+    table_rows,
+    wait_until,
+)
 
 REGION = "us-east-1"
 # Columns at 80x24: name, status, region, requests, 5xx, figures.
@@ -58,26 +65,6 @@ def status_text(app: ArtuiApp) -> str:
 
 def rows_by_name(app: ArtuiApp) -> dict[str, list[str]]:
     return {row[NAME]: row for row in table_rows(app)}
-
-
-def fleet_read(app: ArtuiApp) -> bool:
-    """True once a fleet read holds every listed service that publishes metrics (the first
-    read may have started before the list arrived)."""
-    for scope in app.scopes:
-        held = app.store.get(metrics.FLEET_KIND, scope)
-        listed = app.store.get(services.KIND, scope).value or ()
-        wanted = {s.arn for s in listed if s.status is not ServiceStatus.DELETED}
-        if held.fetched_at is None or not listed or not wanted <= set(held.value or {}):
-            return False
-    return bool(app.scopes)
-
-
-async def fleet_shown(pilot: Pilot) -> None:
-    """Wait for the list, then for the fleet's metrics to reach every row."""
-    await loaded(pilot)
-    await wait_until(pilot, lambda: fleet_read(pilot.app), "the fleet's metrics in the store")
-    await pilot.pause()  # the StoreChanged posted with the store's update repaints the list
-    assert all(row[NOW] != "…" for row in table_rows(pilot.app))
 
 
 def bar_level(cell: str) -> list[int | None]:
@@ -202,15 +189,14 @@ async def test_a_failing_read_keeps_the_figures_and_says_so(aws_env: Simulator) 
         before = table_rows(app)
         fault = {"operation": "GetMetricData", "error": "AccessDenied", "status": 403}
         control(aws_env, "POST", "/_sim/faults", {**fault, "count": -1})
-        assert app.fleet is not None
-        app.fleet.refresh_now()
+        await pilot.press("r")  # reads the list and its metrics
         await wait_until(pilot, lambda: "metrics failing" in status_text(app), "the failure")
         assert table_rows(app) == before
         # Said before the list's own words: the status line is cut at 80 columns.
         assert status_text(app).startswith("! 1 over 5% 5xx  metrics failing, figures from")
         assert "! 1 over 5% 5xx" in status_text(app)
         control(aws_env, "DELETE", "/_sim/faults")
-        app.fleet.refresh_now()
+        await pilot.press("r")
         await wait_until(pilot, lambda: "metrics failing" not in status_text(app), "recovery")
 
 
@@ -224,8 +210,7 @@ async def test_the_list_catches_up_with_a_read_made_while_a_service_was_open(
         await pilot.press("enter")
         assert isinstance(app.screen, ServiceScreen)
         control(aws_env, "POST", "/_sim/faults", {"operation": "GetMetricData", "count": -1})
-        assert app.fleet is not None
-        app.fleet.refresh_now()
+        await pilot.press("r")  # the service view's `r` refreshes the list and its metrics
         scope = app.scopes[0]
         await wait_until(
             pilot, lambda: app.store.get(metrics.FLEET_KIND, scope).error, "the failed read"

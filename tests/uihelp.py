@@ -17,11 +17,15 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from artui.engine import metrics, services
 from artui.launch import build_app
 from artui.settings import DEMO_REGIONS, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.screens.services import ServicesTable
+
+# What a services row shows before the first metrics read has covered its service.
+NOT_READ = "…"
 
 WAIT_SECONDS = 15.0
 
@@ -146,3 +150,23 @@ def write_frozen_logs(sim: Simulator, name: str) -> None:
         ]
         # The first stream drops the group: other tests' lines must not show.
         put_log_lines(sim, group, f"instance/{instance}", lines, fresh=number == 0)
+
+
+def fleet_read(app: ArtuiApp) -> bool:
+    """True once a fleet read holds every listed service that publishes metrics (the first
+    read may have started before the list arrived)."""
+    for scope in app.scopes:
+        held = app.store.get(metrics.FLEET_KIND, scope)
+        listed = app.store.get(services.KIND, scope).value or ()
+        wanted = {s.arn for s in listed if metrics.metered(s)}
+        if held.fetched_at is None or not listed or not wanted <= set(held.value or {}):
+            return False
+    return bool(app.scopes)
+
+
+async def fleet_shown(pilot: Pilot) -> None:
+    """Wait for the list, then for the fleet's metrics to reach every row."""
+    await loaded(pilot)
+    await wait_until(pilot, lambda: fleet_read(pilot.app), "the fleet's metrics in the store")
+    await pilot.pause()  # the StoreChanged posted with the store's update repaints the list
+    assert all(NOT_READ not in row for row in table_rows(pilot.app))

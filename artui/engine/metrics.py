@@ -124,8 +124,8 @@ def fleet_queries(service: Service) -> list[Query]:
     return [Query(service.name, service.id, metric, stat) for metric, stat in FLEET_METRICS]
 
 
-def _metered(service: Service) -> bool:
-    # A deleted service publishes nothing more; asking for it only costs queries.
+def metered(service: Service) -> bool:
+    """Whether the list reads `service`'s metrics (a deleted one publishes nothing more)."""
     return service.status is not ServiceStatus.DELETED
 
 
@@ -139,10 +139,10 @@ async def fetch_fleet(
     """The fleet's series after one refresh: ceil(N*M/500) calls, each from the oldest
     point its services still need."""
     now = float(int(now // MINUTE * MINUTE))
-    metered = [s for s in services if _metered(s)]
+    wanted_services = [s for s in services if metered(s)]
     # Services already held first: a call then mixes new ones with old ones only once.
-    metered.sort(key=lambda s: s.arn not in held)
-    wanted = [(s, q) for s in metered for q in fleet_queries(s)]
+    wanted_services.sort(key=lambda s: s.arn not in held)
+    wanted = [(s, q) for s in wanted_services for q in fleet_queries(s)]
     found: dict[Query, Series] = {}
     # Packed by query, not by service: one service's metrics may span two calls, and the
     # count stays ceil(N*M/500).
@@ -154,7 +154,7 @@ async def fetch_fleet(
         start = max(start, now - FLEET_WINDOW)
         found.update(await reader.metric_data(region, [q for _, q in batch], start, now))
     out: dict[str, FleetSeries] = {}
-    for service in metered:
+    for service in wanted_services:
         requests, errors, latency = (found.get(q) for q in fleet_queries(service))
         before = held.get(service.arn)
         out[service.arn] = FleetSeries(

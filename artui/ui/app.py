@@ -204,6 +204,7 @@ class ArtuiApp(App[None]):
             if not polling:
                 self._publish(StoreChanged(metrics.FLEET_KIND, ""))
                 self._tell_new_failures()
+                self._meter_new_services()  # listed while this read was under way
 
         self.fleet = metrics.fleet_refresher(
             gateway,
@@ -233,7 +234,7 @@ class ArtuiApp(App[None]):
             if held.fetched_at is None:
                 continue  # the first read is under way
             listed = self.store.get(services.KIND, scope).value or ()
-            if any(s.arn not in (held.value or {}) for s in listed):
+            if any(s.arn not in (held.value or {}) and metrics.metered(s) for s in listed):
                 self.fleet.refresh_now()
                 return
 
@@ -270,6 +271,8 @@ class ArtuiApp(App[None]):
     def on_refresh_requested(self, message: RefreshRequested) -> None:
         if self.services is not None:
             self.services.refresh_now()
+        if self.fleet is not None:
+            self.fleet.refresh_now()  # `r` reads the sparklines' newest minutes too
 
     def on_describe_requested(self, message: DescribeRequested) -> None:
         self._describe(message.service)
