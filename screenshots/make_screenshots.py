@@ -14,8 +14,10 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # tests.uihelp imports conftest 
 
 from conftest import control  # noqa: E402
 
+from artui.engine.activity import KIND as OPERATIONS  # noqa: E402
 from artui.sim.server import Simulator  # noqa: E402
 from artui.ui.panes.activity import ActivityPane  # noqa: E402
+from artui.ui.panes.metrics import MetricsPane  # noqa: E402
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen  # noqa: E402
 from artui.ui.widgets.logview import LogView  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
@@ -23,9 +25,9 @@ from tests.uihelp import (  # noqa: E402 - after the path fix above
     aim_botocore_at,
     described,
     fail_list_services,
+    fleet_shown,
     frozen_app,
     frozen_simulator,
-    loaded,
     select,
     wait_until,
     write_frozen_logs,
@@ -44,6 +46,8 @@ SHOTS = [
     ("pause-80x24", (80, 24), ["p"], "dialog"),
     ("delete-80x24", (80, 24), ["ctrl+d"], "dialog"),
     ("logs-80x24", (80, 24), ["l"], "logs"),
+    ("metrics-80x24", (80, 24), ["m"], "metrics"),
+    ("metrics-120x40", (120, 40), ["m", "3"], "metrics"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -57,13 +61,13 @@ async def shoot(
 ) -> None:
     app = frozen_app()
     async with app.run_test(size=size) as pilot:
-        await loaded(pilot)
+        await fleet_shown(pilot)  # the list's sparklines, in every shot that shows the list
         if "e" in keys:
             fail_list_services(sim, "AccessDeniedException", DENIED, region="eu-west-1")
             await pilot.press("r")
             await wait_until(pilot, lambda: app.snapshot.stale, "the failing region")
             keys = keys[1:]
-        if wait in ("activity", "dialog", "logs"):
+        if wait in ("activity", "dialog", "logs", "metrics"):
             await select(pilot, "checkout-api")  # the demo's incident, with a long history
         if wait == "activity":
             await pilot.press(*keys[:-1])
@@ -80,6 +84,13 @@ async def shoot(
             await wait_until(pilot, lambda: view.held == len(FROZEN_LOG_LINES), "the lines")
             status = app.screen.query_one("#status")
             await wait_until(pilot, lambda: "Live Tail" in str(status.content), "Live Tail")
+        elif wait == "metrics":
+            pane = app.screen.query_one(MetricsPane)
+            scope = app.scope_of(pane.service)
+            await wait_until(pilot, lambda: pane.known.fetched_at, "GetMetricData")
+            await wait_until(
+                pilot, lambda: app.store.get(OPERATIONS, scope, pane.service.arn).value, "marks"
+            )
         elif wait == "dialog":
             dialogs = (ConfirmScreen, DeleteScreen)
             await wait_until(pilot, lambda: isinstance(app.screen, dialogs), "the dialog")
