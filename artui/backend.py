@@ -114,10 +114,7 @@ def connect(
     """
     simulator = start_demo_simulator(settings.regions) if settings.demo else None
     try:
-        from artui.aws.apprunner import AppRunner
         from artui.aws.clients import Clients
-        from artui.aws.logs import Logs
-        from artui.aws.metrics import Metrics
 
         first_region = settings.regions[0] if settings.regions else None
         clients = Clients(
@@ -137,8 +134,19 @@ def connect(
         if simulator is not None:
             simulator.stop()
         raise
+    return over(clients, settings.profile, regions, simulator)
+
+
+def over(
+    clients: Clients, profile: str | None, regions: tuple[str, ...], simulator: Any = None
+) -> Backend:
+    """A Backend whose every AWS call goes through `clients`."""
+    from artui.aws.apprunner import AppRunner
+    from artui.aws.logs import Logs
+    from artui.aws.metrics import Metrics
+
     return Backend(
-        profile=settings.profile,
+        profile=profile,
         regions=regions,
         clients=clients,
         apprunner=AppRunner(clients),

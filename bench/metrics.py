@@ -21,11 +21,8 @@ import statistics
 import time
 from typing import Any
 
-from artui.aws.apprunner import AppRunner
 from artui.aws.clients import Clients
-from artui.aws.logs import Logs
-from artui.aws.metrics import Metrics
-from artui.backend import Backend
+from artui.backend import over
 from artui.engine import metrics
 from artui.series import MAX_QUERIES, MINUTE
 from artui.sim.server import Simulator
@@ -36,14 +33,7 @@ REGION = "us-east-1"
 async def measure(size: int, repeat: int) -> dict[str, Any]:
     """Calls and seconds of the first and the next refresh of a `size`-service fleet."""
     clients = Clients()
-    backend = Backend(
-        profile=None,
-        regions=(REGION,),
-        clients=clients,
-        apprunner=AppRunner(clients),
-        logs=Logs(clients),
-        metrics=Metrics(clients),
-    )
+    backend = over(clients, None, (REGION,))
     try:
         services = await backend.list_services(REGION)
         sent: list[int] = []

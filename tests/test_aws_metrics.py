@@ -10,11 +10,8 @@ from typing import Any
 import pytest
 from conftest import aim_botocore_at
 
-from artui.aws.apprunner import AppRunner
 from artui.aws.clients import Clients
-from artui.aws.logs import Logs
-from artui.aws.metrics import Metrics
-from artui.backend import Backend
+from artui.backend import Backend, over
 from artui.domain import ServiceStatus
 from artui.engine import metrics
 from artui.series import MAX_QUERIES, MINUTE, REQUESTS, Query
@@ -38,14 +35,7 @@ def big_sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
 @pytest.fixture
 async def backend(big_sim: Simulator) -> AsyncIterator[Backend]:
     clients = Clients()
-    yield Backend(
-        profile=None,
-        regions=(REGION,),
-        clients=clients,
-        apprunner=AppRunner(clients),
-        logs=Logs(clients),
-        metrics=Metrics(clients),
-    )
+    yield over(clients, None, (REGION,))
     await clients.close()
 
 

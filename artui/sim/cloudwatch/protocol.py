@@ -23,6 +23,8 @@ from typing import Any
 import cbor2
 from aiohttp import web
 
+from artui.sim.errors import ApiError
+
 SERVICE = "GraniteServiceVersion20100801"
 CBOR = "cbor"
 JSON = "json"
@@ -36,14 +38,9 @@ _SHAPES = {
 }
 
 
-class CloudWatchError(Exception):
-    """An error CloudWatch would answer: its query code, message and HTTP status."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+class CloudWatchError(ApiError):
+    """An error CloudWatch would answer: its query code, message and HTTP status (sent in
+    CloudWatch's own shape, not App Runner's `body()`)."""
 
 
 @dataclass(frozen=True)
