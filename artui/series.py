@@ -9,7 +9,7 @@ metrics reported to CloudWatch": namespace `AWS/AppRunner`, dimensions `ServiceN
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 NAMESPACE = "AWS/AppRunner"
@@ -59,6 +59,11 @@ class Series:
     def since(self, start: float) -> Series:
         """Only the buckets that start at or after `start`."""
         return Series(self.period, tuple(p for p in self.points if p[0] >= start))
+
+    def whole(self, until: float) -> Series:
+        """Only the buckets that had ended by `until`: the newest hour of a count, read ten
+        minutes in, holds ten minutes of it, and would draw a drop that is not there."""
+        return Series(self.period, tuple(p for p in self.points if p[0] + self.period <= until))
 
     def slots(self, start: float, end: float) -> list[float | None]:
         """One value per period from `start` (rounded down) up to `end`; None for a gap."""
@@ -128,12 +133,3 @@ def mean(series: Series | None, start: float) -> float | None:
         return None
     values = series.since(start).values()
     return sum(values) / len(values) if values else None
-
-
-def by_metric(found: Mapping[Query, Series], queries: Sequence[Query]) -> dict[str, Series]:
-    """The series of `queries` by metric name (the first query of each metric wins)."""
-    out: dict[str, Series] = {}
-    for query in queries:
-        if query in found and query.metric not in out:
-            out[query.metric] = found[query]
-    return out

@@ -48,9 +48,6 @@ FLEET_METRICS = ((REQUESTS, "Sum"), (R5XX, "Sum"), (LATENCY, "Average"))
 RECENT = 5 * MINUTE
 # CloudWatch may still be adding up the newest minutes: each read goes back this far.
 LATE = 2 * MINUTE
-# Metrics refresh on their own interval: CloudWatch's finest period here is a minute.
-DEFAULT_INTERVAL = 60.0
-DEFAULT_THRESHOLD = 5.0  # percent of requests answered 5xx that marks a service
 
 
 class MetricReader(Protocol):
@@ -119,6 +116,23 @@ def figures(held: FleetSeries | None, now: float) -> Figures:
     )
 
 
+def fleet_window(fleet: Mapping[str, FleetSeries]) -> tuple[float, float] | None:
+    """The hour the sparklines show: up to the newest minute with data, unless that is
+    older than CloudWatch's usual lag (then up to the read, the rest drawn as gaps)."""
+    if not fleet:
+        return None
+    until = max(held.until for held in fleet.values())
+    newest = max(
+        (h.requests.newest for h in fleet.values() if h.requests.newest is not None),
+        default=None,
+    )
+    end = until
+    if newest is not None and newest + MINUTE >= until - LATE:
+        # Minutes CloudWatch has not added up yet would draw as a gap at every row's end.
+        end = min(until, newest + MINUTE)
+    return end - FLEET_WINDOW, end
+
+
 def fleet_queries(service: Service) -> list[Query]:
     """The list's queries for one service."""
     return [Query(service.name, service.id, metric, stat) for metric, stat in FLEET_METRICS]
@@ -176,7 +190,7 @@ def fleet_refresher(
     scopes: Sequence[Scope],
     store: Store,
     services_of: Callable[[Scope], Sequence[Service]],
-    interval: float = DEFAULT_INTERVAL,
+    interval: float,
     *,
     clock: Callable[[], float] = time.time,
     on_update: Callable[[bool], None] = lambda polling: None,
@@ -308,7 +322,7 @@ def chart_refresher(
     rng: Range,
     scope: Scope,
     store: Store,
-    interval: float = DEFAULT_INTERVAL,
+    interval: float,
     *,
     clock: Callable[[], float] = time.time,
     on_update: Callable[[bool], None] = lambda polling: None,

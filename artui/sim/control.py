@@ -16,6 +16,7 @@ from aiohttp import web
 
 from artui.sim import wire
 from artui.sim.clock import MAX_ADVANCE, MAX_SCALE
+from artui.sim.cloudwatch import PERCENTILE_MODES
 from artui.sim.errors import ApiError
 from artui.sim.livetail import MODES
 from artui.sim.wire import is_number, json_type
@@ -218,10 +219,10 @@ LIVETAIL_FIELDS: dict[str, Field] = {
 }
 
 
-_PERCENTILE_RULE = 'one of "serve", "empty", "error"'
 CLOUDWATCH_FIELDS: dict[str, Field] = {
     "percentiles": Field(
-        _PERCENTILE_RULE, lambda v: isinstance(v, str) and v in ("serve", "empty", "error")
+        "one of " + ", ".join(f'"{m}"' for m in PERCENTILE_MODES),
+        lambda v: isinstance(v, str) and v in PERCENTILE_MODES,
     ),
     "traffic": OBJECT,
 }
@@ -283,7 +284,7 @@ def control_app(
     requests: RequestLog,
     faults: Faults,
     livetail: LiveTail,
-    cloudwatch: CloudWatch | None = None,
+    cloudwatch: CloudWatch,
 ) -> web.Application:
     """The control API as a sub-application to mount at /_sim.
 
@@ -363,13 +364,9 @@ def control_app(
         return web.json_response({"mode": livetail.mode})
 
     async def get_cloudwatch(_: web.Request) -> web.Response:
-        if cloudwatch is None:
-            raise Refused("this simulator has no CloudWatch of its own", 404)
         return web.json_response(cloudwatch.settings())
 
     async def post_cloudwatch(request: web.Request) -> web.Response:
-        if cloudwatch is None:
-            raise Refused("this simulator has no CloudWatch of its own", 404)
         doc = await read_body(request, CLOUDWATCH_FIELDS)
         if not doc:
             raise Refused('send {"percentiles": ...} or {"traffic": {"service": ..., "rpm": ...}}')

@@ -23,6 +23,7 @@ from typing import Any
 import cbor2
 from aiohttp import web
 
+from artui.sim import wire
 from artui.sim.errors import ApiError
 
 SERVICE = "GraniteServiceVersion20100801"
@@ -71,8 +72,8 @@ def decode(request: web.Request, protocol: str, body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        doc = cbor2.loads(body) if protocol == CBOR else json.loads(body)
-    except (cbor2.CBORDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = cbor2.loads(body) if protocol == CBOR else wire.loads(body)
+    except cbor2.CBORDecodeError as exc:
         raise ValueError(str(exc)) from None
     if not isinstance(doc, dict):
         raise ValueError("the body is not a structure")
@@ -83,7 +84,7 @@ def epoch(value: Any) -> float | None:
     """Epoch seconds of a decoded timestamp (CBOR gives datetimes, JSON numbers)."""
     if isinstance(value, datetime):
         return value.timestamp()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if wire.is_number(value):
         return float(value)
     return None
 

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from artui.sim import wire
 from artui.sim.apprunner.operations import Operation
 from artui.sim.cloudwatch.protocol import CloudWatchError, epoch
 from artui.sim.world.metrics import (
@@ -90,7 +91,7 @@ def percentile(stat: Any) -> float | None:
 
 def valid_period(period: Any) -> bool:
     """1, 5, 10, 20, 30, 60 or a multiple of 60 (CloudWatch's rule)."""
-    if isinstance(period, bool) or not isinstance(period, int):
+    if not wire.is_number(period, (int,)):
         return False
     return period in SUB_MINUTE_PERIODS or (period >= 60 and period % 60 == 0)
 
@@ -123,7 +124,7 @@ def get_metric_data(
             "TimestampDescending or TimestampAscending.",
         )
     most = params.get("MaxDatapoints", MAX_DATAPOINTS)
-    if isinstance(most, bool) or not isinstance(most, int) or most < 1:
+    if not wire.is_number(most, (int,)) or most < 1:
         raise CloudWatchError(
             "ValidationError", "The parameter MaxDatapoints must be a whole number of 1 or more."
         )

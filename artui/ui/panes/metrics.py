@@ -69,13 +69,6 @@ def per_words(period: int) -> str:
     return f"per {period // 60} minutes"
 
 
-def complete(series: Series, until: float) -> Series:
-    """Only the buckets that had ended by `until`: the newest hour of a count, read ten
-    minutes in, holds ten minutes of it, and would draw a drop that is not there."""
-    points = tuple(p for p in series.points if p[0] + series.period <= until)
-    return Series(series.period, points)
-
-
 def clock_time(at: float, with_day: bool = False) -> str:
     """HH:MM in local time (with the weekday for a range longer than a day)."""
     return time.strftime("%a %H:%M" if with_day else "%H:%M", time.localtime(at))
@@ -137,8 +130,9 @@ class MetricsPane(Pane):
         super().__init__(service)
         self.range: Range = RANGES[0]
         self._drawn_width = 0
-        # What the charts were last drawn from: five plotext charts cost ~0.1 s at 120
-        # columns, and the activity's polls bring the same marks again and again.
+        # What the charts were last drawn from (the store replaces the chart on each read):
+        # five plotext charts cost ~0.1 s at 120 columns, and the activity's polls bring
+        # the same marks again and again.
         self._drawn: tuple[object, ...] | None = None
         self._drawn_chart: Chart | None = None
 
@@ -257,11 +251,10 @@ class MetricsPane(Pane):
         width = max(20, self.scrollable_content_region.width)
         self._drawn_width = width
         rows = self.chart_rows()
-        drawn = (id(chart), tuple(marks), width, rows)
-        if drawn == self._drawn and all(box.display for box in boxes):
+        drawn = (tuple(marks), width, rows)
+        if chart is self._drawn_chart and drawn == self._drawn and all(b.display for b in boxes):
             return
-        self._drawn = drawn
-        self._drawn_chart = chart  # keeps the id above from going to another object
+        self._drawn, self._drawn_chart = drawn, chart
         start, end = now - self.range.seconds, now
         plotted = [Mark(m.at, m.letter, FAILED_COLOR if m.failed else MARK_COLOR) for m in marks]
         for box, (title, wanted) in zip(boxes, CHARTS, strict=True):
@@ -286,7 +279,7 @@ class MetricsPane(Pane):
             Line(
                 label,
                 COLORS.get((metric, stat), DEFAULT_COLOR),
-                complete(chart.get(metric, stat), chart.until)
+                chart.get(metric, stat).whole(chart.until)
                 if stat == "Sum"
                 else chart.get(metric, stat),
             )

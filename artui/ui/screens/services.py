@@ -4,7 +4,7 @@ or over the threshold is marked, and `o` sorts by it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -14,13 +14,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
-from artui.domain import Service, ServiceStatus, Tone
+from artui.domain import Service, Tone
 from artui.engine import metrics
-from artui.engine.metrics import FLEET_WINDOW, LATE, Figures, FleetSeries
+from artui.engine.metrics import Figures, FleetSeries
 from artui.engine.services import Snapshot
 from artui.humanize import ago, duration, since
 from artui.inert import inert
-from artui.series import MINUTE
 from artui.ui.guard import guarded
 from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.panes import PANES
@@ -281,23 +280,6 @@ def cells(row: Row, shape: Layout, threshold: float) -> dict[str, Text]:
     return {key: out[key] for key in shape.keys}
 
 
-def fleet_window(fleet: Mapping[str, FleetSeries]) -> tuple[float, float] | None:
-    """The hour the sparklines show: up to the newest minute with data, unless that is
-    older than CloudWatch's usual lag (then up to the read, the rest drawn as gaps)."""
-    if not fleet:
-        return None
-    until = max(held.until for held in fleet.values())
-    newest = max(
-        (h.requests.newest for h in fleet.values() if h.requests.newest is not None),
-        default=None,
-    )
-    end = until
-    if newest is not None and newest + MINUTE >= until - LATE:
-        # Minutes CloudWatch has not added up yet would draw as a gap at every row's end.
-        end = min(until, newest + MINUTE)
-    return end - FLEET_WINDOW, end
-
-
 class ServicesScreen(ActsOnService, StatusScreen):
     """The services table, a filter, a status line and the footer."""
 
@@ -465,7 +447,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
         """The visible services by ARN, in the order chosen, with their metrics."""
         now = self.app.clock()
         fleet, read = self._fleet()
-        window = fleet_window(fleet)
+        window = metrics.fleet_window(fleet)
         threshold = self.app.settings.error_threshold
         rows: dict[str, Row] = {}
         for s in self._visible():
@@ -475,7 +457,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
             errors: tuple[float | None, ...] = ()
             # A service no read has covered yet (listed since) is being read, not silent;
             # a deleted one is never read.
-            if held is not None or (s.region in read and s.status is ServiceStatus.DELETED):
+            if held is not None or (s.region in read and not metrics.metered(s)):
                 # As of the last good read: a failing read keeps the figures it had.
                 figures = metrics.figures(held, held.until if held else now)
             if held is not None and window is not None:
