@@ -248,6 +248,12 @@ class ArtuiApp(App[None]):
         asyncio.run(gateway.close())
         return None
 
+    def _not_connected(self, kind: str, scope: Scope, key: str) -> StoreChanged:
+        """Record that `kind` cannot be read without a connection; the message saying so."""
+        error = ArtuiError(self._connect_error or "not connected")
+        self.store.fail(kind, scope, error, self.clock(), key)
+        return StoreChanged(kind, key)
+
     def ask(self, question: str) -> str | None:
         """Ask the operator from a worker thread (an MFA code); None if declined or quitting."""
         answer: concurrent.futures.Future[str | None] = concurrent.futures.Future()
@@ -432,9 +438,7 @@ class ArtuiApp(App[None]):
         await self._connect_done.wait()
         scope = self.scope_of(service)
         if self.gateway is None:
-            error = ArtuiError(self._connect_error or "not connected")
-            self.store.fail(activity.KIND, scope, error, self.clock(), service.arn)
-            self._publish(StoreChanged(activity.KIND, service.arn))
+            self._publish(self._not_connected(activity.KIND, scope, service.arn))
             return
         gateway = self.gateway
 
@@ -479,9 +483,7 @@ class ArtuiApp(App[None]):
         scope = self.scope_of(service)
         key = metrics.chart_key(service, rng)
         if self.gateway is None:
-            error = ArtuiError(self._connect_error or "not connected")
-            self.store.fail(metrics.CHART_KIND, scope, error, self.clock(), key)
-            self._publish(StoreChanged(metrics.CHART_KIND, key))
+            self._publish(self._not_connected(metrics.CHART_KIND, scope, key))
             return
 
         def polled(polling: bool) -> None:
@@ -547,9 +549,7 @@ class ArtuiApp(App[None]):
         scope = self.scope_of(service)
         key = tail.tail_key(service, source)
         if self.gateway is None:
-            error = ArtuiError(self._connect_error or "not connected")
-            self.store.fail(tail.KIND, scope, error, self.clock(), key)
-            to.post_message(StoreChanged(tail.KIND, key))
+            to.post_message(self._not_connected(tail.KIND, scope, key))
             return
 
         def changed() -> None:
