@@ -217,6 +217,21 @@ _MODE_RULE = "one of " + ", ".join(f'"{mode}"' for mode in MODES)
 LIVETAIL_FIELDS: dict[str, Field] = {
     "mode": Field(_MODE_RULE, lambda v: isinstance(v, str) and v in MODES)
 }
+# A domain name as AssociateCustomDomain's DomainName takes it (botocore's model).
+DNS_FIELDS: dict[str, Field] = {
+    "domain": text(
+        255,
+        pattern=r"[A-Za-z0-9*.-]+",
+        rule="a domain name of 1 to 255 letters, digits, '*', '.' and '-'",
+    ),
+    "region": text(MAX_NAME),
+    "service": text(MAX_NAME),
+    "caa": text(
+        MAX_NAME,
+        rule=f"the CA the domain's CAA records name, 1 to {MAX_NAME} characters, such as "
+        '"letsencrypt.org"',
+    ),
+}
 
 
 CLOUDWATCH_FIELDS: dict[str, Field] = {
@@ -388,6 +403,22 @@ def control_app(
             cloudwatch.percentiles = doc["percentiles"]
         return web.json_response(cloudwatch.settings())
 
+    async def get_dns(_: web.Request) -> web.Response:
+        return web.json_response({"domains": backend.dns_report()})
+
+    async def post_dns(request: web.Request) -> web.Response:
+        doc = await read_body(request, DNS_FIELDS)
+        if "domain" not in doc:
+            raise Refused('send {"domain": ...}, with "caa", "service" and "region" if need be')
+        region = doc.get("region", default_region())
+        try:
+            service, domain = backend.add_dns_records(
+                region, doc["domain"], doc.get("service"), doc.get("caa")
+            )
+        except ApiError as exc:
+            raise Refused(exc.message, 404) from None
+        return web.json_response({"domain": domain, "service": service.name})
+
     app = web.Application()
     app.middlewares.append(_json_errors(app))
     router = app.router
@@ -405,6 +436,8 @@ def control_app(
     router.add_post("/livetail", post_livetail)
     router.add_get("/cloudwatch", get_cloudwatch, allow_head=False)
     router.add_post("/cloudwatch", post_cloudwatch)
+    router.add_get("/dns", get_dns, allow_head=False)
+    router.add_post("/dns", post_dns)
     return app
 
 

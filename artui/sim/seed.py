@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.domains import new_domain
 from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
 from artui.sim.apprunner.ids import (
     ACCOUNT_ID,
@@ -45,6 +46,8 @@ PAUSED_INDEX = 2
 DEPLOYING_INDEX = 3  # with in_flight: a deployment under way at start (N >= 6)
 # Paused one evening and resumed the next morning, some days ago (so is the troubled one).
 PAUSE_RESUME_INDEX = 4
+# Holds the demo's example.com domains when running (else the first other running service).
+WEB_FRONTEND_INDEX = 2
 # How far into its run the in-flight deployment is at `now`, as a fraction of its
 # (speed-adjusted) duration: relative, so even the sped-up demo opens with most of it to go.
 IN_FLIGHT_ELAPSED = 0.3
@@ -81,7 +84,35 @@ def seed_region(
         services.append(_service(rng, region, index, count, now, in_flight, speedup, autoscaling))
     for service in services:
         service.settle(now)
+    _domains(random.Random(f"{seed}:{region}:domains"), services, now, speedup)
     return services
+
+
+def _domains(rng: random.Random, services: list[ServiceRecord], now: float, speedup: float) -> None:
+    """Custom domains in several states, steady from `now` on for days.
+
+    Their own `rng`, so that adding them changed nothing else the seed draws.
+    """
+    if not services:
+        return
+    troubled = services[TROUBLED_INDEX]
+    shop = new_domain(rng, "shop.example.com", True, now - rng.uniform(3, 8) * DAY, speedup)
+    shop.records_added_at = shop.associated_at + rng.uniform(0.5, 6) * 3600
+    # An hour in, the operator has not added the records yet: pending for 71 hours more.
+    api = new_domain(rng, "api.example.com", False, now - 3600, speedup)
+    troubled.domains = [shop, api]
+    # web-frontend is the paused one in most demo worlds: then the first other running one.
+    running = [s for i, s in enumerate(services) if i != TROUBLED_INDEX and s.status == "RUNNING"]
+    named = [s for s in running if s.name == service_name(WEB_FRONTEND_INDEX)]
+    if not (named or running):
+        return
+    site = (named or running)[0]
+    root = new_domain(rng, "example.com", True, now - rng.uniform(2, 20) * 3600, speedup)
+    wildcard = new_domain(rng, "*.example.com", False, now - rng.uniform(21, 30) * 3600, speedup)
+    # Its CAA records name only Let's Encrypt, so ACM refused it (the guide's CAA problem).
+    wildcard.records_added_at = wildcard.associated_at + rng.uniform(10, 60) * 60
+    wildcard.caa = "letsencrypt.org"
+    site.domains = [wildcard, root]
 
 
 def _role(index: int, count: int, in_flight: bool) -> str:

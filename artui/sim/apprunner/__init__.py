@@ -7,6 +7,7 @@
 - `services`: the service record and the documents it answers with;
 - `operations`: operations, how long each takes and the status it leaves behind;
 - `lifecycle`: what App Runner refuses in which service status;
+- `domains`: custom domains, their lifecycle, documents and rules;
 - `failures`: the one place that decides whether an operation fails;
 - `autoscaling`: the DefaultConfiguration every region's services share;
 - `paging`: NextToken and MaxResults, tokens bound to their listing;

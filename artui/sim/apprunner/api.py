@@ -5,7 +5,8 @@ Conventions worth knowing:
 - Failures on demand come from exact source versions (`fail-create`, `fail-deploy`,
   `fail-update`) or from a service's own `deploy_failure` (the demo's payments-worker);
   `failures` decides and documents them, with the reason each failure gives.
-- What each status refuses is `lifecycle.refusal`, answered as InvalidStateException.
+- What each status refuses is `lifecycle.refusal` (`domains.refusal` for linking and
+  unlinking custom domains), answered as InvalidStateException.
 - Deleted services: DeleteService answers OPERATION_IN_PROGRESS; the service stays in
   ListServices until the delete operation ends, then leaves the list. DescribeService and
   ListOperations still answer for it with Status DELETED (AWS keeps describing deleted
@@ -23,7 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from artui.sim.apprunner import failures, rules
+from artui.sim.apprunner import domains, failures, rules
 from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
 from artui.sim.apprunner.ids import (
     SERVICE_ARN_RE,
@@ -75,6 +76,9 @@ class AppRunnerBackend:
             "UntagResource": self.untag_resource,
             "ListAutoScalingConfigurations": self.list_autoscaling_configurations,
             "DescribeAutoScalingConfiguration": self.describe_autoscaling_configuration,
+            "AssociateCustomDomain": self.associate_custom_domain,
+            "DescribeCustomDomains": self.describe_custom_domains,
+            "DisassociateCustomDomain": self.disassociate_custom_domain,
         }
 
     @property
@@ -335,6 +339,49 @@ class AppRunnerBackend:
         config = self.find_autoscaling(region, params["AutoScalingConfigurationArn"])
         return {"AutoScalingConfiguration": config.describe(self._in_use(region, config))}
 
+    def associate_custom_domain(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params["ServiceArn"])
+        self._check_domains_allowed(service, "AssociateCustomDomain", now)
+        # botocore's model documents EnableWWWSubdomain as "Default: true".
+        www = params.get("EnableWWWSubdomain", True)
+        domain = domains.associate(service, params["DomainName"], www, now, self.rng, self.speedup)
+        return domains.answer(service, CustomDomain=domain.describe(now))
+
+    def describe_custom_domains(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params["ServiceArn"])
+        service.settle(now)
+        held = [] if service.status == "DELETED" else domains.held(service, now)
+        page = self.pager.listing(
+            "DescribeCustomDomains",
+            service.arn,
+            "CustomDomains",
+            held,
+            params,
+            lambda d: d.describe(now),
+        )
+        return domains.answer(service, **page)
+
+    def disassociate_custom_domain(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params["ServiceArn"])
+        self._check_domains_allowed(service, "DisassociateCustomDomain", now)
+        domain = domains.disassociate(service, params["DomainName"], now)
+        return domains.answer(service, CustomDomain=domain.describe(now))
+
+    def _check_domains_allowed(self, service: ServiceRecord, action: str, now: float) -> None:
+        # As check_allowed, with the custom domain actions' own rules.
+        running = service.running_operation(now)
+        message = domains.refusal(
+            service.true_status(now),
+            action,
+            service=f"Service {service.name}",
+            operation=f"{running.type} {running.id}" if running else None,
+        )
+        if message is not None:
+            raise invalid_state(message)
+
     def _named_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
         try:
             return self.find_autoscaling(region, arn)
@@ -363,6 +410,47 @@ class AppRunnerBackend:
             service = self._live_named(region, name)
             service.reported_override = dict(fields)
             return service
+
+    def add_dns_records(
+        self, region: str, name: str, service_name: str | None, caa: str | None
+    ) -> tuple[ServiceRecord, dict[str, Any]]:
+        """Put domain `name`'s validation records in the simulated DNS (CAA naming `caa`).
+
+        The domain of `service_name`, or of the first live service holding it; a domain
+        past waiting for its records is left as it is. Returns the service and the
+        CustomDomain document; raises ResourceNotFoundException.
+        """
+        with self.lock:
+            now = self.clock.now()
+            if service_name is not None:
+                candidates = [self._live_named(region, service_name)]
+            else:
+                candidates = self.live_services(region, now)
+            for service in candidates:
+                domain = domains.find(service, name, now)
+                if domain is not None:
+                    domain.add_records(now, caa)
+                    return service, domain.describe(now)
+            where = f"service {service_name}" if service_name else "any service"
+            raise not_found(f"Domain {name} is not associated with {where} in {region}.")
+
+    def dns_report(self) -> list[dict[str, Any]]:
+        """Every live service's domains, for the control API."""
+        with self.lock:
+            now = self.clock.now()
+            return [
+                {
+                    "service": service.name,
+                    "region": region,
+                    "domain": domain.name,
+                    "status": domain.status(now),
+                    "records_added": domain.records_added_at is not None,
+                    "caa": domain.caa,
+                }
+                for region in list(self.regions)
+                for service in self.live_services(region, now)
+                for domain in domains.held(service, now)
+            ]
 
     def _live_named(self, region: str, name: str) -> ServiceRecord:
         for service in self.live_services(region, self.clock.now()):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.domains import DomainRecord
 from artui.sim.apprunner.ids import service_arn
 from artui.sim.apprunner.operations import OUTCOME, Operation
 
@@ -53,6 +54,8 @@ class ServiceRecord:
     # Forced by the control API: members laid over DescribeService's answer as they are, to
     # see how a client copes with what AWS might send one day.
     reported_override: dict[str, Any] = field(default_factory=dict)
+    # Custom domains, oldest first (`domains` keeps their lifecycle and rules).
+    domains: list[DomainRecord] = field(default_factory=list)
 
     @property
     def arn(self) -> str:
