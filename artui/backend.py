@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from artui.custom_domains import CustomDomain, CustomDomains
 from artui.domain import (
     Action,
     LogEvent,
@@ -62,6 +63,18 @@ class Backend:
     async def act(self, region: str, arn: str, action: Action) -> str:
         """Perform `action` (sent once; refused before sending when read-only)."""
         return await self.apprunner.act(region, arn, action)
+
+    async def custom_domains(self, region: str, arn: str) -> CustomDomains:
+        """DescribeCustomDomains, every page."""
+        return await self.apprunner.custom_domains(region, arn)
+
+    async def link_domain(self, region: str, arn: str, name: str, www: bool) -> CustomDomain:
+        """AssociateCustomDomain (sent once; refused before sending when read-only)."""
+        return await self.apprunner.link_domain(region, arn, name, www)
+
+    async def unlink_domain(self, region: str, arn: str, name: str) -> CustomDomain:
+        """DisassociateCustomDomain (sent once; refused before sending when read-only)."""
+        return await self.apprunner.unlink_domain(region, arn, name)
 
     async def read_logs(
         self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int

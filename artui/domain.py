@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import Enum
 
 
-class _Parsable(str, Enum):
+class Parsable(str, Enum):
     @classmethod
     def parse(cls, value: str | None):
         """The member for `value`, or UNKNOWN when AWS sends something new (or nothing)."""
@@ -21,7 +21,7 @@ class _Parsable(str, Enum):
             return cls("UNKNOWN")
 
 
-class ServiceStatus(_Parsable):
+class ServiceStatus(Parsable):
     CREATE_FAILED = "CREATE_FAILED"
     RUNNING = "RUNNING"
     DELETED = "DELETED"
@@ -31,7 +31,7 @@ class ServiceStatus(_Parsable):
     UNKNOWN = "UNKNOWN"
 
 
-class OperationStatus(_Parsable):
+class OperationStatus(Parsable):
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
     FAILED = "FAILED"
@@ -42,7 +42,7 @@ class OperationStatus(_Parsable):
     UNKNOWN = "UNKNOWN"
 
 
-class OperationType(_Parsable):
+class OperationType(Parsable):
     START_DEPLOYMENT = "START_DEPLOYMENT"
     CREATE_SERVICE = "CREATE_SERVICE"
     PAUSE_SERVICE = "PAUSE_SERVICE"

@@ -244,12 +244,14 @@ async def test_reads_stop_when_the_pane_is_hidden_and_start_again(sim: Simulator
     app = app_for(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         metrics = await open_metrics(pilot, "checkout-api")
-        assert app._charts and app._activity
+        assert app._charts and app.watched("operations")
         await pilot.press("i")
-        await wait_until(pilot, lambda: not app._charts and not app._activity, "reads stopped")
+        await wait_until(
+            pilot, lambda: not app._charts and not app.watched("operations"), "reads stopped"
+        )
         assert not metrics.active
         await pilot.press("m")
-        await wait_until(pilot, lambda: app._charts and app._activity, "reads again")
+        await wait_until(pilot, lambda: app._charts and app.watched("operations"), "reads again")
 
 
 async def test_help_lists_the_metrics_keys(sim: Simulator) -> None:

@@ -8,6 +8,13 @@ from typing import TYPE_CHECKING, Any
 from botocore import xform_name
 
 from artui.aws.errors import aws_errors
+from artui.custom_domains import (
+    CustomDomain,
+    CustomDomains,
+    DnsRecord,
+    DomainStatus,
+    RecordStatus,
+)
 from artui.domain import (
     Action,
     HealthCheck,
@@ -26,6 +33,8 @@ if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without ai
 # ListServices and ListOperations accept at most 20 per page, and botocore has no paginator
 # for App Runner.
 PAGE_SIZE = 20
+# DescribeCustomDomains takes at most 5 a page (a service holds at most 5).
+DOMAINS_PAGE_SIZE = 5
 # What a rebuild sends back: the configuration a failed creation was asked to run.
 _REBUILT = ("SourceConfiguration", "InstanceConfiguration", "HealthCheckConfiguration")
 
@@ -58,6 +67,28 @@ def _operation(item: dict[str, Any]) -> Operation:
         updated_at=item.get("UpdatedAt"),
         raw_type=raw_type,
         raw_status=raw_status,
+    )
+
+
+def _record(item: dict[str, Any]) -> DnsRecord:
+    raw = item.get("Status") or ""
+    return DnsRecord(
+        name=item.get("Name") or "",
+        type=item.get("Type") or "",
+        value=item.get("Value") or "",
+        status=RecordStatus.parse(raw),
+        raw_status=raw,
+    )
+
+
+def _custom_domain(item: dict[str, Any]) -> CustomDomain:
+    raw = item.get("Status") or ""
+    return CustomDomain(
+        name=item.get("DomainName") or "?",
+        www=bool(item.get("EnableWWWSubdomain")),
+        status=DomainStatus.parse(raw),
+        raw_status=raw,
+        validation=tuple(_record(r) for r in item.get("CertificateValidationRecords") or ()),
     )
 
 
@@ -180,3 +211,33 @@ class AppRunner:
                 call = getattr(client, xform_name(action.api_name))
                 answer = await call(ServiceArn=arn)
         return answer.get("OperationId") or ""
+
+    async def custom_domains(self, region: str, arn: str) -> CustomDomains:
+        """DescribeCustomDomains, every page: the DNS target and each linked domain."""
+        request: dict[str, Any] = {"ServiceArn": arn, "MaxResults": DOMAINS_PAGE_SIZE}
+        domains: list[CustomDomain] = []
+        with aws_errors():
+            client = await self._clients.get("apprunner", region)
+            while True:
+                page = await client.describe_custom_domains(**request)
+                domains.extend(_custom_domain(d) for d in page.get("CustomDomains") or ())
+                token = page.get("NextToken")
+                if not token:
+                    return CustomDomains(page.get("DNSTarget"), tuple(domains))
+                request = {**request, "NextToken": token}
+
+    async def link_domain(self, region: str, arn: str, name: str, www: bool) -> CustomDomain:
+        """AssociateCustomDomain, sent once: the domain as App Runner now holds it."""
+        with aws_errors():
+            client = await self._clients.get("apprunner", region)
+            answer = await client.associate_custom_domain(
+                ServiceArn=arn, DomainName=name, EnableWWWSubdomain=www
+            )
+        return _custom_domain(answer.get("CustomDomain") or {})
+
+    async def unlink_domain(self, region: str, arn: str, name: str) -> CustomDomain:
+        """DisassociateCustomDomain, sent once: the domain, now DELETING."""
+        with aws_errors():
+            client = await self._clients.get("apprunner", region)
+            answer = await client.disassociate_custom_domain(ServiceArn=arn, DomainName=name)
+        return _custom_domain(answer.get("CustomDomain") or {})

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from artui.custom_domains import CustomDomain, CustomDomains
 from artui.domain import (
     Action,
     LogEvent,
@@ -53,6 +54,18 @@ class Gateway(Protocol):
 
     async def act(self, region: str, arn: str, action: Action) -> str:
         """Perform `action` on a service, once; the id of the operation it started."""
+        ...
+
+    async def custom_domains(self, region: str, arn: str) -> CustomDomains:
+        """DescribeCustomDomains, every page: the DNS target and each linked domain."""
+        ...
+
+    async def link_domain(self, region: str, arn: str, name: str, www: bool) -> CustomDomain:
+        """AssociateCustomDomain, sent once: the domain as App Runner now holds it."""
+        ...
+
+    async def unlink_domain(self, region: str, arn: str, name: str) -> CustomDomain:
+        """DisassociateCustomDomain, sent once: the domain, now DELETING."""
         ...
 
     async def read_logs(

@@ -23,9 +23,10 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
+from artui.custom_domains import CustomDomain, CustomDomains, link_blocked, unlink_blocked
 from artui.domain import Action, LogSource, OperationStatus, Service, ServiceStatus
-from artui.engine import activity, metrics, services, tail
-from artui.engine.actions import Actions, Refused
+from artui.engine import activity, domains, metrics, services, tail
+from artui.engine.actions import READ_ONLY, Actions, Refused
 from artui.engine.journal import Failure
 from artui.engine.ports import Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
@@ -41,6 +42,7 @@ from artui.settings import Settings
 from artui.ui.messages import (
     ActionRequested,
     DescribeRequested,
+    LinkDomainRequested,
     LogLines,
     OlderLogsRequested,
     OlderOperationsRequested,
@@ -49,16 +51,22 @@ from artui.ui.messages import (
     ServicesChanged,
     StoreChanged,
     TailRequested,
+    UnlinkDomainRequested,
+    WatchDomains,
     WatchMetrics,
     WatchOperations,
 )
 from artui.ui.screens.base import StatusScreen
 from artui.ui.screens.confirm import VERBS, ConfirmScreen, DeleteScreen
+from artui.ui.screens.domains import LinkScreen, unlink_dialog
 from artui.ui.screens.errors import ErrorsScreen
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.prompt import PromptScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.screens.services import ServicesScreen
+
+# Builds a pane's refresher over the gateway, for a scope, reporting each poll's start and end.
+PanePoll = Callable[[Gateway, Scope, Callable[[bool], None]], Refresher]
 
 
 class ArtuiApp(App[None]):
@@ -103,9 +111,9 @@ class ArtuiApp(App[None]):
         self.internal: Failure | None = None
         self._told = 0  # journal entries already considered for a notification
         self.actions = Actions(read_only=settings.read_only, clock=clock)
-        # The activity pane's poll per service ARN, while the pane is shown.
-        self._activity: dict[str, Worker[None]] = {}
-        self._activity_refreshers: dict[str, Refresher] = {}
+        # Each shown pane's poll (operations, custom domains), by (kind, service ARN).
+        self._polls: dict[tuple[str, str], Worker[None]] = {}
+        self._pane_refreshers: dict[tuple[str, str], Refresher] = {}
         # The tail of each logs pane that is shown, by the pane's id().
         self._tails: dict[int, Worker[None]] = {}
         # The services list's metrics, and each metrics pane's charts (by service ARN).
@@ -318,7 +326,9 @@ class ArtuiApp(App[None]):
             self._refused(service, action, reason)
             return
         screen: ConfirmScreen | DeleteScreen = (
-            DeleteScreen(service) if action is Action.DELETE else ConfirmScreen(action, service)
+            DeleteScreen(service)
+            if action is Action.DELETE
+            else ConfirmScreen.for_action(action, service)
         )
 
         def answered(yes: bool | None) -> None:
@@ -354,23 +364,7 @@ class ArtuiApp(App[None]):
             self._refused(service, action, str(exc))
             return
         except Exception as exc:
-            error = as_artui_error(exc, f"{action.api_name} {service.arn}")
-            self.store.journal.add(
-                Failure(
-                    self.clock(),
-                    service.region,
-                    f"{action.api_name} {service.name}",
-                    str(error),
-                    "nothing was retried; the list refreshes now to show the real status",
-                    # Not for the generic toast: the one below names the action.
-                    first=False,
-                )
-            )
-            self.tell(
-                f"AWS answered: {error}",
-                title=f"{verb} failed",
-                severity="error",
-            )
+            self._call_failed(service, action.api_name, verb, exc)
             self._hurry()
             return
         scope = self.scope_of(service)
@@ -408,56 +402,197 @@ class ArtuiApp(App[None]):
             timeout=30,
         )
 
+    def _call_failed(self, service: Service, api: str, verb: str, exc: Exception) -> None:
+        """A call that changes something failed: journal it, and say what AWS answered."""
+        error = as_artui_error(exc, f"{api} {service.arn}")
+        self.store.journal.add(
+            Failure(
+                self.clock(),
+                service.region,
+                f"{api} {service.name}",
+                str(error),
+                "nothing was retried; artui reads again now to show the real state",
+                # Not for the generic toast: the one below names what was tried.
+                first=False,
+            )
+        )
+        self.tell(f"AWS answered: {error}", title=f"{verb} failed", severity="error")
+
     def _hurry(self, arn: str | None = None) -> None:
-        """Poll the list (and a service's activity) now: an action has changed something."""
+        """Poll the list (and what a service's panes poll) now: something has changed."""
         if self.services is not None:
             self.services.refresh_now()
-        refresher = self._activity_refreshers.get(arn or "")
-        if refresher is not None:
-            refresher.refresh_now()
+        for (_, polled), refresher in self._pane_refreshers.items():
+            if polled == arn:
+                refresher.refresh_now()
 
-    def on_watch_operations(self, message: WatchOperations) -> None:
-        arn = message.service.arn
-        if not message.on:
-            worker = self._activity.pop(arn, None)
-            self._activity_refreshers.pop(arn, None)
+    def watched(self, kind: str) -> set[str]:
+        """The service ARNs whose `kind` (operations, custom domains) a shown pane polls."""
+        return {arn for polled, arn in self._polls if polled == kind}
+
+    def _watch(self, kind: str, service: Service, on: bool, build: PanePoll) -> None:
+        """Start (or stop) a pane's poll of `kind` for `service`; `r` hurries a running one."""
+        key = (kind, service.arn)
+        if not on:
+            worker = self._polls.pop(key, None)
+            self._pane_refreshers.pop(key, None)
             if worker is not None:
                 worker.cancel()
             return
-        if arn in self._activity:
-            self._hurry(arn)
+        if key in self._polls:
+            self._hurry(service.arn)
             return
-        self._activity[arn] = self.run_worker(
-            self._poll_operations(message.service),
-            group=f"activity {arn}",
+        self._polls[key] = self.run_worker(
+            self._poll_pane(kind, service, build),
+            group=f"{kind} {service.arn}",
             exit_on_error=False,
         )
 
-    async def _poll_operations(self, service: Service) -> None:
-        """Poll one service's operations while its activity pane is shown."""
+    async def _poll_pane(self, kind: str, service: Service, build: PanePoll) -> None:
+        """Poll one service's `kind` while its pane is shown."""
         await self._connect_done.wait()
         scope = self.scope_of(service)
         if self.gateway is None:
-            self._publish(self._not_connected(activity.KIND, scope, service.arn))
+            self._publish(self._not_connected(kind, scope, service.arn))
             return
-        gateway = self.gateway
 
         def polled(polling: bool) -> None:
             if not polling:
-                self._publish(StoreChanged(activity.KIND, service.arn))
+                self._publish(StoreChanged(kind, service.arn))
                 self._tell_new_failures()
 
-        refresher = activity.refresher(
-            lambda region, arn, token: gateway.list_operations(region, arn, token),
-            scope,
-            service.arn,
-            self.store,
-            self.settings.refresh,
-            clock=self.clock,
-            on_update=polled,
-        )
-        self._activity_refreshers[service.arn] = refresher
+        refresher = build(self.gateway, scope, polled)
+        self._pane_refreshers[(kind, service.arn)] = refresher
         await refresher.run()
+
+    def on_watch_operations(self, message: WatchOperations) -> None:
+        arn = message.service.arn
+
+        def build(gateway: Gateway, scope: Scope, polled: Callable[[bool], None]) -> Refresher:
+            return activity.refresher(
+                lambda region, arn, token: gateway.list_operations(region, arn, token),
+                scope,
+                arn,
+                self.store,
+                self.settings.refresh,
+                clock=self.clock,
+                on_update=polled,
+            )
+
+        self._watch(activity.KIND, message.service, message.on, build)
+
+    def on_watch_domains(self, message: WatchDomains) -> None:
+        arn = message.service.arn
+
+        def build(gateway: Gateway, scope: Scope, polled: Callable[[bool], None]) -> Refresher:
+            return domains.refresher(
+                gateway.custom_domains,
+                scope,
+                arn,
+                self.store,
+                self.settings.refresh,
+                clock=self.clock,
+                on_update=polled,
+            )
+
+        self._watch(domains.KIND, message.service, message.on, build)
+
+    def _domains_of(self, service: Service) -> CustomDomains | None:
+        """The service's custom domains as last read."""
+        return self.store.get(domains.KIND, self.scope_of(service), service.arn).value
+
+    def on_link_domain_requested(self, message: LinkDomainRequested) -> None:
+        """`n` in the domains pane: refuse here with the reason, or ask for the domain."""
+        service = message.service
+        held = self._domains_of(service)
+        reason = READ_ONLY if self.actions.read_only else link_blocked(service, held)
+        if reason is not None:
+            self.tell(
+                f"{reason}.", title=f"Link a domain to {service.name}: not sent", severity="warning"
+            )
+            return
+
+        def answered(answer: tuple[str, bool] | None) -> None:
+            if answer is None:
+                self.tell(f"Linking a domain to {service.name} cancelled: nothing was sent.")
+            else:
+                self._link(service, *answer)
+
+        self.push_screen(LinkScreen(service, held), answered)
+
+    @work(group="domains", exit_on_error=False)
+    async def _link(self, service: Service, name: str, www: bool) -> None:
+        verb = f"Link {name} to {service.name}"
+        gateway = await self._gateway_for(verb)
+        if gateway is None:
+            return
+        try:
+            domain = await gateway.link_domain(service.region, service.arn, name, www)
+        except Exception as exc:
+            self._call_failed(service, "AssociateCustomDomain", verb, exc)
+        else:
+            self._domain_changed(service, domain)
+            self.tell(
+                f"{domain.name} is {domain.status_label}. Add its records to your DNS (z in the "
+                "domains pane: as a zone file); artui reads on until it is active.",
+                title=f"{verb}: linked",
+            )
+        self._hurry(service.arn)
+
+    def on_unlink_domain_requested(self, message: UnlinkDomainRequested) -> None:
+        """`x` in the domains pane: refuse here with the reason, or confirm."""
+        service = message.service
+        held = self._domains_of(service)
+        domain = held.named(message.domain) if held is not None else None
+        if held is None or domain is None:
+            return
+        verb = f"Unlink {domain.name} from {service.name}"
+        reason = READ_ONLY if self.actions.read_only else unlink_blocked(service, domain)
+        if reason is not None:
+            self.tell(f"{reason}.", title=f"{verb}: not sent", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._unlink(service, domain.name)
+            else:
+                self.tell(f"{verb} cancelled: nothing was sent.")
+
+        self.push_screen(unlink_dialog(service, domain, held.dns_target), answered)
+
+    @work(group="domains", exit_on_error=False)
+    async def _unlink(self, service: Service, name: str) -> None:
+        verb = f"Unlink {name} from {service.name}"
+        gateway = await self._gateway_for(verb)
+        if gateway is None:
+            return
+        try:
+            domain = await gateway.unlink_domain(service.region, service.arn, name)
+        except Exception as exc:
+            self._call_failed(service, "DisassociateCustomDomain", verb, exc)
+        else:
+            self._domain_changed(service, domain)
+            self.tell(
+                f"{domain.name} is {domain.status_label}. Delete its records from your DNS.",
+                title=f"{verb}: sent",
+            )
+        self._hurry(service.arn)
+
+    async def _gateway_for(self, verb: str) -> Gateway | None:
+        """The gateway once connecting has ended; None (and said why) when there is none."""
+        await self._connect_done.wait()
+        if self.gateway is None:
+            reason = self._connect_error or "not connected to AWS"
+            self.tell(f"{reason}.", title=f"{verb}: not sent", severity="warning")
+        return self.gateway
+
+    def _domain_changed(self, service: Service, domain: CustomDomain) -> None:
+        """Show a call's answer for one domain at once, before the next poll."""
+        scope = self.scope_of(service)
+        held = domains.with_domain(self._domains_of(service), domain)
+        if held is not None:
+            self.store.put(domains.KIND, scope, held, self.clock(), service.arn)
+            self._publish(StoreChanged(domains.KIND, service.arn))
 
     def on_watch_metrics(self, message: WatchMetrics) -> None:
         """Read a service's charts over a range while its metrics pane shows them."""

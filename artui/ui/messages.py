@@ -67,6 +67,29 @@ class WatchMetrics(Message):
 
 
 @dataclass
+class WatchDomains(Message):
+    """Keep `service`'s custom domains read while `on` (the domains pane is shown)."""
+
+    service: Service
+    on: bool
+
+
+@dataclass
+class LinkDomainRequested(Message):
+    """The operator asked to link a domain to `service`: check, ask for the name, send once."""
+
+    service: Service
+
+
+@dataclass
+class UnlinkDomainRequested(Message):
+    """The operator asked to unlink `domain` from `service`: check, confirm, send once."""
+
+    service: Service
+    domain: str
+
+
+@dataclass
 class OlderOperationsRequested(Message):
     """Page in the next 20 older operations of `service`."""
 

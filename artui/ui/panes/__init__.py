@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from artui.ui.panes.activity import ActivityPane
 from artui.ui.panes.base import Pane
+from artui.ui.panes.domains import DomainsPane
 from artui.ui.panes.logs import LogsPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.panes.overview import OverviewPane
 
-# In the order the tabs line lists them; domains join as it lands.
-PANES: tuple[type[Pane], ...] = (OverviewPane, ActivityPane, LogsPane, MetricsPane)
+# In the order the tabs line lists them.
+PANES: tuple[type[Pane], ...] = (OverviewPane, ActivityPane, LogsPane, MetricsPane, DomainsPane)

@@ -69,15 +69,20 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "answer(False)", "Cancel", show=False, id="confirm.cancel"),
     ]
 
-    def __init__(self, action: Action, service: Service) -> None:
-        super().__init__(classes=f"confirm {action.value}")
-        self.action = action
-        self.service = service
+    def __init__(self, question: Text, body: Text, kind: str) -> None:
+        super().__init__(classes=f"confirm {kind}")
+        self.question = question
+        self.body = body
+
+    @classmethod
+    def for_action(cls, action: Action, service: Service) -> ConfirmScreen:
+        """The dialog for one of the service's actions (delete has its own)."""
+        return cls(_naming(VERBS[action], service), consequences(action, service), action.value)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(_naming(VERBS[self.action], self.service), id="confirm-question")
-            yield Static(consequences(self.action, self.service), id="confirm-body")
+            yield Static(self.question, id="confirm-question")
+            yield Static(self.body, id="confirm-body")
             yield Static(Text("y or enter confirms · n or escape cancels", style="dim"))
 
     def action_answer(self, yes: bool) -> None:

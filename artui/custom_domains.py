@@ -1,0 +1,323 @@
+"""Custom domains: DescribeCustomDomains' answer as plain data, the next step in words, the
+records as a zone-file snippet, and the guide's rules for linking one, checked before any
+call ("Managing custom domain names" in the App Runner Developer Guide).
+
+Nothing here imports AWS or Textual libraries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from artui.domain import Parsable, Service, ServiceStatus, Tone
+
+# "You can associate up to five custom domains."
+MAX_DOMAINS = 5
+# The model's DomainName: `[A-Za-z0-9*.-]{1,255}`.
+MAX_NAME = 255
+_NAME_CHARS = re.compile(r"[a-z0-9*.-]+")
+MAX_LABEL = 63
+# What the zone-file snippet gives each record: short enough that a mistake mends quickly.
+TTL = 300
+
+
+class DomainStatus(Parsable):
+    CREATING = "CREATING"
+    CREATE_FAILED = "CREATE_FAILED"
+    ACTIVE = "ACTIVE"
+    DELETING = "DELETING"
+    DELETE_FAILED = "DELETE_FAILED"
+    PENDING_CERTIFICATE_DNS_VALIDATION = "PENDING_CERTIFICATE_DNS_VALIDATION"
+    BINDING_CERTIFICATE = "BINDING_CERTIFICATE"
+    UNKNOWN = "UNKNOWN"
+
+
+class RecordStatus(Parsable):
+    PENDING_VALIDATION = "PENDING_VALIDATION"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    UNKNOWN = "UNKNOWN"
+
+
+# States App Runner moves a domain out of on its own: the pane keeps reading while any is in one.
+PENDING = frozenset(
+    {
+        DomainStatus.CREATING,
+        DomainStatus.PENDING_CERTIFICATE_DNS_VALIDATION,
+        DomainStatus.BINDING_CERTIFICATE,
+        DomainStatus.DELETING,
+    }
+)
+DOMAIN_WORDS: dict[DomainStatus, str] = {
+    DomainStatus.CREATING: "creating",
+    DomainStatus.PENDING_CERTIFICATE_DNS_VALIDATION: "pending DNS validation",
+    DomainStatus.BINDING_CERTIFICATE: "binding certificate",
+    DomainStatus.ACTIVE: "active",
+    DomainStatus.CREATE_FAILED: "failed",
+    DomainStatus.DELETING: "unlinking",
+    DomainStatus.DELETE_FAILED: "unlink failed",
+    DomainStatus.UNKNOWN: "unknown",
+}
+DOMAIN_TONES: dict[DomainStatus, Tone] = {
+    DomainStatus.CREATING: Tone.BUSY,
+    DomainStatus.PENDING_CERTIFICATE_DNS_VALIDATION: Tone.IDLE,
+    DomainStatus.BINDING_CERTIFICATE: Tone.BUSY,
+    DomainStatus.ACTIVE: Tone.GOOD,
+    DomainStatus.CREATE_FAILED: Tone.BAD,
+    DomainStatus.DELETING: Tone.GONE,
+    DomainStatus.DELETE_FAILED: Tone.BAD,
+    DomainStatus.UNKNOWN: Tone.UNKNOWN,
+}
+RECORD_WORDS: dict[RecordStatus, str] = {
+    RecordStatus.PENDING_VALIDATION: "pending",
+    RecordStatus.SUCCESS: "validated",
+    RecordStatus.FAILED: "failed",
+    RecordStatus.UNKNOWN: "unknown",
+}
+RECORD_TONES: dict[RecordStatus, Tone] = {
+    RecordStatus.PENDING_VALIDATION: Tone.IDLE,
+    RecordStatus.SUCCESS: Tone.GOOD,
+    RecordStatus.FAILED: Tone.BAD,
+    RecordStatus.UNKNOWN: Tone.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class DnsRecord:
+    """A record the operator adds to DNS: a certificate validation record (with the status
+    App Runner reports for it) or a DNS target (which App Runner does not check)."""
+
+    name: str
+    type: str
+    value: str
+    status: RecordStatus | None = None
+    raw_status: str = ""
+
+    @property
+    def status_label(self) -> str:
+        if self.status is None:
+            return "to add"
+        if self.status is RecordStatus.UNKNOWN:
+            return f"unknown ({self.raw_status})" if self.raw_status else "unknown"
+        return RECORD_WORDS[self.status]
+
+    @property
+    def tone(self) -> Tone:
+        return Tone.IDLE if self.status is None else RECORD_TONES[self.status]
+
+
+@dataclass(frozen=True)
+class CustomDomain:
+    """One domain linked to a service, with its certificate validation records."""
+
+    name: str
+    www: bool
+    status: DomainStatus
+    raw_status: str
+    validation: tuple[DnsRecord, ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        """Whether App Runner will move it on by itself (the pane keeps reading)."""
+        return self.status in PENDING
+
+    @property
+    def wildcard(self) -> bool:
+        return self.name.startswith("*.")
+
+    @property
+    def root(self) -> bool:
+        """A root (apex) domain, where DNS allows no CNAME: it needs an alias record."""
+        return is_root(self.name)
+
+    @property
+    def status_label(self) -> str:
+        if self.status is DomainStatus.UNKNOWN:
+            return f"unknown ({self.raw_status})" if self.raw_status else "unknown"
+        return DOMAIN_WORDS[self.status]
+
+    @property
+    def tone(self) -> Tone:
+        return DOMAIN_TONES[self.status]
+
+
+@dataclass(frozen=True)
+class CustomDomains:
+    """DescribeCustomDomains for one service, every page: the DNS target and the domains."""
+
+    dns_target: str | None
+    domains: tuple[CustomDomain, ...]
+
+    @property
+    def pending(self) -> bool:
+        return any(d.pending for d in self.domains)
+
+    def named(self, name: str) -> CustomDomain | None:
+        """The domain called `name`, if linked."""
+        return next((d for d in self.domains if d.name == name), None)
+
+
+def normalised(name: str) -> str:
+    """A domain name as typed, as App Runner holds it: trimmed, lower case, no final dot."""
+    return name.strip().lower().removesuffix(".")
+
+
+def is_root(name: str) -> bool:
+    """Whether `name` is a root domain (two labels: `example.com`).
+
+    A simplification: a registrable domain under a two-label suffix (`example.co.uk`) is
+    taken for a subdomain.
+    """
+    return name.count(".") == 1 and not name.startswith("*")
+
+
+def fqdn(name: str) -> str:
+    """`name` with the final dot a zone file needs."""
+    return name if name.endswith(".") else f"{name}."
+
+
+def target_records(domain: CustomDomain, dns_target: str | None) -> tuple[DnsRecord, ...]:
+    """The records that point the domain (and www) at the service: CNAME, or an alias at a
+    root domain."""
+    if not dns_target:
+        return ()
+    kind = "ALIAS" if domain.root else "CNAME"
+    names = [domain.name] + ([f"www.{domain.name}"] if domain.www else [])
+    # www.example.com is a subdomain even when example.com is a root: a CNAME does.
+    return tuple(
+        DnsRecord(name, kind if name == domain.name else "CNAME", dns_target) for name in names
+    )
+
+
+def next_step(domain: CustomDomain) -> str:
+    """What the operator is waiting for, or should do next, in the guide's terms."""
+    status = domain.status
+    if status is DomainStatus.CREATING:
+        return "App Runner is requesting the certificate; the validation records follow."
+    if status is DomainStatus.PENDING_CERTIFICATE_DNS_VALIDATION:
+        waiting = sum(r.status is not RecordStatus.SUCCESS for r in domain.validation)
+        return (
+            f"Waiting for {waiting or 'the'} validation record{'s' * (waiting != 1)} below to "
+            "be found in DNS. Add them within 72 hours (z: as a zone file); validation "
+            "takes minutes after that, sometimes 24-48 hours."
+        )
+    if status is DomainStatus.BINDING_CERTIFICATE:
+        return "DNS validated; App Runner is binding the certificate. Nothing to do."
+    if status is DomainStatus.ACTIVE:
+        return (
+            f"Serving https://{domain.name}. Keep the validation records: the certificate "
+            "renews from them."
+        )
+    if status is DomainStatus.CREATE_FAILED:
+        return (
+            "Likely causes: CAA records that do not include amazon.com (check: dig CAA "
+            f"{base_domain(domain.name)}), or validation records never added within 72 hours "
+            "(or added with stray characters such as quotes). Fix DNS, then unlink (x) and "
+            "link (n) again."
+        )
+    if status is DomainStatus.DELETING:
+        return "App Runner is unlinking it. Delete its records from your DNS."
+    if status is DomainStatus.DELETE_FAILED:
+        return "Unlinking failed: unlink it again (x)."
+    return "A status artui does not know: what App Runner does next is unknown."
+
+
+def base_domain(name: str) -> str:
+    """The name a certificate is issued for: a wildcard's base (`*.example.com` -> example.com)."""
+    return name.removeprefix("*.")
+
+
+def zone_snippet(service: Service, domain: CustomDomain, dns_target: str | None) -> str:
+    """Every record of `domain` as zone-file lines to paste into a DNS provider."""
+    lines = [
+        f"; App Runner custom domain {domain.name} for {service.name} ({service.region})",
+        "; Certificate validation: keep these while the domain is linked (renewals use them).",
+    ]
+    if not domain.validation:
+        lines.append("; (none yet: App Runner has not issued them)")
+    lines += [_zone_line(r) for r in domain.validation]
+    lines.append("; DNS target")
+    if not dns_target:
+        lines.append("; (App Runner has not said it)")
+    for record in target_records(domain, dns_target):
+        if record.type == "ALIAS":
+            lines += [
+                f"; {record.name} is a root domain: DNS allows no CNAME there. Add an alias "
+                "record instead",
+                "; (Route 53: type A, Alias to App Runner application; elsewhere ALIAS or ANAME):",
+                f"; {_zone_line(record)}",
+            ]
+        else:
+            lines.append(_zone_line(record))
+    return "\n".join(lines) + "\n"
+
+
+def _zone_line(record: DnsRecord) -> str:
+    return f"{fqdn(record.name)}\t{TTL}\tIN\t{record.type}\t{fqdn(record.value)}"
+
+
+def link_blocked(service: Service, held: CustomDomains | None) -> str | None:
+    """Why no domain can be linked to `service` now, or None: its status and the limit."""
+    status = service.status
+    if status is ServiceStatus.OPERATION_IN_PROGRESS:
+        return "an operation is in progress: link the domain once it ends"
+    if status is ServiceStatus.PAUSED:
+        return "the service is paused: resume it (u) before linking a domain"
+    if status is ServiceStatus.CREATE_FAILED:
+        return "the service failed to create: rebuild it first"
+    if status is ServiceStatus.DELETE_FAILED:
+        return "the service failed to delete: only deleting it again is possible"
+    if status is ServiceStatus.DELETED:
+        return "the service is deleted"
+    if status is ServiceStatus.UNKNOWN:
+        return "its status is unknown to artui, so what App Runner allows is unknown"
+    if held is None:
+        return "its custom domains have not been read yet"
+    if len(held.domains) >= MAX_DOMAINS:
+        return f"a service takes at most {MAX_DOMAINS} custom domains: unlink one first"
+    return None
+
+
+def name_problem(name: str, www: bool, held: CustomDomains | None) -> str | None:
+    """What is wrong with linking `name` (already normalised), or None."""
+    if not name:
+        return "Type the domain to link, such as shop.example.com."
+    if len(name) > MAX_NAME:
+        return f"A domain name is at most {MAX_NAME} characters."
+    if not _NAME_CHARS.fullmatch(name):
+        return "A domain name holds letters, digits, hyphens and dots (and a leading *. only)."
+    labels = name.split(".")
+    if len(labels) < 2:
+        return "A domain name has at least two labels, such as example.com."
+    for label in labels:
+        if not label:
+            return "A domain name has no empty labels (two dots together, or a leading dot)."
+        if len(label) > MAX_LABEL:
+            return f"Each label of a domain name is at most {MAX_LABEL} characters."
+        if label.startswith("-") or label.endswith("-"):
+            return f"A label cannot start or end with a hyphen ({label})."
+    if "*" in name:
+        if labels[0] != "*" or "*" in ".".join(labels[1:]):
+            return "A wildcard is * on its own as the first label: *.example.com."
+        if len(labels) != 3:
+            return (
+                "A wildcard goes only directly under a root domain (*.example.com, not "
+                "*.login.example.com)."
+            )
+        if www:
+            return "The www option cannot go with a wildcard."
+    if held is not None and held.named(name) is not None:
+        return f"{name} is already linked to this service."
+    return None
+
+
+def unlink_blocked(service: Service, domain: CustomDomain) -> str | None:
+    """Why `domain` cannot be unlinked now, or None."""
+    if service.status is ServiceStatus.OPERATION_IN_PROGRESS:
+        return "an operation is in progress: unlink the domain once it ends"
+    if service.status is ServiceStatus.DELETED:
+        return "the service is deleted"
+    if domain.status is DomainStatus.DELETING:
+        return "it is already being unlinked"
+    return None
