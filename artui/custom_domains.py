@@ -97,14 +97,15 @@ class DnsRecord:
     @property
     def status_label(self) -> str:
         if self.status is None:
-            return "to add"
+            return "target"
         if self.status is RecordStatus.UNKNOWN:
             return f"unknown ({self.raw_status})" if self.raw_status else "unknown"
         return RECORD_WORDS[self.status]
 
     @property
     def tone(self) -> Tone:
-        return Tone.IDLE if self.status is None else RECORD_TONES[self.status]
+        """The validation status's tone; a DNS target's is GONE (dim): nothing checks it."""
+        return Tone.GONE if self.status is None else RECORD_TONES[self.status]
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,13 @@ def next_step(domain: CustomDomain) -> str:
         return "App Runner is requesting the certificate; the validation records follow."
     if status is DomainStatus.PENDING_CERTIFICATE_DNS_VALIDATION:
         waiting = sum(r.status is not RecordStatus.SUCCESS for r in domain.validation)
+        records = {0: "records", 1: "validation record"}.get(
+            waiting, f"{waiting} validation records"
+        )
         return (
-            f"Waiting for {waiting or 'the'} validation record{'s' * (waiting != 1)} below to "
-            "be found in DNS. Add them within 72 hours (z: as a zone file); validation "
-            "takes minutes after that, sometimes 24-48 hours."
+            f"Waiting for DNS to hold the {records} below: add "
+            f"{'it' if waiting == 1 else 'them'} within 72 hours (z: as a zone file). "
+            "Validation takes minutes after that, sometimes hours."
         )
     if status is DomainStatus.BINDING_CERTIFICATE:
         return "DNS validated; App Runner is binding the certificate. Nothing to do."

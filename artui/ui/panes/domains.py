@@ -18,6 +18,7 @@ from artui.custom_domains import (
     target_records,
     zone_snippet,
 )
+from artui.domain import Service
 from artui.engine.domains import KIND
 from artui.engine.store import Known
 from artui.humanize import ago
@@ -57,16 +58,16 @@ def domain_prompt(domain: CustomDomain) -> Text:
 
 
 def record_prompt(record: DnsRecord) -> Text:
-    """One record: type, name and status on a line, the value under it (inert Text)."""
+    """One record: its validation status (or `target`), type and name, and its value
+    under them (inert Text).
+
+    The value gets a line of its own: a validation value is 65 characters.
+    """
     text = Text("  ")
-    text.append_text(shown(f"{record.type:<5}", "bold cyan"))
-    text.append(" ")
+    text.append_text(toned(f"{record.status_label:<9}", record.tone))
+    text.append_text(shown(f" {record.type:<5} ", "bold cyan"))
     text.append_text(shown(record.name))
-    text.append("  ")
-    what = "DNS target" if record.status is None else "validation"
-    text.append(f"{what}: ", style="dim")
-    text.append_text(toned(record.status_label, record.tone))
-    text.append("\n        → ", style="dim")
+    text.append("\n    → ", style="dim")
     text.append_text(shown(record.value))
     return text
 
@@ -123,6 +124,11 @@ class DomainsPane(Pane):
         ),
     ]
 
+    def __init__(self, service: Service) -> None:
+        super().__init__(service)
+        # The domains last shown (None before the first answer): one linked since is shown.
+        self._names: list[str] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static("", id="domains-header")
         yield DomainList(id="domains-list")
@@ -168,6 +174,13 @@ class DomainsPane(Pane):
         held = known.value
         options = self.options
         current = options.highlighted_option.id if options.highlighted_option else None
+        if held is not None:
+            names = [d.name for d in held.domains]
+            if self._names is not None:
+                fresh = [i for i, name in enumerate(names) if name not in self._names]
+                if fresh:
+                    current = option_id(fresh[0], HEADER)  # just linked: show it
+            self._names = names
         options.clear_options()
         if held is not None:
             for d, domain in enumerate(held.domains):

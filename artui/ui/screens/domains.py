@@ -35,7 +35,11 @@ def _about(verb: str, what: str, service: Service) -> Text:
 class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
     """The domain to link and the www option; enter links once the guide's rules pass."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="link.cancel")]
+    BINDINGS = [
+        # Over the checkbox's own enter (a toggle; space still toggles): one thing to do here.
+        Binding("enter", "link", "Link", priority=True, id="link.submit"),
+        Binding("escape", "cancel", "Cancel", id="link.cancel"),
+    ]
     AUTO_FOCUS = "#link-name"
 
     def __init__(self, service: Service, held: CustomDomains | None) -> None:
@@ -55,7 +59,7 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
                 id="link-body",
             )
             yield Input(placeholder="shop.example.com", id="link-name")
-            yield Checkbox("Also link www. (not with a wildcard)", id="link-www")
+            yield Checkbox("Also link www.<domain> (not with a wildcard)", id="link-www")
             yield Static(
                 Text("enter links · tab moves · escape cancels", style="dim"), id="link-hint"
             )
@@ -65,14 +69,11 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
             Text(f"{problem} Nothing was sent.", style="bold red")
         )
 
-    @on(Input.Submitted, "#link-name")
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.action_link()
-
     @on(Input.Changed, "#link-name")
     def _changed(self, event: Input.Changed) -> None:
-        name = normalised(event.value) or "<domain>"
-        self.query_one("#link-www", Checkbox).label = f"Also link www.{name}"
+        name = normalised(event.value)
+        label = f"Also link www.{name}" if name else "Also link www.<domain> (not with a wildcard)"
+        self.query_one("#link-www", Checkbox).label = label
 
     def action_link(self) -> None:
         """Check the form by the guide's rules; send nothing unless they pass."""
