@@ -11,8 +11,10 @@ from artui.engine.activity import KIND as OPERATIONS
 from artui.sim.seed import service_name
 from artui.sim.server import DEMO_SERVICES, Simulator
 from artui.ui.panes.activity import ActivityPane
+from artui.ui.panes.domains import DomainsPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
+from artui.ui.screens.domains import LinkScreen
 from artui.ui.widgets.logview import LogView
 from tests.uihelp import (
     FROZEN_LOG_LINES,
@@ -146,5 +148,36 @@ def test_metrics(snap_compare) -> None:
             pilot, lambda: store.get(OPERATIONS, scope, pane.service.arn).value, "the marks"
         )
         await pilot.pause()
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+async def _domains_shown(pilot, name: str) -> DomainsPane:
+    await select(pilot, name)
+    await pilot.press("enter", "c")
+    await wait_until(pilot, lambda: pilot.app.screen.query(DomainsPane), "the domains pane")
+    pane = pilot.app.screen.query_one(DomainsPane)
+    await wait_until(pilot, lambda: pane.options.option_count, "DescribeCustomDomains")
+    return pane
+
+
+@pytest.mark.parametrize("name", ["checkout-api", "payments-worker"])
+def test_domains(snap_compare, name: str) -> None:
+    # checkout-api: one domain active, one waiting for DNS; payments-worker: a root domain
+    # waiting (alias advice) and a wildcard refused for its CAA records.
+    async def run_before(pilot) -> None:
+        await _domains_shown(pilot, name)
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_link_form(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _domains_shown(pilot, "checkout-api")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LinkScreen), "the form")
+        await pilot.press(*"*.shop.example.com", "enter")
+        hint = pilot.app.screen.query_one("#link-hint")
+        await wait_until(pilot, lambda: "Nothing was sent" in str(hint.content), "the refusal")
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
