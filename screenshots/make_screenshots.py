@@ -17,8 +17,10 @@ from conftest import control  # noqa: E402
 from artui.engine.activity import KIND as OPERATIONS  # noqa: E402
 from artui.sim.server import Simulator  # noqa: E402
 from artui.ui.panes.activity import ActivityPane  # noqa: E402
+from artui.ui.panes.domains import DomainsPane  # noqa: E402
 from artui.ui.panes.metrics import MetricsPane  # noqa: E402
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen  # noqa: E402
+from artui.ui.screens.domains import LinkScreen  # noqa: E402
 from artui.ui.widgets.logview import LogView  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     FROZEN_LOG_LINES,
@@ -48,6 +50,9 @@ SHOTS = [
     ("logs-80x24", (80, 24), ["l"], "logs"),
     ("metrics-80x24", (80, 24), ["m"], "metrics"),
     ("metrics-120x40", (120, 40), ["m", "3"], "metrics"),
+    ("domains-80x24", (80, 24), ["c"], "domains"),
+    ("domains-120x40", (120, 40), ["c"], "root domains"),
+    ("link-80x24", (80, 24), ["c", "n"], "link"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -67,8 +72,15 @@ async def shoot(
             await pilot.press("r")
             await wait_until(pilot, lambda: app.snapshot.stale, "the failing region")
             keys = keys[1:]
-        if wait in ("activity", "dialog", "logs", "metrics"):
+        if wait in ("activity", "dialog", "logs", "metrics", "domains", "link"):
             await select(pilot, "checkout-api")  # the demo's incident, with a long history
+        if wait == "root domains":
+            await select(pilot, "payments-worker")  # a root domain waiting, a wildcard refused
+        if wait in ("domains", "root domains", "link"):
+            await pilot.press("enter", keys[0])
+            pane = app.screen.query_one(DomainsPane)
+            await wait_until(pilot, lambda: pane.options.option_count, "DescribeCustomDomains")
+            keys = keys[1:]
         if wait == "activity":
             await pilot.press(*keys[:-1])
             await wait_until(pilot, lambda: described(app), "DescribeService")
@@ -91,6 +103,9 @@ async def shoot(
             await wait_until(
                 pilot, lambda: app.store.get(OPERATIONS, scope, pane.service.arn).value, "marks"
             )
+        elif wait == "link":
+            await wait_until(pilot, lambda: isinstance(app.screen, LinkScreen), "the form")
+            await pilot.press(*"shop.example.org")
         elif wait == "dialog":
             dialogs = (ConfirmScreen, DeleteScreen)
             await wait_until(pilot, lambda: isinstance(app.screen, dialogs), "the dialog")
