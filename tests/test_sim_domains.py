@@ -687,3 +687,25 @@ def test_the_demo_domains_follow_the_roles_and_the_seed():
         seed_region("us-east-1", 7, seed, now, autoscaling=config)[0].domains for seed in (7, 8)
     )
     assert one[0].records != other[0].records
+
+
+def test_a_domain_can_be_made_to_report_odd_fields(fresh_sim, client):
+    arn = arn_of(client, "checkout-api")
+    path = "/_sim/services/checkout-api/domains/api.example.com/reported"
+    answer = control(fresh_sim, "POST", path, {"fields": {"Status": "SOMETHING_NEW"}})
+    assert answer["domain"]["Status"] == "SOMETHING_NEW"
+    # A client that does not check shapes: the status is outside the model's enum.
+    unchecked = make_boto3(fresh_sim, "apprunner", validate=False)
+    listed = unchecked.describe_custom_domains(ServiceArn=arn)["CustomDomains"]
+    assert [d["Status"] for d in listed if d["DomainName"] == "api.example.com"] == [
+        "SOMETHING_NEW"
+    ]
+    control(fresh_sim, "POST", path, {"fields": {}})
+    assert domain(client, arn, "api.example.com")["Status"] == "PENDING_CERTIFICATE_DNS_VALIDATION"
+
+
+def test_reporting_odd_fields_for_an_unknown_domain_is_a_404(fresh_sim):
+    path = "/_sim/services/checkout-api/domains/nope.example.com/reported"
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        control(fresh_sim, "POST", path, {"fields": {}})
+    assert caught.value.code == 404

@@ -354,3 +354,35 @@ async def test_help_lists_the_domain_keys(sim: Simulator) -> None:
         text = " ".join(f"{key} {what}" for key, what in app.screen.rows)
         for words in ("Link a domain", "Unlink the highlighted", "record's name", "zone file"):
             assert words in text, words
+
+
+async def test_odd_and_hostile_domain_data_is_shown_never_obeyed(sim: Simulator) -> None:
+    odd = {
+        "Status": "SOMETHING_NEW\x1b]0;PWNED\x07",
+        "CertificateValidationRecords": [
+            {"Name": "_x.api.example.com.\x1b[2J", "Type": "CNAME", "Status": "WHO_KNOWS"},
+            {"Value": "\x9b31mvalue\u202e"},
+        ],
+    }
+    control(
+        sim, "POST", "/_sim/services/checkout-api/domains/api.example.com/reported", {"fields": odd}
+    )
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = await open_domains(pilot, "checkout-api")
+        own = entry(app, "api.example.com")
+        assert "unknown (SOMETHING_NEW␛]0;PWNED␇)" in own
+        assert "A status artui does not know" in own
+        text = " ".join(lines(app))
+        assert "_x.api.example.com.␛[2J" in text and "unknown (WHO_KNOWS)" in text
+        assert "\\x9b31mvalue<U+202E>" in text
+        assert not any(c in text for c in "\x1b\x07\x9b\u202e")
+        await highlight(pilot, pane, "api.example.com")
+        await pilot.press("z")
+        await wait_until(pilot, lambda: isinstance(app.screen, ZoneScreen), "the zone file")
+        assert "\x1b" not in app.screen.query_one("#zone-text").text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ZoneScreen), "closed")
+        # Unknown: not pending, so the pane stops hurrying, and the shop domain is untouched.
+        assert "pending" not in status_line(app)
+        assert "active" in entry(app, "shop.example.com")

@@ -368,6 +368,20 @@ def control_app(
             described = service.describe(clock.now())
         return web.json_response({"service": described})
 
+    async def post_domain_reported(request: web.Request) -> web.Response:
+        doc = await read_body(request, REPORTED_FIELDS)
+        region = doc.get("region", default_region())
+        try:
+            domain = backend.force_domain_reported(
+                region,
+                request.match_info["name"],
+                request.match_info["domain"],
+                doc.get("fields", {}),
+            )
+        except ApiError as exc:
+            raise Refused(exc.message, 404) from None
+        return web.json_response({"domain": domain})
+
     async def get_livetail(_: web.Request) -> web.Response:
         return web.json_response({"mode": livetail.mode})
 
@@ -432,6 +446,7 @@ def control_app(
     router.add_delete("/faults", delete_faults)
     router.add_post("/services/{name}/status", post_status)
     router.add_post("/services/{name}/reported", post_reported)
+    router.add_post("/services/{name}/domains/{domain}/reported", post_domain_reported)
     router.add_get("/livetail", get_livetail, allow_head=False)
     router.add_post("/livetail", post_livetail)
     router.add_get("/cloudwatch", get_cloudwatch, allow_head=False)

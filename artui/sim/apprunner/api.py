@@ -434,6 +434,18 @@ class AppRunnerBackend:
             where = f"service {service_name}" if service_name else "any service"
             raise not_found(f"Domain {name} is not associated with {where} in {region}.")
 
+    def force_domain_reported(
+        self, region: str, service_name: str, name: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Make a domain report `fields` over its own (empty clears them); its document."""
+        with self.lock:
+            now = self.clock.now()
+            domain = domains.find(self._live_named(region, service_name), name, now)
+            if domain is None:
+                raise not_found(f"Domain {name} is not associated with {service_name}.")
+            domain.reported_override = dict(fields)
+            return domain.describe(now)
+
     def dns_report(self) -> list[dict[str, Any]]:
         """Every live service's domains, for the control API."""
         with self.lock:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from artui.sim.errors import invalid_request, invalid_state, not_found
@@ -75,6 +75,9 @@ class DomainRecord:
     records_added_at: float | None = None
     caa: str | None = None
     disassociated_at: float | None = None
+    # Forced by the control API: members laid over the CustomDomain document as they are,
+    # to see how a client copes with what AWS might send one day.
+    reported_override: dict[str, Any] = field(default_factory=dict)
 
     @property
     def caa_blocks(self) -> bool:
@@ -138,6 +141,7 @@ class DomainRecord:
                 for name, value in self.records
             ],
             "Status": self.status(now),
+            **self.reported_override,
         }
 
 

@@ -20,6 +20,7 @@ from artui.custom_domains import (
     target_records,
 )
 from artui.domain import Service
+from artui.inert import inert
 from artui.ui.screens.confirm import ConfirmScreen
 from artui.ui.text import shown
 
@@ -124,7 +125,10 @@ class ZoneScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="zone"):
             yield Static(shown(f"Records for {self.domain}, as a zone file", "bold"))
-            yield TextArea(self.snippet, read_only=True, soft_wrap=False, id="zone-text")
+            # Shown inert (AWS's text); the clipboard gets it as it is, base64 in OSC 52.
+            yield TextArea(
+                inert(self.snippet, lines=True), read_only=True, soft_wrap=False, id="zone-text"
+            )
             yield Static(
                 Text("copied to the clipboard · c copies again · escape closes", style="dim")
             )
