@@ -88,7 +88,12 @@ def _custom_domain(item: dict[str, Any]) -> CustomDomain:
         www=bool(item.get("EnableWWWSubdomain")),
         status=DomainStatus.parse(raw),
         raw_status=raw,
-        validation=tuple(_record(r) for r in item.get("CertificateValidationRecords") or ()),
+        # A null in the list (odd data) is skipped, not a crash that hides every domain.
+        validation=tuple(
+            _record(r)
+            for r in item.get("CertificateValidationRecords") or ()
+            if isinstance(r, dict)
+        ),
     )
 
 
@@ -220,7 +225,11 @@ class AppRunner:
             client = await self._clients.get("apprunner", region)
             while True:
                 page = await client.describe_custom_domains(**request)
-                domains.extend(_custom_domain(d) for d in page.get("CustomDomains") or ())
+                domains.extend(
+                    _custom_domain(d)
+                    for d in page.get("CustomDomains") or ()
+                    if isinstance(d, dict)
+                )
                 token = page.get("NextToken")
                 if not token:
                     return CustomDomains(page.get("DNSTarget"), tuple(domains))
