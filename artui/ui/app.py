@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -65,8 +66,10 @@ from artui.ui.screens.prompt import PromptScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.screens.services import ServicesScreen
 
-# Builds a pane's refresher over the gateway, for a scope, reporting each poll's start and end.
-PanePoll = Callable[[Gateway, Scope, Callable[[bool], None]], Refresher]
+# A pane's poll: the engine's refresher for its kind (`activity.refresher`, ...), which polls
+# what `PaneRead` picks from the gateway (ListOperations, DescribeCustomDomains).
+PaneRefresher = Callable[..., Refresher]
+PaneRead = Callable[[Gateway], Callable[..., Any]]
 
 
 class ArtuiApp(App[None]):
@@ -430,7 +433,9 @@ class ArtuiApp(App[None]):
         """The service ARNs whose `kind` (operations, custom domains) a shown pane polls."""
         return {arn for polled, arn in self._polls if polled == kind}
 
-    def _watch(self, kind: str, service: Service, on: bool, build: PanePoll) -> None:
+    def _watch(
+        self, kind: str, service: Service, on: bool, make: PaneRefresher, read: PaneRead
+    ) -> None:
         """Start (or stop) a pane's poll of `kind` for `service`; `r` hurries a running one."""
         key = (kind, service.arn)
         if not on:
@@ -443,12 +448,14 @@ class ArtuiApp(App[None]):
             self._hurry(service.arn)
             return
         self._polls[key] = self.run_worker(
-            self._poll_pane(kind, service, build),
+            self._poll_pane(kind, service, make, read),
             group=f"{kind} {service.arn}",
             exit_on_error=False,
         )
 
-    async def _poll_pane(self, kind: str, service: Service, build: PanePoll) -> None:
+    async def _poll_pane(
+        self, kind: str, service: Service, make: PaneRefresher, read: PaneRead
+    ) -> None:
         """Poll one service's `kind` while its pane is shown."""
         await self._connect_done.wait()
         scope = self.scope_of(service)
@@ -461,41 +468,35 @@ class ArtuiApp(App[None]):
                 self._publish(StoreChanged(kind, service.arn))
                 self._tell_new_failures()
 
-        refresher = build(self.gateway, scope, polled)
+        refresher = make(
+            read(self.gateway),
+            scope,
+            service.arn,
+            self.store,
+            self.settings.refresh,
+            clock=self.clock,
+            on_update=polled,
+        )
         self._pane_refreshers[(kind, service.arn)] = refresher
         await refresher.run()
 
     def on_watch_operations(self, message: WatchOperations) -> None:
-        arn = message.service.arn
-
-        def build(gateway: Gateway, scope: Scope, polled: Callable[[bool], None]) -> Refresher:
-            return activity.refresher(
-                lambda region, arn, token: gateway.list_operations(region, arn, token),
-                scope,
-                arn,
-                self.store,
-                self.settings.refresh,
-                clock=self.clock,
-                on_update=polled,
-            )
-
-        self._watch(activity.KIND, message.service, message.on, build)
+        self._watch(
+            activity.KIND,
+            message.service,
+            message.on,
+            activity.refresher,
+            lambda gateway: gateway.list_operations,
+        )
 
     def on_watch_domains(self, message: WatchDomains) -> None:
-        arn = message.service.arn
-
-        def build(gateway: Gateway, scope: Scope, polled: Callable[[bool], None]) -> Refresher:
-            return domains.refresher(
-                gateway.custom_domains,
-                scope,
-                arn,
-                self.store,
-                self.settings.refresh,
-                clock=self.clock,
-                on_update=polled,
-            )
-
-        self._watch(domains.KIND, message.service, message.on, build)
+        self._watch(
+            domains.KIND,
+            message.service,
+            message.on,
+            domains.refresher,
+            lambda gateway: gateway.custom_domains,
+        )
 
     def _domains_of(self, service: Service) -> CustomDomains | None:
         """The service's custom domains as last read."""

@@ -150,10 +150,17 @@ class AppRunnerBackend:
 
     # -- lifecycle ---------------------------------------------------------------
 
-    def check_allowed(self, service: ServiceRecord, action: str, now: float) -> None:
-        """Refuse `action` with InvalidStateException where the guide forbids it."""
+    def check_allowed(
+        self,
+        service: ServiceRecord,
+        action: str,
+        now: float,
+        rules: Callable[..., str | None] = refusal,
+    ) -> None:
+        """Refuse `action` with InvalidStateException where the guide forbids it (`rules`:
+        the lifecycle's, or the custom domains' `domains.refusal`)."""
         running = service.running_operation(now)
-        message = refusal(
+        message = rules(
             service.true_status(now),
             action,
             service=f"Service {service.name}",
@@ -342,7 +349,7 @@ class AppRunnerBackend:
     def associate_custom_domain(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         service = self.find(region, params["ServiceArn"])
-        self._check_domains_allowed(service, "AssociateCustomDomain", now)
+        self.check_allowed(service, "AssociateCustomDomain", now, domains.refusal)
         # botocore's model documents EnableWWWSubdomain as "Default: true".
         www = params.get("EnableWWWSubdomain", True)
         domain = domains.associate(service, params["DomainName"], www, now, self.rng, self.speedup)
@@ -366,21 +373,9 @@ class AppRunnerBackend:
     def disassociate_custom_domain(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         service = self.find(region, params["ServiceArn"])
-        self._check_domains_allowed(service, "DisassociateCustomDomain", now)
+        self.check_allowed(service, "DisassociateCustomDomain", now, domains.refusal)
         domain = domains.disassociate(service, params["DomainName"], now)
         return domains.answer(service, CustomDomain=domain.describe(now))
-
-    def _check_domains_allowed(self, service: ServiceRecord, action: str, now: float) -> None:
-        # As check_allowed, with the custom domain actions' own rules.
-        running = service.running_operation(now)
-        message = domains.refusal(
-            service.true_status(now),
-            action,
-            service=f"Service {service.name}",
-            operation=f"{running.type} {running.id}" if running else None,
-        )
-        if message is not None:
-            raise invalid_state(message)
 
     def _named_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
         try:
