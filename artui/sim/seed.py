@@ -46,8 +46,6 @@ PAUSED_INDEX = 2
 DEPLOYING_INDEX = 3  # with in_flight: a deployment under way at start (N >= 6)
 # Paused one evening and resumed the next morning, some days ago (so is the troubled one).
 PAUSE_RESUME_INDEX = 4
-# Holds the demo's example.com domains when running (else the first other running service).
-WEB_FRONTEND_INDEX = 2
 # How far into its run the in-flight deployment is at `now`, as a fraction of its
 # (speed-adjusted) duration: relative, so even the sped-up demo opens with most of it to go.
 IN_FLIGHT_ELAPSED = 0.3
@@ -101,12 +99,11 @@ def _domains(rng: random.Random, services: list[ServiceRecord], now: float, spee
     # An hour in, the operator has not added the records yet: pending for 71 hours more.
     api = new_domain(rng, "api.example.com", False, now - 3600, speedup)
     troubled.domains = [shop, api]
-    # web-frontend is the paused one in most demo worlds: then the first other running one.
+    # The first other running service (payments-worker in the demo) holds example.com.
     running = [s for i, s in enumerate(services) if i != TROUBLED_INDEX and s.status == "RUNNING"]
-    named = [s for s in running if s.name == service_name(WEB_FRONTEND_INDEX)]
-    if not (named or running):
+    if not running:
         return
-    site = (named or running)[0]
+    site = running[0]
     root = new_domain(rng, "example.com", True, now - rng.uniform(2, 20) * 3600, speedup)
     wildcard = new_domain(rng, "*.example.com", False, now - rng.uniform(21, 30) * 3600, speedup)
     # Its CAA records name only Let's Encrypt, so ACM refused it (the guide's CAA problem).
