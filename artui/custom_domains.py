@@ -191,6 +191,11 @@ def target_records(domain: CustomDomain, dns_target: str | None) -> tuple[DnsRec
     )
 
 
+def dns_records(domain: CustomDomain, dns_target: str | None) -> tuple[DnsRecord, ...]:
+    """Every record the operator adds for `domain`: validation first, then the DNS target."""
+    return domain.validation + target_records(domain, dns_target)
+
+
 def next_step(domain: CustomDomain) -> str:
     """What the operator is waiting for, or should do next, in the guide's terms."""
     status = domain.status

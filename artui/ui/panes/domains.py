@@ -14,6 +14,7 @@ from artui.custom_domains import (
     CustomDomain,
     CustomDomains,
     DnsRecord,
+    dns_records,
     next_step,
     target_records,
     zone_snippet,
@@ -31,11 +32,6 @@ from artui.ui.text import shown
 from artui.ui.tones import toned
 
 HEADER = -1  # the record index of a domain's own line
-
-
-def records(domain: CustomDomain, dns_target: str | None) -> tuple[DnsRecord, ...]:
-    """Every record the operator adds for `domain`: validation first, then the DNS target."""
-    return domain.validation + target_records(domain, dns_target)
 
 
 def domain_prompt(domain: CustomDomain) -> Text:
@@ -187,7 +183,7 @@ class DomainsPane(Pane):
                 if d:
                     options.add_option(None)
                 options.add_option(Option(domain_prompt(domain), id=option_id(d, HEADER)))
-                for r, record in enumerate(records(domain, held.dns_target)):
+                for r, record in enumerate(dns_records(domain, held.dns_target)):
                     options.add_option(Option(record_prompt(record), id=option_id(d, r)))
             ids = [option_id(d, HEADER) for d in range(len(held.domains))]
             if current is not None:
@@ -238,7 +234,7 @@ class DomainsPane(Pane):
         domain = held.domains[d]
         if r == HEADER:
             return domain, None
-        found = records(domain, held.dns_target)
+        found = dns_records(domain, held.dns_target)
         return domain, (found[r] if r < len(found) else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -269,7 +265,7 @@ class DomainsPane(Pane):
             record = targets[0]
         text = record.name if part == "name" else record.value
         self.app.copy_to_clipboard(text)
-        self.app.tell(f"{text}", title=f"Copied the {part} to the clipboard")
+        self.app.tell(text, title=f"Copied the {part} to the clipboard")
 
     def action_zone(self) -> None:
         chosen = self.selected()

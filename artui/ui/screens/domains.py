@@ -15,21 +15,25 @@ from artui.custom_domains import (
     MAX_DOMAINS,
     CustomDomain,
     CustomDomains,
+    dns_records,
     name_problem,
     normalised,
-    target_records,
 )
 from artui.domain import Service
 from artui.inert import inert
 from artui.ui.screens.confirm import ConfirmScreen
 from artui.ui.text import shown
 
+# The checkbox's label until a name is typed.
+WWW_LABEL = "Also link www.<domain> (not with a wildcard)"
 
-def _about(verb: str, what: str, service: Service) -> Text:
-    line = Text(f"{verb} ", style="bold")
+
+def _about(question: str, what: str, service: Service) -> Text:
+    """`question` ("Link {} to") with `what` in it, naming the service and its region."""
+    before, after = question.split("{}")
+    line = Text(before, style="bold")
     line.append_text(shown(what, "bold cyan"))
-    line.append_text(shown(f" {'from' if verb == 'Unlink' else 'to'} {service.name}", "bold"))
-    line.append_text(shown(f" in {service.region}?", "bold"))
+    line.append_text(shown(f"{after} {service.name} in {service.region}?", "bold"))
     return line
 
 
@@ -51,7 +55,7 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
     def compose(self) -> ComposeResult:
         count = len(self.held.domains) if self.held is not None else 0
         with Vertical(id="link"):
-            yield Static(_about("Link", "a domain", self.service), id="link-question")
+            yield Static(_about("Link {} to", "a domain", self.service), id="link-question")
             yield Static(
                 Text(
                     f"{count} of {MAX_DOMAINS} linked. A subdomain (shop.example.com), a root "
@@ -60,7 +64,7 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
                 id="link-body",
             )
             yield Input(placeholder="shop.example.com", id="link-name")
-            yield Checkbox("Also link www.<domain> (not with a wildcard)", id="link-www")
+            yield Checkbox(WWW_LABEL, id="link-www")
             yield Static(
                 Text("enter links · tab moves · escape cancels", style="dim"), id="link-hint"
             )
@@ -73,8 +77,7 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
     @on(Input.Changed, "#link-name")
     def _changed(self, event: Input.Changed) -> None:
         name = normalised(event.value)
-        label = f"Also link www.{name}" if name else "Also link www.<domain> (not with a wildcard)"
-        self.query_one("#link-www", Checkbox).label = label
+        self.query_one("#link-www", Checkbox).label = f"Also link www.{name}" if name else WWW_LABEL
 
     def action_link(self) -> None:
         """Check the form by the guide's rules; send nothing unless they pass."""
@@ -92,9 +95,7 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
 
 def unlink_dialog(service: Service, domain: CustomDomain, dns_target: str | None) -> ConfirmScreen:
     """The confirmation for unlinking `domain`, reminding what to delete from DNS."""
-    names = [r.name for r in domain.validation] + [
-        r.name for r in target_records(domain, dns_target)
-    ]
+    names = [r.name for r in dns_records(domain, dns_target)]
     body = Text.assemble(
         "App Runner stops routing ",
         shown(domain.name, "bold"),
@@ -105,7 +106,7 @@ def unlink_dialog(service: Service, domain: CustomDomain, dns_target: str | None
         "). " if names else ". ",
         "Linking it again later issues new validation records.",
     )
-    return ConfirmScreen(_about("Unlink", domain.name, service), body, "unlink")
+    return ConfirmScreen(_about("Unlink {} from", domain.name, service), body, "unlink")
 
 
 class ZoneScreen(ModalScreen[None]):
