@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test test-calendar lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,17 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+
+# The suite with the machine's calendar moved 400 days ahead, then 40 days back: no test may
+# depend on today's date. libfaketime (the test extra) moves only the wall clock for the whole
+# process tree; the monotonic clock stays real, so timed waits keep their real length.
+test-calendar: $(VENV)/.installed
+	@lib=$$($(BIN)/python -c 'import libfaketime, pathlib; print(pathlib.Path(libfaketime.__file__).parent / "vendor/libfaketime/src/libfaketime.so.1")') && \
+	for offset in +400d -40d; do \
+		DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$$lib FAKETIME=$$offset $(BIN)/python -c \
+			'import datetime, sys; print("== make test-calendar: the clock moved", sys.argv[1], "reads", datetime.datetime.now().isoformat(" ", "minutes"))' $$offset && \
+		DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$$lib FAKETIME=$$offset $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
+	done
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check artui tests bench screenshots

@@ -139,3 +139,28 @@ def test_requirement_follows_where_artui_came_from(
 ) -> None:
     monkeypatch.setattr(extras.metadata, "distribution", lambda name: _Dist(direct_url))
     assert extras._artui_requirement() == expected
+
+
+def test_the_built_wheel_carries_the_license(tmp_path: Path) -> None:
+    # No build isolation: the test extra holds the setuptools pyproject.toml asks for, so
+    # the build needs no network (and no certificate that a moved calendar would expire).
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+        + ["-w", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    import zipfile
+
+    (wheel,) = tmp_path.glob("artui-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        licenses = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert licenses, names
+        text = archive.read(licenses[0]).decode()
+        metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert text == (root / "LICENSE").read_text()
+    assert "Apache License" in text and "Version 2.0" in text
+    assert "License-Expression: Apache-2.0" in metadata.splitlines()

@@ -46,10 +46,9 @@ def tail_sim() -> Iterator[Simulator]:
 
 @pytest.fixture
 def server(tail_sim: Simulator) -> Iterator[Simulator]:
-    """The module's simulator; its Live Tail mode and session limit are put back afterwards."""
+    """The module's simulator; its Live Tail mode is put back afterwards."""
     yield tail_sim
     control(tail_sim, "POST", "/_sim/livetail", {"mode": "live"})
-    tail_sim.livetail.max_session = MAX_SESSION
 
 
 @pytest.fixture
@@ -459,18 +458,27 @@ async def test_closing_the_stream_ends_the_session_on_the_server(server, writer)
     await until(lambda: server.livetail.open_sessions == 0)
 
 
-async def test_a_session_ends_with_session_timeout_exception_at_its_limit(server, writer):
+async def test_a_session_ends_with_session_timeout_exception_after_three_simulated_hours(
+    server, writer
+):
+    # The limit runs on the simulator's clock, as every time rule of the simulator does: a
+    # session on a stopped clock lasts until the clock is moved past three hours.
     group, arn = new_group(writer)
-    server.livetail.max_session = 0.2
     async with aio_logs(server) as logs:
         tail = Tail(await logs.start_live_tail(logGroupIdentifiers=[arn]))
         await tail.start()
-        write(writer, group, "app", "late")
+        write(writer, group, "app", "early")
+        await tail.until(has("early"))
+        control(server, "POST", "/_sim/clock", {"advance": MAX_SESSION - 60})
+        write(writer, group, "app", "still open a minute before the limit")
+        await tail.until(has("still open a minute before the limit"))
+        control(server, "POST", "/_sim/clock", {"advance": 60})
         with pytest.raises(EventStreamError) as err:
             await tail.until(lambda _: False)
     assert err.value.response["Error"]["Code"] == "SessionTimeoutException"
-    assert err.value.response["Error"]["Message"]
-    assert tail.updates  # updates came until the limit
+    assert err.value.response["Error"]["Message"] == (
+        "The Live Tail session timed out after 3 hours."
+    )
 
 
 async def test_stopping_the_simulator_ends_open_sessions(writer):

@@ -116,7 +116,7 @@ class Actions:
             if earlier is not None:
                 self.underway[service.arn].operation_id = earlier
                 return Started(earlier, earlier=True)
-            attempt = time.time()
+            attempt = self._clock()
             try:
                 operation_id = await gateway.act(service.region, service.arn, action)
             except ArtuiError as exc:

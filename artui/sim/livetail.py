@@ -21,22 +21,18 @@ sent (or sampled away) once, and an update is ordered by ingestion, not timestam
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
 import math
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import botocore.session
 from aiohttp import web
-from botocore.model import Shape
 
-from artui.sim import wire
-from artui.sim.apprunner.validate import problems
+from artui.sim.logstore import LogsError, checked_params, invalid, moto_logs, not_found
 
 if TYPE_CHECKING:
     from artui.sim.control import RequestLog
@@ -55,33 +51,6 @@ _JSON_11 = "application/x-amz-json-1.1"
 _ARN_RE = re.compile(r"arn:[^:]*:logs:([^:]*):([^:]*):log-group:(.*)")
 # How long stop() lets sessions end on their own before cutting their connections.
 _CLOSE_GRACE = 2.0
-
-
-class LiveTailError(Exception):
-    """A StartLiveTail refusal: the awsJson1.1 error botocore raises as `code`."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-    def response(self) -> web.Response:
-        """The HTTP answer: `{"__type", "message"}`, as CloudWatch Logs words errors."""
-        return web.Response(
-            status=self.status,
-            body=json.dumps({"__type": self.code, "message": self.message}).encode(),
-            content_type=_JSON_11,
-            headers={"x-amzn-RequestId": str(uuid.uuid4()), "x-amzn-ErrorType": self.code},
-        )
-
-
-def _invalid(message: str) -> LiveTailError:
-    return LiveTailError("InvalidParameterException", message)
-
-
-def _serialization(message: str) -> LiveTailError:
-    return LiveTailError("SerializationException", message)
 
 
 @dataclass(frozen=True)
@@ -109,33 +78,14 @@ def parse_request(body: bytes) -> TailRequest:
     10 groups, the identifier pattern, which refuses an ARN ending in `:*`...) and the rules
     the model cannot state are InvalidParameterException.
     """
-    if not body.strip():
-        doc: Any = {}
-    else:
-        try:
-            doc = wire.loads(body)
-        except wire.NotJson as exc:
-            raise _serialization(f"{str(exc)[:200]}.") from None
-    if not isinstance(doc, dict):
-        raise _serialization("The request body must be a JSON object.")
-    params = {name: value for name, value in doc.items() if value is not None}
-    try:
-        found = problems(params, _input_shape())
-    except RecursionError:  # nesting deeper than the shape goes
-        raise _serialization("The request body is nested too deeply.") from None
-    shape_errors = [problem for problem in found if problem.shape_error]
-    if shape_errors:
-        raise _serialization(shape_errors[0].message)
-    if found:
-        count = f"{len(found)} validation error{'s' if len(found) > 1 else ''} detected"
-        raise _invalid(f"{count}: " + "; ".join(problem.message for problem in found))
+    params = checked_params(body, OPERATION)
     names = params.get("logStreamNames")
     prefixes = params.get("logStreamNamePrefixes")
     if names is not None and prefixes is not None:
-        raise _invalid("Only one of logStreamNames or logStreamNamePrefixes can be provided.")
+        raise invalid("Only one of logStreamNames or logStreamNamePrefixes can be provided.")
     identifiers = params["logGroupIdentifiers"]
     if (names is not None or prefixes is not None) and len(identifiers) != 1:
-        raise _invalid(
+        raise invalid(
             "logStreamNames and logStreamNamePrefixes can only be used with a single log group."
         )
     return TailRequest(
@@ -144,13 +94,6 @@ def parse_request(body: bytes) -> TailRequest:
         tuple(prefixes) if prefixes is not None else None,
         params.get("logEventFilterPattern"),
     )
-
-
-@functools.cache
-def _input_shape() -> Shape:
-    # botocore's model of the request: a newer botocore teaches the simulator its rules.
-    model = botocore.session.get_session().get_service_model("logs")
-    return model.operation_model(OPERATION).input_shape
 
 
 @dataclass(frozen=True)
@@ -170,7 +113,7 @@ class TailedGroup:
 
 def resolve(request: TailRequest, region: str) -> list[TailedGroup]:
     """The log groups `request` names in `region`; ResourceNotFoundException for any missing."""
-    backends, account = _moto().logs_backends, _moto().account
+    backends, account = moto_logs().logs_backends, moto_logs().account
     groups = []
     for identifier in request.identifiers:
         arn = _ARN_RE.fullmatch(identifier)
@@ -186,9 +129,7 @@ def resolve(request: TailRequest, region: str) -> list[TailedGroup]:
             except KeyError:  # a region moto does not know
                 backend = None
         if backend is None or name not in backend.groups:
-            raise LiveTailError(
-                "ResourceNotFoundException", "The specified log group does not exist."
-            )
+            raise not_found("log group")
         groups.append(TailedGroup(identifier, backend, name))
     return groups
 
@@ -232,7 +173,7 @@ class Session:
     """What one Live Tail session has read of moto's log streams, update by update."""
 
     def __init__(self, request: TailRequest, groups: Sequence[TailedGroup]) -> None:
-        moto = _moto()
+        moto = moto_logs()
         self.request = request
         self.groups = tuple(groups)
         self._filter = moto.message_filter(request.pattern or "")
@@ -303,7 +244,7 @@ def event_message(event_type: str, doc: dict[str, Any]) -> bytes:
         ":event-type": event_type,
         ":content-type": "application/json",
     }
-    return _moto().encoder.encode_message(headers, json.dumps(doc).encode())
+    return moto_logs().encoder.encode_message(headers, json.dumps(doc).encode())
 
 
 def exception_message(code: str, message: str) -> bytes:
@@ -313,7 +254,7 @@ def exception_message(code: str, message: str) -> bytes:
         ":exception-type": code,
         ":content-type": "application/json",
     }
-    return _moto().encoder.encode_message(headers, json.dumps({"message": message}).encode())
+    return moto_logs().encoder.encode_message(headers, json.dumps({"message": message}).encode())
 
 
 @dataclass
@@ -329,14 +270,17 @@ class LiveTail:
     Lives on the simulator's event loop: `serve` and `close` run there.
     """
 
-    def __init__(self, requests: RequestLog, interval: float = 1.0) -> None:
+    def __init__(
+        self, requests: RequestLog, clock: Callable[[], float], interval: float = 1.0
+    ) -> None:
         if not (isinstance(interval, (int, float)) and math.isfinite(interval) and interval > 0):
             raise ValueError(
                 f"livetail_interval must be a positive number of seconds: {interval!r}"
             )
         self.interval = float(interval)
-        # Seconds a session may last; AWS ends sessions after three hours.
-        self.max_session = MAX_SESSION
+        # The simulator's clock: a session's three hours are simulated time, as every other
+        # time limit of the simulator is.
+        self._clock = clock
         self._requests = requests
         self._mode = "live"
         self._open: list[_Open] = []
@@ -364,12 +308,10 @@ class LiveTail:
             if self._mode == "refuse":
                 raise _access_denied(region)
             if self._closed:
-                raise LiveTailError(
-                    "ServiceUnavailableException", "The simulator is stopping.", 503
-                )
+                raise LogsError("ServiceUnavailableException", "The simulator is stopping.", 503)
             tail = parse_request(body)
             session = Session(tail, resolve(tail, region))
-        except LiveTailError as exc:
+        except LogsError as exc:
             self._requests.record(OPERATION, "logs", region, exc.status)
             return exc.response()
         # Logged as it starts: a session may stream for hours.
@@ -418,13 +360,12 @@ class LiveTail:
         response.enable_chunked_encoding()
         live = _Open(request)
         self._open.append(live)
-        loop = asyncio.get_running_loop()
         try:
             await response.prepare(request)
             # The JSON protocol's parser waits for an initial-response before anything else.
             await response.write(event_message("initial-response", {}))
             await response.write(event_message("sessionStart", start))
-            began = loop.time()
+            began = self._clock()
             while not await _stopped(live.stop, self.interval):
                 try:
                     results, sampled = session.collect()
@@ -436,11 +377,11 @@ class LiveTail:
                     break
                 update = {"sessionMetadata": {"sampled": sampled}, "sessionResults": results}
                 await response.write(event_message("sessionUpdate", update))
-                if loop.time() - began >= self.max_session:
+                if self._clock() - began >= MAX_SESSION:
                     await response.write(
                         exception_message(
                             "SessionTimeoutException",
-                            f"The Live Tail session timed out after {_duration(self.max_session)}.",
+                            f"The Live Tail session timed out after {_duration(MAX_SESSION)}.",
                         )
                     )
                     break
@@ -470,38 +411,11 @@ def _duration(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
-def _access_denied(region: str) -> LiveTailError:
-    account = _moto().account
-    return LiveTailError(
+def _access_denied(region: str) -> LogsError:
+    account = moto_logs().account
+    return LogsError(
         "AccessDeniedException",
         f"User: arn:aws:iam::{account}:user/testing is not authorized to perform: "
         f"logs:StartLiveTail on resource: arn:aws:logs:{region}:{account}:log-group:* "
         "because no identity-based policy allows the logs:StartLiveTail action",
-    )
-
-
-@dataclass(frozen=True)
-class _Moto:
-    logs_backends: Any
-    account: str
-    encoder: Any
-    message_filter: Any
-    next_event_id: Any
-
-
-@functools.cache
-def _moto() -> _Moto:
-    # moto loads only once a session needs it: importing the simulator stays cheap.
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.core.eventstream import EventStreamEncoder
-    from moto.logs.models import LogEvent, logs_backends
-    from moto.logs.utils import EventMessageFilter
-
-    return _Moto(
-        logs_backends=logs_backends,
-        account=DEFAULT_ACCOUNT_ID,
-        encoder=EventStreamEncoder(),
-        message_filter=EventMessageFilter,
-        # The id moto gives the next event it stores (a class-wide counter).
-        next_event_id=lambda: LogEvent._event_id,
     )

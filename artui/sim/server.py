@@ -23,7 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
-from artui.sim import wire
+from artui.sim import logstore, wire
 from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
@@ -33,6 +33,7 @@ from artui.sim.control import Faults, RequestLog, control_app
 from artui.sim.errors import ApiError
 from artui.sim.livetail import TARGET as LIVE_TAIL_TARGET
 from artui.sim.livetail import LiveTail
+from artui.sim.logstore import PUT_LOG_EVENTS_TARGET
 from artui.sim.proxy import MotoProxy, credential_scope, describe
 from artui.sim.seed import seed_region
 from artui.sim.world.metrics import TrafficModel
@@ -87,7 +88,7 @@ class Simulator:
         self.backend = AppRunnerBackend(self.clock, seed, speedup, quota=quota)
         self.requests = RequestLog()
         self.faults = Faults()
-        self.livetail = LiveTail(self.requests, interval=livetail_interval)
+        self.livetail = LiveTail(self.requests, self.clock.now, interval=livetail_interval)
         now = self.clock.now()
         self.metrics = TrafficModel(seed, now)
         self.cloudwatch = CloudWatch(self.backend, self.metrics)
@@ -258,6 +259,8 @@ class Simulator:
         if target == LIVE_TAIL_TARGET and self.livetail.mode != "oneshot":
             region = scope[0] if scope else self.regions[0]
             return await self.livetail.serve(request, body, region)
+        if target == PUT_LOG_EVENTS_TARGET:
+            return self._put_log_events(body, scope[0] if scope else self.regions[0])
         call = self.cloudwatch.claim(request, body)
         if call is not None:
             return await self._cloudwatch(request, call)
@@ -304,6 +307,20 @@ class Simulator:
             body=json.dumps(error.body() if error else result).encode(),
             content_type=_JSON_10,
             headers=headers,
+        )
+
+    def _put_log_events(self, body: bytes, region: str) -> web.Response:
+        # Judged by the simulator's clock, not moto's (the machine's): see artui.sim.logstore.
+        try:
+            answer = logstore.put_log_events(body, region, self.clock.now())
+        except logstore.LogsError as exc:
+            self.requests.record(logstore.PUT_LOG_EVENTS, "logs", region, exc.status)
+            return exc.response()
+        self.requests.record(logstore.PUT_LOG_EVENTS, "logs", region, 200)
+        return web.json_response(
+            answer,
+            content_type="application/x-amz-json-1.1",
+            headers={"x-amzn-RequestId": str(uuid.uuid4())},
         )
 
     async def _cloudwatch(self, request: web.Request, call: Call) -> web.Response:

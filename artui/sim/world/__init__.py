@@ -14,8 +14,8 @@ namespace). The log lines follow the same model: the same instance ids (new ones
 successful deployment, update or resume), rates and incident.
 
 The first demo service is the incident: its 5xx responses climb over the hour before the
-simulator started, and stay high. Log timestamps are real wall-clock time; only the
-backfilled history uses the simulated times of past operations.
+simulator started, and stay high. Log timestamps are the simulator's clock (the wall clock
+in the demo), and the simulator judges them by that clock, as it judges PutLogEvents.
 
 What the lines say is in `logs`; this module keeps track of services and writes the lines
 on a timer.
@@ -27,11 +27,11 @@ import asyncio
 import logging
 import math
 import random
-import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
+from artui.sim import logstore
 from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.operations import Operation
 from artui.sim.apprunner.services import ServiceRecord
@@ -63,7 +63,6 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 1.5
 LINES_PER_SECOND = 2.0  # per running service
-_LOG_RETENTION_MS = 13 * 86400 * 1000  # moto, like AWS, drops events older than 14 days
 
 
 @dataclass
@@ -210,24 +209,19 @@ class DemoWorld:
         )
 
     async def _flush(self, tracked_by_group: dict[str, Tracked]) -> None:
-        """One PutLogEvents per stream with everything queued for it."""
+        """Everything queued, stream by stream, judged by the simulator's clock as the
+        simulator's own PutLogEvents judges it (events past the 14 days are dropped)."""
         pending, self._pending = self._pending, {}
-        now_ms = time.time() * 1000
+        now = self.backend.clock.now()
         for (region, group, stream), events in pending.items():
-            events = [e for e in events if now_ms - e["timestamp"] < _LOG_RETENTION_MS]
-            if not events:
-                continue
             events.sort(key=lambda e: e["timestamp"])
             await self._ensure_log(region, tracked_by_group[group], group, stream)
-            for i in range(0, len(events), 5000):
-                await self._logs[region].put_log_events(
-                    logGroupName=group, logStreamName=stream, logEvents=events[i : i + 5000]
-                )
+            logstore.store(region, group, stream, events, now)
 
     # -- writing -----------------------------------------------------------------
 
     async def _backfill(self) -> None:
-        real_now = time.time()
+        sim_now = self.backend.clock.now()
         groups: dict[str, Tracked] = {}
         for region, service, status, ops in self._snapshot():
             if status == "DELETED":
@@ -239,16 +233,15 @@ class DemoWorld:
             if ever_served(ops):
                 await self._ensure_log(region, tracked, application_group(service))
             for op in ops:
-                self._op_events(region, tracked, op, real_now, history=True)
-            tracked.instances = self.model.instances_at(service, ops, self.backend.clock.now())
+                self._op_events(region, tracked, op, sim_now, history=True)
+            tracked.instances = self.model.instances_at(service, ops, sim_now)
             if status in ("RUNNING", "OPERATION_IN_PROGRESS"):
                 for i in range(40):
-                    ts = real_now - 300 + i * 7.5
+                    ts = sim_now - 300 + i * 7.5
                     self._app_line(region, tracked, ts)
         await self._flush(groups)
 
     async def _tick(self) -> None:
-        real_now = time.time()
         sim_now = self.backend.clock.now()
         groups: dict[str, Tracked] = {}
         for region, service, status, ops in self._snapshot():
@@ -258,7 +251,7 @@ class DemoWorld:
             groups[service_group(service)] = tracked
             groups[application_group(service)] = tracked
             for op in ops:
-                self._op_events(region, tracked, op, real_now, history=False)
+                self._op_events(region, tracked, op, sim_now, history=False)
             tracked.instances = self.model.instances_at(service, ops, sim_now)
             serving = status == "RUNNING" or (
                 status == "OPERATION_IN_PROGRESS"
@@ -270,17 +263,16 @@ class DemoWorld:
             count = _poisson(tracked.rng, LINES_PER_SECOND * TICK_SECONDS)
             for i in range(count):
                 self._app_line(
-                    region, tracked, real_now - TICK_SECONDS + i * TICK_SECONDS / max(count, 1)
+                    region, tracked, sim_now - TICK_SECONDS + i * TICK_SECONDS / max(count, 1)
                 )
         await self._flush(groups)
 
     def _op_events(
-        self, region: str, tracked: Tracked, op: Operation, real_now: float, history: bool
+        self, region: str, tracked: Tracked, op: Operation, sim_now: float, history: bool
     ) -> None:
         """Queue an operation's start, its deployment lines so far, and its end."""
         group = service_group(tracked.service)
-        sim_now = self.backend.clock.now()
-        for stream, ts_ms, line in op_events(tracked, op, sim_now, real_now, history):
+        for stream, ts_ms, line in op_events(tracked, op, sim_now, history):
             self._emit(region, group, stream, ts_ms, line)
 
     def _app_line(self, region: str, tracked: Tracked, ts: float) -> None:
