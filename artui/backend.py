@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from artui.custom_domains import CustomDomain, CustomDomains
+from artui.changes import Applied, Change
+from artui.custom_domains import CustomDomains
 from artui.domain import (
-    Action,
     LogEvent,
     LogSource,
     OperationsPage,
@@ -60,21 +60,13 @@ class Backend:
         """One page of a service's operations, newest first."""
         return await self.apprunner.list_operations(region, arn, token)
 
-    async def act(self, region: str, arn: str, action: Action) -> str:
-        """Perform `action` (sent once; refused before sending when read-only)."""
-        return await self.apprunner.act(region, arn, action)
+    async def apply(self, region: str, arn: str, change: Change) -> Applied:
+        """Send `change` (once; refused before sending when read-only)."""
+        return await self.apprunner.apply(region, arn, change)
 
     async def custom_domains(self, region: str, arn: str) -> CustomDomains:
         """DescribeCustomDomains, every page."""
         return await self.apprunner.custom_domains(region, arn)
-
-    async def link_domain(self, region: str, arn: str, name: str, www: bool) -> CustomDomain:
-        """AssociateCustomDomain (sent once; refused before sending when read-only)."""
-        return await self.apprunner.link_domain(region, arn, name, www)
-
-    async def unlink_domain(self, region: str, arn: str, name: str) -> CustomDomain:
-        """DisassociateCustomDomain (sent once; refused before sending when read-only)."""
-        return await self.apprunner.unlink_domain(region, arn, name)
 
     async def read_logs(
         self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int

@@ -86,42 +86,9 @@ SHORT_LABELS: dict[ServiceStatus, str] = {
 }
 
 
-class Action(str, Enum):
-    DEPLOY = "deploy"
-    PAUSE = "pause"
-    RESUME = "resume"
-    DELETE = "delete"
-    UPDATE = "update"
-
-    @property
-    def api_name(self) -> str:
-        """The App Runner API operation that performs this action."""
-        return ACTION_API[self]
-
-    @property
-    def operation_type(self) -> OperationType:
-        """The operation App Runner starts for this action."""
-        return ACTION_OPERATIONS[self]
-
-
-ACTION_API: dict[Action, str] = {
-    Action.DEPLOY: "StartDeployment",
-    Action.PAUSE: "PauseService",
-    Action.RESUME: "ResumeService",
-    Action.DELETE: "DeleteService",
-    Action.UPDATE: "UpdateService",
-}
-ACTION_OPERATIONS: dict[Action, OperationType] = {
-    Action.DEPLOY: OperationType.START_DEPLOYMENT,
-    Action.PAUSE: OperationType.PAUSE_SERVICE,
-    Action.RESUME: OperationType.RESUME_SERVICE,
-    Action.DELETE: OperationType.DELETE_SERVICE,
-    Action.UPDATE: OperationType.UPDATE_SERVICE,
-}
-
-
-def refusal(status: ServiceStatus, action: Action) -> str | None:
-    """Why `action` is not allowed on a service in `status`, or None when it is.
+def refusal(status: ServiceStatus, change: OperationType | None) -> str | None:
+    """Why a change starting `change` (None: one starting no operation) is not allowed on a
+    service in `status`, or None when it is.
 
     The rules are the Developer Guide's ("Pausing / resuming", "Deletion"): a busy service
     refuses every change; a paused one refuses deployments and updates; a failed creation
@@ -134,20 +101,20 @@ def refusal(status: ServiceStatus, action: Action) -> str | None:
     if status is ServiceStatus.UNKNOWN:
         return "its status is unknown to artui, so what App Runner allows is unknown"
     if status is ServiceStatus.CREATE_FAILED:
-        if action in (Action.DELETE, Action.UPDATE):
+        if change in (OperationType.DELETE_SERVICE, OperationType.UPDATE_SERVICE):
             return None
         return "the service failed to create: read its deployment log, then rebuild or delete it"
     if status is ServiceStatus.DELETE_FAILED:
-        if action is Action.DELETE:
+        if change is OperationType.DELETE_SERVICE:
             return None
         return "the service failed to delete: only deleting it again is possible"
-    if status is ServiceStatus.PAUSED and action is Action.DEPLOY:
+    if status is ServiceStatus.PAUSED and change is OperationType.START_DEPLOYMENT:
         return "a paused service cannot be deployed: resume it first"
-    if status is ServiceStatus.PAUSED and action is Action.UPDATE:
+    if status is ServiceStatus.PAUSED and change is OperationType.UPDATE_SERVICE:
         return "a paused service cannot be updated: resume it first"
-    if status is ServiceStatus.PAUSED and action is Action.PAUSE:
+    if status is ServiceStatus.PAUSED and change is OperationType.PAUSE_SERVICE:
         return "the service is already paused"
-    if status is not ServiceStatus.PAUSED and action is Action.RESUME:
+    if status is not ServiceStatus.PAUSED and change is OperationType.RESUME_SERVICE:
         return "only a paused service can be resumed"
     return None
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from artui.domain import Action, OperationStatus, ServiceStatus, Tone, refusal
+from artui.changes import Change, Delete, Deploy, Pause, Rebuild, Resume
+from artui.domain import OperationStatus, Service, ServiceStatus, Tone
 
 
 def test_unknown_status_is_unknown_not_a_crash() -> None:
@@ -14,25 +15,26 @@ def test_unknown_status_is_unknown_not_a_crash() -> None:
 
 
 @pytest.mark.parametrize(
-    "status, action, allowed",
+    "status, change, allowed",
     [
-        (ServiceStatus.RUNNING, Action.DEPLOY, True),
-        (ServiceStatus.RUNNING, Action.PAUSE, True),
-        (ServiceStatus.RUNNING, Action.RESUME, False),
-        (ServiceStatus.PAUSED, Action.DEPLOY, False),
-        (ServiceStatus.PAUSED, Action.UPDATE, False),
-        (ServiceStatus.PAUSED, Action.RESUME, True),
-        (ServiceStatus.PAUSED, Action.DELETE, True),
-        (ServiceStatus.OPERATION_IN_PROGRESS, Action.DELETE, False),
-        (ServiceStatus.OPERATION_IN_PROGRESS, Action.RESUME, False),
-        (ServiceStatus.CREATE_FAILED, Action.DELETE, True),
-        (ServiceStatus.CREATE_FAILED, Action.DEPLOY, False),
-        (ServiceStatus.CREATE_FAILED, Action.UPDATE, True),
-        (ServiceStatus.UNKNOWN, Action.PAUSE, False),
+        (ServiceStatus.RUNNING, Deploy(), True),
+        (ServiceStatus.RUNNING, Pause(), True),
+        (ServiceStatus.RUNNING, Resume(), False),
+        (ServiceStatus.PAUSED, Deploy(), False),
+        (ServiceStatus.PAUSED, Rebuild(), False),
+        (ServiceStatus.PAUSED, Resume(), True),
+        (ServiceStatus.PAUSED, Delete(), True),
+        (ServiceStatus.OPERATION_IN_PROGRESS, Delete(), False),
+        (ServiceStatus.OPERATION_IN_PROGRESS, Resume(), False),
+        (ServiceStatus.CREATE_FAILED, Delete(), True),
+        (ServiceStatus.CREATE_FAILED, Deploy(), False),
+        (ServiceStatus.CREATE_FAILED, Rebuild(), True),
+        (ServiceStatus.UNKNOWN, Pause(), False),
     ],
 )
-def test_what_each_status_allows(status: ServiceStatus, action: Action, allowed: bool) -> None:
-    assert (refusal(status, action) is None) is allowed
+def test_what_each_status_allows(status: ServiceStatus, change: Change, allowed: bool) -> None:
+    service = Service("svc", "id", "arn:svc", "us-east-1", status, status.value)
+    assert (change.refusal(service) is None) is allowed
 
 
 def test_every_status_has_a_tone() -> None:

@@ -10,30 +10,25 @@ import itertools
 
 import pytest
 
-from artui.domain import Action, ServiceStatus, refusal
+from artui.changes import BY_NAME, Change
+from artui.domain import Service, ServiceStatus
 from artui.sim.apprunner import lifecycle
 
-API_NAMES = {
-    Action.DEPLOY: "StartDeployment",
-    Action.UPDATE: "UpdateService",
-    Action.PAUSE: "PauseService",
-    Action.RESUME: "ResumeService",
-    Action.DELETE: "DeleteService",
-}
 STATUSES = [s for s in ServiceStatus if s is not ServiceStatus.UNKNOWN]
+CHANGES = [kind() for kind in BY_NAME.values()]
 
 
-def test_every_action_has_an_api_name() -> None:
-    assert set(API_NAMES) == set(Action)
-    assert set(API_NAMES.values()) == set(lifecycle.ACTIONS)
+def test_every_service_change_is_an_api_call_the_simulator_rules_on() -> None:
+    assert {change.api_name for change in CHANGES} == set(lifecycle.ACTIONS)
 
 
 @pytest.mark.parametrize(
-    ("status", "action"),
-    list(itertools.product(STATUSES, Action)),
-    ids=lambda v: v.value,
+    ("status", "change"),
+    list(itertools.product(STATUSES, CHANGES)),
+    ids=lambda v: v.value if isinstance(v, ServiceStatus) else v.name,
 )
-def test_artui_refuses_what_app_runner_refuses(status: ServiceStatus, action: Action) -> None:
-    artui_refuses = refusal(status, action) is not None
-    app_runner_refuses = lifecycle.refusal(status.value, API_NAMES[action]) is not None
+def test_artui_refuses_what_app_runner_refuses(status: ServiceStatus, change: Change) -> None:
+    service = Service("svc", "id", "arn:svc", "us-east-1", status, status.value)
+    artui_refuses = change.refusal(service) is not None
+    app_runner_refuses = lifecycle.refusal(status.value, change.api_name) is not None
     assert artui_refuses == app_runner_refuses

@@ -186,11 +186,11 @@ async def test_read_only_sends_nothing_whatever_is_pressed(sim: Simulator) -> No
         # Below the UI, the clients refuse any call that changes state before it is sent.
         gateway = app.gateway
         assert gateway is not None
-        from artui.domain import Action
+        from artui.changes import Deploy
         from artui.errors import ReadOnlyError
 
         with pytest.raises(ReadOnlyError):
-            await gateway.act(REGION, arn_of(sim, "orders-service"), Action.DEPLOY)
+            await gateway.apply(REGION, arn_of(sim, "orders-service"), Deploy())
     assert calls(sim, MUTATING) == []
 
 

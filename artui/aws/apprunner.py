@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from botocore import xform_name
 
 from artui.aws.errors import aws_errors
+from artui.changes import Applied, Change, LinkDomain, Rebuild, UnlinkDomain
 from artui.custom_domains import (
     CustomDomain,
     CustomDomains,
@@ -16,7 +17,6 @@ from artui.custom_domains import (
     RecordStatus,
 )
 from artui.domain import (
-    Action,
     HealthCheck,
     Operation,
     OperationsPage,
@@ -200,22 +200,26 @@ class AppRunner:
             next_token=page.get("NextToken"),
         )
 
-    async def act(self, region: str, arn: str, action: Action) -> str:
-        """Perform `action` on a service; the id of the operation App Runner started.
+    async def apply(self, region: str, arn: str, change: Change) -> Applied:
+        """Send `change` for a service, once, never retried (artui/aws/mutations.py).
 
-        Sent once, never retried (artui/aws/mutations.py). A rebuild (UPDATE) sends the
-        service's current configuration back, as the model's CREATE_FAILED advice says.
+        A rebuild sends the service's current configuration back (UpdateService), as the
+        model's CREATE_FAILED advice says.
         """
+        if isinstance(change, LinkDomain):
+            return Applied(domain=await self.link_domain(region, arn, change.domain, change.www))
+        if isinstance(change, UnlinkDomain):
+            return Applied(domain=await self.unlink_domain(region, arn, change.domain))
         with aws_errors():
             client = await self._clients.get("apprunner", region)
-            if action is Action.UPDATE:
+            if isinstance(change, Rebuild):
                 current = (await client.describe_service(ServiceArn=arn))["Service"]
                 config = {key: current[key] for key in _REBUILT if current.get(key)}
                 answer = await client.update_service(ServiceArn=arn, **config)
             else:
-                call = getattr(client, xform_name(action.api_name))
+                call = getattr(client, xform_name(change.api_name))
                 answer = await call(ServiceArn=arn)
-        return answer.get("OperationId") or ""
+        return Applied(operation_id=answer.get("OperationId") or "")
 
     async def custom_domains(self, region: str, arn: str) -> CustomDomains:
         """DescribeCustomDomains, every page: the DNS target and each linked domain."""

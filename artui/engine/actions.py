@@ -1,8 +1,8 @@
-"""Actions: an intent checked against the rules, sent once, and followed to its end.
+"""Changes: an intent checked against the rules, sent once, and followed to its end.
 
-The order for every action: read-only refuses; an action already under way on the service
-(its call in flight, or the operation it started still running) refuses; the guide's rules
-for the service's status refuse (`artui.domain.refusal`); only then is the call sent, once
+The order for every change (`artui.changes`): read-only refuses; a change already under way
+on the service (its call in flight, or the operation it started still running) refuses; the
+change's own rule refuses (`Change.refusal`: the guide's); only then is the call sent, once
 (artui/aws/mutations.py keeps botocore from retrying it). When a call fails in a way that
 leaves its outcome unknown (a dropped connection, a 5xx), the operator's next attempt on
 that service first reads ListOperations: if the first attempt did start an operation,
@@ -16,7 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from artui.domain import Action, Operation, Service, refusal
+from artui.changes import Applied, Change
+from artui.custom_domains import CustomDomains
+from artui.domain import Operation, Service
 from artui.engine.activity import KIND, merge
 from artui.engine.ports import Gateway
 from artui.engine.store import Scope, Store
@@ -51,9 +53,9 @@ class Refused(ArtuiError):
 
 @dataclass
 class Underway:
-    """An action on a service: its call in flight, then the operation it started."""
+    """A change to a service: its call in flight, then the operation it started."""
 
-    action: Action
+    change: Change
     service: Service
     since: float
     operation_id: str | None = None
@@ -61,10 +63,15 @@ class Underway:
 
 @dataclass(frozen=True)
 class Started:
-    """A call's result: the operation it started; `earlier` when it was an earlier attempt's."""
+    """A call's result: AWS's answer; `earlier` when an earlier attempt had started it."""
 
-    operation_id: str
+    applied: Applied
     earlier: bool = False
+
+    @property
+    def operation_id(self) -> str | None:
+        """The operation the change started (None for one that starts none)."""
+        return self.applied.operation_id
 
 
 def outcome_unknown(error: ArtuiError) -> bool:
@@ -75,17 +82,19 @@ def outcome_unknown(error: ArtuiError) -> bool:
 
 
 class Actions:
-    """Every action artui sends, once each, and what is under way per service."""
+    """Every change artui sends, once each, and what is under way per service."""
 
     def __init__(self, *, read_only: bool, clock: Callable[[], float] = time.time) -> None:
         self.read_only = read_only
         self._clock = clock
         self.underway: dict[str, Underway] = {}  # by service ARN
-        # Service ARN -> (action, wall-clock time) of a call whose outcome is unknown.
-        self.uncertain: dict[str, tuple[Action, float]] = {}
+        # Service ARN -> (change, the clock's time) of a call whose outcome is unknown.
+        self.uncertain: dict[str, tuple[Change, float]] = {}
 
-    def refusal(self, service: Service, action: Action) -> str | None:
-        """Why `action` will not be sent for `service` now, or None if it may be."""
+    def refusal(
+        self, service: Service, change: Change, domains: CustomDomains | None = None
+    ) -> str | None:
+        """Why `change` will not be sent for `service` now, or None if it may be."""
         if self.read_only:
             return READ_ONLY
         underway = self.underway.get(service.arn)
@@ -96,53 +105,64 @@ class Actions:
                 if underway.operation_id is None
                 else (f"operation {underway.operation_id} is running")
             )
-            if underway.action is action:
-                return f"{action.value} is already under way ({what}, started {age})"
+            if underway.change.name == change.name:
+                return f"{change.name} is already under way ({what}, started {age})"
             return (
-                f"{underway.action.value} is under way ({what}, started {age}): the service "
+                f"{underway.change.name} is under way ({what}, started {age}): the service "
                 "accepts no change until it ends"
             )
-        return refusal(service.status, action)
+        return change.refusal(service, domains)
 
-    async def perform(self, gateway: Gateway, service: Service, action: Action) -> Started:
-        """Send `action` for `service` once, unless refused (raises Refused) or an earlier
-        attempt whose answer was lost turns out to have started it."""
-        reason = self.refusal(service, action)
+    async def perform(
+        self,
+        gateway: Gateway,
+        service: Service,
+        change: Change,
+        domains: CustomDomains | None = None,
+    ) -> Started:
+        """Send `change` for `service` once, unless refused (raises Refused) or an earlier
+        attempt whose answer was lost turns out to have started it. `domains`: the
+        service's custom domains as last read, for the changes whose rules need them."""
+        reason = self.refusal(service, change, domains)
         if reason is not None:
             raise Refused(reason)
-        self.underway[service.arn] = Underway(action, service, self._clock())
+        self.underway[service.arn] = Underway(change, service, self._clock())
         try:
-            earlier = await self._earlier_attempt(gateway, service, action)
+            earlier = await self._earlier_attempt(gateway, service, change)
             if earlier is not None:
                 self.underway[service.arn].operation_id = earlier
-                return Started(earlier, earlier=True)
+                return Started(Applied(operation_id=earlier), earlier=True)
             attempt = self._clock()
             try:
-                operation_id = await gateway.act(service.region, service.arn, action)
+                applied = await gateway.apply(service.region, service.arn, change)
             except ArtuiError as exc:
-                if outcome_unknown(exc):
-                    self.uncertain[service.arn] = (action, attempt)
+                if outcome_unknown(exc) and change.operation_type is not None:
+                    self.uncertain[service.arn] = (change, attempt)
                 raise
         except BaseException:
             del self.underway[service.arn]
             raise
-        self.underway[service.arn].operation_id = operation_id
-        return Started(operation_id)
+        if applied.operation_id is None:
+            # Nothing to follow: the change is done once AWS has answered.
+            del self.underway[service.arn]
+        else:
+            self.underway[service.arn].operation_id = applied.operation_id
+        return Started(applied)
 
     async def _earlier_attempt(
-        self, gateway: Gateway, service: Service, action: Action
+        self, gateway: Gateway, service: Service, change: Change
     ) -> str | None:
-        """The operation a lost-answer attempt of `action` started, if it did."""
+        """The operation a lost-answer attempt of `change` started, if it did."""
         lost = self.uncertain.pop(service.arn, None)
         if lost is None:
             return None
-        lost_action, at = lost
-        if lost_action is not action:
+        lost_change, at = lost
+        if lost_change != change:
             return None
         page = await gateway.list_operations(service.region, service.arn, None)
         for op in page.operations:
             if (
-                op.type is action.operation_type
+                op.type is change.operation_type
                 and op.started_at is not None
                 and op.started_at.timestamp() >= at - _SKEW
             ):

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from artui.custom_domains import CustomDomain, CustomDomains
+from artui.changes import Applied, Change
+from artui.custom_domains import CustomDomains
 from artui.domain import (
-    Action,
     LogEvent,
     LogSource,
     OperationsPage,
@@ -52,20 +52,13 @@ class Gateway(Protocol):
         """One page of a service's operations, newest first, from `token` on."""
         ...
 
-    async def act(self, region: str, arn: str, action: Action) -> str:
-        """Perform `action` on a service, once; the id of the operation it started."""
+    async def apply(self, region: str, arn: str, change: Change) -> Applied:
+        """Send `change` for a service, once: what AWS answered (the operation it started,
+        or the custom domain as App Runner now holds it)."""
         ...
 
     async def custom_domains(self, region: str, arn: str) -> CustomDomains:
         """DescribeCustomDomains, every page: the DNS target and each linked domain."""
-        ...
-
-    async def link_domain(self, region: str, arn: str, name: str, www: bool) -> CustomDomain:
-        """AssociateCustomDomain, sent once: the domain as App Runner now holds it."""
-        ...
-
-    async def unlink_domain(self, region: str, arn: str, name: str) -> CustomDomain:
-        """DisassociateCustomDomain, sent once: the domain, now DELETING."""
         ...
 
     async def read_logs(

@@ -24,10 +24,9 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from artui.custom_domains import CustomDomain, CustomDomains, link_blocked, unlink_blocked
-from artui.domain import Action, LogSource, OperationStatus, Service, ServiceStatus
+from artui.domain import LogSource, Service
 from artui.engine import activity, domains, metrics, services, tail
-from artui.engine.actions import READ_ONLY, Actions, Refused
+from artui.engine.actions import Actions
 from artui.engine.journal import Failure
 from artui.engine.ports import Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
@@ -35,15 +34,14 @@ from artui.engine.services import DETAIL, Snapshot
 from artui.engine.store import Scope, Store
 from artui.engine.threads import in_daemon_thread
 from artui.errors import ArtuiError, as_artui_error, describe
-from artui.humanize import duration
 from artui.inert import inert
 from artui.logfile import logger, setup
 from artui.series import Range
 from artui.settings import Settings
+from artui.ui.flows import ChangeFlow
 from artui.ui.messages import (
-    ActionRequested,
+    ChangeRequested,
     DescribeRequested,
-    LinkDomainRequested,
     LogLines,
     OlderLogsRequested,
     OlderOperationsRequested,
@@ -52,14 +50,11 @@ from artui.ui.messages import (
     ServicesChanged,
     StoreChanged,
     TailRequested,
-    UnlinkDomainRequested,
     WatchDomains,
     WatchMetrics,
     WatchOperations,
 )
 from artui.ui.screens.base import StatusScreen
-from artui.ui.screens.confirm import VERBS, ConfirmScreen, DeleteScreen
-from artui.ui.screens.domains import LinkScreen, unlink_dialog
 from artui.ui.screens.errors import ErrorsScreen
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.prompt import PromptScreen
@@ -107,13 +102,14 @@ class ArtuiApp(App[None]):
         self._quitting = False
         # Set once connecting has ended, well or badly: requests made earlier wait on it.
         self._connect_done = asyncio.Event()
-        self._connect_error: str | None = None
+        self.connect_error: str | None = None
         self._questions: set[concurrent.futures.Future[str | None]] = set()
         self.log_path = setup()
         # The latest bug caught while drawing or in a worker, for every status line.
         self.internal: Failure | None = None
         self._told = 0  # journal entries already considered for a notification
         self.actions = Actions(read_only=settings.read_only, clock=clock)
+        self.flow = ChangeFlow(self)
         # Each shown pane's poll (operations, custom domains), by (kind, service ARN).
         self._polls: dict[tuple[str, str], Worker[None]] = {}
         self._pane_refreshers: dict[tuple[str, str], Refresher] = {}
@@ -139,10 +135,14 @@ class ArtuiApp(App[None]):
         profile = self.gateway.profile if self.gateway is not None else self.settings.profile
         return Scope(profile, service.region)
 
-    def _publish(self, message: Message) -> None:
+    def publish(self, message: Message) -> None:
         """Hand an answer to the screen on show; the others catch up from the store."""
         if self.is_running:  # shutting down: the screens are being taken apart
             self.screen.post_message(message)
+
+    async def connected(self) -> None:
+        """Wait until connecting has ended, well or badly (`gateway` None: `connect_error`)."""
+        await self._connect_done.wait()
 
     # -- start-up ----------------------------------------------------------------------
 
@@ -175,17 +175,17 @@ class ArtuiApp(App[None]):
         try:
             gateway = await in_daemon_thread(self._connect)
         except Exception as exc:  # never a traceback: say what failed
-            self._connect_error = str(as_artui_error(exc, "connecting"))
+            self.connect_error = str(as_artui_error(exc, "connecting"))
             self.store.journal.add(
                 Failure(
                     self.clock(),
                     "",
                     "connect",
-                    self._connect_error,
+                    self.connect_error,
                     "nothing more until artui is started again with this fixed",
                 )
             )
-            self.services_screen.show_error(self._connect_error)
+            self.services_screen.show_error(self.connect_error)
             self._tell_new_failures()
             return
         finally:
@@ -213,7 +213,7 @@ class ArtuiApp(App[None]):
         def polled(polling: bool) -> None:
             self._fleet_polling = polling
             if not polling:
-                self._publish(StoreChanged(metrics.FLEET_KIND, ""))
+                self.publish(StoreChanged(metrics.FLEET_KIND, ""))
                 self._tell_new_failures()
                 self._meter_new_services()  # listed while this read was under way
 
@@ -231,7 +231,7 @@ class ArtuiApp(App[None]):
     def _services_polled(self, polling: bool) -> None:
         """Tell the screen on show the services list's state (a poll started or ended)."""
         self._polling = polling
-        self._publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
+        self.publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
         if not polling:
             self._tell_new_failures()
             self._meter_new_services()
@@ -261,7 +261,7 @@ class ArtuiApp(App[None]):
 
     def _not_connected(self, kind: str, scope: Scope, key: str) -> StoreChanged:
         """Record that `kind` cannot be read without a connection; the message saying so."""
-        error = ArtuiError(self._connect_error or "not connected")
+        error = ArtuiError(self.connect_error or "not connected")
         self.store.fail(kind, scope, error, self.clock(), key)
         return StoreChanged(kind, key)
 
@@ -300,7 +300,7 @@ class ArtuiApp(App[None]):
         scope = self.scope_of(service)
         try:
             if self.gateway is None:
-                raise ArtuiError(self._connect_error or "not connected")
+                raise ArtuiError(self.connect_error or "not connected")
             detail = await self.gateway.describe_service(service.region, service.arn)
         except Exception as exc:  # an unmapped failure still reaches the screen, not the void
             error = as_artui_error(exc, f"DescribeService {service.arn}")
@@ -319,109 +319,13 @@ class ArtuiApp(App[None]):
             self._tell_new_failures()
         else:
             self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
-        self._publish(StoreChanged(DETAIL, service.arn))
+        self.publish(StoreChanged(DETAIL, service.arn))
 
-    def on_action_requested(self, message: ActionRequested) -> None:
-        """An action's key: refuse it here with the reason, or ask to confirm it."""
-        service, action = message.service, message.action
-        reason = self.actions.refusal(service, action)
-        if reason is not None:
-            self._refused(service, action, reason)
-            return
-        screen: ConfirmScreen | DeleteScreen = (
-            DeleteScreen(service)
-            if action is Action.DELETE
-            else ConfirmScreen.for_action(action, service)
-        )
+    def on_change_requested(self, message: ChangeRequested) -> None:
+        """A change's key: the one flow refuses it, or confirms, sends and follows it."""
+        self.flow.request(message.service, message.change)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._act(service, action)
-            else:
-                self.tell(f"{VERBS[action]} {service.name} cancelled: nothing was sent.")
-
-        self.push_screen(screen, answered)
-
-    def _refused(self, service: Service, action: Action, reason: str) -> None:
-        hint = ""
-        if service.status is ServiceStatus.CREATE_FAILED and action is not Action.DELETE:
-            hint = " (a: the activity, enter on Create: its deployment log; b rebuilds)"
-        self.tell(
-            f"{reason}.{hint}",
-            title=f"{VERBS[action]} {service.name}: not sent",
-            severity="warning",
-        )
-
-    @work(group="act", exit_on_error=False)
-    async def _act(self, service: Service, action: Action) -> None:
-        """Send one action, then follow its operation to the end and say how it ended."""
-        await self._connect_done.wait()
-        verb = f"{VERBS[action]} {service.name}"
-        if self.gateway is None:
-            self._refused(service, action, self._connect_error or "not connected to AWS")
-            return
-        gateway = self.gateway
-        try:
-            started = await self.actions.perform(gateway, service, action)
-        except Refused as exc:
-            self._refused(service, action, str(exc))
-            return
-        except Exception as exc:
-            self._call_failed(service, action.api_name, verb, exc)
-            self._hurry()
-            return
-        scope = self.scope_of(service)
-        arn = service.arn
-        first = (
-            "An earlier attempt had started it; nothing new was sent. " if started.earlier else ""
-        )
-        self.tell(
-            f"{first}artui will say how it ends. Operation {started.operation_id}",
-            title=f"{verb}: started",
-        )
-        self._hurry(arn)
-        ended = await self.actions.follow(
-            gateway,
-            self.store,
-            scope,
-            service,
-            started.operation_id,
-            activity.watch_interval(self.settings.refresh),
-            on_poll=lambda: self._publish(StoreChanged(activity.KIND, arn)),
-        )
-        self._hurry(arn)
-        if ended is None:
-            self.tell(
-                f"Operation {started.operation_id} left the newest operations unseen.",
-                title=f"{verb}: outcome unknown",
-                severity="warning",
-            )
-            return
-        took = duration(ended.elapsed(self.clock()))
-        self.tell(
-            f"{ended.type_label} {ended.outcome} after {took} (operation {ended.id}).",
-            title=f"{verb}: {ended.outcome}",
-            severity="information" if ended.status is OperationStatus.SUCCEEDED else "error",
-            timeout=30,
-        )
-
-    def _call_failed(self, service: Service, api: str, verb: str, exc: Exception) -> None:
-        """A call that changes something failed: journal it, and say what AWS answered."""
-        error = as_artui_error(exc, f"{api} {service.arn}")
-        self.store.journal.add(
-            Failure(
-                self.clock(),
-                service.region,
-                f"{api} {service.name}",
-                str(error),
-                "nothing was retried; artui reads again now to show the real state",
-                # Not for the generic toast: the one below names what was tried.
-                first=False,
-            )
-        )
-        self.tell(f"AWS answered: {error}", title=f"{verb} failed", severity="error")
-
-    def _hurry(self, arn: str | None = None) -> None:
+    def hurry(self, arn: str | None = None) -> None:
         """Poll the list (and what a service's panes poll) now: something has changed."""
         if self.services is not None:
             self.services.refresh_now()
@@ -445,7 +349,7 @@ class ArtuiApp(App[None]):
                 worker.cancel()
             return
         if key in self._polls:
-            self._hurry(service.arn)
+            self.hurry(service.arn)
             return
         self._polls[key] = self.run_worker(
             self._poll_pane(kind, service, make, read),
@@ -460,12 +364,12 @@ class ArtuiApp(App[None]):
         await self._connect_done.wait()
         scope = self.scope_of(service)
         if self.gateway is None:
-            self._publish(self._not_connected(kind, scope, service.arn))
+            self.publish(self._not_connected(kind, scope, service.arn))
             return
 
         def polled(polling: bool) -> None:
             if not polling:
-                self._publish(StoreChanged(kind, service.arn))
+                self.publish(StoreChanged(kind, service.arn))
                 self._tell_new_failures()
 
         refresher = make(
@@ -498,103 +402,6 @@ class ArtuiApp(App[None]):
             lambda gateway: gateway.custom_domains,
         )
 
-    def _domains_of(self, service: Service) -> CustomDomains | None:
-        """The service's custom domains as last read."""
-        return self.store.get(domains.KIND, self.scope_of(service), service.arn).value
-
-    def on_link_domain_requested(self, message: LinkDomainRequested) -> None:
-        """`n` in the domains pane: refuse here with the reason, or ask for the domain."""
-        service = message.service
-        held = self._domains_of(service)
-        reason = READ_ONLY if self.actions.read_only else link_blocked(service, held)
-        if reason is not None:
-            self.tell(
-                f"{reason}.", title=f"Link a domain to {service.name}: not sent", severity="warning"
-            )
-            return
-
-        def answered(answer: tuple[str, bool] | None) -> None:
-            if answer is None:
-                self.tell(f"Linking a domain to {service.name} cancelled: nothing was sent.")
-            else:
-                self._link(service, *answer)
-
-        self.push_screen(LinkScreen(service, held), answered)
-
-    @work(group="domains", exit_on_error=False)
-    async def _link(self, service: Service, name: str, www: bool) -> None:
-        verb = f"Link {name} to {service.name}"
-        gateway = await self._gateway_for(verb)
-        if gateway is None:
-            return
-        try:
-            domain = await gateway.link_domain(service.region, service.arn, name, www)
-        except Exception as exc:
-            self._call_failed(service, "AssociateCustomDomain", verb, exc)
-        else:
-            self._domain_changed(service, domain)
-            self.tell(
-                f"{domain.name} is {domain.status_label}. Add its records to your DNS (z in the "
-                "domains pane: as a zone file); artui reads on until it is active.",
-                title=f"{verb}: linked",
-            )
-        self._hurry(service.arn)
-
-    def on_unlink_domain_requested(self, message: UnlinkDomainRequested) -> None:
-        """`x` in the domains pane: refuse here with the reason, or confirm."""
-        service = message.service
-        held = self._domains_of(service)
-        domain = held.named(message.domain) if held is not None else None
-        if held is None or domain is None:
-            return
-        verb = f"Unlink {domain.name} from {service.name}"
-        reason = READ_ONLY if self.actions.read_only else unlink_blocked(service, domain)
-        if reason is not None:
-            self.tell(f"{reason}.", title=f"{verb}: not sent", severity="warning")
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._unlink(service, domain.name)
-            else:
-                self.tell(f"{verb} cancelled: nothing was sent.")
-
-        self.push_screen(unlink_dialog(service, domain, held.dns_target), answered)
-
-    @work(group="domains", exit_on_error=False)
-    async def _unlink(self, service: Service, name: str) -> None:
-        verb = f"Unlink {name} from {service.name}"
-        gateway = await self._gateway_for(verb)
-        if gateway is None:
-            return
-        try:
-            domain = await gateway.unlink_domain(service.region, service.arn, name)
-        except Exception as exc:
-            self._call_failed(service, "DisassociateCustomDomain", verb, exc)
-        else:
-            self._domain_changed(service, domain)
-            self.tell(
-                f"{domain.name} is {domain.status_label}. Delete its records from your DNS.",
-                title=f"{verb}: sent",
-            )
-        self._hurry(service.arn)
-
-    async def _gateway_for(self, verb: str) -> Gateway | None:
-        """The gateway once connecting has ended; None (and said why) when there is none."""
-        await self._connect_done.wait()
-        if self.gateway is None:
-            reason = self._connect_error or "not connected to AWS"
-            self.tell(f"{reason}.", title=f"{verb}: not sent", severity="warning")
-        return self.gateway
-
-    def _domain_changed(self, service: Service, domain: CustomDomain) -> None:
-        """Show a call's answer for one domain at once, before the next poll."""
-        scope = self.scope_of(service)
-        held = domains.with_domain(self._domains_of(service), domain)
-        if held is not None:
-            self.store.put(domains.KIND, scope, held, self.clock(), service.arn)
-            self._publish(StoreChanged(domains.KIND, service.arn))
-
     def on_watch_metrics(self, message: WatchMetrics) -> None:
         """Read a service's charts over a range while its metrics pane shows them."""
         arn, rng = message.service.arn, message.range
@@ -619,12 +426,12 @@ class ArtuiApp(App[None]):
         scope = self.scope_of(service)
         key = metrics.chart_key(service, rng)
         if self.gateway is None:
-            self._publish(self._not_connected(metrics.CHART_KIND, scope, key))
+            self.publish(self._not_connected(metrics.CHART_KIND, scope, key))
             return
 
         def polled(polling: bool) -> None:
             if not polling:
-                self._publish(StoreChanged(metrics.CHART_KIND, key))
+                self.publish(StoreChanged(metrics.CHART_KIND, key))
                 self._tell_new_failures()
 
         refresher = metrics.chart_refresher(
@@ -664,7 +471,7 @@ class ArtuiApp(App[None]):
             self.store.put(
                 activity.KIND, scope, activity.extend(now_held, page), self.clock(), service.arn
             )
-        self._publish(StoreChanged(activity.KIND, service.arn))
+        self.publish(StoreChanged(activity.KIND, service.arn))
 
     def on_tail_requested(self, message: TailRequested) -> None:
         """Start (or stop) the tail a logs pane asked for; one per pane at a time."""
@@ -713,7 +520,7 @@ class ArtuiApp(App[None]):
         service, source = message.service, message.source
         try:
             if self.gateway is None:
-                raise ArtuiError(self._connect_error or "not connected")
+                raise ArtuiError(self.connect_error or "not connected")
             events = await tail.older(
                 self.gateway,
                 service,

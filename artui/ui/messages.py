@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from artui.domain import Action, LogEvent, LogSource, Service
+from artui.changes import Change
+from artui.domain import LogEvent, LogSource, Service
 from artui.engine.services import Snapshot
 from artui.series import Range
 
@@ -42,11 +43,11 @@ class DescribeRequested(Message):
 
 
 @dataclass
-class ActionRequested(Message):
-    """The operator pressed an action's key for `service`: check, confirm, send once."""
+class ChangeRequested(Message):
+    """The operator asked for `change` to `service`: refuse, confirm, send once, follow, tell."""
 
     service: Service
-    action: Action
+    change: Change
 
 
 @dataclass
@@ -72,21 +73,6 @@ class WatchDomains(Message):
 
     service: Service
     on: bool
-
-
-@dataclass
-class LinkDomainRequested(Message):
-    """The operator asked to link a domain to `service`: check, ask for the name, send once."""
-
-    service: Service
-
-
-@dataclass
-class UnlinkDomainRequested(Message):
-    """The operator asked to unlink `domain` from `service`: check, confirm, send once."""
-
-    service: Service
-    domain: str
 
 
 @dataclass

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from artui.changes import LinkDomain, UnlinkDomain
 from artui.custom_domains import (
     MAX_DOMAINS,
     CustomDomain,
@@ -25,7 +26,7 @@ from artui.engine.store import Known
 from artui.humanize import ago
 from artui.inert import inert
 from artui.ui.guard import guarded
-from artui.ui.messages import LinkDomainRequested, UnlinkDomainRequested, WatchDomains
+from artui.ui.messages import ChangeRequested, WatchDomains
 from artui.ui.panes.base import Pane
 from artui.ui.screens.domains import ZoneScreen
 from artui.ui.text import shown
@@ -244,12 +245,12 @@ class DomainsPane(Pane):
         return True
 
     def action_link(self) -> None:
-        self.app.post_message(LinkDomainRequested(self.service))
+        self.app.post_message(ChangeRequested(self.service, LinkDomain()))
 
     def action_unlink(self) -> None:
         chosen = self.selected()
         if chosen is not None:
-            self.app.post_message(UnlinkDomainRequested(self.service, chosen[0].name))
+            self.app.post_message(ChangeRequested(self.service, UnlinkDomain(chosen[0].name)))
 
     def action_copy(self, part: str) -> None:
         """Copy the highlighted record's name or value (on a domain's line: the domain and

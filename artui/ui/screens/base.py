@@ -7,10 +7,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from artui.domain import Action, Service, ServiceStatus
+from artui.changes import BY_NAME
+from artui.domain import Service, ServiceStatus
 from artui.errors import describe
 from artui.humanize import ago
-from artui.ui.messages import ActionRequested
+from artui.ui.messages import ChangeRequested
 from artui.ui.text import shown
 
 # How long a bug caught while drawing stays at the front of every status line.
@@ -40,7 +41,7 @@ ACTION_BINDINGS = [
     # using UpdateService"); hidden otherwise.
     Binding(
         "b",
-        "act('update')",
+        "act('rebuild')",
         "Rebuild",
         id="action.rebuild",
         tooltip="Rebuild a failed creation (UpdateService, current configuration)",
@@ -98,11 +99,11 @@ class ActsOnService:
         if service is None:
             self.app.notify("No service is selected.", severity="warning")  # type: ignore[attr-defined]
             return
-        self.app.post_message(ActionRequested(service, Action(name)))  # type: ignore[attr-defined]
+        self.app.post_message(ChangeRequested(service, BY_NAME[name]()))  # type: ignore[attr-defined]
 
     def offers(self, action: str, parameters: tuple[object, ...]) -> bool:
         """False for the rebuild key unless the service failed to create (it hides)."""
-        if action == "act" and parameters == ("update",):
+        if action == "act" and parameters == ("rebuild",):
             service = self.acted_on()
             return service is not None and service.status is ServiceStatus.CREATE_FAILED
         return True

@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from artui.domain import Action, Service
+from artui.changes import Change, Deploy, Pause, Rebuild, Resume
+from artui.domain import Service
 from artui.ui.text import shown
 
 
@@ -22,41 +23,32 @@ def _naming(verb: str, service: Service) -> Text:
     return line
 
 
-def consequences(action: Action, service: Service) -> Text:
-    """What the action does, in the guide's words, for the dialog's body."""
-    if action is Action.DEPLOY:
+def consequences(change: Change, service: Service) -> Text:
+    """What the change does, in the guide's words, for the dialog's body."""
+    if isinstance(change, Deploy):
         return Text(
             "App Runner deploys the latest version of the service's source (StartDeployment). "
             "If it fails, the service keeps running its current version."
         )
-    if action is Action.RESUME:
+    if isinstance(change, Resume):
         return Text(
             "App Runner provisions instances again and runs the version that ran before the "
             "pause (ResumeService). The URL stays the same."
         )
-    if action is Action.UPDATE:
+    if isinstance(change, Rebuild):
         return Text(
             "App Runner tries the creation again with the service's current configuration "
             "(UpdateService). Read the deployment log first (a, then enter on Create): the "
             "same configuration may fail the same way."
         )
-    if action is Action.PAUSE:
+    if isinstance(change, Pause):
         return Text.assemble(
             ("The app loses its state: ", "bold yellow"),
             "every instance stops and ephemeral storage is lost. ",
             ("It cannot be deployed until it is resumed (u). ", "bold yellow"),
             "The URL and the stored version stay (PauseService).",
         )
-    raise ValueError(f"{action} has its own dialog")
-
-
-VERBS = {
-    Action.DEPLOY: "Deploy",
-    Action.PAUSE: "Pause",
-    Action.RESUME: "Resume",
-    Action.UPDATE: "Rebuild",
-    Action.DELETE: "Delete",
-}
+    raise ValueError(f"{change.name} has its own dialog")
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -75,9 +67,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.body = body
 
     @classmethod
-    def for_action(cls, action: Action, service: Service) -> ConfirmScreen:
-        """The dialog for one of the service's actions (delete has its own)."""
-        return cls(_naming(VERBS[action], service), consequences(action, service), action.value)
+    def for_change(cls, change: Change, service: Service) -> ConfirmScreen:
+        """The dialog for a change to the whole service (delete has its own)."""
+        return cls(_naming(change.verb, service), consequences(change, service), change.name)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):

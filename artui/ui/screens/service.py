@@ -128,7 +128,7 @@ class ServiceScreen(ActsOnService, StatusScreen):
         underway = self.app.actions.underway.get(self.service.arn)
         if underway is not None:
             took = duration(self.app.clock() - underway.since)
-            line.append(f"{underway.action.value} under way {took}  ", style="bold cyan")
+            line.append(f"{underway.change.name} under way {took}  ", style="bold cyan")
         line.append_text(self.pane.status_text())
         snapshot = self.app.snapshot
         if snapshot is not None and snapshot.loaded:

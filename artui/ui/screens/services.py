@@ -524,7 +524,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
         for underway in self.app.actions.underway.values():
             line.append_text(
                 shown(
-                    f"{underway.action.value} {underway.service.name} "
+                    f"{underway.change.name} {underway.service.name} "
                     f"{duration(now - underway.since)}  ",
                     "bold cyan",
                 )
