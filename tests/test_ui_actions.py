@@ -198,7 +198,7 @@ async def test_state_changed_meanwhile_shows_aws_answer_and_refreshes(sim: Simul
     app = make_app(refresh=3600)  # the list polls once, then only when asked
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await select(pilot, "orders-service")
-        await wait_until(pilot, lambda: app.services is not None, "the poller")
+        await wait_until(pilot, lambda: app.session.services is not None, "the poller")
         # Someone else deploys between the list and the key: the list still says running.
         client = boto3.client("apprunner", region_name=REGION, endpoint_url=sim.endpoint)
         client.start_deployment(ServiceArn=arn_of(sim, "orders-service"))

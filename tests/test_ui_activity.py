@@ -146,7 +146,9 @@ async def test_slash_filters_the_operations(sim: Simulator) -> None:
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, ServiceScreen), "back")
         # Leaving the service stops polling its operations.
-        await wait_until(pilot, lambda: not app.watched("operations"), "the activity poll stopped")
+        await wait_until(
+            pilot, lambda: not app.session.watched("operations"), "the activity poll stopped"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from conftest import aim_botocore_at, client_kwargs, control
 from textual.widgets import Static
 
-from artui.engine.metrics import CHARTS
+from artui.engine.metrics import CHART_KIND, CHARTS
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
@@ -244,14 +244,20 @@ async def test_reads_stop_when_the_pane_is_hidden_and_start_again(sim: Simulator
     app = app_for(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         metrics = await open_metrics(pilot, "checkout-api")
-        assert app._charts and app.watched("operations")
+        assert app.session.watched(CHART_KIND) and app.session.watched("operations")
         await pilot.press("i")
         await wait_until(
-            pilot, lambda: not app._charts and not app.watched("operations"), "reads stopped"
+            pilot,
+            lambda: not app.session.watched(CHART_KIND) and not app.session.watched("operations"),
+            "reads stopped",
         )
         assert not metrics.active
         await pilot.press("m")
-        await wait_until(pilot, lambda: app._charts and app.watched("operations"), "reads again")
+        await wait_until(
+            pilot,
+            lambda: app.session.watched(CHART_KIND) and app.session.watched("operations"),
+            "reads again",
+        )
 
 
 async def test_help_lists_the_metrics_keys(sim: Simulator) -> None:

@@ -408,6 +408,6 @@ async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simul
             assert isinstance(app.screen, ServiceScreen)
             release.set()
             await wait_until(pilot, lambda: described(app), "DescribeService")
-            assert app.services is not None
+            assert app.session.services is not None
     finally:
         release.set()

@@ -7,12 +7,10 @@ renders nothing itself; screens and panes render from the store.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,19 +22,18 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from artui.domain import LogSource, Service
-from artui.engine import activity, domains, metrics, services, tail
+from artui.domain import Service
+from artui.engine import activity, domains, tail
 from artui.engine.actions import Actions
 from artui.engine.journal import Failure
 from artui.engine.ports import Connector, Gateway
-from artui.engine.refresh import Cadence, Refresher
-from artui.engine.services import DETAIL, Snapshot
+from artui.engine.refresh import Refresher
+from artui.engine.services import Snapshot
+from artui.engine.session import Session
 from artui.engine.store import Scope, Store
-from artui.engine.threads import in_daemon_thread
-from artui.errors import ArtuiError, as_artui_error, describe
+from artui.errors import ArtuiError, describe
 from artui.inert import inert
 from artui.logfile import logger, setup
-from artui.series import Range
 from artui.settings import Settings
 from artui.ui.flows import ChangeFlow
 from artui.ui.messages import (
@@ -91,18 +88,17 @@ class ArtuiApp(App[None]):
         self.settings = settings
         self.clock = clock
         self.store = Store()
-        self.scopes: tuple[Scope, ...] = ()
-        self.gateway: Gateway | None = None
-        self.services: Refresher | None = None
         self.services_screen = ServicesScreen()
-        self._connector = connector
-        self._polling = False
-        # Guards the hand-over of a gateway built in a thread against the app quitting.
-        self._gateway_lock = threading.Lock()
-        self._quitting = False
-        # Set once connecting has ended, well or badly: requests made earlier wait on it.
-        self._connect_done = asyncio.Event()
-        self.connect_error: str | None = None
+        self.session = Session(
+            settings,
+            connector,
+            self.store,
+            spawn=lambda read, name: self.run_worker(read, group=name, exit_on_error=False),
+            changed=lambda kind, key: self.publish(StoreChanged(kind, key)),
+            failures=self._tell_new_failures,
+            listed=self._listed,
+            clock=clock,
+        )
         self._questions: set[concurrent.futures.Future[str | None]] = set()
         self.log_path = setup()
         # The latest bug caught while drawing or in a worker, for every status line.
@@ -110,45 +106,45 @@ class ArtuiApp(App[None]):
         self._told = 0  # journal entries already considered for a notification
         self.actions = Actions(read_only=settings.read_only, clock=clock)
         self.flow = ChangeFlow(self)
-        # Each shown pane's poll (operations, custom domains), by (kind, service ARN).
-        self._polls: dict[tuple[str, str], Worker[None]] = {}
-        self._pane_refreshers: dict[tuple[str, str], Refresher] = {}
-        # The tail of each logs pane that is shown, by the pane's id().
-        self._tails: dict[int, Worker[None]] = {}
-        # The services list's metrics, and each metrics pane's charts (by service ARN).
-        self.fleet: Refresher | None = None
-        self._fleet_polling = False
-        self._charts: dict[str, tuple[str, Worker[None]]] = {}
-        self._chart_refreshers: dict[str, Refresher] = {}
 
-    # -- state -------------------------------------------------------------------------
+    # -- state: the session's, read by screens and panes ---------------------------------
+
+    @property
+    def gateway(self) -> Gateway | None:
+        """The connection, once made."""
+        return self.session.gateway
+
+    @property
+    def scopes(self) -> tuple[Scope, ...]:
+        """The (profile, region) pairs the list covers."""
+        return self.session.scopes
 
     @property
     def snapshot(self) -> Snapshot | None:
         """The services list as last known, or None before any region is known."""
-        if not self.scopes:
-            return None
-        return services.snapshot(self.store, self.scopes, polling=self._polling)
+        return self.session.snapshot
 
     def scope_of(self, service: Service) -> Scope:
         """The scope a service was listed in."""
-        profile = self.gateway.profile if self.gateway is not None else self.settings.profile
-        return Scope(profile, service.region)
+        return self.session.scope_of(service)
 
     def publish(self, message: Message) -> None:
         """Hand an answer to the screen on show; the others catch up from the store."""
         if self.is_running:  # shutting down: the screens are being taken apart
             self.screen.post_message(message)
 
-    async def connected(self) -> None:
-        """Wait until connecting has ended, well or badly (`gateway` None: `connect_error`)."""
-        await self._connect_done.wait()
+    def _listed(self) -> None:
+        error = self.session.connect_error
+        if error is not None:
+            self.services_screen.show_error(error)
+        else:
+            self.publish(ServicesChanged(self.session.snapshot))
 
     # -- start-up ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(self.services_screen)
-        self.start_backend()
+        self.run_worker(self.session.run(self.ask), group="backend", exit_on_error=False)
         if not self.is_headless and os.isatty(sys.__stdin__.fileno()):
             self.set_interval(2, self._exit_if_terminal_gone)
 
@@ -158,112 +154,9 @@ class ArtuiApp(App[None]):
         # dead terminal, and a graceful exit hangs on its writer. A hung-up tty fails
         # tcgetattr, so isatty turns False: end the way SIGHUP would have.
         if not os.isatty(sys.__stdin__.fileno()):
-            self._connector.abort()
+            self.session.abort()
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGHUP)
-
-    @work(group="backend", exclusive=True, exit_on_error=False)
-    async def start_backend(self) -> None:
-        """Show the prefetched list, connect in a thread, then poll."""
-        first = await in_daemon_thread(self._connector.first, self.ask)
-        if first is not None:
-            self.scopes = tuple(Scope(self.settings.profile, r) for r in first.regions)
-            # The child's wall clock, turned into this app's clock (tests may fix it).
-            age = max(0.0, time.time() - first.fetched_at)
-            services.seed(self.store, self.scopes, first.services, self.clock() - age)
-            self._services_polled(False)
-        try:
-            gateway = await in_daemon_thread(self._connect)
-        except Exception as exc:  # never a traceback: say what failed
-            self.connect_error = str(as_artui_error(exc, "connecting"))
-            self.store.journal.add(
-                Failure(
-                    self.clock(),
-                    "",
-                    "connect",
-                    self.connect_error,
-                    "nothing more until artui is started again with this fixed",
-                )
-            )
-            self.services_screen.show_error(self.connect_error)
-            self._tell_new_failures()
-            return
-        finally:
-            self._connect_done.set()
-        if gateway is None:
-            return
-        self.scopes = tuple(Scope(gateway.profile, r) for r in gateway.regions)
-        self.services = services.refresher(
-            gateway.list_services,
-            self.scopes,
-            self.store,
-            Cadence(interval=self.settings.refresh),
-            clock=self.clock,
-            on_update=self._services_polled,
-        )
-        self._watch_fleet(gateway)
-        await self.services.run()
-
-    def _watch_fleet(self, gateway: Gateway) -> None:
-        """Read the list's metrics on their own interval, for as long as the app runs."""
-
-        def listed(scope: Scope) -> tuple[Service, ...]:
-            return self.store.get(services.KIND, scope).value or ()
-
-        def polled(polling: bool) -> None:
-            self._fleet_polling = polling
-            if not polling:
-                self.publish(StoreChanged(metrics.FLEET_KIND, ""))
-                self._tell_new_failures()
-                self._meter_new_services()  # listed while this read was under way
-
-        self.fleet = metrics.fleet_refresher(
-            gateway,
-            self.scopes,
-            self.store,
-            listed,
-            self.settings.metrics_refresh,
-            clock=self.clock,
-            on_update=polled,
-        )
-        self.run_worker(self.fleet.run(), group="fleet-metrics", exit_on_error=False)
-
-    def _services_polled(self, polling: bool) -> None:
-        """Tell the screen on show the services list's state (a poll started or ended)."""
-        self._polling = polling
-        self.publish(ServicesChanged(self.snapshot))  # type: ignore[arg-type]
-        if not polling:
-            self._tell_new_failures()
-            self._meter_new_services()
-
-    def _meter_new_services(self) -> None:
-        """A service the list has not read metrics for yet gets them now, not a minute on."""
-        if self.fleet is None or self._fleet_polling:
-            return
-        for scope in self.scopes:
-            held = self.store.get(metrics.FLEET_KIND, scope)
-            if held.fetched_at is None:
-                continue  # the first read is under way
-            listed = self.store.get(services.KIND, scope).value or ()
-            if any(s.arn not in (held.value or {}) and metrics.metered(s) for s in listed):
-                self.fleet.refresh_now()
-                return
-
-    def _connect(self) -> Gateway | None:
-        """Build the gateway (in a thread); if the app quit meanwhile, tear it down here."""
-        gateway = self._connector.connect(self.ask)
-        with self._gateway_lock:
-            if not self._quitting:
-                self.gateway = gateway
-                return gateway
-        asyncio.run(gateway.close())
-        return None
-
-    def _not_connected(self, kind: str, scope: Scope, key: str) -> StoreChanged:
-        """Record that `kind` cannot be read without a connection; the message saying so."""
-        error = ArtuiError(self.connect_error or "not connected")
-        self.store.fail(kind, scope, error, self.clock(), key)
-        return StoreChanged(kind, key)
 
     def ask(self, question: str) -> str | None:
         """Ask the operator from a worker thread (an MFA code); None if declined or quitting."""
@@ -277,7 +170,7 @@ class ArtuiApp(App[None]):
         finally:
             self._questions.discard(answer)
 
-    # -- intents -----------------------------------------------------------------------
+    # -- intents: each handed to the session or the change flow ----------------------------
 
     def on_open_service(self, message: OpenService) -> None:
         if message.pane is None:
@@ -286,256 +179,50 @@ class ArtuiApp(App[None]):
             self.push_screen(ServiceScreen(message.service, message.pane))
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
-        if self.services is not None:
-            self.services.refresh_now()
-        if self.fleet is not None:
-            self.fleet.refresh_now()  # `r` reads the sparklines' newest minutes too
+        self.session.refresh_now()
 
     def on_describe_requested(self, message: DescribeRequested) -> None:
-        self._describe(message.service)
-
-    @work(group="describe", exclusive=True, exit_on_error=False)
-    async def _describe(self, service: Service) -> None:
-        await self._connect_done.wait()  # opened from prefetched rows, before connecting ended
-        scope = self.scope_of(service)
-        try:
-            if self.gateway is None:
-                raise ArtuiError(self.connect_error or "not connected")
-            detail = await self.gateway.describe_service(service.region, service.arn)
-        except Exception as exc:  # an unmapped failure still reaches the screen, not the void
-            error = as_artui_error(exc, f"DescribeService {service.arn}")
-            first = self.store.get(DETAIL, scope, service.arn).error is None
-            self.store.fail(DETAIL, scope, error, self.clock(), service.arn)
-            self.store.journal.add(
-                Failure(
-                    self.clock(),
-                    service.region,
-                    f"DescribeService {service.name}",
-                    str(error),
-                    "r in the service view tries again; the list's data stays on screen",
-                    first=first,
-                )
-            )
-            self._tell_new_failures()
-        else:
-            self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
-        self.publish(StoreChanged(DETAIL, service.arn))
+        self.session.describe(message.service)
 
     def on_change_requested(self, message: ChangeRequested) -> None:
         """A change's key: the one flow refuses it, or confirms, sends and follows it."""
         self.flow.request(message.service, message.change)
 
-    def hurry(self, arn: str | None = None) -> None:
-        """Poll the list (and what a service's panes poll) now: something has changed."""
-        if self.services is not None:
-            self.services.refresh_now()
-        for (_, polled), refresher in self._pane_refreshers.items():
-            if polled == arn:
-                refresher.refresh_now()
-
-    def watched(self, kind: str) -> set[str]:
-        """The service ARNs whose `kind` (operations, custom domains) a shown pane polls."""
-        return {arn for polled, arn in self._polls if polled == kind}
-
-    def _watch(
-        self, kind: str, service: Service, on: bool, make: PaneRefresher, read: PaneRead
-    ) -> None:
-        """Start (or stop) a pane's poll of `kind` for `service`; `r` hurries a running one."""
-        key = (kind, service.arn)
-        if not on:
-            worker = self._polls.pop(key, None)
-            self._pane_refreshers.pop(key, None)
-            if worker is not None:
-                worker.cancel()
-            return
-        if key in self._polls:
-            self.hurry(service.arn)
-            return
-        self._polls[key] = self.run_worker(
-            self._poll_pane(kind, service, make, read),
-            group=f"{kind} {service.arn}",
-            exit_on_error=False,
-        )
-
-    async def _poll_pane(
-        self, kind: str, service: Service, make: PaneRefresher, read: PaneRead
-    ) -> None:
-        """Poll one service's `kind` while its pane is shown."""
-        await self._connect_done.wait()
-        scope = self.scope_of(service)
-        if self.gateway is None:
-            self.publish(self._not_connected(kind, scope, service.arn))
-            return
-
-        def polled(polling: bool) -> None:
-            if not polling:
-                self.publish(StoreChanged(kind, service.arn))
-                self._tell_new_failures()
-
-        refresher = make(
-            read(self.gateway),
-            scope,
-            service.arn,
-            self.store,
-            self.settings.refresh,
-            clock=self.clock,
-            on_update=polled,
-        )
-        self._pane_refreshers[(kind, service.arn)] = refresher
-        await refresher.run()
-
     def on_watch_operations(self, message: WatchOperations) -> None:
-        self._watch(
-            activity.KIND,
-            message.service,
-            message.on,
-            activity.refresher,
-            lambda gateway: gateway.list_operations,
-        )
+        self.session.watch(activity.KIND, message.service, message.on)
 
     def on_watch_domains(self, message: WatchDomains) -> None:
-        self._watch(
-            domains.KIND,
-            message.service,
-            message.on,
-            domains.refresher,
-            lambda gateway: gateway.custom_domains,
-        )
+        self.session.watch(domains.KIND, message.service, message.on)
 
     def on_watch_metrics(self, message: WatchMetrics) -> None:
-        """Read a service's charts over a range while its metrics pane shows them."""
-        arn, rng = message.service.arn, message.range
-        running = self._charts.get(arn)
-        if running is not None and rng is not None and running[0] == rng.label:
-            refresher = self._chart_refreshers.get(arn)
-            if refresher is not None:
-                refresher.refresh_now()  # `r` in the pane
-            return
-        if running is not None:
-            running[1].cancel()
-            del self._charts[arn]
-            self._chart_refreshers.pop(arn, None)
-        if rng is not None:
-            worker = self.run_worker(
-                self._read_charts(message.service, rng), group=f"chart {arn}", exit_on_error=False
-            )
-            self._charts[arn] = (rng.label, worker)
-
-    async def _read_charts(self, service: Service, rng: Range) -> None:
-        await self._connect_done.wait()
-        scope = self.scope_of(service)
-        key = metrics.chart_key(service, rng)
-        if self.gateway is None:
-            self.publish(self._not_connected(metrics.CHART_KIND, scope, key))
-            return
-
-        def polled(polling: bool) -> None:
-            if not polling:
-                self.publish(StoreChanged(metrics.CHART_KIND, key))
-                self._tell_new_failures()
-
-        refresher = metrics.chart_refresher(
-            self.gateway,
-            service,
-            rng,
-            scope,
-            self.store,
-            self.settings.metrics_refresh,
-            clock=self.clock,
-            on_update=polled,
-        )
-        self._chart_refreshers[service.arn] = refresher
-        await refresher.run()
-
-    def on_older_operations_requested(self, message: OlderOperationsRequested) -> None:
-        self._older_operations(message.service)
-
-    @work(group="older-operations", exit_on_error=False)
-    async def _older_operations(self, service: Service) -> None:
-        scope = self.scope_of(service)
-        held = self.store.get(activity.KIND, scope, service.arn).value
-        if self.gateway is None or held is None or held.next_token is None:
-            return
-        try:
-            page = await self.gateway.list_operations(service.region, service.arn, held.next_token)
-        except Exception as exc:
-            error = as_artui_error(exc, f"ListOperations {service.arn}")
-            self.tell(
-                f"Older operations: {error}",
-                title="ListOperations failed",
-                severity="error",
-            )
-        else:
-            # Merged with what is held now: a poll may have landed during the call.
-            now_held = self.store.get(activity.KIND, scope, service.arn).value or held
-            self.store.put(
-                activity.KIND, scope, activity.extend(now_held, page), self.clock(), service.arn
-            )
-        self.publish(StoreChanged(activity.KIND, service.arn))
+        self.session.watch_charts(message.service, message.range)
 
     def on_tail_requested(self, message: TailRequested) -> None:
-        """Start (or stop) the tail a logs pane asked for; one per pane at a time."""
-        worker = self._tails.pop(id(message.to), None)
-        if worker is not None:
-            worker.cancel()  # its Live Tail session closes as the worker ends
-        if message.source is None:
-            return
-        self._tails[id(message.to)] = self.run_worker(
-            self._tail(message, message.source),
-            group=f"tail {id(message.to)}",
-            exit_on_error=False,
+        to, token = message.to, message.token
+        self.session.tail(
+            id(to),
+            message.service,
+            message.source,
+            message.since_ms,
+            on_lines=lambda events: to.post_message(LogLines(token, events)),
+            on_state=lambda key: to.post_message(StoreChanged(tail.KIND, key)),
         )
 
-    async def _tail(self, request: TailRequested, source: LogSource) -> None:
-        to, service, token = request.to, request.service, request.token
-        await self._connect_done.wait()
-        scope = self.scope_of(service)
-        key = tail.tail_key(service, source)
-        if self.gateway is None:
-            to.post_message(self._not_connected(tail.KIND, scope, key))
-            return
-
-        def changed() -> None:
-            to.post_message(StoreChanged(tail.KIND, key))
-            self._tell_new_failures()
-
-        await tail.Tail(
-            self.gateway,
-            service,
-            source,
-            scope,
-            self.store,
-            start_ms=request.since_ms,
-            limit=self.settings.max_lines,
-            on_lines=lambda events: to.post_message(LogLines(token, events)),
-            on_state=changed,
-            clock=self.clock,
-        ).run()
-
-    def on_older_logs_requested(self, message: OlderLogsRequested) -> None:
-        self._older_logs(message)
+    @work(group="older-operations", exit_on_error=False)
+    async def on_older_operations_requested(self, message: OlderOperationsRequested) -> None:
+        try:
+            await self.session.older_operations(message.service)
+        except ArtuiError as error:
+            self.tell(f"Older operations: {error}", title="ListOperations failed", severity="error")
 
     @work(group="older-logs", exit_on_error=False)
-    async def _older_logs(self, message: OlderLogsRequested) -> None:
-        service, source = message.service, message.source
+    async def on_older_logs_requested(self, message: OlderLogsRequested) -> None:
         try:
-            if self.gateway is None:
-                raise ArtuiError(self.connect_error or "not connected")
-            events = await tail.older(
-                self.gateway,
-                service,
-                source,
-                message.before_ms,
-                message.span_s,
-                min(message.limit, tail.OLDER_LINES),
+            events = await self.session.older_logs(
+                message.service, message.source, message.before_ms, message.span_s, message.limit
             )
-        except Exception as exc:
-            error = as_artui_error(exc, f"FilterLogEvents {service.name}")
-            self.tell(
-                f"Older lines: {error}",
-                title="FilterLogEvents failed",
-                severity="error",
-            )
+        except ArtuiError as error:
+            self.tell(f"Older lines: {error}", title="FilterLogEvents failed", severity="error")
             message.to.post_message(LogLines(message.token, [], older=True, exhausted=False))
         else:
             message.to.post_message(
@@ -638,11 +325,7 @@ class ArtuiApp(App[None]):
     # -- shutdown ----------------------------------------------------------------------
 
     async def on_unmount(self) -> None:
-        self._connector.abort()
+        self.session.abort()
         for question in list(self._questions):
             question.set_result(None)  # a worker thread waiting on the operator ends
-        with self._gateway_lock:
-            self._quitting = True
-            gateway = self.gateway
-        if gateway is not None:
-            await gateway.close()
+        await self.session.close()

@@ -83,11 +83,10 @@ class ChangeFlow:
     async def _send(self, service: Service, change: Change, held: CustomDomains | None) -> None:
         """Send one change; follow the operation it started to the end and say how it ended."""
         app = self.app
-        await app.connected()
+        gateway = await app.session.connected()
         title = change.title(service)
-        gateway = app.gateway
         if gateway is None:
-            self._refused(service, change, app.connect_error or "not connected to AWS")
+            self._refused(service, change, app.session.connect_error or "not connected to AWS")
             return
         try:
             started = await app.actions.perform(gateway, service, change, held)
@@ -96,11 +95,11 @@ class ChangeFlow:
             return
         except Exception as exc:
             self._call_failed(service, change, exc)
-            app.hurry(service.arn)
+            app.session.hurry(service.arn)
             return
         if started.applied.domain is not None:
             self._domain_changed(service, change, started.applied.domain)
-            app.hurry(service.arn)
+            app.session.hurry(service.arn)
             return
         operation_id = started.operation_id or ""
         arn = service.arn
@@ -111,7 +110,7 @@ class ChangeFlow:
             f"{first}artui will say how it ends. Operation {operation_id}",
             title=f"{title}: started",
         )
-        app.hurry(arn)
+        app.session.hurry(arn)
         ended = await app.actions.follow(
             gateway,
             app.store,
@@ -121,7 +120,7 @@ class ChangeFlow:
             activity.watch_interval(app.settings.refresh),
             on_poll=lambda: app.publish(StoreChanged(activity.KIND, arn)),
         )
-        app.hurry(arn)
+        app.session.hurry(arn)
         if ended is None:
             app.tell(
                 f"Operation {operation_id} left the newest operations unseen.",

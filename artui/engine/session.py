@@ -1,0 +1,451 @@
+"""The session: the one owner of the gateway and of every read artui keeps going.
+
+It connects (in a thread: the AWS libraries and credentials are slow), seeds the list from
+the prefetch, polls the services list and the fleet's metrics, and runs what each shown pane
+reads (operations, custom domains, charts, a tail) and the one-off reads (DescribeService,
+older pages), all under one registry of tasks keyed by what they read. It reports through
+the store and two callbacks, and never imports Textual: the app hands it a way to run tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from artui.domain import LogEvent, LogSource, Service
+from artui.engine import activity, domains, metrics, services, tail
+from artui.engine.journal import Failure
+from artui.engine.ports import Ask, Connector, Gateway
+from artui.engine.refresh import Cadence, Refresher
+from artui.engine.services import DETAIL, Snapshot
+from artui.engine.store import Scope, Store
+from artui.engine.threads import in_daemon_thread
+from artui.errors import ArtuiError, as_artui_error
+from artui.series import Range
+from artui.settings import Settings
+
+
+class Task(Protocol):
+    """A running task the session may cancel (a Textual worker, in the app)."""
+
+    def cancel(self) -> object: ...
+
+
+# Runs a coroutine as a task named `name`; a failure in it must be reported, never fatal.
+Spawn = Callable[[Coroutine[Any, Any, None], str], Task]
+# A pane's poll: the engine's refresher for its kind, and what it reads from the gateway.
+_PANE_READS: dict[str, tuple[Callable[..., Refresher], Callable[[Gateway], Any]]] = {
+    activity.KIND: (activity.refresher, lambda gateway: gateway.list_operations),
+    domains.KIND: (domains.refresher, lambda gateway: gateway.custom_domains),
+}
+
+
+@dataclass
+class _Running:
+    task: Task
+    refresher: Refresher | None = None
+    label: str = ""  # what a chart reads (its range), to tell a new request from `r`
+
+
+class Session:
+    """One profile's connection and its reads, for as long as the app runs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        connector: Connector,
+        store: Store,
+        *,
+        spawn: Spawn,
+        changed: Callable[[str, str], None],
+        failures: Callable[[], None],
+        listed: Callable[[], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """`changed(kind, key)`: the store holds something new for a shown screen;
+        `failures()`: the journal may hold new failures; `listed()`: the list's state moved."""
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.gateway: Gateway | None = None
+        self.scopes: tuple[Scope, ...] = ()
+        self.services: Refresher | None = None
+        self.fleet: Refresher | None = None
+        self.connect_error: str | None = None
+        self._connector = connector
+        self._spawn = spawn
+        self._changed = changed
+        self._failures = failures
+        self._listed = listed
+        self._polling = False
+        self._fleet_polling = False
+        # Guards the hand-over of a gateway built in a thread against the app quitting.
+        self._gateway_lock = threading.Lock()
+        self._quitting = False
+        # Set once connecting has ended, well or badly: requests made earlier wait on it.
+        self._connect_done = asyncio.Event()
+        # Every read kept going for a pane, by key ("operations <arn>", "chart <arn>", ...).
+        self._running: dict[str, _Running] = {}
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The services list as last known, or None before any region is known."""
+        if not self.scopes:
+            return None
+        return services.snapshot(self.store, self.scopes, polling=self._polling)
+
+    def scope_of(self, service: Service) -> Scope:
+        """The scope a service was listed in."""
+        profile = self.gateway.profile if self.gateway is not None else self.settings.profile
+        return Scope(profile, service.region)
+
+    async def connected(self) -> Gateway | None:
+        """The gateway once connecting has ended; None (see `connect_error`) if it failed."""
+        await self._connect_done.wait()
+        return self.gateway
+
+    def watched(self, kind: str) -> set[str]:
+        """The service ARNs whose `kind` (operations, custom domains, charts) is read now."""
+        prefix = f"{kind} "
+        return {key[len(prefix) :] for key in self._running if key.startswith(prefix)}
+
+    # -- the list ----------------------------------------------------------------------
+
+    async def run(self, ask: Ask) -> None:
+        """Show the prefetched list, connect in a thread, then poll until cancelled."""
+        first = await in_daemon_thread(self._connector.first, ask)
+        if first is not None:
+            self.scopes = tuple(Scope(self.settings.profile, r) for r in first.regions)
+            # The child's wall clock, turned into this session's clock (tests may fix it).
+            age = max(0.0, time.time() - first.fetched_at)
+            services.seed(self.store, self.scopes, first.services, self.clock() - age)
+            self._services_polled(False)
+        try:
+            gateway = await in_daemon_thread(self._connect, ask)
+        except Exception as exc:  # never a traceback: say what failed
+            self.connect_error = str(as_artui_error(exc, "connecting"))
+            self.store.journal.add(
+                Failure(
+                    self.clock(),
+                    "",
+                    "connect",
+                    self.connect_error,
+                    "nothing more until artui is started again with this fixed",
+                )
+            )
+            self._listed()
+            self._failures()
+            return
+        finally:
+            self._connect_done.set()
+        if gateway is None:
+            return
+        self.scopes = tuple(Scope(gateway.profile, r) for r in gateway.regions)
+        self.services = services.refresher(
+            gateway.list_services,
+            self.scopes,
+            self.store,
+            Cadence(interval=self.settings.refresh),
+            clock=self.clock,
+            on_update=self._services_polled,
+        )
+        self._watch_fleet(gateway)
+        await self.services.run()
+
+    def _connect(self, ask: Ask) -> Gateway | None:
+        """Build the gateway (in a thread); if the app quit meanwhile, tear it down here."""
+        gateway = self._connector.connect(ask)
+        with self._gateway_lock:
+            if not self._quitting:
+                self.gateway = gateway
+                return gateway
+        asyncio.run(gateway.close())
+        return None
+
+    def _watch_fleet(self, gateway: Gateway) -> None:
+        """Read the list's metrics on their own interval, for as long as the app runs."""
+
+        def listed(scope: Scope) -> tuple[Service, ...]:
+            return self.store.get(services.KIND, scope).value or ()
+
+        def polled(polling: bool) -> None:
+            self._fleet_polling = polling
+            if not polling:
+                self._changed(metrics.FLEET_KIND, "")
+                self._failures()
+                self._meter_new_services()  # listed while this read was under way
+
+        self.fleet = metrics.fleet_refresher(
+            gateway,
+            self.scopes,
+            self.store,
+            listed,
+            self.settings.metrics_refresh,
+            clock=self.clock,
+            on_update=polled,
+        )
+        self._spawn(self.fleet.run(), "fleet-metrics")
+
+    def _services_polled(self, polling: bool) -> None:
+        self._polling = polling
+        self._listed()
+        if not polling:
+            self._failures()
+            self._meter_new_services()
+
+    def _meter_new_services(self) -> None:
+        """A service the list has not read metrics for yet gets them now, not a minute on."""
+        if self.fleet is None or self._fleet_polling:
+            return
+        for scope in self.scopes:
+            held = self.store.get(metrics.FLEET_KIND, scope)
+            if held.fetched_at is None:
+                continue  # the first read is under way
+            listed = self.store.get(services.KIND, scope).value or ()
+            if any(s.arn not in (held.value or {}) and metrics.metered(s) for s in listed):
+                self.fleet.refresh_now()
+                return
+
+    def refresh_now(self) -> None:
+        """`r` on the list: read the services and the sparklines' newest minutes now."""
+        if self.services is not None:
+            self.services.refresh_now()
+        if self.fleet is not None:
+            self.fleet.refresh_now()
+
+    def hurry(self, arn: str | None = None) -> None:
+        """Poll the list (and what a service's panes poll) now: something has changed."""
+        if self.services is not None:
+            self.services.refresh_now()
+        for kind in _PANE_READS:
+            running = self._running.get(f"{kind} {arn}")
+            if running is not None and running.refresher is not None:
+                running.refresher.refresh_now()
+
+    # -- a service's reads -------------------------------------------------------------
+
+    def _not_connected(self, kind: str, scope: Scope, key: str) -> None:
+        """Record that `kind` cannot be read without a connection, and say so."""
+        error = ArtuiError(self.connect_error or "not connected")
+        self.store.fail(kind, scope, error, self.clock(), key)
+        self._changed(kind, key)
+
+    def _start(self, key: str, read: Coroutine[Any, Any, None], label: str = "") -> None:
+        self._running[key] = _Running(self._spawn(read, key), label=label)
+
+    def _stop(self, key: str) -> None:
+        running = self._running.pop(key, None)
+        if running is not None:
+            running.task.cancel()
+
+    async def _refresh_while_running(self, key: str, refresher: Refresher) -> None:
+        running = self._running.get(key)
+        if running is not None:
+            running.refresher = refresher
+        await refresher.run()
+
+    def describe(self, service: Service) -> None:
+        """Read DescribeService for the overview (a newer request replaces one under way)."""
+        key = f"{DETAIL} {service.arn}"
+        self._stop(key)
+        self._start(key, self._describe(service))
+
+    async def _describe(self, service: Service) -> None:
+        gateway = await self.connected()  # opened from prefetched rows, before connecting ended
+        scope = self.scope_of(service)
+        try:
+            if gateway is None:
+                raise ArtuiError(self.connect_error or "not connected")
+            detail = await gateway.describe_service(service.region, service.arn)
+        except Exception as exc:  # an unmapped failure still reaches the screen, not the void
+            error = as_artui_error(exc, f"DescribeService {service.arn}")
+            first = self.store.get(DETAIL, scope, service.arn).error is None
+            self.store.fail(DETAIL, scope, error, self.clock(), service.arn)
+            self.store.journal.add(
+                Failure(
+                    self.clock(),
+                    service.region,
+                    f"DescribeService {service.name}",
+                    str(error),
+                    "r in the service view tries again; the list's data stays on screen",
+                    first=first,
+                )
+            )
+            self._failures()
+        else:
+            self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
+        self._changed(DETAIL, service.arn)
+
+    def watch(self, kind: str, service: Service, on: bool) -> None:
+        """Start (or stop) a pane's poll of `kind` for `service`; `r` hurries a running one."""
+        key = f"{kind} {service.arn}"
+        if not on:
+            self._stop(key)
+        elif key in self._running:
+            self.hurry(service.arn)
+        else:
+            self._start(key, self._poll_pane(kind, service, key))
+
+    async def _poll_pane(self, kind: str, service: Service, key: str) -> None:
+        gateway = await self.connected()
+        scope = self.scope_of(service)
+        if gateway is None:
+            self._not_connected(kind, scope, service.arn)
+            return
+
+        def polled(polling: bool) -> None:
+            if not polling:
+                self._changed(kind, service.arn)
+                self._failures()
+
+        make, read = _PANE_READS[kind]
+        refresher = make(
+            read(gateway),
+            scope,
+            service.arn,
+            self.store,
+            self.settings.refresh,
+            clock=self.clock,
+            on_update=polled,
+        )
+        await self._refresh_while_running(key, refresher)
+
+    def watch_charts(self, service: Service, rng: Range | None) -> None:
+        """Read a service's charts over `rng` while a metrics pane shows them (None stops);
+        the same range again reads now (`r` in the pane)."""
+        key = f"{metrics.CHART_KIND} {service.arn}"
+        running = self._running.get(key)
+        if running is not None and rng is not None and running.label == rng.label:
+            if running.refresher is not None:
+                running.refresher.refresh_now()
+            return
+        self._stop(key)
+        if rng is not None:
+            self._start(key, self._read_charts(service, rng, key), label=rng.label)
+
+    async def _read_charts(self, service: Service, rng: Range, key: str) -> None:
+        gateway = await self.connected()
+        scope = self.scope_of(service)
+        chart = metrics.chart_key(service, rng)
+        if gateway is None:
+            self._not_connected(metrics.CHART_KIND, scope, chart)
+            return
+
+        def polled(polling: bool) -> None:
+            if not polling:
+                self._changed(metrics.CHART_KIND, chart)
+                self._failures()
+
+        refresher = metrics.chart_refresher(
+            gateway,
+            service,
+            rng,
+            scope,
+            self.store,
+            self.settings.metrics_refresh,
+            clock=self.clock,
+            on_update=polled,
+        )
+        await self._refresh_while_running(key, refresher)
+
+    def tail(
+        self,
+        owner: int,
+        service: Service,
+        source: LogSource | None,
+        since_ms: int,
+        on_lines: Callable[[list[LogEvent]], None],
+        on_state: Callable[[str], None],
+    ) -> None:
+        """Start the tail `owner` (a logs pane) asked for, replacing its last; None stops it.
+        `on_state(key)`: the tail's state in the store moved."""
+        key = f"{tail.KIND} {owner}"
+        self._stop(key)  # a Live Tail session closes as its task ends
+        if source is not None:
+            self._start(key, self._tail(service, source, since_ms, on_lines, on_state))
+
+    async def _tail(
+        self,
+        service: Service,
+        source: LogSource,
+        since_ms: int,
+        on_lines: Callable[[list[LogEvent]], None],
+        on_state: Callable[[str], None],
+    ) -> None:
+        gateway = await self.connected()
+        scope = self.scope_of(service)
+        key = tail.tail_key(service, source)
+        if gateway is None:
+            error = ArtuiError(self.connect_error or "not connected")
+            self.store.fail(tail.KIND, scope, error, self.clock(), key)
+            on_state(key)
+            return
+
+        def changed() -> None:
+            on_state(key)
+            self._failures()
+
+        await tail.Tail(
+            gateway,
+            service,
+            source,
+            scope,
+            self.store,
+            start_ms=since_ms,
+            limit=self.settings.max_lines,
+            on_lines=on_lines,
+            on_state=changed,
+            clock=self.clock,
+        ).run()
+
+    async def older_operations(self, service: Service) -> None:
+        """Page in the next older operations of `service` (ArtuiError if AWS refuses)."""
+        scope = self.scope_of(service)
+        held = self.store.get(activity.KIND, scope, service.arn).value
+        if self.gateway is None or held is None or held.next_token is None:
+            return
+        try:
+            page = await self.gateway.list_operations(service.region, service.arn, held.next_token)
+        except Exception as exc:
+            self._changed(activity.KIND, service.arn)
+            raise as_artui_error(exc, f"ListOperations {service.arn}") from exc
+        # Merged with what is held now: a poll may have landed during the call.
+        now_held = self.store.get(activity.KIND, scope, service.arn).value or held
+        self.store.put(
+            activity.KIND, scope, activity.extend(now_held, page), self.clock(), service.arn
+        )
+        self._changed(activity.KIND, service.arn)
+
+    async def older_logs(
+        self, service: Service, source: LogSource, before_ms: int, span_s: float, limit: int
+    ) -> list[LogEvent]:
+        """Lines of `source` before `before_ms` (ArtuiError if they cannot be read)."""
+        try:
+            if self.gateway is None:
+                raise ArtuiError(self.connect_error or "not connected")
+            return await tail.older(
+                self.gateway, service, source, before_ms, span_s, min(limit, tail.OLDER_LINES)
+            )
+        except Exception as exc:
+            raise as_artui_error(exc, f"FilterLogEvents {service.name}") from exc
+
+    # -- the end -----------------------------------------------------------------------
+
+    def abort(self) -> None:
+        """The app is quitting: stop whatever connecting is waiting for."""
+        self._connector.abort()
+
+    async def close(self) -> None:
+        """The app is quitting: stop connecting, and close the gateway if there is one."""
+        self.abort()
+        with self._gateway_lock:
+            self._quitting = True
+            gateway = self.gateway
+        if gateway is not None:
+            await gateway.close()
