@@ -116,7 +116,7 @@ async def test_newest_line_on_screen_once_the_buffer_is_full() -> None:
         await shows(pilot, view, "line 01099")
         assert view.held == 100 and view.shown == 100
         assert rows(view)[-1].endswith("line 01099")
-        assert len(view._starts) == len(view._shown) == 100  # nothing grows past max_lines
+        assert len(view.entries.starts) == len(view.entries.shown) == 100  # nothing grows past max_lines
         view.append(events_(1100, 1))
         await shows(pilot, view, "line 01100")
         assert view.following
