@@ -30,9 +30,16 @@ test-calendar: $(VENV)/.installed
 		DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$$lib FAKETIME=$$offset $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
 	done
 
+# The type checker: the whole package, and strict on the engine and the domain (the code
+# every layer builds on).
+STRICT = artui/engine artui/domain.py artui/changes.py artui/custom_domains.py artui/series.py \
+	artui/humanize.py artui/inert.py artui/errors.py
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check artui tests bench screenshots
 	$(BIN)/ruff format --check artui tests bench screenshots
+	$(BIN)/mypy artui
+	$(BIN)/mypy --strict $(STRICT)
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/startup.py

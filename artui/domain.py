@@ -9,11 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import TypeVar
+
+_P = TypeVar("_P", bound="Parsable")
 
 
 class Parsable(str, Enum):
     @classmethod
-    def parse(cls, value: str | None):
+    def parse(cls: type[_P], value: str | None) -> _P:
         """The member for `value`, or UNKNOWN when AWS sends something new (or nothing)."""
         try:
             return cls(value)
@@ -137,7 +140,7 @@ class Service:
     def status_label(self) -> str:
         if self.status is ServiceStatus.UNKNOWN:
             return f"unknown ({self.raw_status})" if self.raw_status else "unknown"
-        return self.status.value
+        return str(self.status.value)
 
     @property
     def short_label(self) -> str:
@@ -235,7 +238,7 @@ class Operation:
     def status_label(self) -> str:
         if self.status is OperationStatus.UNKNOWN:
             return f"unknown ({self.raw_status})" if self.raw_status else "unknown"
-        return self.status.value
+        return str(self.status.value)
 
     @property
     def tone(self) -> Tone:

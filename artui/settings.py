@@ -379,6 +379,7 @@ def resolve(
         settings = replace(settings, read_only=True)
     if demo:
         # The demo never touches a real account, whatever the profile says.
-        regions = settings.regions or DEMO_REGIONS
-        settings = replace(settings, demo=True, profile=None, regions=regions)
+        settings = replace(
+            settings, demo=True, profile=None, regions=settings.regions or DEMO_REGIONS
+        )
     return settings

@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from artui.domain import OperationsPage
 from artui.engine.refresh import Cadence, Refresher
-from artui.engine.store import Scope, Store
+from artui.engine.store import Kind, Scope, Store
 
-KIND = "operations"
+KIND: Kind[OperationsPage] = Kind("operations")
 # The quickest pace any list polls at, whatever the settings say.
 MIN_INTERVAL = 1.0
 
@@ -52,7 +52,7 @@ def refresher(
     *,
     clock: Callable[[], float] = time.time,
     on_update: Callable[[bool], None] = lambda polling: None,
-) -> Refresher:
+) -> Refresher[OperationsPage]:
     """The refresh engine for one service's operations: the settings' pace, quicker while
     an operation runs."""
 

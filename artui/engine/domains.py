@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from artui.custom_domains import CustomDomain, CustomDomains
 from artui.engine.refresh import Cadence, Refresher
-from artui.engine.store import Scope, Store
+from artui.engine.store import Kind, Scope, Store
 
-KIND = "custom-domains"
+KIND: Kind[CustomDomains] = Kind("custom-domains")
 
 DescribeCustomDomains = Callable[[str, str], Awaitable[CustomDomains]]
 
@@ -24,7 +24,7 @@ def refresher(
     *,
     clock: Callable[[], float] = time.time,
     on_update: Callable[[bool], None] = lambda polling: None,
-) -> Refresher:
+) -> Refresher[CustomDomains]:
     """The refresh engine for one service's custom domains."""
 
     async def fetch(scope: Scope) -> CustomDomains:

@@ -24,13 +24,14 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from artui.engine.journal import Failure
-from artui.engine.store import Scope, Store
+from artui.engine.store import Kind, Scope, Store
 from artui.errors import ArtuiError, AuthError, ThrottledError, as_artui_error
 
-Fetch = Callable[[Scope], Awaitable[Any]]
+T = TypeVar("T")
+Fetch = Callable[[Scope], Awaitable[T]]
 
 
 @dataclass(frozen=True)
@@ -57,28 +58,28 @@ class Cadence:
             if any(isinstance(e, AuthError) for e in errors):
                 # Credentials do not fix themselves in seconds; do not hammer STS or SSO.
                 return self.max_backoff
-            factor = 2 ** min(failures, 6)
+            factor = 2.0 ** min(failures, 6)
             if any(isinstance(e, ThrottledError) for e in errors):
                 factor *= 2
             return min(self.interval * factor, self.max_backoff)
         if busy or hurried:
             return self.busy_interval or self.interval
-        return min(self.interval * 2 ** min(quiet_polls, 10), self.interval * self.quiet_factor)
+        return min(self.interval * 2.0 ** min(quiet_polls, 10), self.interval * self.quiet_factor)
 
 
-class Refresher:
+class Refresher(Generic[T]):
     """Polls `fetch` for each scope into `store` under `kind`, forever, on the cadence."""
 
     def __init__(
         self,
-        kind: str,
-        fetch: Fetch,
+        kind: Kind[T],
+        fetch: Fetch[T],
         scopes: Sequence[Scope],
         store: Store,
         cadence: Cadence | None = None,
         *,
         clock: Callable[[], float] = time.time,
-        busy: Callable[[Any], bool] = lambda value: False,
+        busy: Callable[[T | None], bool] = lambda value: False,
         on_update: Callable[[bool], None] = lambda polling: None,
         key: str = "",
         operation: str = "",
@@ -109,7 +110,7 @@ class Refresher:
             self.store.fail(self.kind, scope, error, self._clock(), self.key)
             return False
         self.store.put(self.kind, scope, value, self._clock(), self.key)
-        return value != before
+        return bool(value != before)
 
     async def refresh(self) -> bool:
         """Poll every scope once, concurrently; True if any answer differs from the last."""

@@ -6,14 +6,14 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from artui.domain import Service, ServiceStatus
+from artui.domain import Service, ServiceDetail, ServiceStatus
 from artui.engine.refresh import Cadence, Refresher
-from artui.engine.store import Scope, Store
+from artui.engine.store import Kind, Scope, Store
 from artui.errors import ArtuiError
 
-KIND = "services"
+KIND: Kind[tuple[Service, ...]] = Kind("services")
 # DescribeService's answers, keyed by service ARN within the scope.
-DETAIL = "detail"
+DETAIL: Kind[ServiceDetail] = Kind("detail")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def refresher(
     *,
     clock: Callable[[], float] = time.time,
     on_update: Callable[[bool], None] = lambda polling: None,
-) -> Refresher:
+) -> Refresher[tuple[Service, ...]]:
     """The refresh engine for the services list of `scopes`."""
 
     async def fetch(scope: Scope) -> tuple[Service, ...]:

@@ -22,7 +22,7 @@ from artui.engine.journal import Failure
 from artui.engine.ports import Ask, Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.services import DETAIL, Snapshot
-from artui.engine.store import Scope, Store
+from artui.engine.store import Kind, Scope, Store
 from artui.engine.threads import in_daemon_thread
 from artui.errors import ArtuiError, as_artui_error
 from artui.series import Range
@@ -38,7 +38,7 @@ class Task(Protocol):
 # Runs a coroutine as a task named `name`; a failure in it must be reported, never fatal.
 Spawn = Callable[[Coroutine[Any, Any, None], str], Task]
 # A pane's poll: the engine's refresher for its kind, and what it reads from the gateway.
-_PANE_READS: dict[str, tuple[Callable[..., Refresher], Callable[[Gateway], Any]]] = {
+_PANE_READS: dict[str, tuple[Callable[..., Refresher[Any]], Callable[[Gateway], Any]]] = {
     activity.KIND: (activity.refresher, lambda gateway: gateway.list_operations),
     domains.KIND: (domains.refresher, lambda gateway: gateway.custom_domains),
 }
@@ -47,7 +47,7 @@ _PANE_READS: dict[str, tuple[Callable[..., Refresher], Callable[[Gateway], Any]]
 @dataclass
 class _Running:
     task: Task
-    refresher: Refresher | None = None
+    refresher: Refresher[Any] | None = None
     label: str = ""  # what a chart reads (its range), to tell a new request from `r`
 
 
@@ -73,8 +73,8 @@ class Session:
         self.clock = clock
         self.gateway: Gateway | None = None
         self.scopes: tuple[Scope, ...] = ()
-        self.services: Refresher | None = None
-        self.fleet: Refresher | None = None
+        self.services: Refresher[tuple[Service, ...]] | None = None
+        self.fleet: Refresher[dict[str, metrics.FleetSeries]] | None = None
         self.connect_error: str | None = None
         self._connector = connector
         self._spawn = spawn
@@ -230,7 +230,7 @@ class Session:
 
     # -- a service's reads -------------------------------------------------------------
 
-    def _not_connected(self, kind: str, scope: Scope, key: str) -> None:
+    def _not_connected(self, kind: Kind[Any], scope: Scope, key: str) -> None:
         """Record that `kind` cannot be read without a connection, and say so."""
         error = ArtuiError(self.connect_error or "not connected")
         self.store.fail(kind, scope, error, self.clock(), key)
@@ -244,7 +244,7 @@ class Session:
         if running is not None:
             running.task.cancel()
 
-    async def _refresh_while_running(self, key: str, refresher: Refresher) -> None:
+    async def _refresh_while_running(self, key: str, refresher: Refresher[Any]) -> None:
         running = self._running.get(key)
         if running is not None:
             running.refresher = refresher
@@ -282,7 +282,7 @@ class Session:
             self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
         self._changed(DETAIL, service.arn)
 
-    def watch(self, kind: str, service: Service, on: bool) -> None:
+    def watch(self, kind: Kind[Any], service: Service, on: bool) -> None:
         """Start (or stop) a pane's poll of `kind` for `service`; `r` hurries a running one."""
         key = f"{kind} {service.arn}"
         if not on:
@@ -292,7 +292,7 @@ class Session:
         else:
             self._start(key, self._poll_pane(kind, service, key))
 
-    async def _poll_pane(self, kind: str, service: Service, key: str) -> None:
+    async def _poll_pane(self, kind: Kind[Any], service: Service, key: str) -> None:
         gateway = await self.connected()
         scope = self.scope_of(service)
         if gateway is None:

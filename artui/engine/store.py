@@ -16,6 +16,13 @@ from artui.errors import ArtuiError
 T = TypeVar("T")
 
 
+class Kind(str, Generic[T]):
+    """A kind of state, typed by what it holds: `Kind[OperationsPage]` gets and puts
+    `OperationsPage`s. It is its kind's name too, for messages and keys."""
+
+    __slots__ = ()
+
+
 class Scope(NamedTuple):
     """Where data comes from: an AWS profile (None: botocore's default) and a region."""
 
@@ -41,16 +48,19 @@ class Store:
         self._known: dict[tuple[str, Scope, str], Known[Any]] = {}
         self.journal = Journal()
 
-    def get(self, kind: str, scope: Scope, key: str = "") -> Known[Any]:
+    def get(self, kind: Kind[T], scope: Scope, key: str = "") -> Known[T]:
         """What is known (an empty Known when nothing is)."""
-        return self._known.get((kind, scope, key), Known())
+        known: Known[T] = self._known.get((kind, scope, key), Known())
+        return known
 
-    def put(self, kind: str, scope: Scope, value: Any, at: float, key: str = "") -> None:
+    def put(self, kind: Kind[T], scope: Scope, value: T, at: float, key: str = "") -> None:
         """Record a good answer; clears the current error, keeps the last one."""
         known = self.get(kind, scope, key)
         self._known[(kind, scope, key)] = replace(known, value=value, fetched_at=at, error=None)
 
-    def fail(self, kind: str, scope: Scope, error: ArtuiError, at: float, key: str = "") -> None:
+    def fail(
+        self, kind: Kind[Any], scope: Scope, error: ArtuiError, at: float, key: str = ""
+    ) -> None:
         """Record a failure; the last good answer stays."""
         known = self.get(kind, scope, key)
         message = f"{scope.region}: {error}"

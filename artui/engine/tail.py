@@ -15,14 +15,14 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from artui.domain import LogEvent, LogSource, Service, TailUpdate
 from artui.engine.journal import Failure
-from artui.engine.store import Scope, Store
+from artui.engine.store import Kind, Scope, Store
 from artui.errors import ArtuiError, LiveTailUnavailable, ThrottledError, as_artui_error
 
-KIND = "tail"
+KIND: Kind[TailState] = Kind("tail")
 # The windows `h` cycles through, in seconds: the pane opens with the first.
 WINDOWS = (5 * 60, 15 * 60, 60 * 60, 6 * 60 * 60)
 # A poll reads again this far behind the newest line: CloudWatch may take a line in a few
@@ -123,7 +123,8 @@ class Seen:
 
     def forget_before(self, timestamp_ms: int) -> None:
         """Drop what is older than any read can bring back again."""
-        for table in (self._ids, self._read, self._live):
+        tables: tuple[dict[Any, int], ...] = (self._ids, self._read, self._live)
+        for table in tables:
             old = [k for k, ts in table.items() if ts < timestamp_ms]
             for key in old:
                 del table[key]
@@ -168,7 +169,7 @@ class Tail:
         """The state as last stored."""
         return self.store.get(KIND, self.scope, self.key).value or TailState()
 
-    def _set(self, **changes: object) -> None:
+    def _set(self, **changes: Any) -> None:
         self.store.put(KIND, self.scope, replace(self.state, **changes), self.clock(), self.key)
         self.on_state()
 

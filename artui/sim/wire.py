@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, cast
 
 
 class NotJson(ValueError):
@@ -41,7 +41,7 @@ def is_number(value: Any, kinds: tuple[type, ...] = (int, float)) -> bool:
     """Whether `value` is a finite JSON number of `kinds` (JSON's true is not 1)."""
     if isinstance(value, bool) or not isinstance(value, kinds):
         return False
-    return isinstance(value, int) or math.isfinite(value)
+    return isinstance(value, int) or math.isfinite(cast(float, value))
 
 
 def json_type(value: Any) -> str:

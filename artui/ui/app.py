@@ -19,6 +19,7 @@ from textual import work
 from textual.app import App
 from textual.binding import ActiveBinding, Binding
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
@@ -35,6 +36,7 @@ from artui.errors import ArtuiError, describe
 from artui.inert import inert
 from artui.logfile import logger, setup
 from artui.settings import Settings
+from artui.ui.context import ViewContext
 from artui.ui.flows import ChangeFlow
 from artui.ui.messages import (
     ChangeRequested,
@@ -137,15 +139,15 @@ class ArtuiApp(App[None]):
         error = self.session.connect_error
         if error is not None:
             self.services_screen.show_error(error)
-        else:
-            self.publish(ServicesChanged(self.session.snapshot))
+        elif (snapshot := self.session.snapshot) is not None:
+            self.publish(ServicesChanged(snapshot))
 
     # -- start-up ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(self.services_screen)
         self.run_worker(self.session.run(self.ask), group="backend", exit_on_error=False)
-        if not self.is_headless and os.isatty(sys.__stdin__.fileno()):
+        if not self.is_headless and _stdin_is_a_tty():
             self.set_interval(2, self._exit_if_terminal_gone)
 
     def _exit_if_terminal_gone(self) -> None:
@@ -153,7 +155,7 @@ class ArtuiApp(App[None]):
         # when `make demo` is the pane's process): Textual's input thread then spins on the
         # dead terminal, and a graceful exit hangs on its writer. A hung-up tty fails
         # tcgetattr, so isatty turns False: end the way SIGHUP would have.
-        if not os.isatty(sys.__stdin__.fileno()):
+        if not _stdin_is_a_tty():
             self.session.abort()
             signal.signal(signal.SIGHUP, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGHUP)
@@ -204,8 +206,8 @@ class ArtuiApp(App[None]):
             message.service,
             message.source,
             message.since_ms,
-            on_lines=lambda events: to.post_message(LogLines(token, events)),
-            on_state=lambda key: to.post_message(StoreChanged(tail.KIND, key)),
+            on_lines=lambda events: _post(to, LogLines(token, events)),
+            on_state=lambda key: _post(to, StoreChanged(tail.KIND, key)),
         )
 
     @work(group="older-operations", exit_on_error=False)
@@ -329,3 +331,16 @@ class ArtuiApp(App[None]):
         for question in list(self._questions):
             question.set_result(None)  # a worker thread waiting on the operator ends
         await self.session.close()
+
+
+def _stdin_is_a_tty() -> bool:
+    return sys.__stdin__ is not None and os.isatty(sys.__stdin__.fileno())
+
+
+def _post(to: MessagePump, message: Message) -> None:
+    to.post_message(message)
+
+
+def _context(app: ArtuiApp) -> ViewContext:
+    # Never called: the type checker holds ArtuiApp to the interface screens and panes use.
+    return app

@@ -6,6 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from artui.ui.context import context_of
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -19,7 +21,7 @@ def guarded(what: str) -> Callable[[F], F]:
             try:
                 return method(self, *args, **kwargs)
             except Exception as exc:
-                self.app.internal_error(what, exc)
+                context_of(self).internal_error(what, exc)
                 return None
 
         return run  # type: ignore[return-value]

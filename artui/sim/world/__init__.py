@@ -203,7 +203,7 @@ class DemoWorld:
                 pass
         tracked.streams.add(key)
 
-    def _emit(self, region: str, group: str, stream: str, ts_ms: int, message: str) -> None:
+    def _emit(self, region: str, group: str, stream: str, ts_ms: float, message: str) -> None:
         self._pending.setdefault((region, group, stream), []).append(
             {"timestamp": int(ts_ms), "message": message}
         )

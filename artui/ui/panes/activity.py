@@ -112,7 +112,7 @@ class ActivityPane(Pane):
     @property
     def known(self) -> Known[OperationsPage]:
         """ListOperations' last answer for this service, from the store."""
-        return self.app.store.get(KIND, self.app.scope_of(self.service), self.service.arn)
+        return self.ctx.store.get(KIND, self.ctx.scope_of(self.service), self.service.arn)
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -151,7 +151,7 @@ class ActivityPane(Pane):
         # A running operation's time counts up on screen between polls.
         if not self.active:
             return
-        now = self.app.clock()
+        now = self.ctx.clock()
         for op in self.operations:
             if op.running and op.id in self._shown:
                 self.table.update_cell(op.id, "duration", operation_cells(op, now)[4])
@@ -160,7 +160,7 @@ class ActivityPane(Pane):
     def fill(self) -> None:
         """Repaint the table from the store, keeping the cursor on the same operation."""
         known = self.known
-        now = self.app.clock()
+        now = self.ctx.clock()
         table = self.table
         visible = [op for op in self.operations if matches(op, self.filter_text)]
         page = known.value
@@ -186,7 +186,7 @@ class ActivityPane(Pane):
         if current in keys:
             table.move_cursor(row=keys.index(current))
         self._empty(known, visible)
-        self.screen.update_status()
+        self.host.update_status()
 
     def _empty(self, known: Known[OperationsPage], visible: list[Operation]) -> None:
         message = ""
@@ -227,7 +227,7 @@ class ActivityPane(Pane):
                 markup=False,
             )
             return
-        self.screen.show_logs(LogSource(LogSourceKind.DEPLOYMENT, op.id))  # type: ignore[attr-defined]
+        self.host.show_logs(LogSource(LogSourceKind.DEPLOYMENT, op.id))
 
     @on(DataTable.RowHighlighted, "#activity-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -280,7 +280,7 @@ class ActivityPane(Pane):
                 line.append(f"filter '{inert(self.filter_text)}'  ", style="yellow")
             running = known.value.running
             if running is not None:
-                took = duration(running.elapsed(self.app.clock()))
+                took = duration(running.elapsed(self.ctx.clock()))
                 line.append(f"{running.type_label} running {took}  ", style="bold cyan")
         if known.error is not None:
             kept = "showing the last answer" if known.value is not None else "no data"
@@ -288,7 +288,7 @@ class ActivityPane(Pane):
             line.append_text(shown(known.error, "red"))
             line.append("  ")
         elif known.fetched_at is not None:
-            line.append(f"listed {ago(self.app.clock() - known.fetched_at)}  ", style="dim")
+            line.append(f"listed {ago(self.ctx.clock() - known.fetched_at)}  ", style="dim")
         else:
             line.append("ListOperations…  ", style="dim")
         return line

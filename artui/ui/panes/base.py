@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Protocol, cast
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.worker import Worker, WorkerState
 
-from artui.domain import Service
+from artui.domain import LogSource, Service
+from artui.ui.context import ViewContext, context_of
+
+
+class PaneHost(Protocol):
+    """What a pane asks of the screen that hosts it (the service view)."""
+
+    def update_status(self) -> None: ...
+
+    def action_back(self) -> None: ...
+
+    def show_logs(self, source: LogSource) -> None: ...
 
 
 class Pane(VerticalScroll):
@@ -26,6 +37,16 @@ class Pane(VerticalScroll):
         super().__init__(id=self.PANE_ID, classes="pane")
         self.service = service
         self.active = False
+
+    @property
+    def ctx(self) -> ViewContext:
+        """The app, through the interface panes read it by."""
+        return context_of(self)
+
+    @property
+    def host(self) -> PaneHost:
+        """The screen that hosts the pane."""
+        return cast(PaneHost, self.screen)
 
     def shown(self) -> None:
         """The pane became visible: start (or resume) its work."""
@@ -63,4 +84,4 @@ class Pane(VerticalScroll):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A pane's worker that raised is reported like any bug, and the app goes on.
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.internal_error(f"{self.TITLE} worker", event.worker.error)
+            self.ctx.internal_error(f"{self.TITLE} worker", event.worker.error)

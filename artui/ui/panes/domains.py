@@ -134,7 +134,7 @@ class DomainsPane(Pane):
     @property
     def known(self) -> Known[CustomDomains]:
         """DescribeCustomDomains' last answer for this service, from the store."""
-        return self.app.store.get(KIND, self.app.scope_of(self.service), self.service.arn)
+        return self.ctx.store.get(KIND, self.ctx.scope_of(self.service), self.service.arn)
 
     @property
     def options(self) -> DomainList:
@@ -197,7 +197,7 @@ class DomainsPane(Pane):
         options.display = bool(held is not None and held.domains)
         self._header(held)
         self._empty(known)
-        self.screen.update_status()
+        self.host.update_status()
         self.screen.refresh_bindings()
 
     def _header(self, held: CustomDomains | None) -> None:
@@ -260,13 +260,15 @@ class DomainsPane(Pane):
             return
         domain, record = chosen
         if record is None:
-            targets = target_records(domain, self.known.value and self.known.value.dns_target)
+            targets = target_records(
+                domain, self.known.value.dns_target if self.known.value else None
+            )
             if not targets:
                 return
             record = targets[0]
         text = record.name if part == "name" else record.value
         self.app.copy_to_clipboard(text)
-        self.app.tell(text, title=f"Copied the {part} to the clipboard")
+        self.ctx.tell(text, title=f"Copied the {part} to the clipboard")
 
     def action_zone(self) -> None:
         chosen = self.selected()
@@ -294,7 +296,7 @@ class DomainsPane(Pane):
             line.append_text(shown(known.error, "red"))
             line.append("  ")
         elif known.fetched_at is not None:
-            line.append(f"read {ago(self.app.clock() - known.fetched_at)}  ", style="dim")
+            line.append(f"read {ago(self.ctx.clock() - known.fetched_at)}  ", style="dim")
         else:
             line.append("DescribeCustomDomains…  ", style="dim")
         return line

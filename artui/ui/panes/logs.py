@@ -136,7 +136,7 @@ class LogsPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="logs-header")
-        yield LogView(max_lines=self.app.settings.max_lines, id="logs-view")
+        yield LogView(max_lines=self.ctx.settings.max_lines, id="logs-view")
         yield FilterField("search: text or /regex/; enter keeps it", id="logs-search")
         yield FilterField("filter: text or /regex/; enter keeps it", id="logs-filter")
 
@@ -160,7 +160,7 @@ class LogsPane(Pane):
     @property
     def tail_known(self) -> Known[TailState]:
         """The tail's state as the store has it (its error: no tail could start)."""
-        return self.app.store.get(TAIL, self.app.scope_of(self.service), self.key)
+        return self.ctx.store.get(TAIL, self.ctx.scope_of(self.service), self.key)
 
     def on_focus(self) -> None:
         # The service view focuses the pane; the keys belong to the lines.
@@ -187,7 +187,7 @@ class LogsPane(Pane):
         op = self._operation(self.source.operation_id) if self.source.operation_id else None
         if op is not None and op.started_at is not None:
             return int((op.started_at.timestamp() - DEPLOYMENT_MARGIN_S) * 1000)
-        return int((self.app.clock() - self.window_s) * 1000)
+        return int((self.ctx.clock() - self.window_s) * 1000)
 
     def _operation(self, operation_id: str) -> Operation | None:
         return next((op for op in self._operations() if op.id == operation_id), None)
@@ -213,7 +213,7 @@ class LogsPane(Pane):
         if message.older:
             self._reading_older = False
             self._no_older = message.exhausted
-            self.screen.update_status()
+            self.host.update_status()
         if not message.events:
             return
         oldest = min(e.timestamp for e in message.events)
@@ -227,7 +227,7 @@ class LogsPane(Pane):
     def _older(self) -> None:
         if self._reading_older or self._no_older or self._oldest_ms is None:
             return
-        room = self.app.settings.max_lines - self.view.held
+        room = self.ctx.settings.max_lines - self.view.held
         if room <= 0:
             self.app.notify("The buffer is full (max_lines): no older lines are read.")
             return
@@ -237,21 +237,21 @@ class LogsPane(Pane):
                 self, self.service, self.source, self._oldest_ms, self.window_s, room, self._token
             )
         )
-        self.screen.update_status()
+        self.host.update_status()
 
     @on(LogView.Changed)
     def _view_changed(self) -> None:
-        self.screen.update_status()
+        self.host.update_status()
 
     def store_changed(self, kind: str, key: str) -> None:
         if kind == TAIL and key == self.key:
-            self.screen.update_status()
+            self.host.update_status()
 
     # -- keys -------------------------------------------------------------------------
 
     def _operations(self) -> tuple[Operation, ...]:
         """The service's operations as the activity last read them, newest first."""
-        page = self.app.store.get(OPERATIONS, self.app.scope_of(self.service), self.service.arn)
+        page = self.ctx.store.get(OPERATIONS, self.ctx.scope_of(self.service), self.service.arn)
         return page.value.operations if page.value is not None else ()
 
     def _latest_deployment(self) -> Operation | None:
@@ -296,22 +296,22 @@ class LogsPane(Pane):
 
     def action_errors_only(self) -> None:
         self.view.errors_only = not self.view.errors_only
-        self.screen.update_status()
+        self.host.update_status()
 
     def action_save(self) -> None:
         """Write the lines shown (the filter applied) to a file and say where."""
         lines = self.view.shown_lines()
-        path = save_path(self.service, self.source, self.app.clock())
+        path = save_path(self.service, self.source, self.ctx.clock())
         try:
             with path.open("w", encoding="utf-8", errors="replace") as out:
                 out.writelines(f"{line}\n" for line in lines)
         except OSError as exc:
-            self.app.tell(
+            self.ctx.tell(
                 f"Cannot write {path}: {exc.strerror or exc}", title="Not saved", severity="error"
             )
             return
         self.saved = path
-        self.app.tell(f"{len(lines):,} lines written to {path}", title="Saved")
+        self.ctx.tell(f"{len(lines):,} lines written to {path}", title="Saved")
 
     def action_clear(self) -> None:
         """Escape: the search goes first, then the filter, then the view goes back."""
@@ -321,9 +321,9 @@ class LogsPane(Pane):
             self._apply_filter("")
             self.view.errors_only = False
         else:
-            self.screen.action_back()  # type: ignore[attr-defined]
+            self.host.action_back()
             return
-        self.screen.update_status()
+        self.host.update_status()
 
     @on(Input.Submitted, "#logs-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -352,17 +352,17 @@ class LogsPane(Pane):
         try:
             matches = self.view.search(text or None)
         except ValueError as exc:
-            self.app.tell(str(exc), title="Search", severity="warning")
+            self.ctx.tell(str(exc), title="Search", severity="warning")
             return
         self.search_text = text
         if text and not matches:
-            self.app.tell(f"No line matches {text!r}.")
+            self.ctx.tell(f"No line matches {text!r}.")
 
     def _apply_filter(self, text: str) -> None:
         try:
             self.view.set_filter(text or None)
         except ValueError as exc:
-            self.app.tell(str(exc), title="Filter", severity="warning")
+            self.ctx.tell(str(exc), title="Filter", severity="warning")
             return
         self.filter_text = text
 

@@ -158,17 +158,17 @@ class MetricsPane(Pane):
     @property
     def known(self) -> Known[Chart]:
         """The last read of the charts over the range on show."""
-        return self.app.store.get(CHART_KIND, self.app.scope_of(self.service), self.key)
+        return self.ctx.store.get(CHART_KIND, self.ctx.scope_of(self.service), self.key)
 
     def _operations(self) -> tuple[Operation, ...]:
-        page = self.app.store.get(
-            activity.KIND, self.app.scope_of(self.service), self.service.arn
+        page = self.ctx.store.get(
+            activity.KIND, self.ctx.scope_of(self.service), self.service.arn
         ).value
         return page.operations if page is not None else ()
 
     def marks(self) -> list[Marker]:
         """The deployments, pauses and resumes within the range on show."""
-        now = self.app.clock()
+        now = self.ctx.clock()
         return markers(self._operations(), now - self.range.seconds, now)
 
     def start(self) -> None:
@@ -205,7 +205,7 @@ class MetricsPane(Pane):
             self.app.post_message(WatchMetrics(self.service, rng))
         self.scroll_home(animate=False)
         self.draw()
-        self.screen.update_status()  # type: ignore[attr-defined]
+        self.host.update_status()
 
     def action_next_range(self) -> None:
         """The next range, round to the first."""
@@ -236,7 +236,7 @@ class MetricsPane(Pane):
         self.query_one("#metrics-header", Static).update(self._header())
         known = self.known
         chart = known.value
-        now = self.app.clock()
+        now = self.ctx.clock()
         marks = self.marks()
         self.query_one("#metrics-marks", Static).update(self._marks_line(marks))
         message = self.query_one("#metrics-message", Static)
@@ -324,9 +324,9 @@ class MetricsPane(Pane):
         line.append(f"  last {self.range.label}, {period_words(self.range.period)}")
         known = self.known
         if known.fetched_at is not None:
-            line.append(f"  read {ago(self.app.clock() - known.fetched_at)}", style="dim")
+            line.append(f"  read {ago(self.ctx.clock() - known.fetched_at)}", style="dim")
         # The times on the axes and the marks are local: say which zone that is.
-        line.append(f"  {time.strftime('%Z', time.localtime(self.app.clock()))}", style="dim")
+        line.append(f"  {time.strftime('%Z', time.localtime(self.ctx.clock()))}", style="dim")
         return line
 
     def _marks_line(self, marks: list[Marker]) -> Text:
@@ -373,7 +373,7 @@ class MetricsPane(Pane):
             else:
                 line.append("GetMetricData failed (e: errors)  ", style="bold red")
         elif known.fetched_at is not None:
-            line.append(f"metrics read {ago(self.app.clock() - known.fetched_at)}  ", style="dim")
+            line.append(f"metrics read {ago(self.ctx.clock() - known.fetched_at)}  ", style="dim")
         else:
             line.append("GetMetricData…  ", style="dim")
         return line

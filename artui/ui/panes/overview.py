@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -94,7 +95,7 @@ class OverviewPane(Pane):
     @property
     def known(self) -> Known[ServiceDetail]:
         """DescribeService's last answer for this service, from the store."""
-        return self.app.store.get(DETAIL, self.app.scope_of(self.service), self.service.arn)
+        return self.ctx.store.get(DETAIL, self.ctx.scope_of(self.service), self.service.arn)
 
     @property
     def detail(self) -> ServiceDetail | None:
@@ -128,10 +129,11 @@ class OverviewPane(Pane):
     def render_overview(self) -> None:
         """Repaint from the store; if the data cannot be drawn, say so in the pane."""
         body_widget = self.query_one("#overview-body", Static)
+        body: RenderableType
         try:
-            body = overview_table(self.service, self.detail, self.app.clock())
+            body = overview_table(self.service, self.detail, self.ctx.clock())
         except Exception as exc:
-            self.app.internal_error("the overview", exc)
+            self.ctx.internal_error("the overview", exc)
             body = shown(f"This service's details cannot be shown: {describe(exc)}")
         body_widget.update(body)
 
@@ -146,5 +148,5 @@ class OverviewPane(Pane):
             line.append_text(shown(known.error, "red"))
             line.append("  ")
         elif known.fetched_at is not None:
-            line.append(f"described {ago(self.app.clock() - known.fetched_at)}  ", style="dim")
+            line.append(f"described {ago(self.ctx.clock() - known.fetched_at)}  ", style="dim")
         return line

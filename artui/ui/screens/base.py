@@ -11,6 +11,7 @@ from artui.changes import BY_NAME
 from artui.domain import Service, ServiceStatus
 from artui.errors import describe
 from artui.humanize import ago
+from artui.ui.context import ViewContext, context_of
 from artui.ui.messages import ChangeRequested
 from artui.ui.text import shown
 
@@ -56,6 +57,11 @@ class StatusScreen(Screen):
         super().__init__(*args, **kwargs)
         self._status: Text | None = None
 
+    @property
+    def ctx(self) -> ViewContext:
+        """The app, through the interface screens read it by."""
+        return context_of(self)
+
     def on_mount(self) -> None:
         # Textual calls this as well as a subclass's on_mount (handlers run up the MRO):
         # subclasses must not call it again.
@@ -72,10 +78,10 @@ class StatusScreen(Screen):
         except Exception as exc:
             # Not through internal_error's own status repaint: that would come back here.
             line = shown(f"cannot show the status: {describe(exc)}", "bold magenta")
-        if self.app.settings.read_only:  # type: ignore[attr-defined]
+        if self.ctx.settings.read_only:
             line = Text("READ-ONLY  ", style="bold reverse yellow").append_text(line)
-        internal = getattr(self.app, "internal", None)
-        now = self.app.clock()  # type: ignore[attr-defined]
+        internal = self.ctx.internal
+        now = self.ctx.clock()
         if internal is not None and now - internal.at < INTERNAL_SHOWN:
             bug = Text(f"internal error {ago(now - internal.at)} (e): ", style="bold magenta")
             bug.append_text(shown(internal.message, "magenta"))
@@ -85,10 +91,8 @@ class StatusScreen(Screen):
             self.query_one("#status", Static).update(line)
 
 
-class ActsOnService:
+class ActsOnService(StatusScreen):
     """A screen with ACTION_BINDINGS: the service they act on, and the intent they post."""
-
-    app: object
 
     def acted_on(self) -> Service | None:
         """The service an action key acts on (the open one, the one under the cursor)."""
@@ -97,9 +101,9 @@ class ActsOnService:
     def action_act(self, name: str) -> None:
         service = self.acted_on()
         if service is None:
-            self.app.notify("No service is selected.", severity="warning")  # type: ignore[attr-defined]
+            self.app.notify("No service is selected.", severity="warning")
             return
-        self.app.post_message(ChangeRequested(service, BY_NAME[name]()))  # type: ignore[attr-defined]
+        self.app.post_message(ChangeRequested(service, BY_NAME[name]()))
 
     def offers(self, action: str, parameters: tuple[object, ...]) -> bool:
         """False for the rebuild key unless the service failed to create (it hides)."""

@@ -125,23 +125,23 @@ class ServiceScreen(ActsOnService, StatusScreen):
 
     def status_text(self) -> Text:
         line = Text()
-        underway = self.app.actions.underway.get(self.service.arn)
+        underway = self.ctx.actions.underway.get(self.service.arn)
         if underway is not None:
-            took = duration(self.app.clock() - underway.since)
+            took = duration(self.ctx.clock() - underway.since)
             line.append(f"{underway.change.name} under way {took}  ", style="bold cyan")
         line.append_text(self.pane.status_text())
-        snapshot = self.app.snapshot
+        snapshot = self.ctx.snapshot
         if snapshot is not None and snapshot.loaded:
             line.append("list ", style="dim")
-            line.append_text(freshness(snapshot, self.app.clock()))
+            line.append_text(freshness(snapshot, self.ctx.clock()))
         return line
 
     def on_services_changed(self, message: ServicesChanged) -> None:
         self.follow(message.snapshot)
 
     def on_screen_resume(self) -> None:
-        if self.app.snapshot is not None:
-            self.follow(self.app.snapshot)
+        if self.ctx.snapshot is not None:
+            self.follow(self.ctx.snapshot)
         # Answers went to the screen on top meanwhile (a deployment log): catch up.
         for pane in self.query(Pane):
             pane.catch_up()
@@ -169,7 +169,7 @@ class ServiceScreen(ActsOnService, StatusScreen):
             pane.store_changed(message.kind, message.key)
         if message.kind == DETAIL and message.key == self.service.arn:
             # DescribeService may know a newer status than the list: every pane follows it.
-            known = self.app.store.get(DETAIL, self.app.scope_of(self.service), message.key)
+            known = self.ctx.store.get(DETAIL, self.ctx.scope_of(self.service), message.key)
             if known.value is not None:
                 self.service = known.value.service
                 for pane in self.query(Pane):
