@@ -1,8 +1,9 @@
-"""The log view (artui/ui/widgets/logview.py): bounded, following, searching, filtering,
-wrapping, and showing untrusted log text as text.
+"""The log view widget (artui/ui/widgets/logview/): bounded, following, searching,
+filtering, wrapping, and showing untrusted log text as text, through the Pilot.
 
 A tiny app holds one LogView; the tests read what its rows show (`render_line`) and, for
-escape sequences, every byte the app wrote to its terminal.
+escape sequences, every byte the app wrote to its terminal. The plain parts are tested
+without an app: the entries and patterns in test_logview_entries.py, ANSI in test_ansi.py.
 """
 
 from __future__ import annotations
@@ -13,20 +14,12 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 import textual.drivers.headless_driver as headless
-from rich.style import Style
 from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
 from artui.domain import LogEvent
-from artui.ui.widgets.logview import (
-    INDENT,
-    LogView,
-    decode_sgr,
-    looks_like_error,
-    parse_pattern,
-    sgr_style,
-)
+from artui.ui.widgets.logview import INDENT, LogView
 from tests.test_hostile_text import (
     BYTES,
     CLIPBOARD,
@@ -97,6 +90,11 @@ async def feed(pilot: Pilot, view: LogView, batches: Sequence[list[LogEvent]]) -
         await pilot.pause()
 
 
+async def applied(pilot: Pilot, view: LogView) -> None:
+    """Wait for the view to flush what was appended: the moment it would move, if it did."""
+    await wait_until(pilot, lambda: not view.pending, "the new lines applied")
+
+
 def run(size: tuple[int, int] = (80, 12), **kwargs) -> tuple[LogApp, object]:
     app = LogApp(**kwargs)
     return app, app.run_test(size=size)
@@ -116,7 +114,8 @@ async def test_newest_line_on_screen_once_the_buffer_is_full() -> None:
         await shows(pilot, view, "line 01099")
         assert view.held == 100 and view.shown == 100
         assert rows(view)[-1].endswith("line 01099")
-        assert len(view.entries.starts) == len(view.entries.shown) == 100  # nothing grows past max_lines
+        # Nothing grows past max_lines.
+        assert len(view.entries.starts) == len(view.entries.shown) == 100
         view.append(events_(1100, 1))
         await shows(pilot, view, "line 01100")
         assert view.following
@@ -136,7 +135,7 @@ async def test_follow_toggle_counts_waiting_lines() -> None:
         await feed(pilot, view, [events_(30, 4), events_(34, 3)])
         assert view.waiting == 7
         await wait_until(pilot, lambda: app.changes[-1].waiting == 7, "Changed with 7 waiting")
-        await pilot.pause(0.15)
+        await applied(pilot, view)
         assert rows(view) == before  # not following: the view did not move
         await pilot.press("f")
         assert view.following and view.waiting == 0
@@ -155,7 +154,7 @@ async def test_scrolling_up_stops_following_and_new_lines_do_not_move_the_view()
         before = rows(view)
         assert "line 00199" not in "\n".join(before)
         await feed(pilot, view, [events_(200 + i * 10, 10) for i in range(5)])
-        await pilot.pause(0.15)
+        await applied(pilot, view)
         assert rows(view) == before
         assert view.waiting == 50
         await pilot.press("end")
@@ -176,7 +175,7 @@ async def test_the_cursor_key_up_stops_following_and_old_lines_drop_under_the_vi
         assert shown[-4].endswith("line 00096")  # the cursor's row is still on screen
         # 20 more: 20 old lines go above, the lines on screen stay where they were.
         await feed(pilot, view, [events_(100, 20)])
-        await pilot.pause(0.15)
+        await applied(pilot, view)
         assert rows(view) == shown
         assert view.held == 100
         # Enough to drop the lines on screen themselves: the view shows the oldest left.
@@ -204,18 +203,6 @@ async def test_home_reaches_the_top_and_prepend_keeps_the_view_on_the_same_lines
         await pilot.press("home")
         await shows(pilot, view, "line 00040")
         assert app.tops == 2
-
-
-async def test_prepend_when_full_keeps_the_newest() -> None:
-    app, running = run(max_lines=50)
-    async with running as pilot:
-        view = app.view
-        await feed(pilot, view, [events_(100, 40)])
-        view.prepend(events_(0, 100))
-        assert view.held == 50
-        assert view.shown_lines()[0].endswith("line 00090")
-        view.prepend(events_(0, 10))
-        assert view.held == 50
 
 
 # -- search and filter --------------------------------------------------------------------
@@ -253,44 +240,11 @@ async def test_search_highlights_matches_and_n_and_N_move_the_cursor_around() ->
         assert view.previous_match() and view.cursor_line == 8
         assert view.search(None) == 0
         assert not view.next_match()
+        assert view.search("/ne+dle/") == 3  # a regex between slashes
+        with pytest.raises(ValueError, match=r"bad regex /ne\(dle/: missing \)"):
+            view.search("/ne(dle/")
+        assert view.matches == 3  # a bad regex changes nothing
         assert view.search("absent") == 0
-
-
-async def test_search_counts_new_matching_lines() -> None:
-    app, running = run(max_lines=10)
-    async with running as pilot:
-        view = app.view
-        await feed(pilot, view, [[event(i, "needle" if i % 2 else "hay") for i in range(10)]])
-        assert view.search("needle") == 5
-        view.append([event(10 + i, "needle") for i in range(4)])
-        assert view.matches == 5 - 2 + 4  # four old ones dropped (two matched), four new
-        await pilot.pause()
-
-
-async def test_regex_patterns_and_a_bad_regex() -> None:
-    app, running = run(max_lines=100)
-    async with running as pilot:
-        view = app.view
-        messages = ["Request TIMED OUT", "timeout after 3s", "time out", "in time", "t1meout"]
-        await feed(pilot, view, [[event(i, m) for i, m in enumerate(messages)]])
-        assert view.search("/time(d)? ?out/") == 3
-        with pytest.raises(ValueError, match=r"bad regex /time\(d\? \?out/: missing \)"):
-            view.search("/time(d? ?out/")
-        view.set_filter("/^time/")
-        assert view.shown == 2
-        with pytest.raises(ValueError):
-            view.set_filter("/[/")
-        assert view.shown == 2  # a bad filter changes nothing
-
-
-def test_pattern_parser() -> None:
-    assert parse_pattern(None) is None and parse_pattern("") is None
-    plain = parse_pattern("a.b [x]")
-    assert plain.search("A.B [X]") and not plain.search("aXb [x]")
-    assert parse_pattern("/a.b/").search("AXB")
-    assert parse_pattern("/").search("a/b")  # a lone slash is plain text
-    with pytest.raises(ValueError, match="empty regex"):
-        parse_pattern("//")
 
 
 async def test_filter_and_errors_only() -> None:
@@ -313,6 +267,9 @@ async def test_filter_and_errors_only() -> None:
         view.append([event(10, "payment retried"), event(11, "other")])
         await shows(pilot, view, "payment retried")
         assert view.shown == 3 and view.held == 8
+        with pytest.raises(ValueError):
+            view.set_filter("/[/")
+        assert view.shown == 3  # a bad filter changes nothing
         view.set_filter(None)
         view.errors_only = True
         assert view.shown == 3
@@ -321,49 +278,6 @@ async def test_filter_and_errors_only() -> None:
         assert "payment" not in text
         view.errors_only = False
         assert view.shown == 8 and not view.filtered
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "ERROR something",
-        "error: x",
-        "[warn] disk",
-        "WARNING low memory",
-        "FATAL boom",
-        "critical failure",
-        "Traceback (most recent call last):",
-        "TypeError: x is undefined",
-        "java.lang.IllegalStateException",
-        '{"level": "error", "msg": "x"}',
-        '{"level":"WARN"}',
-        '{"level":50,"msg":"x"}',
-        "level=warn msg=x",
-        '10.0.0.1 - - [10/Oct/2024:13:55:36 +0000] "GET /a HTTP/1.1" 503 12',
-        '{"status": 502}',
-        "status=500 path=/x",
-        "npm ERR! code E404",
-        "panic: runtime error",
-    ],
-)
-def test_looks_like_error(line: str) -> None:
-    assert looks_like_error(line)
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "GET /health 200",
-        "errors=0 warnings=0",
-        '{"level": "info"}',
-        '{"level":30}',
-        '10.0.0.1 - - [10/Oct/2024:13:55:36 +0000] "GET /a HTTP/1.1" 200 5003',
-        "processed 503 items",
-        "status=200",
-    ],
-)
-def test_looks_fine(line: str) -> None:
-    assert not looks_like_error(line)
 
 
 # -- how lines are shown ------------------------------------------------------------------
@@ -454,28 +368,23 @@ async def test_overlong_line_is_cut_with_a_marker() -> None:
 
 
 async def test_shown_lines_with_and_without_timestamps() -> None:
+    """What is saved is what is shown (the format itself: test_logview_entries.py)."""
     app, running = run(max_lines=100)
     async with running as pilot:
         view = app.view
         view.tagger = lambda e: e.stream.removeprefix("instance/")
         await feed(pilot, view, [[event(0, "one"), event(1, "two\n  at x"), event(2, "three")]])
-        stamp = [
-            time.strftime("%H:%M:%S", time.localtime((T0 + i * 1000) // 1000)) + ".007"
-            for i in range(3)
-        ]
-        indent = " " * (13 + 9 + INDENT)
-        assert view.shown_lines() == [
-            f"{stamp[0]} abcdef01 one",
-            f"{stamp[1]} abcdef01 two",
-            f"{indent}  at x",
-            f"{stamp[2]} abcdef01 three",
-        ]
-        assert rows(view)[0] == f"{stamp[0]} abcdef01 one"
+        await shows(pilot, view, "three")
+        stamp = time.strftime("%H:%M:%S", time.localtime(T0 // 1000)) + ".007"
+        assert rows(view)[0] == f"{stamp} abcdef01 one"
+        assert view.shown_lines() == rows(view)[:4]
         view.timestamps = False
         view.tagger = None
-        assert view.shown_lines() == ["one", "two", " " * INDENT + "  at x", "three"]
+        assert (
+            view.shown_lines() == rows(view)[:4] == ["one", "two", " " * INDENT + "  at x", "three"]
+        )
         view.set_filter("t")
-        assert view.shown_lines() == ["two", " " * INDENT + "  at x", "three"]
+        assert view.shown_lines() == rows(view)[:3]
 
 
 # -- untrusted text -----------------------------------------------------------------------
@@ -538,20 +447,6 @@ async def test_escape_sequences_are_shown_inert_and_never_reach_the_terminal(
     assert_inert(output)
     for raw in ("\x1b]52", "\x1b]8;", CURSOR_MOVE, "\x1b]0;"):
         assert raw not in output, f"{raw!r} reached the terminal"
-
-
-def test_sgr_colours_are_kept_and_nothing_else_is_obeyed() -> None:
-    text, spans = decode_sgr("a\x1b[31mred\x1b[0m \x1b[1;38;5;208mx\x1b[8mhidden\x1b]8;;u\x07\tz")
-    assert text == "ared x" + "hidden␛]8;;u␇" + " " * 5 + "z"  # the tab to column 24
-    styles = [
-        (a, b, sgr_style(state))
-        for a, b, state in zip(spans[::3], spans[1::3], spans[2::3], strict=True)
-    ]
-    assert styles[0] == (1, 4, Style.parse("color(1)"))
-    bold_orange = [s for s in styles if s[2].bold]
-    assert bold_orange and bold_orange[0][2].color.number == 208
-    assert not any(style.conceal or style.link for _, _, style in styles)
-    assert decode_sgr("plain") == ("plain", ())
 
 
 async def test_sgr_red_is_drawn_red() -> None:

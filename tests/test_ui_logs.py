@@ -162,6 +162,8 @@ async def test_follow_pauses_on_scroll_and_counts_new_lines(sim: Simulator) -> N
         write(sim, "checkout-api", [f"new {marker} {i}" for i in range(3)])
         await wait_until(pilot, lambda: "paused: 3 new (f)" in status(app), "3 lines waiting")
         assert view(app).waiting == 3
+        # The status can tell before the next flush applies the lines: wait for that too.
+        await wait_until(pilot, lambda: not view(app).pending, "the new lines applied")
         assert on_screen(app) == before  # the view stays where the operator put it
         await pilot.press("f")
         await wait_until(pilot, lambda: f"new {marker} 2" in on_screen(app), "the newest line")
