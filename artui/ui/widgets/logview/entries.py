@@ -27,6 +27,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
+from typing import Final
 
 from rich.cells import cell_len
 
@@ -48,7 +49,14 @@ TAG_WIDTH = 8
 # None, length of the "… [+N chars]" marker ending the text or 0, cells per line). seq grows
 # with time; prepended entries get lower numbers.
 Entry = tuple[int, int, str, str, "Spans | None", int, tuple[int, ...]]
-SEQ, TS, TAG, TEXT, SPANS, CUT, WIDTHS = range(7)
+# Final: the type checker reads each as its literal index into an Entry.
+SEQ: Final = 0
+TS: Final = 1
+TAG: Final = 2
+TEXT: Final = 3
+SPANS: Final = 4
+CUT: Final = 5
+WIDTHS: Final = 6
 _seq = itemgetter(SEQ)
 
 # An expanded JSON entry: its lines and their widths in cells.
@@ -245,12 +253,13 @@ class LogEntries:
         tag = ""
         if self._tagger is not None:
             raw = self._tagger(event)
-            tag = self._tags.get(raw)
-            if tag is None:
-                tag = inert(raw)[:TAG_WIDTH]
+            cached = self._tags.get(raw)
+            if cached is None:
+                cached = inert(raw)[:TAG_WIDTH]
                 if len(self._tags) > 4096:
                     self._tags.clear()
-                self._tags[raw] = tag
+                self._tags[raw] = cached
+            tag = cached
         return (seq, event.timestamp, tag, text, spans, cut, widths)
 
     def _passes(self, entry: Entry) -> bool:

@@ -8,7 +8,7 @@ Only visible rows are rendered, each cached as a Strip keyed by entry and row, a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from rich.console import Console
 from rich.segment import Segment
@@ -115,7 +115,8 @@ class RowPainter:
         if spans:
             offset = sum(len(part) + 1 for part in lines[:line])
             for i in range(0, len(spans), 3):
-                start, end, state = spans[i : i + 3]
+                # Spans hold (start, end, state) triples flat: see ansi.decode_sgr.
+                start, end, state = cast("tuple[int, int, str]", spans[i : i + 3])
                 if end > offset and start < offset + len(text):
                     rich_text.stylize(sgr_style(state), max(0, start - offset), end - offset)
         if marker:
