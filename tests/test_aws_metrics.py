@@ -4,12 +4,15 @@ calls counted with botocore's own event hooks, not mocks."""
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from conftest import aim_botocore_at
 
+from artui.aws import metrics as aws_metrics
 from artui.aws.clients import Clients
 from artui.backend import Backend, over
 from artui.domain import ServiceStatus
@@ -86,6 +89,89 @@ async def test_read_gives_each_query_its_series_oldest_first(
     assert len(points) == 60
     assert [t for t, _ in points] == sorted(t for t, _ in points)
     assert all(value >= 0 for _, value in points)
+
+
+def _one_query_per_service(services: list[Any], now: float) -> dict[str, Any]:
+    """A GetMetricData request for every service's requests over the last hour."""
+    return {
+        "MetricDataQueries": [
+            aws_metrics.metric_query(f"q{n}", Query(s.name, s.id, REQUESTS, "Sum"))
+            for n, s in enumerate(services)
+        ],
+        "StartTime": datetime.fromtimestamp(now - 3600, timezone.utc),
+        "EndTime": datetime.fromtimestamp(now, timezone.utc),
+        "ScanBy": "TimestampAscending",
+    }
+
+
+@pytest.fixture
+def parsed_in(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """The thread each answer handed off the loop was parsed in."""
+    threads: list[threading.Thread] = []
+    real = aws_metrics.parse_answer
+
+    def recording(*args: Any) -> dict[str, Any]:
+        threads.append(threading.current_thread())
+        return real(*args)
+
+    monkeypatch.setattr(aws_metrics, "parse_answer", recording)
+    return threads
+
+
+async def test_an_answer_is_parsed_off_the_loop_as_botocore_parses_it(
+    big_sim: Simulator, backend: Backend, parsed_in: list[threading.Thread]
+) -> None:
+    services = await backend.list_services(REGION)
+    request = _one_query_per_service(services, big_sim.clock.now() // MINUTE * MINUTE)
+    client = await backend.clients.get("cloudwatch", REGION)
+    aws_metrics.parse_off_the_loop(client)
+    aws_metrics.parse_off_the_loop(client)  # twice: still one parse an answer
+    answer = await client.get_metric_data(**request)
+    assert len(parsed_in) == 1 and parsed_in[0] is not threading.main_thread()
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    # The same request through a client that parses on the loop, as botocore does.
+    plain_clients = Clients()
+    try:
+        plain = await (await plain_clients.get("cloudwatch", REGION)).get_metric_data(**request)
+    finally:
+        await plain_clients.close()
+    answer.pop("ResponseMetadata")
+    plain.pop("ResponseMetadata")
+    assert answer == plain
+    results = answer["MetricDataResults"]
+    assert len(results) == FLEET and any(r["Timestamps"] for r in results)
+
+
+async def test_an_error_answer_keeps_botocores_own_parse(
+    big_sim: Simulator, backend: Backend, parsed_in: list[threading.Thread]
+) -> None:
+    from botocore.exceptions import ClientError
+
+    services = await backend.list_services(REGION)
+    request = _one_query_per_service(services * 3, big_sim.clock.now() // MINUTE * MINUTE)
+    client = await backend.clients.get("cloudwatch", REGION)
+    aws_metrics.parse_off_the_loop(client)
+    with pytest.raises(ClientError) as caught:
+        await client.get_metric_data(**request)  # 510 queries: CloudWatch takes 500
+    assert caught.value.response["Error"]["Code"] == "ValidationError"
+    assert "500" in caught.value.response["Error"]["Message"]
+    assert parsed_in == []
+
+
+@pytest.mark.parametrize("protocol", sorted(aws_metrics._EMPTY_ANSWER))
+async def test_the_loop_is_left_an_empty_answer_to_parse(protocol: str) -> None:
+    from aiobotocore.parsers import create_parser
+    from botocore.session import get_session
+
+    model = get_session().get_service_model("cloudwatch").operation_model("GetMetricData")
+    response = {
+        "body": aws_metrics._EMPTY_ANSWER[protocol],
+        "headers": {},
+        "status_code": 200,
+        "context": {},
+    }
+    parsed = await create_parser(protocol).parse(response, model.output_shape)
+    assert set(parsed) == {"ResponseMetadata"}
 
 
 def test_timestamps_parse_to_the_same_instant_in_utc() -> None:

@@ -109,6 +109,54 @@ async def test_deleted_services_cost_no_queries():
     assert len(reader.calls[0][0]) == len(metrics.FLEET_METRICS)
 
 
+async def test_a_fleet_with_nothing_to_read_reads_nothing():
+    reader = Reader()
+    assert await metrics.fetch_fleet(reader, "us-east-1", [], {}, NOW) == {}
+    gone = [service(0, ServiceStatus.DELETED)]
+    assert await metrics.fetch_fleet(reader, "us-east-1", gone, {}, NOW) == {}
+    assert reader.calls == []
+
+
+async def test_the_series_are_made_off_the_event_loop(monkeypatch: pytest.MonkeyPatch):
+    import threading
+
+    made_in: list[threading.Thread] = []
+    real = metrics._fleet_series
+
+    def recording(*args):
+        made_in.append(threading.current_thread())
+        return real(*args)
+
+    monkeypatch.setattr(metrics, "_fleet_series", recording)
+    held = await metrics.fetch_fleet(Reader(), "us-east-1", [service(0)], {}, NOW)
+    assert made_in and made_in[0] is not threading.main_thread()
+    assert len(held[service(0).arn].requests.points) == 60
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_read_keeps_what_merge_would_and_the_held_points_themselves(seed: int):
+    import random
+
+    rng = random.Random(seed)
+    now = NOW + MINUTE * rng.randrange(0, 90)
+
+    def series(start: float, end: float) -> Series:
+        times = [t for t in range(int(start), int(end), MINUTE) if rng.random() < 0.8]
+        return series_from(MINUTE, times, [rng.choice([0.0, 1.5, 7.0]) for _ in times])
+
+    held = series(NOW - 2 * metrics.FLEET_WINDOW, NOW)
+    fresh = series(NOW - metrics.LATE - rng.randrange(0, 10) * MINUTE, now)
+    kept = metrics._kept(held, fresh, now)
+    assert kept == merge(held, fresh).since(now - metrics.FLEET_WINDOW)
+    # The points a read keeps are the ones held, not copies (fewer objects for the GC).
+    fresh_times = {t for t, _ in fresh.points}
+    assert all(any(p is q for q in held.points) for p in kept.points if p[0] not in fresh_times)
+    assert metrics._kept(None, fresh, now) == fresh.since(now - metrics.FLEET_WINDOW)
+    assert metrics._kept(held, None, now) == held.since(now - metrics.FLEET_WINDOW)
+    other_period = Series(5 * MINUTE, held.points)
+    assert metrics._kept(other_period, fresh, now) == fresh.since(now - metrics.FLEET_WINDOW)
+
+
 def _fleet_series(requests, errors, latency) -> metrics.FleetSeries:
     def s(values):
         start = int(NOW - len(values) * 60)

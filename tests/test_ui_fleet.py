@@ -4,6 +4,7 @@ Pilot against the simulator's own CloudWatch over HTTP on a stopped clock."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from conftest import control
@@ -22,6 +23,7 @@ from artui.ui.widgets.sparkline import BARS, GAP, buckets, sparkline
 from tests.uihelp import (
     FROZEN_NOW,
     aim_botocore_at,
+    fleet_read,
     fleet_shown,
     select,
     shown,
@@ -218,6 +220,117 @@ async def test_the_list_catches_up_with_a_read_made_while_a_service_was_open(
         await pilot.press("escape")
         assert app.screen is app.services_screen
         assert "metrics failing" in status_text(app)
+
+
+# -- at fleet size -------------------------------------------------------------------------
+
+BIG = 200
+
+
+@pytest.fixture(scope="module")
+def big_sim() -> Iterator[Simulator]:
+    with Simulator(
+        regions=(REGION,),
+        services=BIG,
+        quota=BIG,
+        time_scale=0,
+        world=False,
+        start_time=FROZEN_NOW,
+    ) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def big_env(big_sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    aim_botocore_at(big_sim, monkeypatch.setenv)
+    yield big_sim
+
+
+def cells_of(table: ServicesTable) -> dict[str, list[Any]]:
+    """The table's cells by row key, as the objects it holds (nothing drawn by reading)."""
+    return {key.value: table.get_row(key) for key in table.rows}
+
+
+def drawn(table: ServicesTable, column: int) -> int:
+    """How many cells of a column have been drawn."""
+    return sum(1 for row in cells_of(table).values() if row[column].drawn)
+
+
+async def fleet_in_table(pilot: Any) -> ServicesTable:
+    """Wait for the whole fleet's rows and its metrics, without reading (drawing) a cell."""
+    app = pilot.app
+    table = app.screen.query_one(ServicesTable)
+    await wait_until(pilot, lambda: table.row_count == BIG and fleet_read(app), "the fleet")
+    await pilot.pause()  # the StoreChanged posted with the store's update repaints the list
+    return table
+
+
+async def test_at_fleet_size_only_rows_on_screen_are_drawn_and_o_moves_rows(
+    big_env: Simulator,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await fleet_in_table(pilot)
+        on_screen = table.size.height  # rows shown, and the header
+        assert 0 < drawn(table, REQUESTS) <= on_screen
+        assert 0 < drawn(table, NOW) <= on_screen
+        before = cells_of(table)
+        await select(pilot, "checkout-api")  # reads (draws) every row
+        by_name = [row[NAME] for row in table_rows(app)]
+        marked = {row[NAME] for row in table_rows(app) if "!" in row[NOW]}
+        assert "checkout-api" in marked
+        await pilot.press("o")
+        # Sorted by moving rows: every cell the table holds is the one it held, but for the
+        # name of a service over the threshold (red once its row moves, as in a table filled
+        # afresh: in place, a name is only changed when its words change).
+        after = cells_of(table)
+        assert after.keys() == before.keys()
+        moved = {
+            (after[k][NAME].plain, column)
+            for k in after
+            for column, (a, b) in enumerate(zip(after[k], before[k], strict=True))
+            if a is not b
+        }
+        assert moved == {(name, NAME) for name in marked}
+        assert after[table.coordinate_to_cell_key((0, 0)).row_key.value][NAME].text.style == (
+            "bold red"
+        )
+        rows = table_rows(app)
+        assert rows[0][NAME] == "checkout-api" == rows[table.cursor_row][NAME]
+        shares = [float(r[NOW].split()[1].strip("!%")) for r in rows if "%" in r[NOW]]
+        assert len(shares) >= BIG - 2 and shares == sorted(shares, reverse=True)
+        await pilot.press("o", "o")
+        assert [r[NAME] for r in table_rows(app)] == by_name
+
+
+async def test_at_fleet_size_a_filter_and_escape_keep_rows_order_and_cursor(
+    big_env: Simulator,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await fleet_in_table(pilot)
+        everything = [row[NAME] for row in table_rows(app)]
+        # Most rows leave (the table is filled again), then a few (they are removed).
+        for needle in ("checkout", "checkout-api-1"):
+            await pilot.press("slash", *needle, "enter")
+            assert [r[NAME] for r in table_rows(app)] == [n for n in everything if needle in n]
+            assert table.cursor_row == 0
+            await pilot.press("escape")
+            assert [r[NAME] for r in table_rows(app)] == everything
+        # A name shown whole (at 80 columns a long one is cut), far down the list.
+        target = next(n for n in reversed(everything) if "…" not in n)
+        await select(pilot, target)
+        await pilot.press("o")
+        assert table_rows(app)[table.cursor_row][NAME] == target
+        # In the order chosen: the matches, then everything again, from the top.
+        needle = target.rsplit("-", 1)[0]
+        in_order = [r[NAME] for r in table_rows(app)]
+        await pilot.press("slash", *needle, "enter")
+        assert [r[NAME] for r in table_rows(app)] == [n for n in in_order if needle in n]
+        await pilot.press("escape")
+        assert [r[NAME] for r in table_rows(app)] == in_order
+        assert table.cursor_row == 0
 
 
 # -- the pieces, without an app ------------------------------------------------------------

@@ -4,9 +4,10 @@ or over the threshold is marked, and `o` sorts by it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from rich.console import Console, ConsoleOptions
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -45,6 +46,8 @@ NAME, STATUS, REGION, REQUESTS, ERRORS, NOW, UPDATED, URL = (
 _CELL_PADDING = 2
 _SCROLLBAR = 2
 _MIN_NAME = 12
+# Rows leaving the table at once (a filter typed) past which it is refilled instead.
+_MOST_REMOVED = 50
 # Sparkline widths that divide the hour into whole minutes per cell, widest first: a cell
 # that summed 6 minutes beside one that summed 5 would draw a dip that is not there.
 _SPARK_WIDTHS = (30, 20, 15, 12, 10, 6, 5, 4, 3)
@@ -72,12 +75,74 @@ class Row:
     region: str
     updated: str
     url: str
-    # Per minute over the list's hour, oldest first; None for a minute without data.
-    requests: tuple[float | None, ...] = ()
-    errors: tuple[float | None, ...] = ()
-    # None until a metrics read has covered the service.
+    # The service's last hour as last read, and the hour the sparklines show (the same for
+    # every row); None until a metrics read has covered the service.
+    series: FleetSeries | None = None
+    window: tuple[float, float] | None = None
     figures: Figures | None = None
     hurting: bool = False
+
+    def minutes(self) -> tuple[list[float | None], list[float | None]]:
+        """Requests and 5xx per minute over the list's hour, oldest first; None for a
+        minute without data. Worked out when asked: only rows on screen are drawn."""
+        if self.series is None or self.window is None:
+            return [], []
+        return self.series.requests.slots(*self.window), self.series.errors.slots(*self.window)
+
+
+class Cell:
+    """One cell of the table: a Text, drawn the first time it is shown (or read), then kept.
+
+    DataTable renders only the rows on screen, so a fleet's sparklines and figures cost what
+    the screen holds, not what the fleet holds; and it measures every cell of a new row,
+    which costs nothing for a cell that, like this one, has no measure of its own (the
+    columns' widths are set). Cells are equal when they show the same: for a Text, its words
+    and their spans, as Text's own == (which leaves out the style of the whole text); for
+    one drawn later, what it is drawn from (`key`).
+    """
+
+    __slots__ = ("_args", "_draw", "_text", "key", "look")
+
+    def __init__(self, key: object, draw: Callable[..., Text], *args: object) -> None:
+        self.key = key
+        # Everything that shows: for a cell drawn later, what it is drawn from.
+        self.look = key
+        self._draw: Callable[..., Text] | None = draw
+        self._args = args
+        self._text: Text | None = None
+
+    @classmethod
+    def of(cls, text: Text) -> Cell:
+        """A cell showing `text`, drawn already."""
+        cell = cls(("text", text.plain, tuple(text.spans)), Text)
+        cell.look = (cell.key, text.style, text.justify, text.overflow, text.no_wrap)
+        cell._text, cell._draw = text, None
+        return cell
+
+    @property
+    def text(self) -> Text:
+        if self._text is None:
+            assert self._draw is not None
+            self._text = self._draw(*self._args)
+            self._draw, self._args = None, ()
+        return self._text
+
+    @property
+    def plain(self) -> str:
+        return self.text.plain
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the cell has been drawn (shown or read) yet."""
+        return self._text is not None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cell) and self.key == other.key
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        yield self.text
 
 
 @dataclass(frozen=True)
@@ -251,33 +316,55 @@ def now_cell(row: Row) -> Text:
     return cell
 
 
-def cells(row: Row, shape: Layout, threshold: float) -> dict[str, Text]:
+def requests_line(row: Row, spark: int) -> Text:
+    """The row's requests over the hour, `spark` cells."""
+    requests, _ = row.minutes()
+    return sparkline(requests, spark, style="cyan")
+
+
+def errors_line(row: Row, spark: int, threshold: float) -> Text:
+    """The row's 5xx over the hour, `spark` cells, on the scale of its requests."""
+    requests, errors = row.minutes()
+    peak = max((v for v in buckets(requests, spark) if v is not None), default=0.0)
+    # On its own scale a healthy service's few errors would fill the cell: 5xx at the
+    # threshold share of the hour's busiest cell reaches half height instead.
+    return sparkline(
+        errors,
+        spark,
+        top=peak * 2 * threshold / 100,
+        style="bold red" if row.hurting else "yellow",
+    )
+
+
+def cells(row: Row, shape: Layout, threshold: float) -> dict[str, Cell]:
     """Every cell of `row` the layout shows, by column key (Text: DataTable would parse a
-    str as markup)."""
-    requests = buckets(row.requests, shape.spark)
-    peak = max((v for v in requests if v is not None), default=0.0)
-    name = row.name
-    width = shape.columns[0][2]
-    if len(name) > width:
-        name = name[: width - 1] + "…"
-    out = {
-        NAME: Text(name, style="bold red" if row.hurting else "bold", no_wrap=True),
-        STATUS: toned(row.status, row.tone),
-        REGION: Text(short_region(row.region) if shape.short_region else row.region),
-        REQUESTS: sparkline(row.requests, shape.spark, style="cyan"),
-        # On its own scale a healthy service's few errors would fill the cell: 5xx at the
-        # threshold share of the hour's busiest cell reaches half height instead.
-        ERRORS: sparkline(
-            row.errors,
-            shape.spark,
-            top=peak * 2 * threshold / 100,
-            style="bold red" if row.hurting else "yellow",
-        ),
-        NOW: now_cell(row),
-        UPDATED: Text(row.updated),
-        URL: Text(row.url),
-    }
-    return {key: out[key] for key in shape.keys}
+    str as markup); the sparklines and the figures are drawn when first shown."""
+    # What the sparklines are drawn from: while it stays the same, so do they.
+    drawn_from = (row.series, row.window, shape.spark, threshold, row.hurting)
+    out: dict[str, Cell] = {}
+    for key in shape.keys:
+        if key == NAME:
+            name = row.name
+            width = shape.columns[0][2]
+            if len(name) > width:
+                name = name[: width - 1] + "…"
+            style = "bold red" if row.hurting else "bold"
+            out[key] = Cell.of(Text(name, style=style, no_wrap=True))
+        elif key == STATUS:
+            out[key] = Cell.of(toned(row.status, row.tone))
+        elif key == REGION:
+            out[key] = Cell.of(Text(short_region(row.region) if shape.short_region else row.region))
+        elif key == REQUESTS:
+            out[key] = Cell((key, drawn_from), requests_line, row, shape.spark)
+        elif key == ERRORS:
+            out[key] = Cell((key, drawn_from), errors_line, row, shape.spark, threshold)
+        elif key == NOW:
+            out[key] = Cell((key, row.figures, row.hurting), now_cell, row)
+        elif key == UPDATED:
+            out[key] = Cell.of(Text(row.updated))
+        elif key == URL:
+            out[key] = Cell.of(Text(row.url))
+    return out
 
 
 class ServicesScreen(ActsOnService, StatusScreen):
@@ -319,9 +406,19 @@ class ServicesScreen(ActsOnService, StatusScreen):
         self.filter_text = ""
         self.fatal_error: str | None = None
         self.order = ORDERS[0]
-        self._cells: dict[str, dict[str, Text]] = {}
+        # What the table holds, by service ARN: its rows in order and each one's cells.
         self._shown: list[str] = []
+        self._cells: dict[str, dict[str, Cell]] = {}
+        # Each row's Row and its cells as `cells` makes them, kept while the Row is the same.
+        self._made: dict[str, tuple[Row, dict[str, Cell]]] = {}
         self._layout: Layout | None = None
+        # The visible services by ARN (the cursor's service is looked up here).
+        self._services: dict[str, Service] = {}
+        # Each service's figures, worked out once per read: (the read's series, figures).
+        self._figures: dict[str, tuple[FleetSeries, Figures]] = {}
+        # The service the keys on offer were last worked out for, and the empty-state text.
+        self._under_cursor: Service | None = None
+        self._empty_message: str | None = None
         # From the fleet's metrics as last read from the store, for the status line: how
         # many services are over the threshold; whether reads are failing, and since when
         # the figures shown are (None: never read).
@@ -361,7 +458,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
     @guarded("the services list")
     def on_screen_resume(self) -> None:
         # Updates went to the screen on top meanwhile: catch up from the store.
-        snapshot = self.app.snapshot
+        snapshot = self.ctx.snapshot
         if snapshot is not None:
             self.show_snapshot(snapshot)
 
@@ -415,54 +512,107 @@ class ServicesScreen(ActsOnService, StatusScreen):
         rows = self._rows()
         keys = list(rows)
         shape = layout(self.size.width or 80, list(rows.values()))
-        threshold = self.app.settings.error_threshold
-        new_cells = {key: cells(row, shape, threshold) for key, row in rows.items()}
-        if keys == self._shown and shape == self._layout and not cursor_to_first:
+        threshold = self.ctx.settings.error_threshold
+        same_shape = shape == self._layout
+        made: dict[str, dict[str, Cell]] = {}
+        for key, row in rows.items():
+            # A row unchanged keeps its cells (a sparkline drawn stays drawn); a changed one
+            # gets new ones, its sparklines drawn only once it is on screen.
+            kept = self._made.get(key)
+            if same_shape and kept is not None and kept[0] == row:
+                made[key] = kept[1]
+            else:
+                made[key] = cells(row, shape, threshold)
+        self._made = {key: (row, made[key]) for key, row in rows.items()}
+        if keys == self._shown and same_shape and not cursor_to_first:
             # Same rows in the same order: touch only the cells that changed, so an idle
             # poll repaints nothing and the scroll position stays.
-            for key, row_cells in new_cells.items():
-                before = self._cells.get(key, {})
-                for column, value in row_cells.items():
-                    if before.get(column) != value:
-                        table.update_cell(key, column, value)
+            self._update_cells(made, keep_equal=True)
         else:
             current = None
             if table.row_count and not cursor_to_first:
                 current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            table.clear(columns=shape != self._layout)
-            if shape != self._layout:
+            if not same_shape:
+                table.clear(columns=True)
                 for key, label, width in shape.columns:
                     table.add_column(label, key=key, width=width)
                 self._layout = shape
-            for key, row_cells in new_cells.items():
-                table.add_row(*row_cells.values(), key=key)
+                self._cells = {}
+            self._arrange(keys, made)
             self._shown = keys
-            if current in keys:
-                table.move_cursor(row=keys.index(current))
-        self._cells = new_cells
+            # As a table filled afresh: from the top, the cursor on the service it was on.
+            table.scroll_x = table.scroll_y = 0
+            table.scroll_target_x = table.scroll_target_y = 0
+            table.move_cursor(row=keys.index(current) if current in keys else 0)
+        self._follow_cursor()
         self._show_empty_state(bool(keys))
         self.update_status()
 
+    def _update_cells(self, made: dict[str, dict[str, Cell]], keep_equal: bool) -> None:
+        """Put `made`'s cells in the rows the table holds, touching only those that are not
+        already there; with `keep_equal`, not those that compare equal either (as the table
+        has always been updated in place: Text's == leaves out the style of the whole text).
+        A cell kept that looks exactly like the one made takes its place in `made`, so the
+        next sort finds it already there."""
+        table = self.table
+        for key, row_cells in made.items():
+            held_cells = self._cells[key]
+            for column, value in row_cells.items():
+                held = held_cells.get(column)
+                if held is value:
+                    continue
+                if keep_equal and held is not None and held == value:
+                    if held.look == value.look:
+                        row_cells[column] = held
+                    continue
+                table.update_cell(key, column, value)
+                held_cells[column] = value
+
+    def _arrange(self, keys: list[str], made: dict[str, dict[str, Cell]]) -> None:
+        """Make the table hold exactly `made`'s cells in `keys`' order: rows gone removed,
+        new ones added, cells that changed replaced, then a sort. Rows kept are not added
+        again: each new row is measured, and a fleet's worth is what made `o` slow."""
+        table = self.table
+        gone = [key for key in self._cells if key not in made]
+        if len(gone) > _MOST_REMOVED:
+            # Each removal renumbers every row after it: past a few, refilling is cheaper.
+            table.clear()
+            self._cells = {}
+        else:
+            for key in gone:
+                table.remove_row(key)
+                del self._cells[key]
+        self._update_cells({k: v for k, v in made.items() if k in self._cells}, keep_equal=False)
+        for key, row_cells in made.items():
+            if key not in self._cells:
+                table.add_row(*row_cells.values(), key=key)
+                self._cells[key] = dict(row_cells)
+        if [row.key.value for row in table.ordered_rows] != keys:
+            # DataTable.sort hands its key function a row's cells, not its key; each row's
+            # name cell is an object of its own, so it tells where its row goes.
+            rank = {id(self._cells[key][NAME]): n for n, key in enumerate(keys)}
+            table.sort(NAME, key=lambda name: rank[id(name)])
+        self._cells = {key: self._cells[key] for key in keys}
+
     def _rows(self) -> dict[str, Row]:
         """The visible services by ARN, in the order chosen, with their metrics."""
-        now = self.app.clock()
+        now = self.ctx.clock()
         fleet, read = self._fleet()
         window = metrics.fleet_window(fleet)
-        threshold = self.app.settings.error_threshold
+        threshold = self.ctx.settings.error_threshold
         rows: dict[str, Row] = {}
-        for s in self._visible():
+        visible = self._visible()
+        self._services = {s.arn: s for s in visible}
+        for s in visible:
             held = fleet.get(s.arn)
             figures: Figures | None = None
-            requests: tuple[float | None, ...] = ()
-            errors: tuple[float | None, ...] = ()
             # A service no read has covered yet (listed since) is being read, not silent;
             # a deleted one is never read.
-            if held is not None or (s.region in read and not metrics.metered(s)):
+            if held is not None:
                 # As of the last good read: a failing read keeps the figures it had.
-                figures = metrics.figures(held, held.until if held else now)
-            if held is not None and window is not None:
-                requests = tuple(held.requests.slots(*window))
-                errors = tuple(held.errors.slots(*window))
+                figures = self._figures[s.arn][1]
+            elif s.region in read and not metrics.metered(s):
+                figures = metrics.figures(None, now)
             rows[s.arn] = Row(
                 # Data enters the table here, made inert, as plain text.
                 name=inert(s.name),
@@ -471,8 +621,8 @@ class ServicesScreen(ActsOnService, StatusScreen):
                 region=inert(s.region),
                 updated=since(s.updated_at, now),
                 url=inert(s.url or "—"),
-                requests=requests,
-                errors=errors,
+                series=held if window is not None else None,
+                window=window if held is not None else None,
                 figures=figures,
                 hurting=figures is not None and figures.hurting(threshold),
             )
@@ -484,8 +634,8 @@ class ServicesScreen(ActsOnService, StatusScreen):
         fleet: dict[str, FleetSeries] = {}
         read: set[str] = set()
         self._failing, self._good_at = False, None
-        for scope in self.app.scopes:
-            known = self.app.store.get(metrics.FLEET_KIND, scope)
+        for scope in self.ctx.scopes:
+            known = self.ctx.store.get(metrics.FLEET_KIND, scope)
             if known.fetched_at is not None:
                 read.add(scope.region)
                 fleet.update(known.value or {})
@@ -494,14 +644,20 @@ class ServicesScreen(ActsOnService, StatusScreen):
                 if known.fetched_at is not None:
                     # The oldest figures shown are the ones to own up to.
                     self._good_at = min(known.fetched_at, self._good_at or known.fetched_at)
-        threshold = self.app.settings.error_threshold
+        # Figures are worked out once per read of a service, not on every repaint.
+        before, self._figures = self._figures, {}
+        for arn, held in fleet.items():
+            kept = before.get(arn)
+            if kept is not None and kept[0] is held:
+                self._figures[arn] = kept
+            else:
+                self._figures[arn] = (held, metrics.figures(held, held.until))
+        threshold = self.ctx.settings.error_threshold
         services = self.snapshot.services if self.snapshot else ()
         self._over = sum(
             1
             for s in services
-            if s.region in read
-            and s.arn in fleet
-            and metrics.figures(fleet[s.arn], fleet[s.arn].until).hurting(threshold)
+            if s.region in read and s.arn in fleet and self._figures[s.arn][1].hurting(threshold)
         )
         return fleet, read
 
@@ -520,8 +676,8 @@ class ServicesScreen(ActsOnService, StatusScreen):
         if self.fatal_error:
             return shown(self.fatal_error, "bold red")
         line = Text()
-        now = self.app.clock()
-        for underway in self.app.actions.underway.values():
+        now = self.ctx.clock()
+        for underway in self.ctx.actions.underway.values():
             line.append_text(
                 shown(
                     f"{underway.change.name} {underway.service.name} "
@@ -530,7 +686,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
                 )
             )
         if self._over:
-            threshold = f"{self.app.settings.error_threshold:g}%"
+            threshold = f"{self.ctx.settings.error_threshold:g}%"
             line.append(f"! {self._over} over {threshold} 5xx  ", style="bold red")
         if self._failing:
             # Before the list's own words: the line is cut at the terminal's edge.
@@ -539,7 +695,6 @@ class ServicesScreen(ActsOnService, StatusScreen):
         return line.append_text(status_line(self.snapshot, now, len(self._shown), self.filter_text))
 
     def _show_empty_state(self, visible: bool) -> None:
-        empty = self.query_one("#empty", Static)
         snapshot = self.snapshot
         message = ""
         if snapshot and snapshot.loaded and not visible:
@@ -552,6 +707,10 @@ class ServicesScreen(ActsOnService, StatusScreen):
             message = "Could not list services:\n" + errors_text(snapshot)
         elif self.fatal_error:
             message = inert(self.fatal_error)
+        if message == self._empty_message:
+            return  # a Static updated lays the whole screen out again
+        self._empty_message = message
+        empty = self.query_one("#empty", Static)
         empty.update(Text(message))
         empty.display = bool(message)
         # An empty table shrinks to its header so the message sits right under it.
@@ -568,11 +727,20 @@ class ServicesScreen(ActsOnService, StatusScreen):
         if not self._composed or not table.row_count:
             return None
         arn = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((s for s in self._visible() if s.arn == arn), None)
+        return self._services.get(arn) if arn is not None else None
 
     @on(DataTable.RowHighlighted, "#services-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()  # the rebuild key shows only for a failed creation
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        """Refresh the keys offered when the service under the cursor is another, or has
+        changed (the rebuild key shows only for a failed creation). Not when only its row
+        moved (a sort): the footer is built again on every refresh."""
+        service = self.acted_on()
+        if service != self._under_cursor:
+            self._under_cursor = service
+            self.refresh_bindings()
 
     def action_filter(self) -> None:
         self.query_one(FilterField).open()
