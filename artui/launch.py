@@ -1,22 +1,31 @@
 """The one wiring point: settings, the AWS side (or the demo simulator), the startup
-prefetch, and the app they are handed to. The CLI and the tests build the app here."""
+prefetch, and the app they are handed to. The CLI and the tests build the app here.
+
+Importing this module loads neither Textual nor the backend: the command line imports it
+on the way to the first frame (the backend is imported when the app connects, after it)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from artui.backend import Backend, connect
-from artui.engine.ports import Ask, FirstList
-from artui.settings import Settings
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from artui.aws.credentials import Resolved
+    from artui.backend import Backend
+    from artui.engine.ports import Ask, FirstList
     from artui.prefetch import Prefetch
+    from artui.settings import Settings
     from artui.ui.app import ArtuiApp
 
-Connect = Callable[..., Backend]
+Connect = Callable[..., "Backend"]
+
+
+def connect(settings: Settings, **kwargs: Any) -> Backend:
+    """`artui.backend.connect`, imported when first called (in the app's connecting thread)."""
+    from artui.backend import connect
+
+    return connect(settings, **kwargs)
 
 
 class Launch:

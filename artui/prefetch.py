@@ -25,11 +25,11 @@ import time
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from artui.engine.ports import Ask, FirstList
-from artui.settings import Settings
-
+# Types only: importing the engine and the domain here would delay starting the child.
 if TYPE_CHECKING:
     from artui.aws.credentials import Resolved
+    from artui.engine.ports import Ask, FirstList
+    from artui.settings import Settings
 
 # The child's last moment while it works on its own (asking the operator pauses it): by
 # then the network or the credential source has failed, and the app reports that itself.

@@ -3,6 +3,10 @@
 The first frame paints before any AWS library is imported: the Connector (built by
 `artui.launch`) does its slow work in a thread after mount. The app holds the store but
 renders nothing itself; screens and panes render from the store.
+
+Only what the first frame needs is imported with this module (the services list and the
+session); the service view, the dialogs, help, the errors list and the change flow are
+imported when first used (`bench/startup.py` measures the first frame).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -23,21 +28,14 @@ from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from artui.domain import Service
 from artui.engine import activity, domains, tail
 from artui.engine.actions import Actions
 from artui.engine.journal import Failure
-from artui.engine.ports import Connector, Gateway
-from artui.engine.refresh import Refresher
-from artui.engine.services import Snapshot
 from artui.engine.session import Session
-from artui.engine.store import Scope, Store
+from artui.engine.store import Store
 from artui.errors import ArtuiError, describe
 from artui.inert import inert
 from artui.logfile import logger, setup
-from artui.settings import Settings
-from artui.ui.context import ViewContext
-from artui.ui.flows import ChangeFlow
 from artui.ui.messages import (
     ChangeRequested,
     DescribeRequested,
@@ -54,16 +52,22 @@ from artui.ui.messages import (
     WatchOperations,
 )
 from artui.ui.screens.base import StatusScreen
-from artui.ui.screens.errors import ErrorsScreen
-from artui.ui.screens.help import HelpScreen
-from artui.ui.screens.prompt import PromptScreen
-from artui.ui.screens.service import ServiceScreen
 from artui.ui.screens.services import ServicesScreen
+
+if TYPE_CHECKING:
+    from artui.domain import Service
+    from artui.engine.ports import Connector, Gateway
+    from artui.engine.refresh import Refresher
+    from artui.engine.services import Snapshot
+    from artui.engine.store import Scope
+    from artui.settings import Settings
+    from artui.ui.context import ViewContext
+    from artui.ui.flows import ChangeFlow
 
 # A pane's poll: the engine's refresher for its kind (`activity.refresher`, ...), which polls
 # what `PaneRead` picks from the gateway (ListOperations, DescribeCustomDomains).
-PaneRefresher = Callable[..., Refresher]
-PaneRead = Callable[[Gateway], Callable[..., Any]]
+PaneRefresher = Callable[..., "Refresher"]
+PaneRead = Callable[["Gateway"], Callable[..., Any]]
 
 
 class ArtuiApp(App[None]):
@@ -107,7 +111,13 @@ class ArtuiApp(App[None]):
         self.internal: Failure | None = None
         self._told = 0  # journal entries already considered for a notification
         self.actions = Actions(read_only=settings.read_only, clock=clock)
-        self.flow = ChangeFlow(self)
+
+    @cached_property
+    def flow(self) -> ChangeFlow:
+        """The change flow, made at the first change asked for (it imports every dialog)."""
+        from artui.ui.flows import ChangeFlow
+
+        return ChangeFlow(self)
 
     # -- state: the session's, read by screens and panes ---------------------------------
 
@@ -146,9 +156,14 @@ class ArtuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.services_screen)
-        self.run_worker(self.session.run(self.ask), group="backend", exit_on_error=False)
+        # Once the first frame is on screen: the prefetched answer, and the thread that
+        # then connects (importing the AWS libraries), would take the GIL from its paint.
+        self.call_after_refresh(self._start_session)
         if not self.is_headless and _stdin_is_a_tty():
             self.set_interval(2, self._exit_if_terminal_gone)
+
+    def _start_session(self) -> None:
+        self.run_worker(self.session.run(self.ask), group="backend", exit_on_error=False)
 
     def _exit_if_terminal_gone(self) -> None:
         # A dropped SSH session or a closed tmux pane does not always deliver SIGHUP (e.g.
@@ -162,6 +177,8 @@ class ArtuiApp(App[None]):
 
     def ask(self, question: str) -> str | None:
         """Ask the operator from a worker thread (an MFA code); None if declined or quitting."""
+        from artui.ui.screens.prompt import PromptScreen
+
         answer: concurrent.futures.Future[str | None] = concurrent.futures.Future()
         self._questions.add(answer)
         try:
@@ -175,6 +192,8 @@ class ArtuiApp(App[None]):
     # -- intents: each handed to the session or the change flow ----------------------------
 
     def on_open_service(self, message: OpenService) -> None:
+        from artui.ui.screens.service import ServiceScreen
+
         if message.pane is None:
             self.push_screen(ServiceScreen(message.service))
         else:
@@ -285,6 +304,8 @@ class ArtuiApp(App[None]):
 
     def action_errors(self) -> None:
         """`e`: every recent error in full."""
+        from artui.ui.screens.errors import ErrorsScreen
+
         if isinstance(self.screen, ErrorsScreen):
             return
         log = str(self.log_path) if self.log_path else None
@@ -293,6 +314,8 @@ class ArtuiApp(App[None]):
     # -- keys --------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from artui.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         rows: list[tuple[str, str]] = []
