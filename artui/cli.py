@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from artui import __version__
-from artui.errors import ConfigError, describe
+from artui.domain.errors import ConfigError, describe
 
 if TYPE_CHECKING:
+    from artui.boot.terminal import Signals
     from artui.settings import Settings
-    from artui.ui.terminal import Signals
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,7 +114,7 @@ def _sim_parser() -> argparse.ArgumentParser:
 
 def _sim(argv: list[str]) -> int:
     args = _sim_parser().parse_args(argv)
-    from artui.extras import require_sim
+    from artui.boot.extras import require_sim
 
     require_sim()
     from artui.settings import check_regions
@@ -137,10 +137,10 @@ def _tui(argv: list[str]) -> int:
         read_only=args.read_only,
     )
     if settings.demo:
-        from artui.extras import require_sim
+        from artui.boot.extras import require_sim
 
         require_sim()
-    from artui.ui.terminal import Signals, unfit_terminal
+    from artui.boot.terminal import Signals, unfit_terminal
 
     unfit = unfit_terminal(os.environ)
     if unfit is not None:  # before anything starts: Textual would draw garbage there
@@ -175,7 +175,7 @@ CRASHED = 1
 
 def _run(settings: Settings, signals: Signals, log: Path | None) -> NoReturn:
     from artui import logfile
-    from artui.prefetch import Prefetch
+    from artui.boot.prefetch import Prefetch
 
     prefetch = None
     try:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from artui.aws.backend import Backend
     from artui.aws.credentials import Resolved
-    from artui.backend import Backend
+    from artui.boot.prefetch import Prefetch
     from artui.engine.ports import Ask, FirstList
-    from artui.prefetch import Prefetch
     from artui.settings import Settings
     from artui.ui.app import ArtuiApp
 
@@ -22,8 +22,8 @@ Connect = Callable[..., "Backend"]
 
 
 def connect(settings: Settings, **kwargs: Any) -> Backend:
-    """`artui.backend.connect`, imported when first called (in the app's connecting thread)."""
-    from artui.backend import connect
+    """`artui.aws.backend.connect`, imported when first called (in the app's connecting thread)."""
+    from artui.aws.backend import connect
 
     return connect(settings, **kwargs)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from artui.errors import ConfigError
+from artui.domain.errors import ConfigError
 
 if TYPE_CHECKING:
     import yaml

@@ -23,7 +23,7 @@ from typing import Any
 
 from pty_app import PtyApp, sim_env
 
-from artui.sim.apprunner.domains import BINDING_SECONDS
+from artui.sim.apprunner.custom_domains import BINDING_SECONDS
 from artui.sim.server import DEMO_SPEEDUP, Simulator
 
 REGION = "us-east-1"

@@ -28,9 +28,9 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 from textual.widgets import Log, Static  # noqa: E402
 
-from artui.domain import LogEvent, Service, ServiceStatus  # noqa: E402
+from artui.domain.apprunner import LogEvent, Service, ServiceStatus  # noqa: E402
+from artui.domain.inert import inert  # noqa: E402
 from artui.engine.store import Scope, Store  # noqa: E402
-from artui.inert import inert  # noqa: E402
 from artui.settings import Settings  # noqa: E402
 from artui.ui.messages import LogLines  # noqa: E402
 from artui.ui.panes.logs import LogsPane  # noqa: E402

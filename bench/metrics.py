@@ -21,10 +21,10 @@ import statistics
 import time
 from typing import Any
 
+from artui.aws.backend import over
 from artui.aws.clients import Clients
-from artui.backend import over
+from artui.domain.series import MAX_QUERIES, MINUTE
 from artui.engine import metrics
-from artui.series import MAX_QUERIES, MINUTE
 from artui.sim.server import Simulator
 
 REGION = "us-east-1"

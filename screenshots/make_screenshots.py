@@ -17,10 +17,10 @@ from conftest import control  # noqa: E402
 from artui.engine.activity import KIND as OPERATIONS  # noqa: E402
 from artui.sim.server import Simulator  # noqa: E402
 from artui.ui.panes.activity import ActivityPane  # noqa: E402
-from artui.ui.panes.domains import DomainsPane  # noqa: E402
+from artui.ui.panes.custom_domains import DomainsPane  # noqa: E402
 from artui.ui.panes.metrics import MetricsPane  # noqa: E402
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen  # noqa: E402
-from artui.ui.screens.domains import LinkScreen  # noqa: E402
+from artui.ui.screens.custom_domains import LinkScreen  # noqa: E402
 from artui.ui.widgets.logview import LogView  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     FROZEN_LOG_LINES,

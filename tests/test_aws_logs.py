@@ -12,8 +12,8 @@ from conftest import control, put_log_lines
 
 from artui.aws.clients import Clients
 from artui.aws.logs import PAGE_LIMIT, Logs, target
-from artui.domain import LogSource, LogSourceKind, Service, ServiceStatus
-from artui.errors import LiveTailUnavailable
+from artui.domain.apprunner import LogSource, LogSourceKind, Service, ServiceStatus
+from artui.domain.errors import LiveTailUnavailable
 from artui.sim.server import Simulator
 
 

@@ -13,11 +13,11 @@ import pytest
 from conftest import aim_botocore_at
 
 from artui.aws import metrics as aws_metrics
+from artui.aws.backend import Backend, over
 from artui.aws.clients import Clients
-from artui.backend import Backend, over
-from artui.domain import ServiceStatus
+from artui.domain.apprunner import ServiceStatus
+from artui.domain.series import MAX_QUERIES, MINUTE, REQUESTS, Query
 from artui.engine import metrics
-from artui.series import MAX_QUERIES, MINUTE, REQUESTS, Query
 from artui.sim.server import Simulator
 
 REGION = "us-east-1"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from artui import __version__, launch, logfile
+from artui.boot.terminal import HANDLED
 from artui.cli import main
-from artui.ui.terminal import HANDLED
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

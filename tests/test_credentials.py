@@ -15,8 +15,8 @@ import pytest
 from conftest import control
 from textual.widgets import Input
 
+from artui.boot.prefetch import Prefetch
 from artui.launch import build_app
-from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.messages import RefreshRequested

@@ -18,7 +18,8 @@ from conftest import control
 from artui.aws import apprunner as aws_apprunner
 from artui.aws.apprunner import AppRunner, _custom_domain
 from artui.aws.clients import Clients
-from artui.custom_domains import (
+from artui.domain.apprunner import Service, ServiceStatus, Tone
+from artui.domain.custom_domains import (
     MAX_DOMAINS,
     CustomDomain,
     CustomDomains,
@@ -36,12 +37,11 @@ from artui.custom_domains import (
     unlink_blocked,
     zone_snippet,
 )
-from artui.domain import Service, ServiceStatus, Tone
-from artui.engine import domains as engine_domains
+from artui.domain.errors import AwsError, InvalidStateError, NotFoundError
+from artui.engine import custom_domains as engine_domains
 from artui.engine.store import Scope, Store
-from artui.errors import AwsError, InvalidStateError, NotFoundError
 from artui.sim import Simulator
-from artui.sim.apprunner import domains as sim_domains
+from artui.sim.apprunner import custom_domains as sim_domains
 from artui.sim.apprunner import validate as sim_validate
 from artui.sim.errors import ApiError
 

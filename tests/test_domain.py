@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from artui.changes import Change, Delete, Deploy, Pause, Rebuild, Resume
-from artui.domain import OperationStatus, Service, ServiceStatus, Tone
+from artui.domain.apprunner import OperationStatus, Service, ServiceStatus, Tone
+from artui.domain.changes import Change, Delete, Deploy, Pause, Rebuild, Resume
 
 
 def test_unknown_status_is_unknown_not_a_crash() -> None:
@@ -38,7 +38,7 @@ def test_what_each_status_allows(status: ServiceStatus, change: Change, allowed:
 
 
 def test_every_status_has_a_tone() -> None:
-    from artui.domain import SERVICE_TONES
+    from artui.domain.apprunner import SERVICE_TONES
 
     assert set(SERVICE_TONES) == set(ServiceStatus)
     assert SERVICE_TONES[ServiceStatus.UNKNOWN] is Tone.UNKNOWN

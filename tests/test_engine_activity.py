@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from artui.domain import Operation, OperationsPage, OperationStatus, OperationType
+from artui.domain.apprunner import Operation, OperationsPage, OperationStatus, OperationType
 from artui.engine.activity import extend, merge, refresher, watch_interval
 from artui.engine.store import Scope, Store
 

@@ -9,10 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from artui.domain import Operation, OperationStatus, OperationType, Service, ServiceStatus
-from artui.engine import metrics
-from artui.errors import AwsError, ThrottledError
-from artui.series import (
+from artui.domain.apprunner import Operation, OperationStatus, OperationType, Service, ServiceStatus
+from artui.domain.errors import AwsError, ThrottledError
+from artui.domain.series import (
     LATENCY,
     MAX_QUERIES,
     MINUTE,
@@ -24,6 +23,7 @@ from artui.series import (
     merge,
     series_from,
 )
+from artui.engine import metrics
 
 NOW = 1_800_000_000.0  # a whole minute
 

@@ -12,10 +12,17 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from artui.domain import LogEvent, LogSource, LogSourceKind, Service, ServiceStatus, TailUpdate
+from artui.domain.apprunner import (
+    LogEvent,
+    LogSource,
+    LogSourceKind,
+    Service,
+    ServiceStatus,
+    TailUpdate,
+)
+from artui.domain.errors import LiveTailUnavailable, NetworkError
 from artui.engine import tail
 from artui.engine.store import Scope, Store
-from artui.errors import LiveTailUnavailable, NetworkError
 
 SERVICE = Service(
     arn="arn:aws:apprunner:us-east-1:123456789012:service/web/abc",

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from artui.inert import inert
+from artui.domain.inert import inert
 
 
 def test_plain_text_is_unchanged() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from artui import extras
-from artui.errors import ConfigError
+from artui.boot import extras
+from artui.domain.errors import ConfigError
 
 # What `pip install artui` (no extra) lacks. The finder raises as a missing module would, so
 # both `import moto` and importlib.util.find_spec("moto") fail as they would there.

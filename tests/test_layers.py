@@ -18,9 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "artui"
 AWS_LIBS = {"botocore", "aiobotocore", "boto3"}
 UI_LIBS = {"textual", "rich"}
 STDLIB = frozenset(sys.stdlib_module_names)
-# The data model and its pure helpers. errors.py is not one: as_artui_error imports
-# artui.logfile (lazily) to log what it wraps.
-DOMAIN = ("domain", "custom_domains", "series", "humanize", "inert")
+# The data model and its pure helpers: the whole of artui/domain.
+DOMAIN = "artui.domain"
 
 Violation = tuple[str, str]  # (file relative to the package, module it imports)
 
@@ -102,7 +101,14 @@ def check(rule: Rule, root: Path = PACKAGE) -> list[Violation]:
 
 def core_files(root: Path) -> list[Path]:
     top_level = [p for p in files(root) if p.parent == root]
-    return top_level + files(root, "engine") + files(root, "aws") + files(root, "sim")
+    return (
+        top_level
+        + files(root, "domain")
+        + files(root, "boot")
+        + files(root, "engine")
+        + files(root, "aws")
+        + files(root, "sim")
+    )
 
 
 UI_NEVER_IMPORTS_AWS = Rule(
@@ -111,7 +117,7 @@ UI_NEVER_IMPORTS_AWS = Rule(
     lambda m: (
         top(m) in AWS_LIBS
         or m == "artui"
-        or within(m, "artui.aws", "artui.sim", "artui.backend", "artui.prefetch", "artui.launch")
+        or within(m, "artui.aws", "artui.sim", "artui.boot.prefetch", "artui.launch")
     ),
 )
 CORE_NEVER_IMPORTS_TEXTUAL = Rule(
@@ -136,8 +142,8 @@ SIM_STANDS_ALONE = Rule(
 )
 DOMAIN_NEEDS_ONLY_STDLIB = Rule(
     "domain modules import only the standard library and each other",
-    lambda root: [root / f"{name}.py" for name in DOMAIN],
-    lambda m: top(m) not in STDLIB and not within(m, *(f"artui.{name}" for name in DOMAIN)),
+    lambda root: files(root, "domain"),
+    lambda m: top(m) not in STDLIB and not within(m, DOMAIN),
 )
 RULES = [
     UI_NEVER_IMPORTS_AWS,
@@ -211,7 +217,7 @@ def test_planted_imports_are_reported(tmp_path: Path) -> None:
         SIM_STANDS_ALONE: [
             ("sim/clock.py", LAZY_STORE_IMPORT, "artui.engine.store"),
         ],
-        DOMAIN_NEEDS_ONLY_STDLIB: [("domain.py", "import textual", "textual")],
+        DOMAIN_NEEDS_ONLY_STDLIB: [("domain/apprunner.py", "import textual", "textual")],
     }
     for plants in planted.values():
         for file, code, _ in plants:
@@ -226,7 +232,7 @@ def test_planted_imports_are_reported(tmp_path: Path) -> None:
 def test_first_frame_path_loads_no_aws_library() -> None:
     """Importing the app must not pull in botocore: it loads after the first frame."""
     code = (
-        "import sys, artui.cli, artui.launch, artui.prefetch, artui.ui.app;"
+        "import sys, artui.cli, artui.launch, artui.boot.prefetch, artui.ui.app;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('botocore', 'aiobotocore', 'boto3', 'moto', 'aiohttp')))"
     )

@@ -1,4 +1,4 @@
-"""artui's lifecycle rules (artui.domain) and the simulator's (App Runner's) agree.
+"""artui's lifecycle rules (artui.domain.apprunner) and the simulator's (App Runner's) agree.
 
 For every status and action, artui refuses exactly what App Runner would refuse, so the
 UI can say why before the call is made and never holds back a call App Runner allows.
@@ -10,8 +10,8 @@ import itertools
 
 import pytest
 
-from artui.changes import BY_NAME, Change
-from artui.domain import Service, ServiceStatus
+from artui.domain.apprunner import Service, ServiceStatus
+from artui.domain.changes import BY_NAME, Change
 from artui.sim.apprunner import lifecycle
 
 STATUSES = [s for s in ServiceStatus if s is not ServiceStatus.UNKNOWN]

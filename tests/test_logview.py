@@ -18,7 +18,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
-from artui.domain import LogEvent
+from artui.domain.apprunner import LogEvent
 from artui.ui.widgets.logview import INDENT, LogView
 from tests.test_hostile_text import (
     BYTES,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import artui.ui.widgets.logview as logview
-from artui.domain import LogEvent
+from artui.domain.apprunner import LogEvent
 from artui.ui.widgets.logview.entries import (
     CUT,
     INDENT,

@@ -12,11 +12,11 @@ from conftest import control
 from artui.aws.apprunner import AppRunner
 from artui.aws.clients import Clients
 from artui.aws.errors import translate
-from artui.domain import ServiceStatus
+from artui.domain.apprunner import ServiceStatus
+from artui.domain.errors import AuthError, NetworkError, NotFoundError, ThrottledError
 from artui.engine import services
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.store import Scope, Store
-from artui.errors import AuthError, NetworkError, NotFoundError, ThrottledError
 from artui.sim.server import Simulator
 from tests.uihelp import aim_botocore_at, fail_list_services
 

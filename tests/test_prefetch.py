@@ -8,7 +8,7 @@ import os
 import pytest
 from conftest import SIM_REGIONS, control
 
-from artui.prefetch import Prefetch
+from artui.boot.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from tests.uihelp import aim_botocore_at, fail_list_services

@@ -22,7 +22,7 @@ from artui.aws.clients import CLIENT_CONFIG
 from artui.aws.errors import translate
 from artui.aws.mutations import changes_state
 from artui.aws.retries import fail_fast_on_connection_errors
-from artui.errors import AuthError, AwsError, NetworkError
+from artui.domain.errors import AuthError, AwsError, NetworkError
 from artui.sim import Simulator
 
 

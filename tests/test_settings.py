@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from artui.errors import ConfigError
+from artui.domain.errors import ConfigError
 from artui.settings import DEMO_REGIONS, Settings, load_file, resolve
 
 

@@ -11,10 +11,10 @@ from artui.engine.activity import KIND as OPERATIONS
 from artui.sim.seed import service_name
 from artui.sim.server import DEMO_SERVICES, Simulator
 from artui.ui.panes.activity import ActivityPane
-from artui.ui.panes.domains import DomainsPane
+from artui.ui.panes.custom_domains import DomainsPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
-from artui.ui.screens.domains import LinkScreen
+from artui.ui.screens.custom_domains import LinkScreen
 from artui.ui.widgets.logview import LogView
 from tests.uihelp import (
     FROZEN_LOG_LINES,

@@ -239,7 +239,7 @@ def _prefetch_child_or_none(pid: int) -> int | None:
     for child in _children(pid):
         try:
             with open(f"/proc/{child}/cmdline", "rb") as cmdline:
-                if b"artui.prefetch" in cmdline.read():
+                if b"artui.boot.prefetch" in cmdline.read():
                     return child
         except OSError:
             continue

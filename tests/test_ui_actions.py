@@ -186,8 +186,8 @@ async def test_read_only_sends_nothing_whatever_is_pressed(sim: Simulator) -> No
         # Below the UI, the clients refuse any call that changes state before it is sent.
         gateway = app.gateway
         assert gateway is not None
-        from artui.changes import Deploy
-        from artui.errors import ReadOnlyError
+        from artui.domain.changes import Deploy
+        from artui.domain.errors import ReadOnlyError
 
         with pytest.raises(ReadOnlyError):
             await gateway.apply(REGION, arn_of(sim, "orders-service"), Deploy())

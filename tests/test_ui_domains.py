@@ -8,14 +8,14 @@ import pytest
 from conftest import control
 from textual.widgets import Checkbox, Input, Static
 
-from artui.custom_domains import zone_snippet
+from artui.domain.custom_domains import zone_snippet
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
-from artui.ui.panes.domains import DomainsPane
+from artui.ui.panes.custom_domains import DomainsPane
 from artui.ui.screens.confirm import ConfirmScreen
-from artui.ui.screens.domains import LinkScreen, ZoneScreen
+from artui.ui.screens.custom_domains import LinkScreen, ZoneScreen
 from artui.ui.screens.help import HelpScreen
 from tests.test_ui_actions import REGION, advance, arn_of, calls, dialog_text, toasted
 from tests.uihelp import select, shown, wait_until

@@ -10,7 +10,7 @@ import pytest
 from conftest import control
 from textual.widgets import Static
 
-from artui.domain import Tone
+from artui.domain.apprunner import Tone
 from artui.engine import metrics
 from artui.launch import build_app
 from artui.settings import Settings
@@ -18,7 +18,7 @@ from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
-from artui.ui.screens.services import NOW_LABEL, Row, ServicesTable, layout, short_region
+from artui.ui.widgets.services_table import NOW_LABEL, Row, ServicesTable, layout, short_region
 from artui.ui.widgets.sparkline import BARS, GAP, buckets, sparkline
 from tests.uihelp import (
     FROZEN_NOW,

@@ -19,9 +19,9 @@ import pytest
 from conftest import aim_botocore_at, client_kwargs, control, put_log_lines
 from textual.widgets import Static
 
-from artui.domain import LogEvent, Service, ServiceStatus
+from artui.domain.apprunner import LogEvent, Service, ServiceStatus
+from artui.domain.errors import ArtuiError
 from artui.engine.ports import FirstList
-from artui.errors import ArtuiError
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator

@@ -16,17 +16,17 @@ from conftest import control
 from textual import events
 from textual.widgets import Input, Static
 
-from artui.backend import Backend, connect
-from artui.domain import SHORT_LABELS, ServiceStatus
+from artui.aws.backend import Backend, connect
+from artui.boot.prefetch import Prefetch
+from artui.domain.apprunner import SHORT_LABELS, ServiceStatus
 from artui.launch import build_app
-from artui.prefetch import Prefetch
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.panes import PANES
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
-from artui.ui.screens.services import ServicesTable, short_region
+from artui.ui.widgets.services_table import ServicesTable, short_region
 from tests.uihelp import (
     aim_botocore_at,
     described,

@@ -22,7 +22,7 @@ from artui.launch import build_app
 from artui.settings import DEMO_REGIONS, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
-from artui.ui.screens.services import ServicesTable
+from artui.ui.widgets.services_table import ServicesTable
 
 # What a services row shows before the first metrics read has covered its service.
 NOT_READ = "…"

@@ -8,15 +8,7 @@ from typing import TYPE_CHECKING, Any
 from botocore import xform_name
 
 from artui.aws.errors import aws_errors
-from artui.changes import Applied, Change, LinkDomain, Rebuild, UnlinkDomain
-from artui.custom_domains import (
-    CustomDomain,
-    CustomDomains,
-    DnsRecord,
-    DomainStatus,
-    RecordStatus,
-)
-from artui.domain import (
+from artui.domain.apprunner import (
     HealthCheck,
     Operation,
     OperationsPage,
@@ -25,6 +17,14 @@ from artui.domain import (
     Service,
     ServiceDetail,
     ServiceStatus,
+)
+from artui.domain.changes import Applied, Change, LinkDomain, Rebuild, UnlinkDomain
+from artui.domain.custom_domains import (
+    CustomDomain,
+    CustomDomains,
+    DnsRecord,
+    DomainStatus,
+    RecordStatus,
 )
 
 if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without aiobotocore

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from artui.domain.errors import NO_CREDENTIALS_HELP, AuthError, ConfigError
 from artui.engine.ports import Ask
 from artui.engine.threads import in_daemon_thread
-from artui.errors import NO_CREDENTIALS_HELP, AuthError, ConfigError
 
 
 @dataclass(frozen=True)

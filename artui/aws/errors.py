@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from botocore import exceptions as bx
 
-from artui.errors import (
+from artui.domain.errors import (
     NO_CREDENTIALS_HELP,
     NO_REGION_HELP,
     AuthError,

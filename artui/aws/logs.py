@@ -16,7 +16,7 @@ from botocore import exceptions as bx
 
 from artui.aws.clients import Clients
 from artui.aws.errors import aws_errors, translate
-from artui.domain import (
+from artui.domain.apprunner import (
     LogEvent,
     LogSource,
     LogSourceKind,
@@ -24,7 +24,7 @@ from artui.domain import (
     TailUpdate,
     same_operation,
 )
-from artui.errors import LiveTailUnavailable
+from artui.domain.errors import LiveTailUnavailable
 
 # FilterLogEvents' page size ceiling; a page is one request.
 PAGE_LIMIT = 10_000

@@ -18,8 +18,8 @@ from botocore.parsers import ResponseParserFactory
 
 from artui.aws.clients import Clients, utc_timestamp
 from artui.aws.errors import aws_errors
+from artui.domain.series import MAX_QUERIES, NAMESPACE, Query, Series, series_from
 from artui.engine.threads import in_daemon_thread
-from artui.series import MAX_QUERIES, NAMESPACE, Query, Series, series_from
 
 OPERATION = "GetMetricData"
 # What the loop's own parse is left with once the thread has parsed a body, by protocol: an

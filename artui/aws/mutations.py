@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from artui.errors import ReadOnlyError
+from artui.domain.errors import ReadOnlyError
 
 # App Runner's read operations all start with one of these; everything else changes state.
 _READS = ("List", "Describe", "Get")

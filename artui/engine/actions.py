@@ -1,6 +1,6 @@
 """Changes: an intent checked against the rules, sent once, and followed to its end.
 
-The order for every change (`artui.changes`): read-only refuses; a change already under way
+The order for every change (`artui.domain.changes`): read-only refuses; a change already under way
 on the service (its call in flight, or the operation it started still running) refuses; the
 change's own rule refuses (`Change.refusal`: the guide's); only then is the call sent, once
 (artui/aws/mutations.py keeps botocore from retrying it). When a call fails in a way that
@@ -16,13 +16,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from artui.changes import Applied, Change
-from artui.custom_domains import CustomDomains
-from artui.domain import Operation, Service
-from artui.engine.activity import KIND, merge
-from artui.engine.ports import Gateway
-from artui.engine.store import Scope, Store
-from artui.errors import (
+from artui.domain.apprunner import Operation, Service
+from artui.domain.changes import Applied, Change
+from artui.domain.custom_domains import CustomDomains
+from artui.domain.errors import (
     ArtuiError,
     AuthError,
     InvalidStateError,
@@ -30,7 +27,10 @@ from artui.errors import (
     ReadOnlyError,
     ThrottledError,
 )
-from artui.humanize import ago
+from artui.domain.format import ago
+from artui.engine.activity import KIND, merge
+from artui.engine.ports import Gateway
+from artui.engine.store import Scope, Store
 
 READ_ONLY = "artui is read-only (--read-only, or read_only: true in the settings file)"
 # Answers that say AWS refused the request, so it changed nothing; any other failure (a

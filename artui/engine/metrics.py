@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from artui.domain import Operation, OperationStatus, OperationType, Service, ServiceStatus
-from artui.engine.refresh import Cadence, Refresher
-from artui.engine.store import Kind, Scope, Store
-from artui.engine.threads import in_daemon_thread
-from artui.errors import AuthError, AwsError, NetworkError, ThrottledError
-from artui.series import (
+from artui.domain.apprunner import Operation, OperationStatus, OperationType, Service, ServiceStatus
+from artui.domain.errors import AuthError, AwsError, NetworkError, ThrottledError
+from artui.domain.series import (
     CPU,
     INSTANCES,
     LATENCY,
@@ -39,6 +36,9 @@ from artui.series import (
     merge,
     total,
 )
+from artui.engine.refresh import Cadence, Refresher
+from artui.engine.store import Kind, Scope, Store
+from artui.engine.threads import in_daemon_thread
 
 FLEET_KIND: Kind[dict[str, FleetSeries]] = Kind("fleet-metrics")
 CHART_KIND: Kind[Chart] = Kind("service-metrics")

@@ -1,5 +1,5 @@
 """What the UI needs from the AWS side, as protocols: the wiring (`artui.launch`) supplies
-them, so `artui.ui` never imports `artui.aws`, `artui.backend` or the simulator."""
+them, so `artui.ui` never imports `artui.aws`, `artui.aws.backend` or the simulator."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from artui.changes import Applied, Change
-from artui.custom_domains import CustomDomains
-from artui.domain import (
+from artui.domain.apprunner import (
     LogEvent,
     LogSource,
     OperationsPage,
@@ -17,7 +15,9 @@ from artui.domain import (
     ServiceDetail,
     TailUpdate,
 )
-from artui.series import Query, Series
+from artui.domain.changes import Applied, Change
+from artui.domain.custom_domains import CustomDomains
+from artui.domain.series import Query, Series
 
 # A question for the operator (an MFA code, say), answered from the UI; None: declined.
 Ask = Callable[[str], "str | None"]

@@ -26,9 +26,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from artui.domain.errors import ArtuiError, AuthError, ThrottledError, as_artui_error
 from artui.engine.journal import Failure
 from artui.engine.store import Kind, Scope, Store
-from artui.errors import ArtuiError, AuthError, ThrottledError, as_artui_error
 
 T = TypeVar("T")
 Fetch = Callable[[Scope], Awaitable[T]]

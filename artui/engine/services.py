@@ -6,10 +6,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from artui.domain import Service, ServiceDetail, ServiceStatus
+from artui.domain.apprunner import Service, ServiceDetail, ServiceStatus
+from artui.domain.errors import ArtuiError
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.store import Kind, Scope, Store
-from artui.errors import ArtuiError
 
 KIND: Kind[tuple[Service, ...]] = Kind("services")
 # DescribeService's answers, keyed by service ARN within the scope.

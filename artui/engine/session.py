@@ -10,22 +10,23 @@ the store and two callbacks, and never imports Textual: the app hands it a way t
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from artui.domain import LogEvent, LogSource, Service
-from artui.engine import activity, domains, metrics, services, tail
+from artui.domain.apprunner import LogEvent, LogSource, Service
+from artui.domain.errors import ArtuiError, as_artui_error
+from artui.domain.series import Range
+from artui.engine import activity, custom_domains, metrics, services, tail
 from artui.engine.journal import Failure
 from artui.engine.ports import Ask, Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.services import DETAIL, Snapshot
 from artui.engine.store import Kind, Scope, Store
 from artui.engine.threads import in_daemon_thread
-from artui.errors import ArtuiError, as_artui_error
-from artui.series import Range
 from artui.settings import Settings
 
 
@@ -40,7 +41,7 @@ Spawn = Callable[[Coroutine[Any, Any, None], str], Task]
 # A pane's poll: the engine's refresher for its kind, and what it reads from the gateway.
 _PANE_READS: dict[str, tuple[Callable[..., Refresher[Any]], Callable[[Gateway], Any]]] = {
     activity.KIND: (activity.refresher, lambda gateway: gateway.list_operations),
-    domains.KIND: (domains.refresher, lambda gateway: gateway.custom_domains),
+    custom_domains.KIND: (custom_domains.refresher, lambda gateway: gateway.custom_domains),
 }
 
 
@@ -146,6 +147,10 @@ class Session:
             self._connect_done.set()
         if gateway is None:
             return
+        # Everything imported and built so far (botocore's models, Textual) lives as long as
+        # the app: keep it out of the collector's full passes, which held the event loop for
+        # 90-140 ms at 500 services (bench/stall.py --gc-freeze).
+        gc.freeze()
         self.scopes = tuple(Scope(gateway.profile, r) for r in gateway.regions)
         self.services = services.refresher(
             gateway.list_services,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from artui.domain.errors import ArtuiError
 from artui.engine.journal import Journal
-from artui.errors import ArtuiError
 
 T = TypeVar("T")
 

@@ -17,10 +17,10 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from artui.domain import LogEvent, LogSource, Service, TailUpdate
+from artui.domain.apprunner import LogEvent, LogSource, Service, TailUpdate
+from artui.domain.errors import ArtuiError, LiveTailUnavailable, ThrottledError, as_artui_error
 from artui.engine.journal import Failure
 from artui.engine.store import Kind, Scope, Store
-from artui.errors import ArtuiError, LiveTailUnavailable, ThrottledError, as_artui_error
 
 KIND: Kind[TailState] = Kind("tail")
 # The windows `h` cycles through, in seconds: the pane opens with the first.

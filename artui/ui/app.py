@@ -28,13 +28,13 @@ from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from artui.engine import activity, domains, tail
+from artui.domain.errors import ArtuiError, describe
+from artui.domain.inert import inert
+from artui.engine import activity, custom_domains, tail
 from artui.engine.actions import Actions
 from artui.engine.journal import Failure
 from artui.engine.session import Session
 from artui.engine.store import Store
-from artui.errors import ArtuiError, describe
-from artui.inert import inert
 from artui.logfile import logger, setup
 from artui.ui.messages import (
     ChangeRequested,
@@ -55,7 +55,7 @@ from artui.ui.screens.base import StatusScreen
 from artui.ui.screens.services import ServicesScreen
 
 if TYPE_CHECKING:
-    from artui.domain import Service
+    from artui.domain.apprunner import Service
     from artui.engine.ports import Connector, Gateway
     from artui.engine.refresh import Refresher
     from artui.engine.services import Snapshot
@@ -213,7 +213,7 @@ class ArtuiApp(App[None]):
         self.session.watch(activity.KIND, message.service, message.on)
 
     def on_watch_domains(self, message: WatchDomains) -> None:
-        self.session.watch(domains.KIND, message.service, message.on)
+        self.session.watch(custom_domains.KIND, message.service, message.on)
 
     def on_watch_metrics(self, message: WatchMetrics) -> None:
         self.session.watch_charts(message.service, message.range)

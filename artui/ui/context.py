@@ -14,7 +14,7 @@ from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
-    from artui.domain import Service
+    from artui.domain.apprunner import Service
     from artui.engine.actions import Actions
     from artui.engine.journal import Failure
     from artui.engine.services import Snapshot

@@ -1,6 +1,6 @@
 """The one flow every change goes through: refuse, confirm, send, follow, tell.
 
-A change (`artui.changes`) is refused here with the reason before any dialog opens; the
+A change (`artui.domain.changes`) is refused here with the reason before any dialog opens; the
 dialog sized to its harm confirms it (or, for a link, asks for the domain); the engine sends
 it once (`Actions.perform`: read-only, once only, lost-answer recovery); an operation it
 started is followed to its end; every step is told in a notification.
@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen
 
-from artui.changes import Change, Delete, LinkDomain, UnlinkDomain
-from artui.custom_domains import CustomDomain, CustomDomains
-from artui.domain import OperationStatus, Service, ServiceStatus
-from artui.engine import activity, domains
+from artui.domain.apprunner import OperationStatus, Service, ServiceStatus
+from artui.domain.changes import Change, Delete, LinkDomain, UnlinkDomain
+from artui.domain.custom_domains import CustomDomain, CustomDomains
+from artui.domain.errors import as_artui_error
+from artui.domain.format import duration
+from artui.engine import activity, custom_domains
 from artui.engine.actions import Refused
 from artui.engine.journal import Failure
-from artui.errors import as_artui_error
-from artui.humanize import duration
 from artui.ui.messages import StoreChanged
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
-from artui.ui.screens.domains import LinkScreen, unlink_dialog
+from artui.ui.screens.custom_domains import LinkScreen, unlink_dialog
 
 if TYPE_CHECKING:
     from artui.ui.app import ArtuiApp
@@ -139,10 +139,12 @@ class ChangeFlow:
     def _domain_changed(self, service: Service, change: Change, domain: CustomDomain) -> None:
         """Show the answer for one domain at once, before the next poll, and say what next."""
         app = self.app
-        held = domains.with_domain(self._domains_of(service), domain)
+        held = custom_domains.with_domain(self._domains_of(service), domain)
         if held is not None:
-            app.store.put(domains.KIND, app.scope_of(service), held, app.clock(), service.arn)
-            app.publish(StoreChanged(domains.KIND, service.arn))
+            app.store.put(
+                custom_domains.KIND, app.scope_of(service), held, app.clock(), service.arn
+            )
+            app.publish(StoreChanged(custom_domains.KIND, service.arn))
         if isinstance(change, LinkDomain):
             app.tell(
                 f"{domain.name} is {domain.status_label}. Add its records to your DNS (z in the "
@@ -175,7 +177,9 @@ class ChangeFlow:
         )
 
     def _domains_of(self, service: Service) -> CustomDomains | None:
-        return self.app.store.get(domains.KIND, self.app.scope_of(service), service.arn).value
+        return self.app.store.get(
+            custom_domains.KIND, self.app.scope_of(service), service.arn
+        ).value
 
 
 def _confirmed(change: Change, answer: Any) -> Change | None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from artui.changes import Change
-from artui.domain import LogEvent, LogSource, Service
+from artui.domain.apprunner import LogEvent, LogSource, Service
+from artui.domain.changes import Change
+from artui.domain.series import Range
 from artui.engine.services import Snapshot
-from artui.series import Range
 
 # -- intents: one place (the app) turns each into a worker -------------------------------
 

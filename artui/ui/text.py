@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from artui.inert import inert
+from artui.domain.inert import inert
 
 
 def shown(value: object, style: str = "", *, lines: bool = False) -> Text:

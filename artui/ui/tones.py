@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from artui.domain import Tone
+from artui.domain.apprunner import Tone
 from artui.ui.text import shown
 
 TONE_STYLES: dict[Tone, str] = {

@@ -5,7 +5,7 @@ Conventions worth knowing:
 - Failures on demand come from exact source versions (`fail-create`, `fail-deploy`,
   `fail-update`) or from a service's own `deploy_failure` (the demo's payments-worker);
   `failures` decides and documents them, with the reason each failure gives.
-- What each status refuses is `lifecycle.refusal` (`domains.refusal` for linking and
+- What each status refuses is `lifecycle.refusal` (`custom_domains.refusal` for linking and
   unlinking custom domains), answered as InvalidStateException.
 - Deleted services: DeleteService answers OPERATION_IN_PROGRESS; the service stays in
   ListServices until the delete operation ends, then leaves the list. DescribeService and
@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from artui.sim.apprunner import domains, failures, rules
+from artui.sim.apprunner import custom_domains, failures, rules
 from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
 from artui.sim.apprunner.ids import (
     SERVICE_ARN_RE,
@@ -158,7 +158,7 @@ class AppRunnerBackend:
         rules: Callable[..., str | None] = refusal,
     ) -> None:
         """Refuse `action` with InvalidStateException where the guide forbids it (`rules`:
-        the lifecycle's, or the custom domains' `domains.refusal`)."""
+        the lifecycle's, or the custom domains' `custom_domains.refusal`)."""
         running = service.running_operation(now)
         message = rules(
             service.true_status(now),
@@ -349,17 +349,19 @@ class AppRunnerBackend:
     def associate_custom_domain(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         service = self.find(region, params["ServiceArn"])
-        self.check_allowed(service, "AssociateCustomDomain", now, domains.refusal)
+        self.check_allowed(service, "AssociateCustomDomain", now, custom_domains.refusal)
         # botocore's model documents EnableWWWSubdomain as "Default: true".
         www = params.get("EnableWWWSubdomain", True)
-        domain = domains.associate(service, params["DomainName"], www, now, self.rng, self.speedup)
-        return domains.answer(service, CustomDomain=domain.describe(now))
+        domain = custom_domains.associate(
+            service, params["DomainName"], www, now, self.rng, self.speedup
+        )
+        return custom_domains.answer(service, CustomDomain=domain.describe(now))
 
     def describe_custom_domains(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         service = self.find(region, params["ServiceArn"])
         service.settle(now)
-        held = [] if service.status == "DELETED" else domains.held(service, now)
+        held = [] if service.status == "DELETED" else custom_domains.held(service, now)
         page = self.pager.listing(
             "DescribeCustomDomains",
             service.arn,
@@ -368,14 +370,14 @@ class AppRunnerBackend:
             params,
             lambda d: d.describe(now),
         )
-        return domains.answer(service, **page)
+        return custom_domains.answer(service, **page)
 
     def disassociate_custom_domain(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         service = self.find(region, params["ServiceArn"])
-        self.check_allowed(service, "DisassociateCustomDomain", now, domains.refusal)
-        domain = domains.disassociate(service, params["DomainName"], now)
-        return domains.answer(service, CustomDomain=domain.describe(now))
+        self.check_allowed(service, "DisassociateCustomDomain", now, custom_domains.refusal)
+        domain = custom_domains.disassociate(service, params["DomainName"], now)
+        return custom_domains.answer(service, CustomDomain=domain.describe(now))
 
     def _named_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
         try:
@@ -422,7 +424,7 @@ class AppRunnerBackend:
             else:
                 candidates = self.live_services(region, now)
             for service in candidates:
-                domain = domains.find(service, name, now)
+                domain = custom_domains.find(service, name, now)
                 if domain is not None:
                     domain.add_records(now, caa)
                     return service, domain.describe(now)
@@ -435,7 +437,7 @@ class AppRunnerBackend:
         """Make a domain report `fields` over its own (empty clears them); its document."""
         with self.lock:
             now = self.clock.now()
-            domain = domains.find(self._live_named(region, service_name), name, now)
+            domain = custom_domains.find(self._live_named(region, service_name), name, now)
             if domain is None:
                 raise not_found(f"Domain {name} is not associated with {service_name}.")
             domain.reported_override = dict(fields)
@@ -456,7 +458,7 @@ class AppRunnerBackend:
                 }
                 for region in list(self.regions)
                 for service in self.live_services(region, now)
-                for domain in domains.held(service, now)
+                for domain in custom_domains.held(service, now)
             ]
 
     def _live_named(self, region: str, name: str) -> ServiceRecord:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
-from artui.sim.apprunner.domains import DomainRecord
+from artui.sim.apprunner.custom_domains import DomainRecord
 from artui.sim.apprunner.ids import service_arn
 from artui.sim.apprunner.operations import OUTCOME, Operation
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from artui.ui.panes.activity import ActivityPane
 from artui.ui.panes.base import Pane
-from artui.ui.panes.domains import DomainsPane
+from artui.ui.panes.custom_domains import DomainsPane
 from artui.ui.panes.logs import LogsPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.panes.overview import OverviewPane

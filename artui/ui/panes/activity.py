@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from artui.domain import LogSource, LogSourceKind, Operation, OperationsPage, Service
+from artui.domain.apprunner import LogSource, LogSourceKind, Operation, OperationsPage, Service
+from artui.domain.format import ago, duration
+from artui.domain.inert import inert
 from artui.engine.activity import KIND
 from artui.engine.store import Known
-from artui.humanize import ago, duration
-from artui.inert import inert
 from artui.ui.guard import guarded
 from artui.ui.messages import OlderOperationsRequested, WatchOperations
 from artui.ui.panes.base import Pane

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.worker import Worker, WorkerState
 
-from artui.domain import LogSource, Service
+from artui.domain.apprunner import LogSource, Service
 from artui.ui.context import ViewContext, context_of
 
 

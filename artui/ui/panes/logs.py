@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from artui.domain import LogEvent, LogSource, LogSourceKind, Operation, Service
+from artui.domain.apprunner import LogEvent, LogSource, LogSourceKind, Operation, Service
 from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.store import Known
 from artui.engine.tail import KIND as TAIL

@@ -14,12 +14,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from artui.domain import Operation, Service
+from artui.domain.apprunner import Operation, Service
+from artui.domain.format import ago
+from artui.domain.series import (
+    INSTANCES,
+    LATENCY,
+    R2XX,
+    R4XX,
+    R5XX,
+    RANGES,
+    REQUESTS,
+    Range,
+    Series,
+)
 from artui.engine import activity
 from artui.engine.metrics import CHART_KIND, CHARTS, FALLBACK, Chart, Marker, chart_key, markers
 from artui.engine.store import Known
-from artui.humanize import ago
-from artui.series import INSTANCES, LATENCY, R2XX, R4XX, R5XX, RANGES, REQUESTS, Range, Series
 from artui.ui.guard import guarded
 from artui.ui.messages import WatchMetrics, WatchOperations
 from artui.ui.panes.base import Pane

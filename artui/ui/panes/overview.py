@@ -10,11 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from artui.domain import Service, ServiceDetail, ServiceStatus
+from artui.domain.apprunner import Service, ServiceDetail, ServiceStatus
+from artui.domain.errors import describe
+from artui.domain.format import ago, cpu_label, memory_label, since
 from artui.engine.services import DETAIL
 from artui.engine.store import Known
-from artui.errors import describe
-from artui.humanize import ago, cpu_label, memory_label, since
 from artui.ui.messages import DescribeRequested
 from artui.ui.panes.base import Pane
 from artui.ui.text import shown

@@ -7,10 +7,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from artui.changes import BY_NAME
-from artui.domain import Service, ServiceStatus
-from artui.errors import describe
-from artui.humanize import ago
+from artui.domain.apprunner import Service, ServiceStatus
+from artui.domain.changes import BY_NAME
+from artui.domain.errors import describe
+from artui.domain.format import ago
 from artui.ui.context import ViewContext, context_of
 from artui.ui.messages import ChangeRequested
 from artui.ui.text import shown

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from artui.changes import Change, Deploy, Pause, Rebuild, Resume
-from artui.domain import Service
+from artui.domain.apprunner import Service
+from artui.domain.changes import Change, Deploy, Pause, Rebuild, Resume
 from artui.ui.text import shown
 
 

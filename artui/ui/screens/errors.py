@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from artui.domain.format import ago
 from artui.engine.journal import Failure, Journal
-from artui.humanize import ago
 from artui.ui.text import shown
 
 

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from artui.domain import LogSource, Service
+from artui.domain.apprunner import LogSource, Service
+from artui.domain.format import duration
 from artui.engine.services import DETAIL, Snapshot
-from artui.humanize import duration
 from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.panes import PANES, Pane

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from artui.series import Series
+from artui.domain.series import Series
 
 # Tick steps for the time axis, from five minutes to a day: the first that fits is used.
 _TIME_STEPS = (300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)

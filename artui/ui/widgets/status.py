@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from artui.domain.format import ago
+from artui.domain.inert import inert
 from artui.engine.services import Snapshot
-from artui.humanize import ago
-from artui.inert import inert
 
 
 def errors_text(snapshot: Snapshot) -> str:

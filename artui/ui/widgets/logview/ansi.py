@@ -1,7 +1,7 @@
 """ANSI in log text: SGR colours decoded by hand into spans, every other escape made inert.
 
 Log text is untrusted. Only SGR sequences are obeyed, and only as Rich styles built here
-(never links, conceal or blink); everything else goes through `artui.inert.inert` and shows
+(never links, conceal or blink); everything else goes through `artui.domain.inert.inert` and shows
 as `␛...`, so nothing in a log line reaches the terminal raw.
 """
 
@@ -14,7 +14,7 @@ from rich.ansi import SGR_STYLE_MAP
 from rich.color import Color
 from rich.style import Style
 
-from artui.inert import inert
+from artui.domain.inert import inert
 
 TAB_SIZE = 8
 

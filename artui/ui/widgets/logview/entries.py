@@ -4,7 +4,7 @@ Plain Python (no Textual), so that all of it can be tested without an app:
 
 - **Entries.** Each event is one entry: its time, its tag, and its message made inert once,
   on append (SGR colours decoded into spans by `ansi.decode_sgr`, everything else through
-  `artui.inert.inert`, cut at `max_line_length` with a visible marker). A message with
+  `artui.domain.inert.inert`, cut at `max_line_length` with a visible marker). A message with
   newlines (a stack trace) stays one entry shown over several rows; its continuation rows
   are indented under the message column, so a filter, a search hit, `enter` and the cursor
   act on the whole trace. An entry is a plain tuple of strings and numbers (see `Entry`),
@@ -31,8 +31,8 @@ from typing import Final
 
 from rich.cells import cell_len
 
-from artui.domain import LogEvent
-from artui.inert import inert
+from artui.domain.apprunner import LogEvent
+from artui.domain.inert import inert
 
 from .ansi import TAB_SIZE, Spans, decode_sgr
 from .patterns import looks_like_error

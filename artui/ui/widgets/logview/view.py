@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.timer import Timer
 
-from artui.domain import LogEvent
+from artui.domain.apprunner import LogEvent
 
 from .entries import SEQ
 from .patterns import parse_pattern

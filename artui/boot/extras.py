@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from artui.errors import ConfigError
+from artui.domain.errors import ConfigError
 
 EXTRA = "sim"
 

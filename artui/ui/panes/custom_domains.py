@@ -9,8 +9,9 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from artui.changes import LinkDomain, UnlinkDomain
-from artui.custom_domains import (
+from artui.domain.apprunner import Service
+from artui.domain.changes import LinkDomain, UnlinkDomain
+from artui.domain.custom_domains import (
     MAX_DOMAINS,
     CustomDomain,
     CustomDomains,
@@ -20,15 +21,14 @@ from artui.custom_domains import (
     target_records,
     zone_snippet,
 )
-from artui.domain import Service
-from artui.engine.domains import KIND
+from artui.domain.format import ago
+from artui.domain.inert import inert
+from artui.engine.custom_domains import KIND
 from artui.engine.store import Known
-from artui.humanize import ago
-from artui.inert import inert
 from artui.ui.guard import guarded
 from artui.ui.messages import ChangeRequested, WatchDomains
 from artui.ui.panes.base import Pane
-from artui.ui.screens.domains import ZoneScreen
+from artui.ui.screens.custom_domains import ZoneScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
 

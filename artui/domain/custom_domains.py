@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from artui.domain import Parsable, Service, ServiceStatus, Tone
+from artui.domain.apprunner import Parsable, Service, ServiceStatus, Tone
 
 # "You can associate up to five custom domains."
 MAX_DOMAINS = 5

@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static, TextArea
 
-from artui.custom_domains import (
+from artui.domain.apprunner import Service
+from artui.domain.custom_domains import (
     MAX_DOMAINS,
     CustomDomain,
     CustomDomains,
@@ -19,8 +20,7 @@ from artui.custom_domains import (
     name_problem,
     normalised,
 )
-from artui.domain import Service
-from artui.inert import inert
+from artui.domain.inert import inert
 from artui.ui.screens.confirm import ConfirmScreen
 from artui.ui.text import shown
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from artui.custom_domains import CustomDomain, CustomDomains, link_blocked, unlink_blocked
-from artui.domain import OperationType, Service, refusal
+from artui.domain.apprunner import OperationType, Service, refusal
+from artui.domain.custom_domains import CustomDomain, CustomDomains, link_blocked, unlink_blocked
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,33 @@ def duration(seconds: float | None) -> str:
     if seconds < 86400:
         return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
     return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
+
+
+def rpm_text(rpm: float) -> str:
+    """Requests a minute in at most five characters (`8.5`, `240`, `1.2k`, `38k`)."""
+    if rpm < 10 and rpm != int(rpm):
+        return f"{rpm:.1f}"
+    if rpm < 1000:
+        return f"{rpm:.0f}"
+    if rpm < 10_000:
+        return f"{rpm / 1000:.1f}k"
+    if rpm < 1_000_000:
+        return f"{rpm / 1000:.0f}k"
+    return f"{rpm / 1_000_000:.1f}M"
+
+
+def latency_text(ms: float | None) -> str:
+    """Latency in at most five characters (`85ms`, `1.2s`); `—` without data."""
+    if ms is None:
+        return "—"
+    if ms < 999.5:
+        return f"{ms:.0f}ms"
+    return f"{ms / 1000:.1f}s" if ms < 99_950 else f"{ms / 1000:.0f}s"
+
+
+def share_text(share: float | None, hurting: bool) -> str:
+    """The 5xx share (`0.4%`, `12.5%`), marked `!` at or over the threshold."""
+    if share is None:
+        return "—"
+    text = "100%" if share >= 99.95 else f"{share:.1f}%"
+    return f"!{text}" if hurting else text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 
 class ArtuiError(Exception):
     """An error with a message an operator can act on."""
@@ -19,9 +21,8 @@ def as_artui_error(exc: Exception, doing: str) -> ArtuiError:
     error, a bug) is wrapped, and its traceback goes to the log file."""
     if isinstance(exc, ArtuiError):
         return exc
-    from artui.logfile import logger  # logging is not needed on the happy path
-
-    logger().error("%s failed", doing, exc_info=exc)
+    # artui.logfile's logger, by name: the domain needs only the standard library.
+    logging.getLogger("artui").error("%s failed", doing, exc_info=exc)
     return ArtuiError(describe(exc))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from artui.custom_domains import CustomDomain, CustomDomains
+from artui.domain.custom_domains import CustomDomain, CustomDomains
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.store import Kind, Scope, Store
 

@@ -2,7 +2,7 @@
 
 Importing Textual and painting the first frame, and importing aiobotocore and listing
 services, are both CPU-bound Python: in one process they take turns on the GIL. A child
-(`python -m artui.prefetch`, started before Textual is imported) lists services on the
+(`python -m artui.boot.prefetch`, started before Textual is imported) lists services on the
 other core and hands the result back through a pipe, so the table fills about when the
 first frame is painted. The child is a fresh interpreter, not a fork, so it is safe on
 macOS too.
@@ -110,7 +110,7 @@ class Prefetch:
             return None
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "artui.prefetch", str(os.getpid())],
+                [sys.executable, "-m", "artui.boot.prefetch", str(os.getpid())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -163,7 +163,8 @@ class Prefetch:
 
 
 if __name__ == "__main__":
-    # Run from the imported module, so what it pickles is named artui.prefetch.*, not __main__.*
-    from artui import prefetch
+    # Run from the imported module, so what it pickles is named artui.boot.prefetch.*,
+    # not __main__.*
+    from artui.boot import prefetch
 
     prefetch._child()

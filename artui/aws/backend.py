@@ -12,9 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from artui.changes import Applied, Change
-from artui.custom_domains import CustomDomains
-from artui.domain import (
+from artui.domain.apprunner import (
     LogEvent,
     LogSource,
     OperationsPage,
@@ -22,8 +20,10 @@ from artui.domain import (
     ServiceDetail,
     TailUpdate,
 )
-from artui.errors import NO_REGION_HELP, ConfigError
-from artui.series import Query, Series
+from artui.domain.changes import Applied, Change
+from artui.domain.custom_domains import CustomDomains
+from artui.domain.errors import NO_REGION_HELP, ConfigError
+from artui.domain.series import Query, Series
 from artui.settings import Settings
 
 if TYPE_CHECKING:

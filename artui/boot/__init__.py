@@ -1,0 +1,1 @@
+"""Process start-up: the prefetch child, optional extras, signals and the terminal."""
