@@ -16,8 +16,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/artui --demo
 
+# One worker per core (at most four), a test file per worker at a time: its module's
+# simulator is started once.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist loadfile
 
 # The suite with the machine's calendar moved 400 days ahead, then 40 days back: no test may
 # depend on today's date. libfaketime (the test extra) moves only the wall clock for the whole
@@ -27,7 +29,8 @@ test-calendar: $(VENV)/.installed
 	for offset in +400d -40d; do \
 		DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$$lib FAKETIME=$$offset $(BIN)/python -c \
 			'import datetime, sys; print("== make test-calendar: the clock moved", sys.argv[1], "reads", datetime.datetime.now().isoformat(" ", "minutes"))' $$offset && \
-		DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$$lib FAKETIME=$$offset $(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
+		DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$$lib FAKETIME=$$offset \
+			$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --maxprocesses=4 --dist loadfile || exit 1; \
 	done
 
 # The type checker: the whole package, and strict on the engine and the domain (the code

@@ -7,7 +7,7 @@ import pytest
 from rich.style import Style
 
 from artui.ui.widgets.logview.ansi import Spans, decode_sgr, sgr_style
-from tests.test_hostile_text import BYTES, CLIPBOARD, LINK, NEVER, TITLE, WIPE
+from tests.ui.test_hostile_text import BYTES, CLIPBOARD, LINK, NEVER, TITLE, WIPE
 
 
 def styled(spans: Spans) -> list[tuple[int, int, Style]]:

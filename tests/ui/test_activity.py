@@ -17,7 +17,7 @@ from artui.ui.app import ArtuiApp
 from artui.ui.panes.activity import MORE, ActivityPane
 from artui.ui.panes.logs import LogsPane
 from artui.ui.screens.service import ServiceScreen
-from tests.test_ui_actions import REGION, arn_of, calls, toasted
+from tests.ui.test_actions import REGION, arn_of, calls, toasted
 from tests.uihelp import aim_botocore_at, cell_text, select, shown, wait_until
 
 

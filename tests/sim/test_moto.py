@@ -1,6 +1,6 @@
 """CloudWatch and CloudWatch Logs: moto behind the simulator's port, through aiobotocore.
 
-AWS/AppRunner metrics are the simulator's own (tests/test_sim_cloudwatch.py); every other
+AWS/AppRunner metrics are the simulator's own (tests/sim/test_cloudwatch.py); every other
 namespace still goes to moto.
 """
 
@@ -103,7 +103,7 @@ async def test_logs_put_filter_and_live_tail_through_the_proxy(sim):
 
         arn = (await logs.describe_log_groups(logGroupNamePrefix=group))["logGroups"][0]["arn"]
         response = await logs.start_live_tail(logGroupIdentifiers=[arn.removesuffix(":*")])
-        # The simulator answers Live Tail itself (tests/test_sim_livetail.py): the session
+        # The simulator answers Live Tail itself (tests/sim/test_livetail.py): the session
         # opens; the first message says so.
         stream = response["responseStream"]
         async for event in stream:

@@ -1,5 +1,5 @@
 """The demo world writes App Runner-shaped logs into moto; metrics come from the same
-traffic model, answered by the simulator itself (tests/test_sim_cloudwatch.py in detail)."""
+traffic model, answered by the simulator itself (tests/sim/test_cloudwatch.py in detail)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from artui.ui.panes.custom_domains import DomainsPane
 from artui.ui.screens.confirm import ConfirmScreen
 from artui.ui.screens.custom_domains import LinkScreen, ZoneScreen
 from artui.ui.screens.help import HelpScreen
-from tests.test_ui_actions import REGION, advance, arn_of, calls, dialog_text, toasted
+from tests.ui.test_actions import REGION, advance, arn_of, calls, dialog_text, toasted
 from tests.uihelp import select, shown, wait_until
 
 CHANGES = {"AssociateCustomDomain", "DisassociateCustomDomain"}

@@ -144,7 +144,7 @@ def test_requirement_follows_where_artui_came_from(
 def test_the_built_wheel_carries_the_license(tmp_path: Path) -> None:
     # No build isolation: the test extra holds the setuptools pyproject.toml asks for, so
     # the build needs no network (and no certificate that a moved calendar would expire).
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
         + ["-w", str(tmp_path), str(root)],

@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 
 from artui.domain.apprunner import LogEvent
 from artui.ui.widgets.logview import INDENT, LogView
-from tests.test_hostile_text import (
+from tests.ui.test_hostile_text import (
     BYTES,
     CLIPBOARD,
     LINK,

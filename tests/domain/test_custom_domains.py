@@ -2,7 +2,7 @@
 App Runner layer's custom domain calls against the simulator over real HTTP.
 
 artui's rules for linking and unlinking are checked against the simulator's (App Runner's),
-as tests/test_lifecycle_rules.py does for the lifecycle: artui refuses before the call
+as tests/domain/test_lifecycle_rules.py does for the lifecycle: artui refuses before the call
 exactly what App Runner would refuse after it. No clocks, no sleeps, no mocks of botocore.
 """
 
