@@ -1,8 +1,9 @@
-"""The Textual app: screens, the keymap, and the one place intents become workers.
+"""The Textual app: screens, the keymap, help, toasts and mounting.
 
-The first frame paints before any AWS library is imported: the Connector (built by
-`artui.launch`) does its slow work in a thread after mount. The app holds the store but
-renders nothing itself; screens and panes render from the store.
+Every intent is handed on: reads to the session (`artui.engine.session`), changes to the
+one change flow (`artui.ui.flows`). The first frame paints before any AWS library is
+imported: the session connects in a thread after it. Screens and panes render from the
+store, read through the typed view context (`artui.ui.context`).
 
 Only what the first frame needs is imported with this module (the services list and the
 session); the service view, the dialogs, help, the errors list and the change flow are
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
@@ -314,38 +315,10 @@ class ArtuiApp(App[None]):
     # -- keys --------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from artui.ui.screens.help import HelpScreen
+        from artui.ui.screens.help import HelpScreen, help_rows
 
-        if isinstance(self.screen, HelpScreen):
-            return
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        bindings = sorted(self.screen.active_bindings.values(), key=self._help_rank)
-        for active in bindings:
-            binding = active.binding
-            # The tooltip says more than the footer's word, where a binding has one.
-            description = binding.tooltip or binding.description or binding.action.replace("_", " ")
-            display = self.get_key_display(binding)
-            if display in seen:
-                continue
-            seen.add(display)
-            rows.append((display, description))
-        self.push_screen(HelpScreen(rows))
-
-    def _help_rank(self, active: ActiveBinding) -> tuple[int, int]:
-        """artui's own keys before Textual's built-ins; the screen's, then widget's, then app's."""
-        node = active.node
-        ours = any(
-            cls.__module__.startswith("artui.")
-            and any(
-                isinstance(b, Binding)
-                and (b.key, b.action) == (active.binding.key, active.binding.action)
-                for b in cls.__dict__.get("BINDINGS", ())
-            )
-            for cls in type(node).__mro__
-        )
-        place = 0 if node is self.screen else 2 if node is self else 1
-        return (0 if ours else 1, place)
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(help_rows(self)))
 
     # -- shutdown ----------------------------------------------------------------------
 

@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
+from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from artui.ui.text import shown
+
+
+def help_rows(app: App[Any]) -> list[tuple[str, str]]:
+    """(key, what it does) for every binding active on `app`'s screen, artui's own first."""
+    screen = app.screen
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for active in sorted(screen.active_bindings.values(), key=lambda a: _rank(app, a)):
+        binding = active.binding
+        # The tooltip says more than the footer's word, where a binding has one.
+        description = binding.tooltip or binding.description or binding.action.replace("_", " ")
+        display = app.get_key_display(binding)
+        if display not in seen:
+            seen.add(display)
+            rows.append((display, description))
+    return rows
+
+
+def _rank(app: App[Any], active: ActiveBinding) -> tuple[int, int]:
+    """artui's own keys before Textual's built-ins; the screen's, then widget's, then app's."""
+    node = active.node
+    ours = any(
+        cls.__module__.startswith("artui.")
+        and any(
+            isinstance(b, Binding)
+            and (b.key, b.action) == (active.binding.key, active.binding.action)
+            for b in cls.__dict__.get("BINDINGS", ())
+        )
+        for cls in type(node).__mro__
+    )
+    place = 0 if node is app.screen else 2 if node is app else 1
+    return (0 if ours else 1, place)
 
 
 def keys_table(rows: list[tuple[str, str]]) -> Table:
