@@ -5,8 +5,8 @@ The Developer Guide's rules ("Pausing / resuming", "Deletion", and the maintenan
 one refuses StartDeployment and UpdateService ("you can always delete a service"); a failed
 creation leaves UpdateService (botocore's model: "rebuild your service using UpdateService")
 and DeleteService, a failed deletion only DeleteService; a deleted service refuses everything.
-`artui.domain.apprunner.refusal` holds the same rules for artui; tests/domain/test_lifecycle_rules.py keeps
-the two in agreement.
+`artui.domain.apprunner.refusal` holds the same rules for artui;
+tests/domain/test_lifecycle_rules.py keeps the two in agreement.
 """
 
 from __future__ import annotations
