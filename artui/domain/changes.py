@@ -18,12 +18,16 @@ from artui.domain.custom_domains import CustomDomain, CustomDomains, link_blocke
 class Change:
     """A change to one service. Subclasses set the class attributes and their payload."""
 
-    # What the operator calls it ("deploy is already under way"), and its title's verb.
+    # What the operator calls it ("deploy is already under way").
     name: ClassVar[str]
-    verb: ClassVar[str]
     api_name: ClassVar[str]
     # The operation App Runner starts for it; None when it starts none (custom domains).
     operation_type: ClassVar[OperationType | None]
+
+    @property
+    def verb(self) -> str:
+        """The name as a title's first word: `Deploy`."""
+        return self.name.capitalize()
 
     def title(self, service: Service) -> str:
         """How notifications name it: `Deploy checkout-api`."""
@@ -37,7 +41,6 @@ class Change:
 @dataclass(frozen=True)
 class Deploy(Change):
     name = "deploy"
-    verb = "Deploy"
     api_name = "StartDeployment"
     operation_type = OperationType.START_DEPLOYMENT
 
@@ -45,7 +48,6 @@ class Deploy(Change):
 @dataclass(frozen=True)
 class Pause(Change):
     name = "pause"
-    verb = "Pause"
     api_name = "PauseService"
     operation_type = OperationType.PAUSE_SERVICE
 
@@ -53,7 +55,6 @@ class Pause(Change):
 @dataclass(frozen=True)
 class Resume(Change):
     name = "resume"
-    verb = "Resume"
     api_name = "ResumeService"
     operation_type = OperationType.RESUME_SERVICE
 
@@ -61,7 +62,6 @@ class Resume(Change):
 @dataclass(frozen=True)
 class Delete(Change):
     name = "delete"
-    verb = "Delete"
     api_name = "DeleteService"
     operation_type = OperationType.DELETE_SERVICE
 
@@ -71,7 +71,6 @@ class Rebuild(Change):
     """UpdateService with the service's current configuration: a failed creation again."""
 
     name = "rebuild"
-    verb = "Rebuild"
     api_name = "UpdateService"
     operation_type = OperationType.UPDATE_SERVICE
 
@@ -83,7 +82,6 @@ class LinkDomain(Change):
     domain: str = ""
     www: bool = False
     name = "link"
-    verb = "Link"
     api_name = "AssociateCustomDomain"
     operation_type = None
 
@@ -102,7 +100,6 @@ class UnlinkDomain(Change):
 
     domain: str = ""
     name = "unlink"
-    verb = "Unlink"
     api_name = "DisassociateCustomDomain"
     operation_type = None
 

@@ -47,7 +47,6 @@ MODES = ("live", "oneshot", "refuse")
 MAX_RESULTS = 500
 MAX_SESSION = 3 * 3600.0
 EVENTSTREAM = "application/vnd.amazon.eventstream"
-_JSON_11 = "application/x-amz-json-1.1"
 _ARN_RE = re.compile(r"arn:[^:]*:logs:([^:]*):([^:]*):log-group:(.*)")
 # How long stop() lets sessions end on their own before cutting their connections.
 _CLOSE_GRACE = 2.0

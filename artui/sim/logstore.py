@@ -51,6 +51,13 @@ class LogsError(Exception):
         )
 
 
+def answer(doc: dict[str, Any]) -> web.Response:
+    """A 200 answer carrying `doc`, as CloudWatch Logs sends it."""
+    return web.json_response(
+        doc, content_type=_JSON_11, headers={"x-amzn-RequestId": str(uuid.uuid4())}
+    )
+
+
 def invalid(message: str) -> LogsError:
     """InvalidParameterException with `message`."""
     return LogsError("InvalidParameterException", message)

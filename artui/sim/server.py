@@ -1,5 +1,6 @@
 """The simulator's HTTP server: App Runner itself, CloudWatch's AWS/AppRunner metrics
-(`artui.sim.cloudwatch`), /_sim/ control, everything else to moto.
+(`artui.sim.cloudwatch`), Live Tail and PutLogEvents (judged by the simulator's clock),
+/_sim/ control, everything else to moto.
 
 moto note: `ThreadedMotoServer` keeps its state in moto's process-wide backends, so two
 Simulators in one process share CloudWatch and CloudWatch Logs data (App Runner state is
@@ -312,16 +313,12 @@ class Simulator:
     def _put_log_events(self, body: bytes, region: str) -> web.Response:
         # Judged by the simulator's clock, not moto's (the machine's): see artui.sim.logstore.
         try:
-            answer = logstore.put_log_events(body, region, self.clock.now())
+            doc = logstore.put_log_events(body, region, self.clock.now())
         except logstore.LogsError as exc:
             self.requests.record(logstore.PUT_LOG_EVENTS, "logs", region, exc.status)
             return exc.response()
         self.requests.record(logstore.PUT_LOG_EVENTS, "logs", region, 200)
-        return web.json_response(
-            answer,
-            content_type="application/x-amz-json-1.1",
-            headers={"x-amzn-RequestId": str(uuid.uuid4())},
-        )
+        return logstore.answer(doc)
 
     async def _cloudwatch(self, request: web.Request, call: Call) -> web.Response:
         scope = credential_scope(request.headers)

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import ModalScreen
 
 from artui.domain.apprunner import OperationStatus, Service, ServiceStatus
-from artui.domain.changes import Change, Delete, LinkDomain, UnlinkDomain
+from artui.domain.changes import (
+    Change,
+    Delete,
+    Deploy,
+    LinkDomain,
+    Pause,
+    Rebuild,
+    Resume,
+    UnlinkDomain,
+)
 from artui.domain.custom_domains import CustomDomain, CustomDomains
 from artui.domain.errors import as_artui_error
 from artui.domain.format import duration
@@ -71,9 +80,9 @@ class ChangeFlow:
 
     def _refused(self, service: Service, change: Change, reason: str) -> None:
         hint = ""
-        if service.status is ServiceStatus.CREATE_FAILED and change.operation_type not in (
-            None,
-            Delete.operation_type,
+        # A failed creation refuses all but delete and rebuild: say where to look first.
+        if service.status is ServiceStatus.CREATE_FAILED and isinstance(
+            change, (Deploy, Pause, Resume, Rebuild)
         ):
             hint = " (a: the activity, enter on Create: its deployment log; b rebuilds)"
         self.app.tell(
