@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -68,19 +67,6 @@ def _check_enums(value: Any, shape: Shape | None, path: str) -> None:
 def _after_call(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
     if http_response.status_code == 200:
         validate_output(model.name, parsed)
-
-
-def wait_for(probe: Callable[[], Any], timeout: float = 20.0) -> Any:
-    """Poll until `probe` returns something truthy (the demo world writes on its own
-    timer), or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout}s waiting for {probe}")
-        time.sleep(0.2)
 
 
 def aim_botocore_at(sim: Simulator, setenv: Callable[[str, str], None]) -> None:

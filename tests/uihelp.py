@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,20 +22,15 @@ from artui.settings import DEMO_REGIONS, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.widgets.services_table import ServicesTable
+from tests.eventually import eventually_async
 
 # What a services row shows before the first metrics read has covered its service.
 NOT_READ = "…"
 
-WAIT_SECONDS = 15.0
 
-
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until `condition` holds, failing with `what` after WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
+    """`eventually_async` for a Pilot: the app runs between checks of `condition`."""
+    await eventually_async(condition, what, pause=lambda: pilot.pause(0.02))
 
 
 def fail_list_services(sim: Simulator, error: str, message: str, region: str | None = None) -> None:

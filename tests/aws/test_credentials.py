@@ -8,7 +8,6 @@ import pty
 import select
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.messages import RefreshRequested
 from artui.ui.screens.prompt import PromptScreen
+from tests.eventually import eventually
 from tests.uihelp import loaded, wait_until
 
 COUNTING_PROCESS = """
@@ -70,16 +70,11 @@ def test_credential_process_runs_once_per_launch(sim: Simulator, tmp_path: Path)
         return sum(c["operation"] == "ListServices" for c in calls)
 
     try:
-        # The child's list, then at least one poll of the app's own: both signed.
-        deadline = time.monotonic() + 60
-        while own_polls() < 2:
-            assert time.monotonic() < deadline, "artui never polled on its own"
-            drain(master)
+        # The child's list, then at least one poll of the app's own: both signed. Reading
+        # the terminal meanwhile, and while it leaves: a full pty would block its writes.
+        eventually(lambda: own_polls() >= 2, "a poll of artui's own", pause=lambda: drain(master))
         os.write(master, b"q")
-        # Keep reading while it leaves: a full pty would block its last writes.
-        deadline = time.monotonic() + 30
-        while proc.poll() is None and time.monotonic() < deadline:
-            drain(master)
+        eventually(lambda: proc.poll() is not None, "artui to leave", pause=lambda: drain(master))
         assert proc.wait(timeout=1) == 0
     finally:
         if proc.poll() is None:

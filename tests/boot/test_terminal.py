@@ -13,7 +13,6 @@ import struct
 import subprocess
 import sys
 import termios
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pytest
 
 from artui.sim.seed import NAMES
 from artui.sim.server import Simulator
+from tests.eventually import eventually
 from tests.uihelp import aim_botocore_at
 
 # The services list on screen: the simulator's service names (in rows once listed).
@@ -54,14 +54,19 @@ def _listed_on_a_pty(sim: Simulator, preexec: Callable[[], None]) -> tuple[subpr
         preexec_fn=preexec,
     )
     os.close(slave)
-    screen = b""
-    deadline = time.monotonic() + HANG_GUARD
-    while not any(name in screen for name in LISTED):  # the list, once data has arrived
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError("artui never showed its services")
+    screen = bytearray()
+
+    def read() -> None:
         if select.select([master], [], [], 0.5)[0]:
-            screen += os.read(master, 65536)
+            screen.extend(os.read(master, 65536))
+
+    try:  # the list, once data has arrived
+        eventually(
+            lambda: any(name in screen for name in LISTED), "artui showing its services", pause=read
+        )
+    except AssertionError:
+        proc.kill()
+        raise
     return proc, master
 
 
@@ -122,8 +127,9 @@ class Terminal:
         self.out = b""
         self.closed = False
 
-    def _read(self, wait: float) -> None:
-        if self.closed or not select.select([self.master], [], [], wait)[0]:
+    def _read(self) -> None:
+        """Keep what artui wrote, waiting at most half a second for it."""
+        if self.closed or not select.select([self.master], [], [], 0.5)[0]:
             return
         try:
             chunk = os.read(self.master, 65536)
@@ -135,19 +141,26 @@ class Terminal:
 
     def wait_for(self, texts: tuple[bytes, ...], what: str) -> None:
         """Read until one of `texts` has been written."""
-        deadline = time.monotonic() + HANG_GUARD
-        while not any(text in self.out for text in texts):
+
+        def seen() -> bool:
+            if any(text in self.out for text in texts):
+                return True
             assert not self.closed, f"artui exited before {what}:\n{self.out[-3000:]!r}"
-            assert time.monotonic() < deadline, f"{what}: never seen\n{self.out[-3000:]!r}"
-            self._read(0.5)
+            return False
+
+        eventually(
+            seen, lambda: f"{what}; the terminal got:\n{self.out[-3000:]!r}", pause=self._read
+        )
 
     def wait_exit(self) -> int:
         """artui's exit status, once it has exited and everything it wrote has been read."""
-        # Read as it leaves: a full terminal would block its last writes, and its exit.
-        deadline = time.monotonic() + HANG_GUARD
-        while not self.closed:  # until artui, the terminal's only user, has let it go
-            assert time.monotonic() < deadline, f"artui did not exit:\n{self.out[-3000:]!r}"
-            self._read(0.5)
+        # Read as it leaves (a full terminal would block its last writes, and its exit),
+        # until artui, the terminal's only user, has let it go.
+        eventually(
+            lambda: self.closed,
+            lambda: f"artui to exit; the terminal got:\n{self.out[-3000:]!r}",
+            pause=self._read,
+        )
         return self.proc.wait(timeout=HANG_GUARD)
 
     def modes(self) -> list:
@@ -248,13 +261,8 @@ def _prefetch_child_or_none(pid: int) -> int | None:
 
 def _prefetch_child(pid: int) -> int:
     """The prefetch child of artui `pid`, once it exists."""
-    deadline = time.monotonic() + HANG_GUARD
-    while True:
-        child = _prefetch_child_or_none(pid)
-        if child is not None:
-            return child
-        assert time.monotonic() < deadline, "artui started no prefetch child"
-        time.sleep(0.001)  # polling /proc for the child to appear, not waiting on a guess
+    # Polling /proc often: the tests act on the child as soon as it appears.
+    return eventually(lambda: _prefetch_child_or_none(pid), "artui's prefetch child", pause=0.001)
 
 
 def _gone(pid: int) -> bool:
@@ -285,10 +293,7 @@ def test_prefetch_child_ends_when_artui_is_killed_outright(terminal: Terminal) -
     child = _prefetch_child(terminal.proc.pid)
     terminal.proc.kill()  # SIGKILL: artui can clean nothing up
     terminal.proc.wait(timeout=HANG_GUARD)
-    deadline = time.monotonic() + HANG_GUARD
-    while not _gone(child):
-        assert time.monotonic() < deadline, "the prefetch child outlived a killed artui"
-        time.sleep(0.05)
+    eventually(lambda: _gone(child), "the prefetch child to end after artui was killed")
 
 
 @pytest.mark.parametrize("term", ["dumb", "", None], ids=["dumb", "empty", "unset"])

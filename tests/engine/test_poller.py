@@ -18,6 +18,7 @@ from artui.engine import services
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.store import Scope, Store
 from artui.sim.server import Simulator
+from tests.eventually import eventually_async
 from tests.uihelp import aim_botocore_at, fail_list_services
 
 REGIONS = ("us-east-1", "eu-west-1")
@@ -172,19 +173,14 @@ async def test_refresh_now_during_a_poll_starts_the_next_at_once(app_runner: App
             await gate.wait()
         return await app_runner.list_services(region)
 
-    async def second_poll() -> None:
-        while len(calls) < 2:
-            await asyncio.sleep(0.01)
-
     poller, _ = engine(gated_fetch, ("us-east-1",), interval=3600)
     task = asyncio.create_task(poller.run())
     try:
-        while not calls:
-            await asyncio.sleep(0)
+        await eventually_async(lambda: calls, "the first poll")
         poller.refresh_now()  # the operator presses r while the first poll is out
         gate.set()
         # Without the press honoured, the next poll would wait the full hour.
-        await asyncio.wait_for(second_poll(), timeout=10)
+        await eventually_async(lambda: len(calls) >= 2, "the next poll")
     finally:
         task.cancel()
 

@@ -23,6 +23,7 @@ from artui.domain.apprunner import (
 from artui.domain.errors import LiveTailUnavailable, NetworkError
 from artui.engine import tail
 from artui.engine.store import Scope, Store
+from tests.eventually import eventually_async
 
 SERVICE = Service(
     arn="arn:aws:apprunner:us-east-1:123456789012:service/web/abc",
@@ -110,14 +111,6 @@ class Run:
         )
         self.task = asyncio.get_running_loop().create_task(self.tail.run())
 
-    async def until(self, predicate, what: str) -> None:  # type: ignore[no-untyped-def]
-        # A hang guard, not a deadline: the condition comes from the script's hand-overs.
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + 15
-        while not predicate() and loop.time() < give_up:
-            await asyncio.sleep(0)
-        assert predicate(), what
-
     @property
     def state(self) -> tail.TailState:
         return self.tail.state
@@ -134,10 +127,10 @@ async def test_history_then_live_tail_each_line_once() -> None:
     await script.updates.put(TailUpdate(started=True))
     # The history read after the session started also holds line 3, which Live Tail sends.
     await script.reads.put([ev(1), ev(2), ev(3)])
-    await run.until(lambda: run.state.mode == tail.LIVE, "live")
+    await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
     assert script.asked == [(int((NOW - 300) * 1000), None)]
     await script.updates.put(TailUpdate(events=(ev(3, eid=False), ev(4, eid=False))))
-    await run.until(lambda: len(run.lines) == 4, "four lines")
+    await eventually_async(lambda: len(run.lines) == 4, "four lines")
     assert [e.message for e in run.lines] == ["line 1", "line 2", "line 3", "line 4"]
     await run.stop()
     assert script.closed, "the Live Tail session is closed when the tail stops"
@@ -150,7 +143,7 @@ async def test_identical_lines_from_one_path_both_show() -> None:
     await script.reads.put([])
     twin = ev(7, eid=False)
     await script.updates.put(TailUpdate(events=(twin, twin)))
-    await run.until(lambda: len(run.lines) == 2, "both lines")
+    await eventually_async(lambda: len(run.lines) == 2, "both lines")
     await run.stop()
 
 
@@ -158,16 +151,16 @@ async def test_refused_live_tail_polls_from_a_watermark_without_duplicates() -> 
     script = Script(live=False)
     run = Run(script)
     await script.reads.put([ev(1), ev(2)])
-    await run.until(lambda: len(run.lines) == 2, "history")
+    await eventually_async(lambda: len(run.lines) == 2, "history")
     assert run.state.mode == tail.POLLING
     assert "AccessDeniedException" in run.state.why
     # The next poll reads again from LOOKBACK before the newest line: 2 comes back.
     await script.reads.put([ev(2), ev(3)])
-    await run.until(lambda: len(run.lines) == 3, "line 3")
+    await eventually_async(lambda: len(run.lines) == 3, "line 3")
     newest = ev(2).timestamp
     assert script.asked[1] == (newest - tail.LOOKBACK_MS, None)
     await script.reads.put([ev(3), ev(4), ev(5)])
-    await run.until(lambda: len(run.lines) == 5, "lines 4 and 5")
+    await eventually_async(lambda: len(run.lines) == 5, "lines 4 and 5")
     assert [e.event_id for e in run.lines] == ["e1", "e2", "e3", "e4", "e5"]
     await run.stop()
 
@@ -178,14 +171,14 @@ async def test_a_session_that_ends_early_falls_back_to_polling_without_repeats()
     await script.updates.put(TailUpdate(started=True))
     await script.reads.put([ev(1)])
     await script.updates.put(TailUpdate(events=(ev(2, eid=False),)))
-    await run.until(lambda: len(run.lines) == 2, "two lines")
+    await eventually_async(lambda: len(run.lines) == 2, "two lines")
     await script.updates.put(None)  # the stream ends, as moto's does
-    await run.until(lambda: run.state.mode == tail.POLLING, "polling")
+    await eventually_async(lambda: run.state.mode == tail.POLLING, "polling")
     assert run.state.why == "Live Tail closed the session early"
     assert script.closed
     # The first poll brings back line 2 (now with an id) and a new line 3.
     await script.reads.put([ev(1), ev(2), ev(3)])
-    await run.until(lambda: len(run.lines) == 3, "line 3")
+    await eventually_async(lambda: len(run.lines) == 3, "line 3")
     assert [e.message for e in run.lines] == ["line 1", "line 2", "line 3"]
     await run.stop()
 
@@ -194,15 +187,15 @@ async def test_a_failing_poll_keeps_the_lines_says_so_and_recovers() -> None:
     script = Script(live=False)
     run = Run(script)
     await script.reads.put([ev(1)])
-    await run.until(lambda: len(run.lines) == 1, "history")
+    await eventually_async(lambda: len(run.lines) == 1, "history")
     run.tail.poll_interval = 0.0001  # the backoff doubles this; keep the test quick
     await script.reads.put(NetworkError("cannot reach AWS: connection refused"))
-    await run.until(lambda: run.state.failures == 1, "one failure")
+    await eventually_async(lambda: run.state.failures == 1, "one failure")
     assert "connection refused" in run.state.error
     assert run.lines == [ev(1)]
     assert [f.operation for f in run.store.journal.since(0)] == ["logs of web"]
     await script.reads.put([ev(1), ev(2)])
-    await run.until(lambda: len(run.lines) == 2, "line 2")
+    await eventually_async(lambda: len(run.lines) == 2, "line 2")
     assert run.state.failures == 0 and run.state.error == ""
     await run.stop()
 
@@ -222,15 +215,15 @@ async def test_a_log_group_not_there_yet_is_polled_until_lines_come_then_tailed_
     script = Script(live=True, missing=1)
     run = Run(script)
     await script.reads.put([])  # the history: App Runner has not written the group yet
-    await run.until(lambda: run.state.mode == tail.POLLING, "polling")
+    await eventually_async(lambda: run.state.mode == tail.POLLING, "polling")
     assert "ResourceNotFoundException" in run.state.why
     await script.reads.put([])
     await script.reads.put([ev(1)])  # the group exists now
-    await run.until(lambda: script.sessions == 2, "Live Tail asked again")
+    await eventually_async(lambda: script.sessions == 2, "Live Tail asked again")
     await script.updates.put(TailUpdate(started=True))
     # The session's history starts from the last line's time, less the lookback.
     await script.reads.put([ev(1), ev(2)])
-    await run.until(lambda: run.state.mode == tail.LIVE, "live")
+    await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
     assert script.asked[-1] == (ev(1).timestamp - tail.LOOKBACK_MS, None)
     assert [e.message for e in run.lines] == ["line 1", "line 2"]
     await run.stop()

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import control, make_boto3, wait_for
+from conftest import control, make_boto3
 
 from artui.sim import Simulator
 from artui.sim.apprunner import failures
 from artui.sim.apprunner.operations import DURATIONS
 from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP
 from artui.sim.world import deployment_stream
+from tests.eventually import eventually
 
 REGION = "ca-central-1"  # no other test writes here: moto's state is process-wide
 BUILD_ERROR = "[Build] ERROR: No matching distribution found for payments-sdk==4.2.0"
@@ -86,12 +87,13 @@ def test_payments_worker_fails_to_build_and_stays_on_its_version(demo):
     expected_end = (
         f"[AppRunner] Deployment with ID : {op_id} failed. Failure reason : Build failed."
     )
-    lines = wait_for(
+    lines = eventually(
         lambda: (
             (got := log_lines(demo, service, deployment_stream(op_id)))
             and got[-1] == expected_end
             and got
-        )
+        ),
+        "the deployment's log to end with its failure",
     )
     assert lines[0] == f"[AppRunner] Deployment with ID : {op_id} started."
     assert BUILD_ERROR in lines
@@ -103,7 +105,9 @@ def test_payments_worker_fails_to_build_and_stays_on_its_version(demo):
     assert not [line for line in lines if "Provisioning" in line or "health check" in line]
     assert not [line for line in lines if "completed successfully" in line]
 
-    events = wait_for(lambda: _after(log_lines(demo, service, "events"), op_id))
+    events = eventually(
+        lambda: _after(log_lines(demo, service, "events"), op_id), "the deployment's events"
+    )
     assert events == [
         f"[AppRunner] Deployment with ID : {op_id} started. Triggering event : MANUAL_DEPLOYMENT",
         expected_end,
@@ -113,7 +117,10 @@ def test_payments_worker_fails_to_build_and_stays_on_its_version(demo):
 
     # Every deployment of it fails the same way, until someone fixes the build.
     again, _ = deploy_and_finish(demo, service)
-    assert wait_for(lambda: BUILD_ERROR in log_lines(demo, service, deployment_stream(again)))
+    eventually(
+        lambda: BUILD_ERROR in log_lines(demo, service, deployment_stream(again)),
+        "the build error in the next deployment's log",
+    )
 
 
 def test_fail_deploy_image_fails_its_health_check_and_rolls_back(demo):
@@ -135,16 +142,19 @@ def test_fail_deploy_image_fails_its_health_check_and_rolls_back(demo):
     expected_end = (
         f"[AppRunner] Deployment with ID : {op_id} failed. Failure reason : Health check failed."
     )
-    lines = wait_for(
+    lines = eventually(
         lambda: (
             (got := log_lines(demo, created, deployment_stream(op_id)))
             and got[-1] == expected_end
             and got
-        )
+        ),
+        "the deployment's log to end with its failure",
     )
     assert any(line.startswith("[AppRunner] Health check failed on protocol") for line in lines)
     assert not [line for line in lines if line.startswith("[Build]")]
-    events = wait_for(lambda: _after(log_lines(demo, created, "events"), op_id))
+    events = eventually(
+        lambda: _after(log_lines(demo, created, "events"), op_id), "the deployment's events"
+    )
     assert events[1:] == [
         expected_end,
         "[AppRunner] Rollback to the previous version completed.",
@@ -157,7 +167,9 @@ def test_a_failed_creation_names_its_cause(demo):
     assert service["Status"] == "CREATE_FAILED"
     ops = make_boto3(demo, "apprunner", REGION).list_operations(ServiceArn=service["ServiceArn"])
     (op,) = ops["OperationSummaryList"]
-    events = wait_for(lambda: _after(log_lines(demo, service, "events"), op["Id"]))
+    events = eventually(
+        lambda: _after(log_lines(demo, service, "events"), op["Id"]), "the creation's events"
+    )
     assert events[-3:] == [
         f"[AppRunner] Deployment with ID : {op['Id']} failed. "
         "Failure reason : Health check failed.",

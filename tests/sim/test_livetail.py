@@ -27,6 +27,7 @@ from conftest import aim_botocore_at, client_kwargs, control, make_boto3
 
 from artui.sim import Simulator
 from artui.sim.livetail import MAX_SESSION
+from tests.eventually import eventually_async
 
 HANG_GUARD = 15.0
 INTERVAL = 0.05
@@ -126,10 +127,11 @@ class Tail:
 
     async def until(self, done: Callable[[list[str]], bool]) -> list[str]:
         """Read updates until `done(messages so far)` holds; the messages."""
-        deadline = time.monotonic() + HANG_GUARD
-        while not done(self.messages()):
-            assert time.monotonic() < deadline, f"gave up waiting; got {self.messages()}"
-            await self.update()
+        await eventually_async(
+            lambda: done(self.messages()),
+            lambda: f"the wanted messages; got {self.messages()}",
+            pause=self.update,
+        )
         return self.messages()
 
     async def more(self, updates: int) -> list[str]:
@@ -143,13 +145,9 @@ class Tail:
         return [result["message"] for result in self.results]
 
 
-async def until(probe: Callable[[], bool]) -> None:
-    """Poll `probe` until it holds, keeping this loop running (a closed transport only
-    closes its socket in a loop callback), or fail after HANG_GUARD seconds."""
-    deadline = time.monotonic() + HANG_GUARD
-    while not probe():
-        assert time.monotonic() < deadline, f"gave up waiting for {probe}"
-        await asyncio.sleep(0.01)
+def no_sessions(server: Simulator) -> Callable[[], bool]:
+    """A condition: no Live Tail session is open on `server`."""
+    return lambda: server.livetail.open_sessions == 0
 
 
 def has(*wanted: str) -> Callable[[list[str]], bool]:
@@ -444,18 +442,20 @@ def test_the_livetail_control_reports_and_sets_the_mode(server):
 
 async def test_closing_the_stream_ends_the_session_on_the_server(server, writer):
     _, arn = new_group(writer)
-    await until(lambda: server.livetail.open_sessions == 0)  # earlier tests' sessions
+    # Earlier tests' sessions. The wait keeps this loop running: a closed transport only
+    # closes its socket in a loop callback.
+    await eventually_async(no_sessions(server), "earlier tests' sessions to end")
     async with aio_logs(server) as logs:
         tail = Tail(await logs.start_live_tail(logGroupIdentifiers=[arn]))
         await tail.start()
         assert server.livetail.open_sessions == 1
         tail.stream.close()
-        await until(lambda: server.livetail.open_sessions == 0)
+        await eventually_async(no_sessions(server), "the closed stream's session to end")
         # And when the whole client goes away.
         tail = Tail(await logs.start_live_tail(logGroupIdentifiers=[arn]))
         await tail.start()
         assert server.livetail.open_sessions == 1
-    await until(lambda: server.livetail.open_sessions == 0)
+    await eventually_async(no_sessions(server), "the closed client's session to end")
 
 
 async def test_a_session_ends_with_session_timeout_exception_after_three_simulated_hours(

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import make_boto3, wait_for
+from conftest import make_boto3
 
 from artui.sim import Simulator
 from artui.sim.world import SERVICE_METRICS, deployment_stream
+from tests.eventually import eventually
 
 REGION = "ap-southeast-2"  # no other test writes here: moto's state is process-wide
 
@@ -43,11 +44,15 @@ def test_world_writes_log_groups_and_streams(world):
 
     for service in running:
         prefix = f"/aws/apprunner/{service['ServiceName']}/{service['ServiceId']}"
-        wait_for(lambda p=prefix: {f"{p}/application", f"{p}/service"} <= groups())
-        app_streams = wait_for(
+        eventually(
+            lambda p=prefix: {f"{p}/application", f"{p}/service"} <= groups(),
+            f"the log groups under {prefix}",
+        )
+        app_streams = eventually(
             lambda p=prefix: logs.describe_log_streams(logGroupName=f"{p}/application")[
                 "logStreams"
-            ]
+            ],
+            f"a stream in {prefix}/application",
         )
         assert all(s["logStreamName"].startswith("instance/") for s in app_streams)
         assert 1 <= len(app_streams) <= 3
@@ -76,7 +81,9 @@ def test_log_instances_are_the_metrics_instances(world):
     cw = make_boto3(world, "cloudwatch", REGION)
     service = next(s for s in _services(world) if s["Status"] == "RUNNING")
     group = f"/aws/apprunner/{service['ServiceName']}/{service['ServiceId']}/application"
-    streams = wait_for(lambda: logs.describe_log_streams(logGroupName=group)["logStreams"])
+    streams = eventually(
+        lambda: logs.describe_log_streams(logGroupName=group)["logStreams"], f"a stream in {group}"
+    )
     logged = {s["logStreamName"].removeprefix("instance/") for s in streams}
     measured = {
         d["Value"]
@@ -150,15 +157,19 @@ def test_world_logs_a_new_deployment(world):
             return []
         return [e["message"] for e in found["events"]]
 
-    lines = wait_for(lambda: [m for m in deployment_lines() if "completed successfully" in m])
+    lines = eventually(
+        lambda: [m for m in deployment_lines() if "completed successfully" in m],
+        "the deployment's completed line",
+    )
     assert lines
     assert deployment_lines()[0].startswith("[AppRunner] Deployment with ID")
-    events = wait_for(
+    events = eventually(
         lambda: [
             e["message"]
             for e in logs.filter_log_events(logGroupName=group, logStreamNames=["events"])["events"]
             if "RUNNING" in e["message"]
-        ]
+        ],
+        "the RUNNING status event",
     )
     assert events == ["[AppRunner] Service status is set to RUNNING."]
 

@@ -30,6 +30,7 @@ from artui.ui.messages import LogLines
 from artui.ui.panes.logs import LogsPane
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.widgets.logview import LogView
+from tests.eventually import eventually
 from tests.uihelp import select, shown, wait_until
 
 REGION = "us-east-1"
@@ -307,10 +308,10 @@ def world() -> Iterator[Simulator]:
         # Live Tail, which refuses a group that does not exist, has one.
         logs = boto3.client("logs", **client_kwargs(sim))
         prefix = group(sim, "checkout-api")
-        give_up = time.monotonic() + 60  # a hang guard: the world starts in seconds
-        while not logs.describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]:
-            assert time.monotonic() < give_up, "the demo world wrote no log group"
-            time.sleep(0.1)
+        eventually(
+            lambda: logs.describe_log_groups(logGroupNamePrefix=prefix)["logGroups"],
+            "the demo world's first log group",
+        )
         yield sim
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 
@@ -27,6 +25,7 @@ from artui.ui.panes import PANES
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.widgets.services_table import ServicesTable, short_region
+from tests.eventually import eventually_async
 from tests.uihelp import (
     aim_botocore_at,
     described,
@@ -337,10 +336,7 @@ async def test_quitting_while_connecting_stops_the_demo_simulator(
             return True
         return False
 
-    deadline = time.monotonic() + 15
-    while not stopped():
-        assert time.monotonic() < deadline, "the demo simulator was left running"
-        await asyncio.sleep(0.05)
+    await eventually_async(stopped, "the demo simulator to stop")
 
 
 async def test_service_screen_marks_a_service_that_left_the_list(aws_env: Simulator) -> None:
