@@ -35,7 +35,7 @@ async def measure(size: int, repeat: int) -> dict[str, Any]:
     clients = Clients()
     backend = over(clients, None, (REGION,))
     try:
-        services = await backend.list_services(REGION)
+        services = await backend.apprunner.list_services(REGION)
         sent: list[int] = []
         client = await clients.get("cloudwatch", REGION)
         client.meta.events.register(
@@ -47,12 +47,12 @@ async def measure(size: int, repeat: int) -> dict[str, Any]:
         for _ in range(repeat):
             sent.clear()
             started = time.perf_counter()
-            held = await metrics.fetch_fleet(backend, REGION, services, {}, now)
+            held = await metrics.fetch_fleet(backend.metrics, REGION, services, {}, now)
             firsts.append(time.perf_counter() - started)
             first_calls = len(sent)
             sent.clear()
             started = time.perf_counter()
-            await metrics.fetch_fleet(backend, REGION, services, held, now + MINUTE)
+            await metrics.fetch_fleet(backend.metrics, REGION, services, held, now + MINUTE)
             nexts.append(time.perf_counter() - started)
             next_calls = len(sent)
         return {

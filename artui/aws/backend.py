@@ -8,22 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from artui.domain.apprunner import (
-    LogEvent,
-    LogSource,
-    OperationsPage,
-    Service,
-    ServiceDetail,
-    TailUpdate,
-)
-from artui.domain.changes import Applied, Change
-from artui.domain.custom_domains import CustomDomains
 from artui.domain.errors import NO_REGION_HELP, ConfigError
-from artui.domain.series import Query, Series
 from artui.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,7 +24,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Backend:
-    """The AWS side of a running app (an `artui.engine.ports.Gateway`)."""
+    """The AWS side of a running app (an `artui.engine.ports.Gateway`): each capability is
+    the aws module that implements its port."""
 
     profile: str | None
     regions: tuple[str, ...]
@@ -45,48 +34,6 @@ class Backend:
     logs: Logs
     metrics: Metrics
     simulator: Any = None
-
-    async def list_services(self, region: str) -> list[Service]:
-        """Every service in `region`."""
-        return await self.apprunner.list_services(region)
-
-    async def describe_service(self, region: str, arn: str) -> ServiceDetail:
-        """DescribeService, flattened for the overview."""
-        return await self.apprunner.describe_service(region, arn)
-
-    async def list_operations(
-        self, region: str, arn: str, token: str | None = None
-    ) -> OperationsPage:
-        """One page of a service's operations, newest first."""
-        return await self.apprunner.list_operations(region, arn, token)
-
-    async def apply(self, region: str, arn: str, change: Change) -> Applied:
-        """Send `change` (once; refused before sending when read-only)."""
-        return await self.apprunner.apply(region, arn, change)
-
-    async def custom_domains(self, region: str, arn: str) -> CustomDomains:
-        """DescribeCustomDomains, every page."""
-        return await self.apprunner.custom_domains(region, arn)
-
-    async def read_logs(
-        self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
-    ) -> list[LogEvent]:
-        """FilterLogEvents on one source, oldest first; past `limit`, the newest `limit`."""
-        from artui.aws.logs import target
-
-        return await self.logs.read(target(service, source), start_ms, end_ms, limit)
-
-    def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
-        """A Live Tail session on one source."""
-        from artui.aws.logs import target
-
-        return self.logs.live(target(service, source))
-
-    async def metric_data(
-        self, region: str, queries: Sequence[Query], start: float, end: float
-    ) -> dict[Query, Series]:
-        """GetMetricData, 500 queries a call: each query's series, gaps left as gaps."""
-        return await self.metrics.read(region, queries, start, end)
 
     async def close(self) -> None:
         """Close clients, then stop the demo simulator if there is one."""

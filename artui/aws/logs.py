@@ -120,6 +120,16 @@ class Logs:
                 return []
         return _newest(kept, limit)
 
+    async def read_logs(
+        self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
+    ) -> list[LogEvent]:
+        """FilterLogEvents on one of a service's sources (the engine's `LogReader`)."""
+        return await self.read(target(service, source), start_ms, end_ms, limit)
+
+    def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
+        """A Live Tail session on one of a service's sources (the engine's `LogReader`)."""
+        return self.live(target(service, source))
+
     async def live(self, where: Target) -> AsyncIterator[TailUpdate]:
         """A Live Tail session on `where`: its start, then each update as AWS pushes it.
 

@@ -122,7 +122,7 @@ class Metrics:
     def __init__(self, clients: Clients) -> None:
         self._clients = clients
 
-    async def read(
+    async def metric_data(
         self, region: str, queries: Sequence[Query], start: float, end: float
     ) -> dict[Query, Series]:
         """Every query's series from `start` to `end` (epoch seconds): ceil(len/500) calls,

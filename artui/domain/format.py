@@ -1,8 +1,12 @@
-"""Short human forms of times and sizes, as the tables show them."""
+"""Every number and time as artui writes it: ages, durations, sizes, rates, shares, chart
+periods and local times. One module, so that every screen says the same thing the same way."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
+
+from artui.domain.series import Series
 
 
 def ago(seconds: float | None) -> str:
@@ -82,3 +86,53 @@ def share_text(share: float | None, hurting: bool) -> str:
         return "—"
     text = "100%" if share >= 99.95 else f"{share:.1f}%"
     return f"!{text}" if hurting else text
+
+
+def period_words(period: int) -> str:
+    """'a point a minute', 'a point every 5 minutes', 'a point an hour'."""
+    if period == 60:
+        return "a point a minute"
+    if period == 3600:
+        return "a point an hour"
+    if period % 3600 == 0:
+        return f"a point every {period // 3600} hours"
+    return f"a point every {period // 60} minutes"
+
+
+def per_words(period: int) -> str:
+    """'per minute', 'per 5 minutes', 'per hour': what one point of a count adds up."""
+    if period == 60:
+        return "per minute"
+    if period == 3600:
+        return "per hour"
+    return f"per {period // 60} minutes"
+
+
+def clock_time(at: float, with_day: bool = False) -> str:
+    """HH:MM in local time (with the weekday for a range longer than a day)."""
+    return time.strftime("%a %H:%M" if with_day else "%H:%M", time.localtime(at))
+
+
+def latest(series: Series) -> str:
+    """The newest value, as a legend shows it ('—' when there is none)."""
+    if not series.points:
+        return "—"
+    value = series.points[-1][1]
+    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
+
+
+def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """`moment` in local time as `fmt` writes it; '—' when unknown."""
+    return moment.astimezone().strftime(fmt) if isinstance(moment, datetime) else "—"
+
+
+def when_text(moment: datetime | None, now: float) -> str:
+    """'2026-11-18 09:12:03 UTC (3h ago)': a local time to the second, and how long ago."""
+    if moment is None:
+        return "—"
+    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S %Z} ({since(moment, now)})"
+
+
+def window_label(seconds: float) -> str:
+    """5m, 15m, 1h, 6h."""
+    return f"{seconds / 3600:g}h" if seconds >= 3600 else f"{seconds / 60:g}m"

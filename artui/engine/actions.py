@@ -29,7 +29,7 @@ from artui.domain.errors import (
 )
 from artui.domain.format import ago
 from artui.engine.activity import KIND, merge
-from artui.engine.ports import Gateway
+from artui.engine.ports import AppRunnerPort
 from artui.engine.store import Scope, Store
 
 READ_ONLY = "artui is read-only (--read-only, or read_only: true in the settings file)"
@@ -115,7 +115,7 @@ class Actions:
 
     async def perform(
         self,
-        gateway: Gateway,
+        apprunner: AppRunnerPort,
         service: Service,
         change: Change,
         domains: CustomDomains | None = None,
@@ -128,13 +128,13 @@ class Actions:
             raise Refused(reason)
         self.underway[service.arn] = Underway(change, service, self._clock())
         try:
-            earlier = await self._earlier_attempt(gateway, service, change)
+            earlier = await self._earlier_attempt(apprunner, service, change)
             if earlier is not None:
                 self.underway[service.arn].operation_id = earlier
                 return Started(Applied(operation_id=earlier), earlier=True)
             attempt = self._clock()
             try:
-                applied = await gateway.apply(service.region, service.arn, change)
+                applied = await apprunner.apply(service.region, service.arn, change)
             except ArtuiError as exc:
                 if outcome_unknown(exc) and change.operation_type is not None:
                     self.uncertain[service.arn] = (change, attempt)
@@ -150,7 +150,7 @@ class Actions:
         return Started(applied)
 
     async def _earlier_attempt(
-        self, gateway: Gateway, service: Service, change: Change
+        self, apprunner: AppRunnerPort, service: Service, change: Change
     ) -> str | None:
         """The operation a lost-answer attempt of `change` started, if it did."""
         lost = self.uncertain.pop(service.arn, None)
@@ -159,7 +159,7 @@ class Actions:
         lost_change, at = lost
         if lost_change != change:
             return None
-        page = await gateway.list_operations(service.region, service.arn, None)
+        page = await apprunner.list_operations(service.region, service.arn, None)
         for op in page.operations:
             if (
                 op.type is change.operation_type
@@ -171,7 +171,7 @@ class Actions:
 
     async def follow(
         self,
-        gateway: Gateway,
+        apprunner: AppRunnerPort,
         store: Store,
         scope: Scope,
         service: Service,
@@ -187,7 +187,7 @@ class Actions:
             while True:
                 await asyncio.sleep(wait)
                 try:
-                    first = await gateway.list_operations(service.region, service.arn, None)
+                    first = await apprunner.list_operations(service.region, service.arn, None)
                 except ArtuiError:
                     # The list's own poll reports the outage; keep following, slower.
                     wait = min(max(wait, interval) * 2, _MAX_WAIT)

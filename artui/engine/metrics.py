@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from artui.domain.apprunner import Operation, OperationStatus, OperationType, Service, ServiceStatus
 from artui.domain.errors import AuthError, AwsError, NetworkError, ThrottledError
@@ -36,6 +35,7 @@ from artui.domain.series import (
     merge,
     total,
 )
+from artui.engine.ports import MetricReader
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.store import Kind, Scope, Store
 from artui.engine.threads import in_daemon_thread
@@ -49,16 +49,6 @@ FLEET_METRICS = ((REQUESTS, "Sum"), (R5XX, "Sum"), (LATENCY, "Average"))
 RECENT = 5 * MINUTE
 # CloudWatch may still be adding up the newest minutes: each read goes back this far.
 LATE = 2 * MINUTE
-
-
-class MetricReader(Protocol):
-    """GetMetricData for one region: every query's series, gaps left as gaps."""
-
-    async def metric_data(
-        self, region: str, queries: Sequence[Query], start: float, end: float
-    ) -> dict[Query, Series]:
-        """The series of `queries` from `start` to `end` (epoch seconds)."""
-        ...
 
 
 # -- the fleet -----------------------------------------------------------------------------

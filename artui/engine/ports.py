@@ -1,5 +1,6 @@
-"""What the UI needs from the AWS side, as protocols: the wiring (`artui.launch`) supplies
-them, so `artui.ui` never imports `artui.aws`, `artui.aws.backend` or the simulator."""
+"""What the engine needs from the AWS side, as small protocols in the style of k9s's
+`dao/types.go`: the wiring (`artui.launch`) supplies them, so `artui.ui` never imports
+`artui.aws` or the simulator. An API call is declared here and implemented in `artui.aws`."""
 
 from __future__ import annotations
 
@@ -32,11 +33,8 @@ class FirstList:
     fetched_at: float
 
 
-class Gateway(Protocol):
-    """A connection to App Runner (or the simulator) for one profile and its regions."""
-
-    profile: str | None
-    regions: tuple[str, ...]
+class ServiceReader(Protocol):
+    """Reading App Runner's services."""
 
     async def list_services(self, region: str) -> list[Service]:
         """Every service in `region`."""
@@ -46,20 +44,40 @@ class Gateway(Protocol):
         """DescribeService, flattened for the overview."""
         ...
 
+
+class OperationReader(Protocol):
+    """Reading a service's operations."""
+
     async def list_operations(
         self, region: str, arn: str, token: str | None = None
     ) -> OperationsPage:
         """One page of a service's operations, newest first, from `token` on."""
         ...
 
+
+class CustomDomainReader(Protocol):
+    """Reading a service's DNS custom domains."""
+
+    async def custom_domains(self, region: str, arn: str) -> CustomDomains:
+        """DescribeCustomDomains, every page: the DNS target and each linked domain."""
+        ...
+
+
+class ChangeApplier(Protocol):
+    """Changing a service."""
+
     async def apply(self, region: str, arn: str, change: Change) -> Applied:
         """Send `change` for a service, once: what AWS answered (the operation it started,
         or the custom domain as App Runner now holds it)."""
         ...
 
-    async def custom_domains(self, region: str, arn: str) -> CustomDomains:
-        """DescribeCustomDomains, every page: the DNS target and each linked domain."""
-        ...
+
+class AppRunnerPort(ServiceReader, OperationReader, CustomDomainReader, ChangeApplier, Protocol):
+    """Everything artui reads from and sends to App Runner itself."""
+
+
+class LogReader(Protocol):
+    """Reading a service's logs (CloudWatch Logs)."""
 
     async def read_logs(
         self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
@@ -72,12 +90,32 @@ class Gateway(Protocol):
         """A Live Tail session on one source; LiveTailUnavailable when refused or ended."""
         ...
 
+
+class MetricReader(Protocol):
+    """GetMetricData for one region: every query's series, gaps left as gaps."""
+
     async def metric_data(
         self, region: str, queries: Sequence[Query], start: float, end: float
     ) -> dict[Query, Series]:
-        """GetMetricData: each query's series from `start` to `end` (epoch seconds), 500
-        queries a call."""
+        """The series of `queries` from `start` to `end` (epoch seconds), 500 queries a call."""
         ...
+
+
+class Gateway(Protocol):
+    """A connection to AWS (or the simulator) for one profile and its regions: each
+    capability is its own port, implemented in `artui.aws` without a mirror here."""
+
+    profile: str | None
+    regions: tuple[str, ...]
+
+    @property
+    def apprunner(self) -> AppRunnerPort: ...
+
+    @property
+    def logs(self) -> LogReader: ...
+
+    @property
+    def metrics(self) -> MetricReader: ...
 
     async def close(self) -> None:
         """Release connections (and stop the demo simulator)."""

@@ -100,3 +100,36 @@ def refresher(
         on_update=on_update,
         operation="ListServices",
     )
+
+
+def detail_refresher(
+    describe: Callable[[str, str], Awaitable[ServiceDetail]],
+    scope: Scope,
+    arn: str,
+    store: Store,
+    refresh: float,
+    *,
+    clock: Callable[[], float] = time.time,
+    on_update: Callable[[bool], None] = lambda polling: None,
+) -> Refresher[ServiceDetail]:
+    """The refresh engine for one service's DescribeService (the overview): the settings'
+    pace while an operation is in progress, so the overview shows how it ended."""
+
+    async def fetch(scope: Scope) -> ServiceDetail:
+        return await describe(scope.region, arn)
+
+    def busy(detail: ServiceDetail | None) -> bool:
+        return detail is not None and detail.service.status is ServiceStatus.OPERATION_IN_PROGRESS
+
+    return Refresher(
+        DETAIL,
+        fetch,
+        [scope],
+        store,
+        Cadence(interval=refresh),
+        clock=clock,
+        busy=busy,
+        on_update=on_update,
+        key=arn,
+        operation="DescribeService",
+    )

@@ -2,8 +2,8 @@
 
 It connects (in a thread: the AWS libraries and credentials are slow), seeds the list from
 the prefetch, polls the services list and the fleet's metrics, and runs what each shown pane
-reads (operations, custom domains, charts, a tail) and the one-off reads (DescribeService,
-older pages), all under one registry of tasks keyed by what they read. It reports through
+reads (DescribeService, operations, custom domains, charts, a tail) and older pages, all
+under one registry of tasks keyed by what they read. It reports through
 the store and two callbacks, and never imports Textual: the app hands it a way to run tasks.
 """
 
@@ -40,8 +40,12 @@ class Task(Protocol):
 Spawn = Callable[[Coroutine[Any, Any, None], str], Task]
 # A pane's poll: the engine's refresher for its kind, and what it reads from the gateway.
 _PANE_READS: dict[str, tuple[Callable[..., Refresher[Any]], Callable[[Gateway], Any]]] = {
-    activity.KIND: (activity.refresher, lambda gateway: gateway.list_operations),
-    custom_domains.KIND: (custom_domains.refresher, lambda gateway: gateway.custom_domains),
+    activity.KIND: (activity.refresher, lambda gateway: gateway.apprunner.list_operations),
+    custom_domains.KIND: (
+        custom_domains.refresher,
+        lambda gateway: gateway.apprunner.custom_domains,
+    ),
+    DETAIL: (services.detail_refresher, lambda gateway: gateway.apprunner.describe_service),
 }
 
 
@@ -153,7 +157,7 @@ class Session:
         gc.freeze()
         self.scopes = tuple(Scope(gateway.profile, r) for r in gateway.regions)
         self.services = services.refresher(
-            gateway.list_services,
+            gateway.apprunner.list_services,
             self.scopes,
             self.store,
             Cadence(interval=self.settings.refresh),
@@ -187,7 +191,7 @@ class Session:
                 self._meter_new_services()  # listed while this read was under way
 
         self.fleet = metrics.fleet_refresher(
-            gateway,
+            gateway.metrics,
             self.scopes,
             self.store,
             listed,
@@ -255,40 +259,9 @@ class Session:
             running.refresher = refresher
         await refresher.run()
 
-    def describe(self, service: Service) -> None:
-        """Read DescribeService for the overview (a newer request replaces one under way)."""
-        key = f"{DETAIL} {service.arn}"
-        self._stop(key)
-        self._start(key, self._describe(service))
-
-    async def _describe(self, service: Service) -> None:
-        gateway = await self.connected()  # opened from prefetched rows, before connecting ended
-        scope = self.scope_of(service)
-        try:
-            if gateway is None:
-                raise ArtuiError(self.connect_error or "not connected")
-            detail = await gateway.describe_service(service.region, service.arn)
-        except Exception as exc:  # an unmapped failure still reaches the screen, not the void
-            error = as_artui_error(exc, f"DescribeService {service.arn}")
-            first = self.store.get(DETAIL, scope, service.arn).error is None
-            self.store.fail(DETAIL, scope, error, self.clock(), service.arn)
-            self.store.journal.add(
-                Failure(
-                    self.clock(),
-                    service.region,
-                    f"DescribeService {service.name}",
-                    str(error),
-                    "r in the service view tries again; the list's data stays on screen",
-                    first=first,
-                )
-            )
-            self._failures()
-        else:
-            self.store.put(DETAIL, scope, detail, self.clock(), service.arn)
-        self._changed(DETAIL, service.arn)
-
     def watch(self, kind: Kind[Any], service: Service, on: bool) -> None:
-        """Start (or stop) a pane's poll of `kind` for `service`; `r` hurries a running one."""
+        """Start (or stop) a pane's poll of `kind` (DETAIL, operations, custom domains) for
+        `service`; `r` hurries a running one."""
         key = f"{kind} {service.arn}"
         if not on:
             self._stop(key)
@@ -348,7 +321,7 @@ class Session:
                 self._failures()
 
         refresher = metrics.chart_refresher(
-            gateway,
+            gateway.metrics,
             service,
             rng,
             scope,
@@ -397,7 +370,7 @@ class Session:
             self._failures()
 
         await tail.Tail(
-            gateway,
+            gateway.logs,
             service,
             source,
             scope,
@@ -416,7 +389,9 @@ class Session:
         if self.gateway is None or held is None or held.next_token is None:
             return
         try:
-            page = await self.gateway.list_operations(service.region, service.arn, held.next_token)
+            page = await self.gateway.apprunner.list_operations(
+                service.region, service.arn, held.next_token
+            )
         except Exception as exc:
             self._changed(activity.KIND, service.arn)
             raise as_artui_error(exc, f"ListOperations {service.arn}") from exc
@@ -435,7 +410,7 @@ class Session:
             if self.gateway is None:
                 raise ArtuiError(self.connect_error or "not connected")
             return await tail.older(
-                self.gateway, service, source, before_ms, span_s, min(limit, tail.OLDER_LINES)
+                self.gateway.logs, service, source, before_ms, span_s, min(limit, tail.OLDER_LINES)
             )
         except Exception as exc:
             raise as_artui_error(exc, f"FilterLogEvents {service.name}") from exc

@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any
 
-from artui.domain.apprunner import LogEvent, LogSource, Service, TailUpdate
+from artui.domain.apprunner import LogEvent, LogSource, Service
 from artui.domain.errors import ArtuiError, LiveTailUnavailable, ThrottledError, as_artui_error
 from artui.engine.journal import Failure
+from artui.engine.ports import LogReader
 from artui.engine.store import Kind, Scope, Store
 
 KIND: Kind[TailState] = Kind("tail")
@@ -60,20 +61,6 @@ class TailState:
     sampled: bool = False  # Live Tail sent a sample: more than 500 lines a second
     failures: int = 0  # polls failed in a row (the last known lines stay on screen)
     error: str = ""
-
-
-class Reader(Protocol):
-    """What the tail needs from AWS (the Gateway provides it)."""
-
-    async def read_logs(
-        self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
-    ) -> list[LogEvent]:
-        """FilterLogEvents from `start_ms` (to `end_ms`), oldest first, at most `limit`."""
-        ...
-
-    def live_tail(self, service: Service, source: LogSource) -> AsyncIterator[TailUpdate]:
-        """A Live Tail session; raises LiveTailUnavailable when refused or ended early."""
-        ...
 
 
 def _content(event: LogEvent) -> tuple[str, int, str]:
@@ -135,7 +122,7 @@ class Tail:
 
     def __init__(
         self,
-        reader: Reader,
+        reader: LogReader,
         service: Service,
         source: LogSource,
         scope: Scope,
@@ -270,7 +257,7 @@ class Tail:
 
 
 async def older(
-    reader: Reader,
+    reader: LogReader,
     service: Service,
     source: LogSource,
     before_ms: int,

@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 
 from artui.domain.errors import ArtuiError, describe
 from artui.domain.inert import inert
-from artui.engine import activity, custom_domains, tail
+from artui.engine import tail
 from artui.engine.actions import Actions
 from artui.engine.journal import Failure
 from artui.engine.session import Session
@@ -39,7 +39,6 @@ from artui.engine.store import Store
 from artui.logfile import logger, setup
 from artui.ui.messages import (
     ChangeRequested,
-    DescribeRequested,
     LogLines,
     OlderLogsRequested,
     OlderOperationsRequested,
@@ -48,9 +47,8 @@ from artui.ui.messages import (
     ServicesChanged,
     StoreChanged,
     TailRequested,
-    WatchDomains,
+    Watch,
     WatchMetrics,
-    WatchOperations,
 )
 from artui.ui.screens.base import StatusScreen
 from artui.ui.screens.services import ServicesScreen
@@ -58,17 +56,11 @@ from artui.ui.screens.services import ServicesScreen
 if TYPE_CHECKING:
     from artui.domain.apprunner import Service
     from artui.engine.ports import Connector, Gateway
-    from artui.engine.refresh import Refresher
     from artui.engine.services import Snapshot
     from artui.engine.store import Scope
     from artui.settings import Settings
     from artui.ui.context import ViewContext
     from artui.ui.flows import ChangeFlow
-
-# A pane's poll: the engine's refresher for its kind (`activity.refresher`, ...), which polls
-# what `PaneRead` picks from the gateway (ListOperations, DescribeCustomDomains).
-PaneRefresher = Callable[..., "Refresher"]
-PaneRead = Callable[["Gateway"], Callable[..., Any]]
 
 
 class ArtuiApp(App[None]):
@@ -203,18 +195,12 @@ class ArtuiApp(App[None]):
     def on_refresh_requested(self, message: RefreshRequested) -> None:
         self.session.refresh_now()
 
-    def on_describe_requested(self, message: DescribeRequested) -> None:
-        self.session.describe(message.service)
-
     def on_change_requested(self, message: ChangeRequested) -> None:
         """A change's key: the one flow refuses it, or confirms, sends and follows it."""
         self.flow.request(message.service, message.change)
 
-    def on_watch_operations(self, message: WatchOperations) -> None:
-        self.session.watch(activity.KIND, message.service, message.on)
-
-    def on_watch_domains(self, message: WatchDomains) -> None:
-        self.session.watch(custom_domains.KIND, message.service, message.on)
+    def on_watch(self, message: Watch) -> None:
+        self.session.watch(message.kind, message.service, message.on)
 
     def on_watch_metrics(self, message: WatchMetrics) -> None:
         self.session.watch_charts(message.service, message.range)

@@ -98,7 +98,7 @@ class ChangeFlow:
             self._refused(service, change, app.session.connect_error or "not connected to AWS")
             return
         try:
-            started = await app.actions.perform(gateway, service, change, held)
+            started = await app.actions.perform(gateway.apprunner, service, change, held)
         except Refused as exc:
             self._refused(service, change, str(exc))
             return
@@ -121,7 +121,7 @@ class ChangeFlow:
         )
         app.session.hurry(arn)
         ended = await app.actions.follow(
-            gateway,
+            gateway.apprunner,
             app.store,
             app.scope_of(service),
             service,

@@ -10,6 +10,7 @@ Dataclasses, as Textual allows; a burst of updates that only replace each other 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -18,6 +19,7 @@ from artui.domain.apprunner import LogEvent, LogSource, Service
 from artui.domain.changes import Change
 from artui.domain.series import Range
 from artui.engine.services import Snapshot
+from artui.engine.store import Kind
 
 # -- intents: one place (the app) turns each into a worker -------------------------------
 
@@ -36,13 +38,6 @@ class RefreshRequested(Message):
 
 
 @dataclass
-class DescribeRequested(Message):
-    """DescribeService for `service`; the answer lands in the store."""
-
-    service: Service
-
-
-@dataclass
 class ChangeRequested(Message):
     """The operator asked for `change` to `service`: refuse, confirm, send once, follow, tell."""
 
@@ -51,9 +46,11 @@ class ChangeRequested(Message):
 
 
 @dataclass
-class WatchOperations(Message):
-    """Keep `service`'s operations polled while `on` (the activity pane is shown)."""
+class Watch(Message):
+    """Keep `kind` (DETAIL, operations, custom domains) of `service` read while `on` (a pane
+    showing it is on screen); `on` again reads now (`r`)."""
 
+    kind: Kind[Any]
     service: Service
     on: bool
 
@@ -65,14 +62,6 @@ class WatchMetrics(Message):
 
     service: Service
     range: Range | None
-
-
-@dataclass
-class WatchDomains(Message):
-    """Keep `service`'s custom domains read while `on` (the domains pane is shown)."""
-
-    service: Service
-    on: bool
 
 
 @dataclass

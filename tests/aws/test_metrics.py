@@ -57,11 +57,11 @@ async def count_calls(backend: Backend) -> list[dict[str, Any]]:
 async def test_a_fleet_over_500_queries_costs_ceil_n_m_over_500_calls(
     big_sim: Simulator, backend: Backend
 ) -> None:
-    services = await backend.list_services(REGION)
+    services = await backend.apprunner.list_services(REGION)
     assert len(services) == FLEET
     sent = await count_calls(backend)
     now = big_sim.clock.now()
-    held = await metrics.fetch_fleet(backend, REGION, services, {}, now)
+    held = await metrics.fetch_fleet(backend.metrics, REGION, services, {}, now)
     expected = math.ceil(FLEET * len(metrics.FLEET_METRICS) / MAX_QUERIES)
     assert len(sent) == expected == 2
     assert all(len(p["MetricDataQueries"]) <= MAX_QUERIES for p in sent)
@@ -71,7 +71,7 @@ async def test_a_fleet_over_500_queries_costs_ceil_n_m_over_500_calls(
 
     # The next refresh costs the same and reads only the newest minutes.
     sent.clear()
-    await metrics.fetch_fleet(backend, REGION, services, held, now + 5 * MINUTE)
+    await metrics.fetch_fleet(backend.metrics, REGION, services, held, now + 5 * MINUTE)
     assert len(sent) == expected
     spans = {(p["EndTime"] - p["StartTime"]).total_seconds() for p in sent}
     assert max(spans) <= 5 * MINUTE + metrics.LATE + MINUTE
@@ -80,11 +80,11 @@ async def test_a_fleet_over_500_queries_costs_ceil_n_m_over_500_calls(
 async def test_read_gives_each_query_its_series_oldest_first(
     big_sim: Simulator, backend: Backend
 ) -> None:
-    services = await backend.list_services(REGION)
+    services = await backend.apprunner.list_services(REGION)
     running = next(s for s in services if s.status is ServiceStatus.RUNNING)
     query = Query(running.name, running.id, REQUESTS, "Sum")
     now = big_sim.clock.now() // MINUTE * MINUTE
-    found = await backend.metric_data(REGION, [query], now - 3600, now)
+    found = await backend.metrics.metric_data(REGION, [query], now - 3600, now)
     points = found[query].points
     assert len(points) == 60
     assert [t for t, _ in points] == sorted(t for t, _ in points)
@@ -121,7 +121,7 @@ def parsed_in(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
 async def test_an_answer_is_parsed_off_the_loop_as_botocore_parses_it(
     big_sim: Simulator, backend: Backend, parsed_in: list[threading.Thread]
 ) -> None:
-    services = await backend.list_services(REGION)
+    services = await backend.apprunner.list_services(REGION)
     request = _one_query_per_service(services, big_sim.clock.now() // MINUTE * MINUTE)
     client = await backend.clients.get("cloudwatch", REGION)
     aws_metrics.parse_off_the_loop(client)
@@ -147,7 +147,7 @@ async def test_an_error_answer_keeps_botocores_own_parse(
 ) -> None:
     from botocore.exceptions import ClientError
 
-    services = await backend.list_services(REGION)
+    services = await backend.apprunner.list_services(REGION)
     request = _one_query_per_service(services * 3, big_sim.clock.now() // MINUTE * MINUTE)
     client = await backend.clients.get("cloudwatch", REGION)
     aws_metrics.parse_off_the_loop(client)

@@ -3,6 +3,8 @@ what the operator sees, and what the simulator received (its request log)."""
 
 from __future__ import annotations
 
+import re
+
 import boto3
 import pytest
 from conftest import control
@@ -190,7 +192,7 @@ async def test_read_only_sends_nothing_whatever_is_pressed(sim: Simulator) -> No
         from artui.domain.errors import ReadOnlyError
 
         with pytest.raises(ReadOnlyError):
-            await gateway.apply(REGION, arn_of(sim, "orders-service"), Deploy())
+            await gateway.apprunner.apply(REGION, arn_of(sim, "orders-service"), Deploy())
     assert calls(sim, MUTATING) == []
 
 
@@ -308,3 +310,35 @@ async def test_rebuild_key_is_hidden_for_a_running_service(sim: Simulator) -> No
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
     assert calls(sim, MUTATING) == []
+
+
+async def test_the_overview_reads_describe_again_until_the_operation_ends(sim: Simulator) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await select(pilot, "orders-service")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+        body = lambda: shown(app.screen.query_one("#overview-body", Static))  # noqa: E731
+        await wait_until(pilot, lambda: "CPU / memory" in body(), "DescribeService's answer")
+        await pilot.press("d")
+        await confirm_dialog(pilot)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "orders-service: started"), "the start")
+        advance(sim, 400)
+        await wait_until(pilot, lambda: toasted(app, "orders-service: succeeded"), "the end")
+        # Nothing pressed since: the overview's own poll reads the service as it now is.
+        control(sim, "DELETE", "/_sim/requests")
+        await wait_until(pilot, lambda: "DescribeService" in calls(sim), "a DescribeService")
+        await wait_until(
+            pilot, lambda: re.search(r"Status +RUNNING", body()), "the overview running again"
+        )
+        # Another pane on show: the overview's poll stops, the activity's runs.
+        await pilot.press("a")
+        await wait_until(
+            pilot, lambda: calls(sim, {"ListOperations"}) == ["ListOperations"] * 2, "two polls"
+        )
+        control(sim, "DELETE", "/_sim/requests")
+        await wait_until(
+            pilot, lambda: calls(sim, {"ListOperations"}) == ["ListOperations"] * 2, "two more"
+        )
+        assert "DescribeService" not in calls(sim)

@@ -22,6 +22,7 @@ from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.panes import PANES
+from artui.ui.tabs import TABS
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.widgets.services_table import ServicesTable, short_region
@@ -164,7 +165,12 @@ async def test_service_screen_binds_every_pane(aws_env: Simulator) -> None:
         await pilot.press("enter")
         keys = set(app.screen.active_bindings)
         assert {"i", "a", "l", "m", "c", "escape", "r", "q", "question_mark"} <= keys
-        assert {pane.KEY for pane in PANES} == {"i", "a", "l", "m", "c"}
+        assert {pane.TAB.key for pane in PANES} == {"i", "a", "l", "m", "c"}
+
+
+def test_the_panes_are_the_tabs_in_their_order() -> None:
+    assert tuple(pane.TAB for pane in PANES) == TABS
+    assert len({pane.TAB.key for pane in PANES}) == len(PANES)
 
 
 async def test_failed_poll_keeps_the_last_list_and_says_why(aws_env: Simulator) -> None:

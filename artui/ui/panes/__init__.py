@@ -1,4 +1,4 @@
-"""The panes of a service's view, one file each; the view binds each pane's key from here."""
+"""The panes of a service's view, one file each, in the order of `artui.ui.tabs.TABS`."""
 
 from __future__ import annotations
 
@@ -9,5 +9,4 @@ from artui.ui.panes.logs import LogsPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.panes.overview import OverviewPane
 
-# In the order the tabs line lists them.
 PANES: tuple[type[Pane], ...] = (OverviewPane, ActivityPane, LogsPane, MetricsPane, DomainsPane)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,13 +9,14 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from artui.domain.apprunner import LogSource, LogSourceKind, Operation, OperationsPage, Service
-from artui.domain.format import ago, duration
+from artui.domain.format import ago, duration, local_time
 from artui.domain.inert import inert
 from artui.engine.activity import KIND
 from artui.engine.store import Known
 from artui.ui.guard import guarded
-from artui.ui.messages import OlderOperationsRequested, WatchOperations
+from artui.ui.messages import OlderOperationsRequested, Watch
 from artui.ui.panes.base import Pane
+from artui.ui.tabs import tab
 from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.filter import FilterField
@@ -32,17 +31,13 @@ COLUMNS = (
 MORE = "more"  # the row key of the last row, which pages in older operations
 
 
-def _when(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return moment.astimezone().strftime(fmt) if isinstance(moment, datetime) else "—"
-
-
 def _ended(op: Operation) -> str:
     if op.running:
         return "running"
     if op.ended_at is None:
         return "—"
     same_day = op.started_at is not None and op.started_at.date() == op.ended_at.date()
-    return _when(op.ended_at, "%H:%M:%S" if same_day else "%m-%d %H:%M")
+    return local_time(op.ended_at, "%H:%M:%S" if same_day else "%m-%d %H:%M")
 
 
 def operation_cells(op: Operation, now: float) -> tuple[Text, ...]:
@@ -51,7 +46,7 @@ def operation_cells(op: Operation, now: float) -> tuple[Text, ...]:
     return (
         shown(op.type_label, "bold"),
         toned(op.status_label, op.tone),
-        Text(_when(op.started_at)),
+        Text(local_time(op.started_at)),
         Text(_ended(op), style="cyan" if op.running else ""),
         Text(took, style="bold cyan" if op.running else ""),
     )
@@ -82,9 +77,7 @@ class ActivityTable(DataTable):
 class ActivityPane(Pane):
     """ListOperations for the service: type, status, started, ended and how long it took."""
 
-    KEY = "a"
-    TITLE = "Activity"
-    PANE_ID = "activity"
+    TAB = tab("activity")
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="activity.filter"),
@@ -129,14 +122,14 @@ class ActivityPane(Pane):
 
     def start(self) -> None:
         # No `loading` overlay: a loading table cannot take focus, and keys must reach it.
-        self.app.post_message(WatchOperations(self.service, True))
+        self.app.post_message(Watch(KIND, self.service, True))
 
     def stop(self) -> None:
-        self.app.post_message(WatchOperations(self.service, False))
+        self.app.post_message(Watch(KIND, self.service, False))
 
     def refresh_data(self) -> None:
-        # The app's refresher for this service is hurried by the same `r` (WatchOperations).
-        self.app.post_message(WatchOperations(self.service, True))
+        # The app's refresher for this service is hurried by the same `r` (Watch).
+        self.app.post_message(Watch(KIND, self.service, True))
 
     def store_changed(self, kind: str, key: str) -> None:
         if kind == KIND and key == self.service.arn:

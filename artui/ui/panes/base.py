@@ -10,6 +10,7 @@ from textual.worker import Worker, WorkerState
 
 from artui.domain.apprunner import LogSource, Service
 from artui.ui.context import ViewContext, context_of
+from artui.ui.tabs import Tab
 
 
 class PaneHost(Protocol):
@@ -29,12 +30,10 @@ class Pane(VerticalScroll):
     when hidden; it renders from the app's store, which owns the data.
     """
 
-    KEY: ClassVar[str]
-    TITLE: ClassVar[str]
-    PANE_ID: ClassVar[str]
+    TAB: ClassVar[Tab]  # its key, id and title (`artui.ui.tabs`)
 
     def __init__(self, service: Service) -> None:
-        super().__init__(id=self.PANE_ID, classes="pane")
+        super().__init__(id=self.TAB.id, classes="pane")
         self.service = service
         self.active = False
 
@@ -84,4 +83,4 @@ class Pane(VerticalScroll):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A pane's worker that raised is reported like any bug, and the app goes on.
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.ctx.internal_error(f"{self.TITLE} worker", event.worker.error)
+            self.ctx.internal_error(f"{self.TAB.title} worker", event.worker.error)

@@ -26,9 +26,10 @@ from artui.domain.inert import inert
 from artui.engine.custom_domains import KIND
 from artui.engine.store import Known
 from artui.ui.guard import guarded
-from artui.ui.messages import ChangeRequested, WatchDomains
+from artui.ui.messages import ChangeRequested, Watch
 from artui.ui.panes.base import Pane
 from artui.ui.screens.custom_domains import ZoneScreen
+from artui.ui.tabs import tab
 from artui.ui.text import shown
 from artui.ui.tones import toned
 
@@ -85,9 +86,7 @@ class DomainList(OptionList):
 class DomainsPane(Pane):
     """DescribeCustomDomains for the service, read again while any domain is pending."""
 
-    KEY = "c"
-    TITLE = "Domains"
-    PANE_ID = "domains"
+    TAB = tab("domains")
 
     BINDINGS = [
         Binding("n", "link", "Link", id="domains.link", tooltip="Link a domain (a form)"),
@@ -148,14 +147,14 @@ class DomainsPane(Pane):
         return self
 
     def start(self) -> None:
-        self.app.post_message(WatchDomains(self.service, True))
+        self.app.post_message(Watch(KIND, self.service, True))
 
     def stop(self) -> None:
-        self.app.post_message(WatchDomains(self.service, False))
+        self.app.post_message(Watch(KIND, self.service, False))
 
     def refresh_data(self) -> None:
         # A poll already running is hurried by the same message.
-        self.app.post_message(WatchDomains(self.service, True))
+        self.app.post_message(Watch(KIND, self.service, True))
 
     def store_changed(self, kind: str, key: str) -> None:
         if kind == KIND and key == self.service.arn:

@@ -21,12 +21,14 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from artui.domain.apprunner import LogEvent, LogSource, LogSourceKind, Operation, Service
+from artui.domain.format import window_label
 from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.store import Known
 from artui.engine.tail import KIND as TAIL
 from artui.engine.tail import LIVE, POLLING, WINDOWS, TailState, tail_key
 from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested
 from artui.ui.panes.base import Pane
+from artui.ui.tabs import tab
 from artui.ui.text import shown
 from artui.ui.widgets.filter import FilterField
 from artui.ui.widgets.logview import LogView
@@ -40,11 +42,6 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 def instance_tag(event: LogEvent) -> str:
     """An application line's instance: the first 8 characters of its stream's id."""
     return event.stream.removeprefix("instance/")[:8]
-
-
-def window_label(seconds: float) -> str:
-    """5m, 15m, 1h, 6h."""
-    return f"{seconds / 3600:g}h" if seconds >= 3600 else f"{seconds / 60:g}m"
 
 
 def save_path(service: Service, source: LogSource, now: float) -> Path:
@@ -61,9 +58,7 @@ def save_path(service: Service, source: LogSource, now: float) -> Path:
 class LogsPane(Pane):
     """One log of the service, live, with search, a filter and a ring buffer."""
 
-    KEY = "l"
-    TITLE = "Logs"
-    PANE_ID = "logs"
+    TAB = tab("logs")
 
     BINDINGS = [
         Binding(

@@ -2,7 +2,7 @@
 pauses and resumes marked on the time axis.
 
 The app reads the charts (`WatchMetrics`) on the metrics interval while the pane is shown,
-and the operations (`WatchOperations`) for the marks; the pane draws from the store.
+and the operations (`Watch`) for the marks; the pane draws from the store.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from artui.domain.apprunner import Operation, Service
-from artui.domain.format import ago
+from artui.domain.format import ago, clock_time, latest, per_words, period_words
 from artui.domain.series import (
     INSTANCES,
     LATENCY,
@@ -25,14 +25,14 @@ from artui.domain.series import (
     RANGES,
     REQUESTS,
     Range,
-    Series,
 )
 from artui.engine import activity
 from artui.engine.metrics import CHART_KIND, CHARTS, FALLBACK, Chart, Marker, chart_key, markers
 from artui.engine.store import Known
 from artui.ui.guard import guarded
-from artui.ui.messages import WatchMetrics, WatchOperations
+from artui.ui.messages import Watch, WatchMetrics
 from artui.ui.panes.base import Pane
+from artui.ui.tabs import tab
 from artui.ui.text import shown
 from artui.ui.widgets.chart import Line, Mark, plot
 
@@ -59,45 +59,10 @@ MIN_CHART_ROWS = 10
 MAX_CHART_ROWS = 16
 
 
-def period_words(period: int) -> str:
-    """'a point a minute', 'a point every 5 minutes', 'a point an hour'."""
-    if period == 60:
-        return "a point a minute"
-    if period == 3600:
-        return "a point an hour"
-    if period % 3600 == 0:
-        return f"a point every {period // 3600} hours"
-    return f"a point every {period // 60} minutes"
-
-
-def per_words(period: int) -> str:
-    """'per minute', 'per 5 minutes', 'per hour': what one point of a count adds up."""
-    if period == 60:
-        return "per minute"
-    if period == 3600:
-        return "per hour"
-    return f"per {period // 60} minutes"
-
-
-def clock_time(at: float, with_day: bool = False) -> str:
-    """HH:MM in local time (with the weekday for a range longer than a day)."""
-    return time.strftime("%a %H:%M" if with_day else "%H:%M", time.localtime(at))
-
-
-def latest(series: Series) -> str:
-    """The newest value, as a legend shows it ('—' when there is none)."""
-    if not series.points:
-        return "—"
-    value = series.points[-1][1]
-    return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
-
-
 class MetricsPane(Pane):
     """Requests, responses, latency, instances, CPU and memory over one range."""
 
-    KEY = "m"
-    TITLE = "Metrics"
-    PANE_ID = "metrics"
+    TAB = tab("metrics")
 
     BINDINGS = [
         Binding(
@@ -183,17 +148,17 @@ class MetricsPane(Pane):
 
     def start(self) -> None:
         self.app.post_message(WatchMetrics(self.service, self.range))
-        self.app.post_message(WatchOperations(self.service, True))
+        self.app.post_message(Watch(activity.KIND, self.service, True))
         self.draw()
 
     def stop(self) -> None:
         self.app.post_message(WatchMetrics(self.service, None))
-        self.app.post_message(WatchOperations(self.service, False))
+        self.app.post_message(Watch(activity.KIND, self.service, False))
 
     def refresh_data(self) -> None:
         # The same range again: the app reads it now instead of on the next interval.
         self.app.post_message(WatchMetrics(self.service, self.range))
-        self.app.post_message(WatchOperations(self.service, True))
+        self.app.post_message(Watch(activity.KIND, self.service, True))
 
     def store_changed(self, kind: str, key: str) -> None:
         if (kind == CHART_KIND and key == self.key) or (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -12,19 +10,14 @@ from textual.widgets import Static
 
 from artui.domain.apprunner import Service, ServiceDetail, ServiceStatus
 from artui.domain.errors import describe
-from artui.domain.format import ago, cpu_label, memory_label, since
+from artui.domain.format import ago, cpu_label, memory_label, when_text
 from artui.engine.services import DETAIL
 from artui.engine.store import Known
-from artui.ui.messages import DescribeRequested
+from artui.ui.messages import Watch
 from artui.ui.panes.base import Pane
+from artui.ui.tabs import tab
 from artui.ui.text import shown
 from artui.ui.tones import toned
-
-
-def _when(moment: datetime | None, now: float) -> str:
-    if moment is None:
-        return "—"
-    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S %Z} ({since(moment, now)})"
 
 
 def _health(detail: ServiceDetail) -> str:
@@ -73,17 +66,15 @@ def overview_table(service: Service, detail: ServiceDetail | None, now: float) -
             row("Instance role", detail.instance_role)
         row("Health check", _health(detail))
         row("Auto scaling", detail.auto_scaling or "—")
-    row("Created", _when(service.created_at, now))
-    row("Updated", _when(service.updated_at, now))
+    row("Created", when_text(service.created_at, now))
+    row("Updated", when_text(service.updated_at, now))
     return grid
 
 
 class OverviewPane(Pane):
     """ARN, source, CPU and memory, health check, auto scaling, created and updated."""
 
-    KEY = "i"
-    TITLE = "Overview"
-    PANE_ID = "overview"
+    TAB = tab("overview")
 
     def __init__(self, service: Service) -> None:
         super().__init__(service)
@@ -105,13 +96,19 @@ class OverviewPane(Pane):
         self.render_overview()
 
     def start(self) -> None:
-        if self.known.fetched_at is None:
-            self.refresh_data()
+        # DescribeService polled while the pane shows: the overview follows an operation to
+        # its end. What is held shows meanwhile.
+        self.describing = self.known.fetched_at is None
+        self.loading = self.detail is None
+        self.app.post_message(Watch(DETAIL, self.service, True))
+
+    def stop(self) -> None:
+        self.app.post_message(Watch(DETAIL, self.service, False))
 
     def refresh_data(self) -> None:
         self.describing = True
         self.loading = self.detail is None
-        self.app.post_message(DescribeRequested(self.service))
+        self.app.post_message(Watch(DETAIL, self.service, True))
 
     def follow(self, service: Service) -> None:
         if service != self.service:

@@ -28,11 +28,11 @@ class ServiceScreen(ActsOnService, StatusScreen):
         *(
             # Shown in the tabs line under the title, which has room for every pane.
             Binding(
-                pane.KEY,
-                f"show_pane('{pane.PANE_ID}')",
-                pane.TITLE,
+                pane.TAB.key,
+                f"show_pane('{pane.TAB.id}')",
+                pane.TAB.title,
                 show=False,
-                id=f"pane.{pane.PANE_ID}",
+                id=f"pane.{pane.TAB.id}",
             )
             for pane in PANES
         ),
@@ -40,7 +40,7 @@ class ServiceScreen(ActsOnService, StatusScreen):
         *ACTION_BINDINGS,
     ]
 
-    def __init__(self, service: Service, pane: str = PANES[0].PANE_ID) -> None:
+    def __init__(self, service: Service, pane: str = PANES[0].TAB.id) -> None:
         super().__init__()
         self.service = service
         self.listed = True
@@ -80,10 +80,10 @@ class ServiceScreen(ActsOnService, StatusScreen):
     def _tabs(self, current: str) -> Text:
         line = Text()
         for pane in PANES:
-            style = "bold reverse" if pane.PANE_ID == current else ""
-            key = self.app.get_key_display(self._binding(f"pane.{pane.PANE_ID}"))
+            style = "bold reverse" if pane.TAB.id == current else ""
+            key = self.app.get_key_display(self._binding(f"pane.{pane.TAB.id}"))
             line.append(f" {key} ", style=f"bold cyan {style}".strip())
-            line.append(f"{pane.TITLE} ", style=style)
+            line.append(f"{pane.TAB.title} ", style=style)
             line.append(" ")
         return line
 
@@ -116,7 +116,7 @@ class ServiceScreen(ActsOnService, StatusScreen):
     def show_logs(self, source: LogSource) -> None:
         """The logs pane on `source` (a deployment's log, from the activity)."""
         self.query_one(LogsPane).use_source(source)
-        self.action_show_pane(LogsPane.PANE_ID)
+        self.action_show_pane(LogsPane.TAB.id)
 
     def action_refresh(self) -> None:
         self.pane.refresh_data()

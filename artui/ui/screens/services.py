@@ -19,8 +19,8 @@ from artui.engine.metrics import Figures, FleetSeries
 from artui.engine.services import Snapshot
 from artui.ui.guard import guarded
 from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged, StoreChanged
-from artui.ui.panes import PANES
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
+from artui.ui.tabs import TABS
 from artui.ui.text import shown
 from artui.ui.widgets.filter import FilterField
 from artui.ui.widgets.services_table import (
@@ -79,13 +79,13 @@ class ServicesScreen(ActsOnService, StatusScreen):
         # A pane's key opens the highlighted service on that pane (the footer has no room).
         *(
             Binding(
-                pane.KEY,
-                f"open_pane('{pane.PANE_ID}')",
-                f"Open: {pane.TITLE}",
+                tab.key,
+                f"open_pane('{tab.id}')",
+                f"Open: {tab.title}",
                 show=False,
-                id=f"services.pane.{pane.PANE_ID}",
+                id=f"services.pane.{tab.id}",
             )
-            for pane in PANES
+            for tab in TABS
         ),
     ]
 
