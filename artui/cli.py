@@ -1,5 +1,5 @@
-"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo] [--read-only]`
-and `artui sim`.
+"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo] [--read-only]
+[--config FILE]` and `artui sim`.
 
 Exit status: 0 after `q`; 1 when artui crashed (the message names the log file); 2 for
 bad input (flags, settings file, a terminal that cannot show the app); 128 + the signal's
@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
         "--read-only",
         action="store_true",
         help="never change anything: deploy, pause, resume and delete are off",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="settings file, which must exist (default: $ARTUI_CONFIG, else "
+        "~/.config/artui/config.yaml if there is one)",
     )
     return parser
 
@@ -135,6 +142,7 @@ def _tui(argv: list[str]) -> int:
         refresh=args.refresh,
         demo=args.demo,
         read_only=args.read_only,
+        path=args.config,
     )
     if settings.demo:
         from artui.boot.extras import require_sim

@@ -1,7 +1,9 @@
 """Settings: an optional YAML file, overridden by command-line flags, validated with clear errors.
 
-The file is `$ARTUI_CONFIG`, else `$XDG_CONFIG_HOME/artui/config.yaml` (default
-`~/.config/artui/config.yaml`). Keys: `profile`, `regions` (list), `refresh` (seconds),
+The file is the one `--config` names, else `$ARTUI_CONFIG`, else
+`$XDG_CONFIG_HOME/artui/config.yaml` (default `~/.config/artui/config.yaml`). A file named by
+the flag or the variable must exist: a typo must not quietly drop a `read_only: true`. Only
+the default one may be absent. Keys: `profile`, `regions` (list), `refresh` (seconds),
 `read_only` (true or false), `max_lines` (log lines a logs pane keeps, 1,000 to 1,000,000),
 `metrics_refresh` (seconds between metric reads, 60 to 3600) and `error_threshold` (the 5xx
 share, in percent, that marks a service on the list).
@@ -82,12 +84,15 @@ class Settings:
     source: str | None = field(default=None, compare=False)
 
 
-def config_path() -> Path:
-    """Where the settings file is looked for."""
+def config_path(flag: Path | None = None) -> tuple[Path, str | None]:
+    """Where the settings file is looked for, and what named it: `--config` (`flag`),
+    `$ARTUI_CONFIG`, or None for the default place, where there may be no file."""
+    if flag is not None:
+        return flag, "--config"
     if explicit := os.environ.get("ARTUI_CONFIG"):
-        return Path(explicit)
+        return Path(explicit), "$ARTUI_CONFIG"
     base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "artui" / "config.yaml"
+    return Path(base) / "artui" / "config.yaml", None
 
 
 def _clip(text: str, limit: int) -> str:
@@ -191,8 +196,9 @@ def check_error_threshold(value: Any, where: str) -> float:
     return float(value)
 
 
-def _read(path: Path) -> str | None:
-    """The file's text; None if there is no file. Only a small regular UTF-8 file is read."""
+def _read(path: Path, named_by: str | None) -> str | None:
+    """The file's text; None if there is no file and none was named. Only a small regular
+    UTF-8 file is read, and never more than MAX_BYTES + 1 of it."""
     if str(path) == os.devnull:  # the usual way to say "no settings file"
         return None
     try:
@@ -204,13 +210,18 @@ def _read(path: Path) -> str | None:
         with os.fdopen(fd, "rb") as file:
             info = os.fstat(file.fileno())
             _check_regular(path, info)
+            # Bounded by the read, not the stat: a /proc file's size reads as 0 however
+            # much it streams.
             data = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        return None
+        if named_by is None:
+            return None
+        raise ConfigError(f"{path}: no such settings file (named by {named_by})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if len(data) > MAX_BYTES:
-        size = max(info.st_size, len(data))
+        # The stat's size when it says more; else all that is known is what was read.
+        size = f"{info.st_size}" if info.st_size > MAX_BYTES else f"more than {MAX_BYTES}"
         raise ConfigError(
             f"{path}: {size} bytes is too large for a settings file "
             f"(the limit is {MAX_BYTES // 1024} KiB)"
@@ -296,9 +307,12 @@ def _check_nodes(root: yaml.Node, seen: set[int], path: Path, key: str) -> None:
             todo.extend(n for pair in node.value for n in pair)
 
 
-def load_file(path: Path) -> Settings:
-    """Settings from a YAML file; every error names the file, the line and the key."""
-    text = _read(path)
+def load_file(path: Path, named_by: str | None = None) -> Settings:
+    """Settings from a YAML file; every error names the file, the line and the key.
+
+    No file gives the defaults, unless the path was `named_by` a flag or a variable (see
+    config_path): then it is an error that says so."""
+    text = _read(path, named_by)
     if text is None:
         return Settings()
     import yaml
@@ -366,8 +380,8 @@ def resolve(
     read_only: bool = False,
     path: Path | None = None,
 ) -> Settings:
-    """File settings with the command line's flags laid over them."""
-    settings = load_file(path or config_path())
+    """File settings with the command line's flags laid over them; `path` is `--config`'s."""
+    settings = load_file(*config_path(path))
     if profile:
         settings = replace(settings, profile=check_profile(profile, "--profile"))
     if regions:

@@ -34,8 +34,8 @@ def test_malformed_settings_file_names_line_and_key(
     assert "Traceback" not in err
 
 
-def test_bad_region_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    monkeypatch.setenv("ARTUI_CONFIG", str(tmp_path / "absent.yaml"))
+def test_bad_region_flag(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("ARTUI_CONFIG", os.devnull)
     assert main(["--region", "moon-1"]) == 2
     assert "--region: 'moon-1' is not an AWS region name" in capsys.readouterr().err
 
@@ -83,7 +83,7 @@ def test_sim_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
 def tui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A terminal artui can run in, no settings file, and a log file of the test's own."""
     monkeypatch.setenv("TERM", "xterm-256color")
-    monkeypatch.setenv("ARTUI_CONFIG", str(tmp_path / "absent.yaml"))
+    monkeypatch.setenv("ARTUI_CONFIG", os.devnull)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return logfile.log_path()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,16 +113,16 @@ def test_fifo(
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
 def test_refresh_flag_not_finite(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
-    err = run(tmp_path / "absent.yaml", [f"--refresh={value}"], monkeypatch, capsys)
+    err = run(os.devnull, [f"--refresh={value}"], monkeypatch, capsys)
     assert err.startswith("artui: --refresh: refresh must be a number of seconds from 1 to 3600")
 
 
 def test_profile_flag_with_control_characters(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    err = run(tmp_path / "absent.yaml", ["--profile", "ops\x1b]0;pwned\x07"], monkeypatch, capsys)
+    err = run(os.devnull, ["--profile", "ops\x1b]0;pwned\x07"], monkeypatch, capsys)
     assert "\x1b" not in err  # quoted, so the terminal never sees the escape sequence
     assert err.startswith("artui: --profile: profile name 'ops\\x1b]0;pwned\\x07' contains")
 
@@ -141,8 +143,9 @@ def test_duplicate_regions_from_file_and_flags_are_dropped(tmp_path: Path) -> No
         (b"read_only: true\n", ["--demo"], True),
         (b"read_only: false\n", ["--demo", "--read-only"], True),
         (b"read_only: false\n", ["--demo"], False),
+        (b"read_only: true\n", ["--demo", "--config", "{config}"], True),
     ],
-    ids=["neither", "flag", "file-without-flag", "flag-over-file-false", "file-false"],
+    ids=["neither", "flag", "file-without-flag", "flag-over-file-false", "file-false", "--config"],
 )
 def test_read_only_reaches_the_app(
     tmp_path: Path,
@@ -155,7 +158,10 @@ def test_read_only_reaches_the_app(
     config = tmp_path / "config.yaml"
     if file is not None:
         config.write_bytes(file)
-    monkeypatch.setenv("ARTUI_CONFIG", str(config))
+    named = [arg.format(config=config) for arg in argv]
+    # Named by --config, the file is read from there only: the variable names no file.
+    by_variable = config if file is not None and named == argv else os.devnull
+    monkeypatch.setenv("ARTUI_CONFIG", str(by_variable))
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     seen: list[Settings] = []
@@ -167,7 +173,48 @@ def test_read_only_reaches_the_app(
 
     monkeypatch.setattr(launch, "build_app", capture)
     with no_hang():
-        assert main(argv) == 1
+        assert main(named) == 1
     capsys.readouterr()
     assert [s.read_only for s in seen] == [expected]
     assert seen[0].demo
+
+
+@pytest.mark.parametrize("named_by", ["--config", "$ARTUI_CONFIG"])
+def test_a_named_file_that_is_missing_stops_artui(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    named_by: str,
+) -> None:
+    """A typo in the name of a `read_only: true` file: exit 2 naming it, never a console
+    that can change things."""
+    (tmp_path / "config.yaml").write_bytes(b"read_only: true\n")
+    typo = tmp_path / "confg.yaml"
+    started: list[object] = []
+    monkeypatch.setattr(launch, "build_app", lambda *args, **kwargs: started.append(args))
+    if named_by == "--config":
+        err = run(os.devnull, ["--demo", "--config", str(typo)], monkeypatch, capsys)
+    else:
+        err = run(typo, ["--demo"], monkeypatch, capsys)
+    assert err == f"artui: {typo}: no such settings file (named by {named_by})\n"
+    assert started == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").is_file(), reason="no /proc")
+def test_a_proc_file_is_read_no_further_than_the_limit() -> None:
+    """A /proc file's size stats as 0 however much it streams: the read itself stops at the
+    limit. /proc/self/environ of the artui reading it holds the 100 kB given to it here."""
+    env = dict(os.environ, ARTUI_CONFIG="/proc/self/environ", PADDING="x" * 100_000)
+    done = subprocess.run(
+        [sys.executable, "-m", "artui"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,  # a guard against a hang, not a measure
+    )
+    assert (done.returncode, done.stderr) == (
+        2,
+        "artui: /proc/self/environ: more than 16384 bytes is too large for a settings file "
+        "(the limit is 16 KiB)\n",
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from artui.domain.errors import ConfigError
-from artui.settings import DEMO_REGIONS, Settings, load_file, resolve
+from artui.settings import DEMO_REGIONS, Settings, config_path, load_file, resolve
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -21,8 +21,44 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_missing_file_gives_defaults(tmp_path: Path) -> None:
-    assert load_file(tmp_path / "absent.yaml") == Settings()
+# The usual way to say "no settings file", with --config or $ARTUI_CONFIG.
+NO_FILE = Path(os.devnull)
+
+
+def test_no_file_at_the_default_place_gives_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ARTUI_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert config_path() == (tmp_path / "artui" / "config.yaml", None)
+    assert resolve() == Settings()
+
+
+@pytest.mark.parametrize("named_by", ["--config", "$ARTUI_CONFIG"])
+def test_a_named_file_that_is_missing_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named_by: str
+) -> None:
+    """A typo in the name must not quietly drop what the file says (read_only: true)."""
+    write(tmp_path, "read_only: true\n")
+    typo = tmp_path / "confg.yaml"
+    with pytest.raises(ConfigError) as caught:
+        if named_by == "--config":
+            resolve(path=typo)
+        else:
+            monkeypatch.setenv("ARTUI_CONFIG", str(typo))
+            resolve()
+    assert str(caught.value) == f"{typo}: no such settings file (named by {named_by})"
+
+
+def test_the_flag_names_the_file_before_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flag, variable = tmp_path / "flag.yaml", tmp_path / "variable.yaml"
+    flag.write_text("refresh: 7\n")
+    variable.write_text("refresh: 9\n")
+    monkeypatch.setenv("ARTUI_CONFIG", str(variable))
+    assert resolve().refresh == 9
+    assert resolve(path=flag).refresh == 7
 
 
 def test_file_values_and_flags_over_them(tmp_path: Path) -> None:
@@ -105,9 +141,9 @@ def test_read_only_flag_only_turns_it_on(tmp_path: Path, text: str, flag: bool, 
     assert resolve(path=write(tmp_path, text), read_only=flag, demo=demo).read_only is True
 
 
-def test_read_only_is_off_unless_asked(tmp_path: Path) -> None:
-    assert resolve(path=tmp_path / "none.yaml").read_only is False
-    assert resolve(path=tmp_path / "none.yaml", demo=True).read_only is False
+def test_read_only_is_off_unless_asked() -> None:
+    assert resolve(path=NO_FILE).read_only is False
+    assert resolve(path=NO_FILE, demo=True).read_only is False
 
 
 def test_unknown_setting_lists_read_only(tmp_path: Path) -> None:
@@ -118,9 +154,9 @@ def test_unknown_setting_lists_read_only(tmp_path: Path) -> None:
     ) in message
 
 
-def test_bad_flag_is_named(tmp_path: Path) -> None:
+def test_bad_flag_is_named() -> None:
     with pytest.raises(ConfigError, match="--region: 'useast1'"):
-        resolve(path=tmp_path / "none.yaml", regions=["useast1"])
+        resolve(path=NO_FILE, regions=["useast1"])
 
 
 # Hostile input: every case ends in a ConfigError naming the file, the line and the key.
@@ -247,9 +283,9 @@ def test_refresh_in_file_must_be_finite_and_at_most_an_hour(tmp_path: Path, text
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, 1e9])
-def test_refresh_flag_must_be_finite_and_at_most_an_hour(tmp_path: Path, value: float) -> None:
+def test_refresh_flag_must_be_finite_and_at_most_an_hour(value: float) -> None:
     with pytest.raises(ConfigError, match="--refresh: refresh must be a number of seconds from 1"):
-        resolve(path=tmp_path / "none.yaml", refresh=value)
+        resolve(path=NO_FILE, refresh=value)
 
 
 @pytest.mark.parametrize(
@@ -261,9 +297,9 @@ def test_region_with_a_trailing_newline_is_refused(tmp_path: Path, text: str) ->
     assert "line 1, key 'regions': 'us-east-1\\n' is not an AWS region name" in message
 
 
-def test_region_flag_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+def test_region_flag_with_a_trailing_newline_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"--region: 'us-east-1\\n' is not"):
-        resolve(path=tmp_path / "none.yaml", regions=["us-east-1\n"])
+        resolve(path=NO_FILE, regions=["us-east-1\n"])
 
 
 def test_duplicate_key_names_the_second_line(tmp_path: Path) -> None:
@@ -285,7 +321,7 @@ def test_profile_with_control_characters_is_refused(tmp_path: Path) -> None:
         message
     )
     with pytest.raises(ConfigError, match="--profile: profile name 'ops\\\\n' contains control"):
-        resolve(path=tmp_path / "none.yaml", profile="ops\n")
+        resolve(path=NO_FILE, profile="ops\n")
 
 
 def test_error_message_quotes_a_long_value_short(tmp_path: Path) -> None:

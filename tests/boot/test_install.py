@@ -36,8 +36,8 @@ sys.exit(artui.cli.main(sys.argv[1:]))
 """
 
 
-def _run_without_sim(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, ARTUI_CONFIG=str(tmp_path / "absent.yaml"))
+def _run_without_sim(args: list[str]) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, ARTUI_CONFIG=os.devnull)
     try:
         return subprocess.run(
             [sys.executable, "-c", WITHOUT_SIM, *args],
@@ -52,8 +52,8 @@ def _run_without_sim(args: list[str], tmp_path: Path) -> subprocess.CompletedPro
 
 
 @pytest.mark.parametrize("args", [["--demo"], ["sim"]], ids=["demo", "sim"])
-def test_missing_sim_extra_is_a_message_not_a_traceback(args: list[str], tmp_path: Path) -> None:
-    done = _run_without_sim(args, tmp_path)
+def test_missing_sim_extra_is_a_message_not_a_traceback(args: list[str]) -> None:
+    done = _run_without_sim(args)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
