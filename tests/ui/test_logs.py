@@ -8,6 +8,7 @@ them; each test marks its own lines, since moto's state is shared by the test pr
 
 from __future__ import annotations
 
+import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.messages import LogLines
-from artui.ui.panes.logs import LogsPane
+from artui.ui.panes.logs import LogsPane, save_path
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.widgets.logview import LogView
 from tests.eventually import eventually
@@ -251,6 +252,70 @@ async def test_save_writes_what_is_shown(
         assert saved.parent == tmp_path
         text = saved.read_text()
         assert f"{marker} keep" in text and "drop" not in text
+        assert any(str(saved) in n.message for n in app._notifications)
+
+
+def private(path: Path) -> bool:
+    return stat.S_IMODE(path.lstat().st_mode) == 0o600
+
+
+async def test_saving_twice_in_a_second_keeps_both_files(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's clock stands still: both saves want the same name. A line holding a lone
+    surrogate (JSON decodes "\\ud800" to one) is saved as shown, not refused: what UTF-8
+    cannot encode written as `\\ud800`."""
+    monkeypatch.chdir(tmp_path)
+    marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"{marker} one \ud800"])
+    now = time.time()
+    app = build_app(Settings(regions=(REGION,), refresh=30), clock=lambda: now)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: f"{marker} one" in on_screen(app), "the line")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: pane(app).saved is not None, "saved")
+        first = pane(app).saved
+        shown_then = "".join(f"{line}\n" for line in view(app).shown_lines())
+        write(sim, "checkout-api", [f"{marker} two"])
+        await wait_until(pilot, lambda: f"{marker} two" in on_screen(app), "the new line")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: pane(app).saved != first, "saved again")
+        second = pane(app).saved
+        assert first is not None and second is not None
+        assert second == first.with_name(f"{first.stem}-2.log")
+        assert f"{marker} one " in shown_then
+        assert first.read_bytes() == shown_then.encode("utf-8", "backslashreplace")
+        assert f"{marker} two" in second.read_text()
+        assert private(first) and private(second)
+        assert any(str(second) in n.message for n in app._notifications)
+
+
+async def test_save_never_writes_through_a_planted_link(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name is predictable and may be in the shared temp dir: someone can plant a link
+    there to a file of the operator's."""
+    monkeypatch.chdir(tmp_path)
+    marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"{marker} line"])
+    now = time.time()
+    app = build_app(Settings(regions=(REGION,), refresh=30), clock=lambda: now)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: f"{marker} line" in on_screen(app), "the line")
+        victim = tmp_path / "victim"
+        victim.write_text("keep me\n")
+        planted = save_path(pane(app).service, pane(app).source, now)
+        planted.symlink_to(victim)
+        await pilot.press("S")
+        await wait_until(pilot, lambda: pane(app).saved is not None, "saved")
+        saved = pane(app).saved
+        assert saved == planted.with_name(f"{planted.stem}-2.log")
+        assert victim.read_text() == "keep me\n"
+        assert planted.is_symlink()
+        assert f"{marker} line" in saved.read_text()
+        assert private(saved)
         assert any(str(saved) in n.message for n in app._notifications)
 
 

@@ -26,6 +26,7 @@ from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.store import Known
 from artui.engine.tail import KIND as TAIL
 from artui.engine.tail import LIVE, POLLING, WINDOWS, TailState, tail_key
+from artui.files import open_private
 from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested
 from artui.ui.panes.base import Pane
 from artui.ui.tabs import tab
@@ -45,7 +46,8 @@ def instance_tag(event: LogEvent) -> str:
 
 
 def save_path(service: Service, source: LogSource, now: float) -> Path:
-    """Where `S` writes: the working directory if it can be written, else the temp dir."""
+    """Where `S` would like to write: the working directory if it can be written, else the
+    temp dir. If that name is taken, the file gets the next free one (artui.files)."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
     label = _UNSAFE_NAME.sub("-", f"{service.name}-{source.label}")
     name = f"artui-{label}-{stamp}.log"
@@ -294,11 +296,14 @@ class LogsPane(Pane):
         self.host.update_status()
 
     def action_save(self) -> None:
-        """Write the lines shown (the filter applied) to a file and say where."""
+        """Write the lines shown (the filter applied) to a new file and say where."""
         lines = self.view.shown_lines()
         path = save_path(self.service, self.source, self.ctx.clock())
         try:
-            with path.open("w", encoding="utf-8", errors="replace") as out:
+            # A second save in the same second, or a link planted at the name in the temp
+            # dir, gets the next free name: nothing is overwritten or written through.
+            path, out = open_private(path)
+            with out:
                 out.writelines(f"{line}\n" for line in lines)
         except OSError as exc:
             self.ctx.tell(
