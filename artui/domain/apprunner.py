@@ -55,6 +55,17 @@ class OperationType(Parsable):
     UNKNOWN = "UNKNOWN"
 
 
+# What a service's view says while each operation runs.
+DOING = {
+    OperationType.START_DEPLOYMENT: "deploying",
+    OperationType.CREATE_SERVICE: "creating",
+    OperationType.PAUSE_SERVICE: "pausing",
+    OperationType.RESUME_SERVICE: "resuming",
+    OperationType.DELETE_SERVICE: "deleting",
+    OperationType.UPDATE_SERVICE: "updating",
+}
+
+
 class Tone(str, Enum):
     """What a status means to an operator; the UI maps each tone to a colour."""
 
@@ -174,6 +185,15 @@ class ServiceDetail:
     health_check: HealthCheck
     auto_scaling: str | None
     instance_role: str | None = None
+    # The operation in progress (from ListOperations) while the status says one is.
+    running: OperationType | None = None
+
+    @property
+    def status_label(self) -> str:
+        """The status, or what is being done while an operation runs ('deleting')."""
+        if self.service.status is ServiceStatus.OPERATION_IN_PROGRESS and self.running:
+            return DOING.get(self.running, self.service.status_label)
+        return self.service.status_label
 
 
 # Words for operation types, as an operator says them.

@@ -11,7 +11,10 @@ visible stand-in, so the operator sees that it is there and nothing happens:
   where the caller shows several lines;
 - C1 controls (U+0080..U+009F, e.g. the one-byte CSI `\\x9b`): written as `\\x9b`;
 - bidi embeddings, overrides and isolates, and the line and paragraph separators, which
-  can reorder or break what follows them: written as `<U+202E>`.
+  can reorder or break what follows them: written as `<U+202E>`;
+- lone surrogates (JSON's `"\\ud800"` decodes to one), which UTF-8 cannot encode: a
+  terminal write, a file or the clipboard would raise, and their width is unknown to the
+  layout: written as `<U+D800>`.
 
 Rich markup in the text stays inert because artui wraps data in `Text`, never parses it.
 """
@@ -26,7 +29,8 @@ _BIDI = {
     for code in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F))
     + tuple(range(0x2066, 0x206A))
 }
-_TABLE = {**_C0, **_DEL, **_C1, **_BIDI}
+_SURROGATES = {code: f"<U+{code:04X}>" for code in range(0xD800, 0xE000)}
+_TABLE = {**_C0, **_DEL, **_C1, **_BIDI, **_SURROGATES}
 _TABLE_LINES = {k: v for k, v in _TABLE.items() if k != 0x0A}
 # A fast path: most text has none of these, and str.translate copies every character.
 _UNSAFE = frozenset(chr(code) for code in _TABLE)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from artui.domain.apprunner import Service, ServiceDetail, ServiceStatus
 from artui.domain.errors import ArtuiError
+from artui.engine.ports import AppRunnerPort
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.store import Kind, Scope, Store
 
@@ -103,7 +104,7 @@ def refresher(
 
 
 def detail_refresher(
-    describe: Callable[[str, str], Awaitable[ServiceDetail]],
+    apprunner: AppRunnerPort,
     scope: Scope,
     arn: str,
     store: Store,
@@ -112,11 +113,16 @@ def detail_refresher(
     clock: Callable[[], float] = time.time,
     on_update: Callable[[bool], None] = lambda polling: None,
 ) -> Refresher[ServiceDetail]:
-    """The refresh engine for one service's DescribeService (the overview): the settings'
-    pace while an operation is in progress, so the overview shows how it ended."""
+    """The refresh engine for one service's DescribeService (its view): the settings' pace
+    while an operation is in progress, named from ListOperations ('deleting'), so the view
+    follows it to its end, even one someone else started."""
 
     async def fetch(scope: Scope) -> ServiceDetail:
-        return await describe(scope.region, arn)
+        detail = await apprunner.describe_service(scope.region, arn)
+        if detail.service.status is not ServiceStatus.OPERATION_IN_PROGRESS:
+            return detail
+        page = await apprunner.list_operations(scope.region, arn, None)
+        return replace(detail, running=page.running.type if page.running else None)
 
     def busy(detail: ServiceDetail | None) -> bool:
         return detail is not None and detail.service.status is ServiceStatus.OPERATION_IN_PROGRESS

@@ -45,7 +45,7 @@ _PANE_READS: dict[str, tuple[Callable[..., Refresher[Any]], Callable[[Gateway], 
         custom_domains.refresher,
         lambda gateway: gateway.apprunner.custom_domains,
     ),
-    DETAIL: (services.detail_refresher, lambda gateway: gateway.apprunner.describe_service),
+    DETAIL: (services.detail_refresher, lambda gateway: gateway.apprunner),
 }
 
 

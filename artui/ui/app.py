@@ -17,13 +17,15 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
@@ -42,7 +44,6 @@ from artui.ui.messages import (
     LogLines,
     OlderLogsRequested,
     OlderOperationsRequested,
-    OpenService,
     RefreshRequested,
     ServicesChanged,
     StoreChanged,
@@ -55,7 +56,8 @@ from artui.ui.screens.services import ServicesScreen
 
 if TYPE_CHECKING:
     from artui.domain.apprunner import Service
-    from artui.engine.ports import Connector, Gateway
+    from artui.domain.changes import Change
+    from artui.engine.ports import Connector
     from artui.engine.services import Snapshot
     from artui.engine.store import Scope
     from artui.settings import Settings
@@ -113,11 +115,6 @@ class ArtuiApp(App[None]):
         return ChangeFlow(self)
 
     # -- state: the session's, read by screens and panes ---------------------------------
-
-    @property
-    def gateway(self) -> Gateway | None:
-        """The connection, once made."""
-        return self.session.gateway
 
     @property
     def scopes(self) -> tuple[Scope, ...]:
@@ -184,20 +181,23 @@ class ArtuiApp(App[None]):
 
     # -- intents: each handed to the session or the change flow ----------------------------
 
-    def on_open_service(self, message: OpenService) -> None:
+    def open_service(self, service: Service, pane: str | None = None) -> None:
+        """Push the service's view at once, within the key's own handling: a key typed ahead
+        (`enter l` in one read) is handled by the view, not by the list again."""
         from artui.ui.screens.service import ServiceScreen
 
-        if message.pane is None:
-            self.push_screen(ServiceScreen(message.service))
-        else:
-            self.push_screen(ServiceScreen(message.service, message.pane))
+        self.push_screen(ServiceScreen(service) if pane is None else ServiceScreen(service, pane))
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
         self.session.refresh_now()
 
+    def request_change(self, service: Service, change: Change) -> None:
+        """A change's key: the one flow refuses it, or opens its dialog at once, so that keys
+        typed ahead (`d y` in one read) answer that dialog and never open a second."""
+        self.flow.request(service, change)
+
     def on_change_requested(self, message: ChangeRequested) -> None:
-        """A change's key: the one flow refuses it, or confirms, sends and follows it."""
-        self.flow.request(message.service, message.change)
+        self.request_change(message.service, message.change)
 
     def on_watch(self, message: Watch) -> None:
         self.session.watch(message.kind, message.service, message.on)
@@ -283,11 +283,29 @@ class ArtuiApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.internal_error(f"worker {event.worker.name}", event.worker.error)
 
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key's action, guarded as drawing is: a failure in one is journaled and
+        shown, and the app carries on."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as exc:
+            name = action if isinstance(action, str) else action[1]
+            self.internal_error(f"the action {name}", exc)
+            return True
+
     def _handle_exception(self, error: Exception) -> None:
         # Textual's last resort, which ends the app: keep the traceback in the log file (the
         # CLI prints where) before the terminal is handed back.
         logger().critical("crashed", exc_info=error)
         super()._handle_exception(error)
+        # Textual would print the traceback with its locals (ARNs, account ids, secrets) on
+        # the terminal: the CLI prints one line and the log's path instead.
+        self._exit_renderables.clear()
 
     def action_errors(self) -> None:
         """`e`: every recent error in full."""

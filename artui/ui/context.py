@@ -15,6 +15,7 @@ from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
     from artui.domain.apprunner import Service
+    from artui.domain.changes import Change
     from artui.engine.actions import Actions
     from artui.engine.journal import Failure
     from artui.engine.services import Snapshot
@@ -51,6 +52,15 @@ class ViewContext(Protocol):
     ) -> None: ...
 
     def internal_error(self, where: str, exc: BaseException) -> None: ...
+
+    def open_service(self, service: Service, pane: str | None = None) -> None:
+        """Push the service's view now, so keys typed ahead go to it."""
+        ...
+
+    def request_change(self, service: Service, change: Change) -> None:
+        """Refuse `change` with the reason, or open its dialog now (keys typed ahead answer
+        it); its answer sends it."""
+        ...
 
 
 def context_of(node: DOMNode) -> ViewContext:

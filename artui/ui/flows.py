@@ -46,6 +46,10 @@ class ChangeFlow:
 
     def request(self, service: Service, change: Change) -> None:
         """Refuse with the reason, or open the change's dialog; its answer sends it."""
+        if any(isinstance(screen, ModalScreen) for screen in self.app.screen_stack):
+            # At most one dialog: a key typed ahead of one (a paste, a laggy link) must not
+            # stack another over it.
+            return
         held = self._domains_of(service)
         reason = self.app.actions.refusal(service, change, held)
         if reason is not None:

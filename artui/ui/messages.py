@@ -25,14 +25,6 @@ from artui.engine.store import Kind
 
 
 @dataclass
-class OpenService(Message):
-    """Show a service's view, on the pane with id `pane` (None: the first)."""
-
-    service: Service
-    pane: str | None = None
-
-
-@dataclass
 class RefreshRequested(Message):
     """Poll the services list now (`r`)."""
 

@@ -62,3 +62,10 @@ def test_no_control_character_survives() -> None:
     everything = "".join(chr(c) for c in range(0x2100))
     left = {c for c in inert(everything) if unicodedata.category(c) == "Cc"}
     assert left == {"\t"}
+
+
+@pytest.mark.parametrize("code", [0xD800, 0xDBFF, 0xDC00, 0xDFFF])
+def test_lone_surrogates_are_named_and_the_result_encodes(code: int) -> None:
+    text = f"bad{chr(code)}byte"
+    assert inert(text) == f"bad<U+{code:04X}>byte"
+    inert(text).encode("utf-8")  # what a terminal, a file or the clipboard needs

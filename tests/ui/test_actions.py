@@ -186,7 +186,7 @@ async def test_read_only_sends_nothing_whatever_is_pressed(sim: Simulator) -> No
         assert shown(app.screen.query_one("#status", Static)).startswith("READ-ONLY")
         await pilot.press("d", "y", "b", "y")
         # Below the UI, the clients refuse any call that changes state before it is sent.
-        gateway = app.gateway
+        gateway = app.session.gateway
         assert gateway is not None
         from artui.domain.changes import Deploy
         from artui.domain.errors import ReadOnlyError
@@ -332,13 +332,28 @@ async def test_the_overview_reads_describe_again_until_the_operation_ends(sim: S
         await wait_until(
             pilot, lambda: re.search(r"Status +RUNNING", body()), "the overview running again"
         )
-        # Another pane on show: the overview's poll stops, the activity's runs.
-        await pilot.press("a")
-        await wait_until(
-            pilot, lambda: calls(sim, {"ListOperations"}) == ["ListOperations"] * 2, "two polls"
-        )
+        # Back on the list: the view's poll stops with it; the list's own goes on.
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ServiceScreen), "the list")
         control(sim, "DELETE", "/_sim/requests")
         await wait_until(
-            pilot, lambda: calls(sim, {"ListOperations"}) == ["ListOperations"] * 2, "two more"
+            pilot, lambda: calls(sim, {"ListServices"}) == ["ListServices"] * 2, "two list polls"
         )
         assert "DescribeService" not in calls(sim)
+
+
+async def test_a_service_deleted_by_someone_else_says_deleting_then_deleted(
+    sim: Simulator,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await select(pilot, "orders-service")
+        await pilot.press("a")  # any pane: the view itself follows DescribeService
+        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+        title = lambda: shown(app.screen.query_one("#title", Static))  # noqa: E731
+        await wait_until(pilot, lambda: "RUNNING" in title(), "running")
+        client = boto3.client("apprunner", region_name=REGION, endpoint_url=sim.endpoint)
+        client.delete_service(ServiceArn=arn_of(sim, "orders-service"))
+        await wait_until(pilot, lambda: "deleting" in title(), lambda: f"deleting: {title()}")
+        advance(sim, 400)
+        await wait_until(pilot, lambda: "DELETED" in title(), lambda: f"deleted: {title()}")

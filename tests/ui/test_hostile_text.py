@@ -31,7 +31,7 @@ WIPE = "\x1b[2J\x1b[31mRED\x1b[0m\x1b[H"
 TITLE = "\x1b]0;PWNED-TITLE\x07"
 CLIPBOARD = "\x1b]52;c;aGVsbG8=\x07"
 LINK = "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\"
-BYTES = "\x00nul\x7fdel\x9b31mcsi\u202eevil"
+BYTES = "\x00nul\x7fdel\x9b31mcsi\u202eevil\ud800lone"
 
 IMAGE = f"public.ecr.aws/{WIPE}{LINK}/app:latest"
 HEALTH_PATH = f"/{TITLE}{CLIPBOARD}{BYTES}"
@@ -41,7 +41,7 @@ AWS_MESSAGE = f"User is not authorized{CLIPBOARD}{WIPE}{BYTES}"
 # What data would have made the terminal do, had it reached it raw.
 OBEYED = ("\x1b[2J\x1b[31mRED", "\x1b]0;PWNED", "\x1b]52;c;aGVs", "\x1b]8;;http://evil")
 # Bytes Textual itself never writes: any of them came from data.
-NEVER = ("\x00", "\x7f", "\x9b", "\u202e")
+NEVER = ("\x00", "\x7f", "\x9b", "\u202e", "\ud800")
 
 
 class RecordingDriver(headless.HeadlessDriver):
@@ -98,6 +98,7 @@ def assert_inert(output: str) -> None:
         assert sequence not in output, f"{sequence!r} reached the terminal"
     for char in NEVER:
         assert char not in output, f"{char!r} reached the terminal"
+    output.encode("utf-8")  # a lone surrogate would raise here, as the terminal write would
 
 
 async def test_no_escape_from_data_reaches_the_terminal(recorded: list[str]) -> None:
@@ -123,6 +124,7 @@ async def test_no_escape_from_data_reaches_the_terminal(recorded: list[str]) -> 
         overview = painted(recorded)
         assert "␛[2J␛[31mRED" in overview  # the image identifier, as text
         assert "␛]0;PWNED-TITLE␇" in overview  # the health-check path and the status
+        assert "<U+D800>lone" in overview  # a lone surrogate JSON decoded, named
 
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")

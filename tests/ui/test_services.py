@@ -22,9 +22,9 @@ from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.panes import PANES
-from artui.ui.tabs import TABS
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
+from artui.ui.tabs import TABS
 from artui.ui.widgets.services_table import ServicesTable, short_region
 from tests.eventually import eventually_async
 from tests.uihelp import (
@@ -395,7 +395,7 @@ async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simul
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await loaded(pilot)
-            assert app.gateway is None  # the rows came from the prefetch child
+            assert app.session.gateway is None  # the rows came from the prefetch child
             shown_rows = {(r[0], r[1], region_of(r)) for r in table_rows(app)}
             expected = {
                 (s["ServiceName"], short(s["Status"]), region)

@@ -96,16 +96,12 @@ class OverviewPane(Pane):
         self.render_overview()
 
     def start(self) -> None:
-        # DescribeService polled while the pane shows: the overview follows an operation to
-        # its end. What is held shows meanwhile.
+        # The view polls DescribeService while open; what is held shows meanwhile.
         self.describing = self.known.fetched_at is None
         self.loading = self.detail is None
-        self.app.post_message(Watch(DETAIL, self.service, True))
-
-    def stop(self) -> None:
-        self.app.post_message(Watch(DETAIL, self.service, False))
 
     def refresh_data(self) -> None:
+        # `r`: the view's poll reads now.
         self.describing = True
         self.loading = self.detail is None
         self.app.post_message(Watch(DETAIL, self.service, True))

@@ -12,7 +12,6 @@ from artui.domain.changes import BY_NAME
 from artui.domain.errors import describe
 from artui.domain.format import ago
 from artui.ui.context import ViewContext, context_of
-from artui.ui.messages import ChangeRequested
 from artui.ui.text import shown
 
 # How long a bug caught while drawing stays at the front of every status line.
@@ -103,7 +102,7 @@ class ActsOnService(StatusScreen):
         if service is None:
             self.app.notify("No service is selected.", severity="warning")
             return
-        self.app.post_message(ChangeRequested(service, BY_NAME[name]()))
+        self.ctx.request_change(service, BY_NAME[name]())
 
     def offers(self, action: str, parameters: tuple[object, ...]) -> bool:
         """False for the rebuild key unless the service failed to create (it hides)."""

@@ -11,7 +11,7 @@ from artui.domain.apprunner import LogSource, Service
 from artui.domain.format import duration
 from artui.engine.services import DETAIL, Snapshot
 from artui.ui.guard import guarded
-from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
+from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged, Watch
 from artui.ui.panes import PANES, Pane
 from artui.ui.panes.logs import LogsPane
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
@@ -65,7 +65,12 @@ class ServiceScreen(ActsOnService, StatusScreen):
         title = Text("artui · ", style="dim")
         title.append_text(shown(self.service.name, "bold"))
         title.append("  ")
-        title.append_text(toned(self.service.status_label, self.service.tone))
+        detail = self.ctx.store.get(DETAIL, self.ctx.scope_of(self.service), self.service.arn)
+        held = detail.value
+        # What is being done ('deleting'), when DescribeService said so of this same status.
+        same = held is not None and held.service.status is self.service.status
+        label = held.status_label if held is not None and same else self.service.status_label
+        title.append_text(toned(label, self.service.tone))
         title.append_text(shown(f"  {self.service.region}", "dim"))
         if not self.listed:
             title.append("  no longer listed", style="bold red")
@@ -91,6 +96,9 @@ class ServiceScreen(ActsOnService, StatusScreen):
         return next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
 
     def on_mount(self) -> None:
+        # DescribeService polled while the view is open, whichever pane shows: it follows an
+        # operation to its end, one someone else started included (a delete: then deleted).
+        self.app.post_message(Watch(DETAIL, self.service, True))
         self.pane.shown()
         self.pane.focus()
         self.update_status()
@@ -100,6 +108,9 @@ class ServiceScreen(ActsOnService, StatusScreen):
         if self.pane.active:
             self.pane.hidden()
         self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        self.app.post_message(Watch(DETAIL, self.service, False))
 
     def action_show_pane(self, pane_id: str) -> None:
         """Switch to a pane: the one left stops its work, the one shown starts its own."""

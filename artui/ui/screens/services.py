@@ -18,7 +18,7 @@ from artui.engine import metrics
 from artui.engine.metrics import Figures, FleetSeries
 from artui.engine.services import Snapshot
 from artui.ui.guard import guarded
-from artui.ui.messages import OpenService, RefreshRequested, ServicesChanged, StoreChanged
+from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.tabs import TABS
 from artui.ui.text import shown
@@ -463,13 +463,13 @@ class ServicesScreen(ActsOnService, StatusScreen):
     def _open(self, event: DataTable.RowSelected) -> None:
         service = self.acted_on()  # the selected row is the cursor's
         if service is not None:
-            self.app.post_message(OpenService(service))
+            self.ctx.open_service(service)
 
     def action_open_pane(self, pane_id: str) -> None:
         """Open the highlighted service on one pane (`l`: straight to its logs)."""
         service = self.acted_on()
         if service is not None:
-            self.app.post_message(OpenService(service, pane_id))
+            self.ctx.open_service(service, pane_id)
 
 
 def _order_key(order: str, row: Row) -> tuple[bool, float]:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 from artui.domain.apprunner import Tone
 from artui.domain.format import latency_text, rpm_text, share_text
 from artui.engine.metrics import Figures, FleetSeries
+from artui.ui.tabs import TABS
 from artui.ui.tones import toned
 from artui.ui.widgets.sparkline import buckets, sparkline
 
@@ -230,7 +231,9 @@ class ServicesTable(DataTable):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="services.down"),
         Binding("k", "cursor_up", "Up", show=False, id="services.up"),
-        Binding("enter", "select_cursor", "Open", show=True, id="services.open"),
+        # Opened within the key's handling (not through RowSelected's round trip), so that
+        # keys typed ahead go to the service's view.
+        Binding("enter", f"screen.open_pane('{TABS[0].id}')", "Open", id="services.open"),
     ]
 
 
