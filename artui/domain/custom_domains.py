@@ -2,12 +2,17 @@
 records as a zone-file snippet, and the guide's rules for linking one, checked before any
 call ("Managing custom domain names" in the App Runner Developer Guide).
 
+What artui hands on to the operator's other tools (the clipboard, a DNS provider's zone
+import) is only ever a valid DNS name: `dns_problem` is that one rule, and any text from AWS
+that breaks it is refused and named in `escaped` form, never passed on raw.
+
 Nothing here imports AWS or Textual libraries.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from artui.domain.apprunner import Parsable, Service, ServiceStatus, Tone
@@ -20,6 +25,27 @@ _NAME_CHARS = re.compile(r"[a-z0-9*.-]+")
 MAX_LABEL = 63
 # What the zone-file snippet gives each record: short enough that a mistake mends quickly.
 TTL = 300
+# RFC 1035: a name is at most 255 octets on the wire, 253 characters written without its
+# final dot.
+MAX_DNS_NAME = 253
+# A label's characters in the records App Runner gives: RFC 1035's letters, digits and
+# hyphens, and the underscore ACM's validation names start with (`_3f2a….example.com.`).
+_DNS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+# The only record type App Runner gives (CertificateValidationRecord's Type), and the one the
+# snippet writes for a DNS target; an alias (ALIAS) is written as advice, in a comment.
+ZONE_TYPE = "CNAME"
+# How much of a text `escaped` keeps: a whole DNS name with its final dot; more (a hostile
+# answer can be any length) is cut.
+ESCAPED_CHARS = MAX_DNS_NAME + 1
+# Unicode categories a DNS name cannot hold, in words for the refusal.
+_CATEGORY_WORDS = {
+    "Cc": "a control character",
+    "Cs": "a lone surrogate",
+    "Cf": "an invisible format character (such as a bidi override)",
+    "Zs": "a space",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
 
 
 class DomainStatus(Parsable):
@@ -173,6 +199,72 @@ def is_root(name: str) -> bool:
     return name.count(".") == 1 and not name.startswith("*")
 
 
+def dns_problem(text: str, *, wildcard: bool = False) -> str | None:
+    """Why `text` is not a DNS name artui may hand on (to the clipboard, into a zone file),
+    or None.
+
+    A DNS name is dot-separated labels of letters, digits, hyphens and underscores (as ACM's
+    `_abc123.example.com.`), each 1 to 63 characters and neither starting nor ending with a
+    hyphen, at most 253 characters in all, with or without a final dot. With `wildcard`
+    (a record's name, not its value) the first label may be `*`. No such name holds a
+    control character, a space, a newline or anything outside ASCII, so refusing those
+    loses nothing that DNS could use; the reason is ASCII words, never the text itself.
+    """
+    if not text:
+        return "it is empty"
+    for char in text:
+        if char not in _DNS_CHARS and not (wildcard and char == "*"):
+            return f"it holds {_char_words(char)}"
+    name = text.removesuffix(".")
+    if len(name) > MAX_DNS_NAME:
+        return f"it is {len(name)} characters long; a DNS name is at most {MAX_DNS_NAME}"
+    for index, label in enumerate(name.split(".")):
+        if not label:
+            return "it has an empty label (two dots together, or a leading dot)"
+        if len(label) > MAX_LABEL:
+            return f"a label is {len(label)} characters long; a label is at most {MAX_LABEL}"
+        if label.startswith("-") or label.endswith("-"):
+            return "a label starts or ends with a hyphen"
+        if "*" in label and (index or label != "*"):
+            return "a * stands only as the whole first label (*.example.com)"
+    return None
+
+
+def _char_words(char: str) -> str:
+    """A character a DNS name cannot hold, named in ASCII: itself only if printable ASCII."""
+    code = ord(char)
+    if 0x20 < code < 0x7F:
+        return repr(char)
+    kind = _CATEGORY_WORDS.get(unicodedata.category(char))
+    if kind is None:
+        kind = "not ASCII: an international name is written in its xn-- form"
+    return f"U+{code:04X} ({kind})"
+
+
+def escaped(text: str, limit: int = ESCAPED_CHARS) -> str:
+    """`text` as printable ASCII to name it safely anywhere: every other character (control,
+    newline, lone surrogate, non-ASCII) as a Python escape (`\\x1b`, `\\n`, `\\ud800`), a
+    backslash doubled; cut after `limit` characters of `text`, saying how long it was."""
+    safe = text[:limit].encode("unicode_escape").decode("ascii")
+    return safe if len(text) <= limit else f"{safe}... ({len(text)} characters)"
+
+
+def record_problem(record: DnsRecord, *, alias: bool = False) -> str | None:
+    """Why `record` cannot be a zone-file line, or None: its name (a wildcard allowed) and
+    its value must be DNS names, its type CNAME (with `alias`, ALIAS: the advice the snippet
+    writes for a root domain)."""
+    wanted = "ALIAS" if alias else ZONE_TYPE
+    if record.type != wanted:
+        return f"its type '{escaped(record.type)}' is not {wanted}"
+    problem = dns_problem(record.name, wildcard=True)
+    if problem is not None:
+        return f"its name is not a DNS name: {problem}"
+    problem = dns_problem(record.value)
+    if problem is not None:
+        return f"its value is not a DNS name: {problem}"
+    return None
+
+
 def fqdn(name: str) -> str:
     """`name` with the final dot a zone file needs."""
     return name if name.endswith(".") else f"{name}."
@@ -238,9 +330,16 @@ def base_domain(name: str) -> str:
 
 
 def zone_snippet(service: Service, domain: CustomDomain, dns_target: str | None) -> str:
-    """Every record of `domain` as zone-file lines to paste into a DNS provider."""
+    """Every record of `domain` as zone-file lines to paste into a DNS provider.
+
+    A record is a line only when `record_problem` finds nothing wrong with it; any other is
+    a comment saying it was left out and why, its text `escaped`. So the snippet is printable
+    ASCII, tabs and newlines, and no text from AWS can add a line or a directive
+    (`$ORIGIN`, `$INCLUDE`) to it.
+    """
     lines = [
-        f"; App Runner custom domain {domain.name} for {service.name} ({service.region})",
+        f"; App Runner custom domain {escaped(domain.name)} for {escaped(service.name)} "
+        f"({escaped(service.region)})",
         "; Certificate validation: keep these while the domain is linked (renewals use them).",
     ]
     if not domain.validation:
@@ -250,20 +349,38 @@ def zone_snippet(service: Service, domain: CustomDomain, dns_target: str | None)
     if not dns_target:
         lines.append("; (App Runner has not said it)")
     for record in target_records(domain, dns_target):
-        if record.type == "ALIAS":
-            lines += [
-                f"; {record.name} is a root domain: DNS allows no CNAME there. Add an alias "
-                "record instead",
-                "; (Route 53: type A, Alias to App Runner application; elsewhere ALIAS or ANAME):",
-                f"; {_zone_line(record)}",
-            ]
-        else:
+        if record.type != "ALIAS":
             lines.append(_zone_line(record))
+            continue
+        problem = record_problem(record, alias=True)
+        if problem is not None:
+            lines.append(_left_out(record, problem))
+            continue
+        lines += [
+            f"; {record.name} is a root domain: DNS allows no CNAME there. Add an alias "
+            "record instead",
+            "; (Route 53: type A, Alias to App Runner application; elsewhere ALIAS or ANAME):",
+            f"; {_record_line(record)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def _zone_line(record: DnsRecord) -> str:
+    """The CNAME record as a zone-file line, or a comment saying why it was left out."""
+    problem = record_problem(record)
+    return _record_line(record) if problem is None else _left_out(record, problem)
+
+
+def _record_line(record: DnsRecord) -> str:
     return f"{fqdn(record.name)}\t{TTL}\tIN\t{record.type}\t{fqdn(record.value)}"
+
+
+def _left_out(record: DnsRecord, problem: str) -> str:
+    """A comment in place of a record: only `escaped` text from AWS, so it stays one comment."""
+    return (
+        f"; left out: the {escaped(record.type)} record '{escaped(record.name)}' -> "
+        f"'{escaped(record.value)}', as {problem}"
+    )
 
 
 def link_blocked(service: Service, held: CustomDomains | None) -> str | None:

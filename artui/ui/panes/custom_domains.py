@@ -16,7 +16,9 @@ from artui.domain.custom_domains import (
     CustomDomain,
     CustomDomains,
     DnsRecord,
+    dns_problem,
     dns_records,
+    escaped,
     next_step,
     target_records,
     zone_snippet,
@@ -253,7 +255,7 @@ class DomainsPane(Pane):
 
     def action_copy(self, part: str) -> None:
         """Copy the highlighted record's name or value (on a domain's line: the domain and
-        its DNS target)."""
+        its DNS target), if it is a DNS name; otherwise say, in a toast, why nothing was."""
         chosen = self.selected()
         if chosen is None:
             return
@@ -266,6 +268,17 @@ class DomainsPane(Pane):
                 return
             record = targets[0]
         text = record.name if part == "name" else record.value
+        # Only a DNS name goes on: pasted into a shell, a newline in AWS's text would run
+        # what follows it, and an ESC could end a bracketed paste. No DNS name holds either,
+        # and a lone surrogate, which could not even be encoded, is refused the same way.
+        problem = dns_problem(text, wildcard=part == "name")
+        if problem is not None:
+            self.ctx.tell(
+                f"'{escaped(text)}': {problem}.",
+                title=f"Nothing copied: the {part} is not a DNS name",
+                severity="warning",
+            )
+            return
         self.app.copy_to_clipboard(text)
         self.ctx.tell(text, title=f"Copied the {part} to the clipboard")
 

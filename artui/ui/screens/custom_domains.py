@@ -126,7 +126,8 @@ class ZoneScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="zone"):
             yield Static(shown(f"Records for {self.domain}, as a zone file", "bold"))
-            # Shown inert (AWS's text); the clipboard gets it as it is, base64 in OSC 52.
+            # zone_snippet writes only DNS names and escaped text, so the clipboard can have
+            # it as it is; shown through inert all the same, as all text from AWS is.
             yield TextArea(
                 inert(self.snippet, lines=True), read_only=True, soft_wrap=False, id="zone-text"
             )
