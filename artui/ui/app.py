@@ -40,7 +40,6 @@ from artui.engine.session import Session
 from artui.engine.store import Store
 from artui.logfile import logger, setup
 from artui.ui.messages import (
-    ChangeRequested,
     LogLines,
     OlderLogsRequested,
     OlderOperationsRequested,
@@ -195,9 +194,6 @@ class ArtuiApp(App[None]):
         """A change's key: the one flow refuses it, or opens its dialog at once, so that keys
         typed ahead (`d y` in one read) answer that dialog and never open a second."""
         self.flow.request(service, change)
-
-    def on_change_requested(self, message: ChangeRequested) -> None:
-        self.request_change(message.service, message.change)
 
     def on_watch(self, message: Watch) -> None:
         self.session.watch(message.kind, message.service, message.on)

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 
 class ChangeFlow:
-    """Takes each ChangeRequested of the app to its end."""
+    """Takes each change a key asks for (`ViewContext.request_change`) to its end."""
 
     def __init__(self, app: ArtuiApp) -> None:
         self.app = app

@@ -16,7 +16,6 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from artui.domain.apprunner import LogEvent, LogSource, Service
-from artui.domain.changes import Change
 from artui.domain.series import Range
 from artui.engine.services import Snapshot
 from artui.engine.store import Kind
@@ -27,14 +26,6 @@ from artui.engine.store import Kind
 @dataclass
 class RefreshRequested(Message):
     """Poll the services list now (`r`)."""
-
-
-@dataclass
-class ChangeRequested(Message):
-    """The operator asked for `change` to `service`: refuse, confirm, send once, follow, tell."""
-
-    service: Service
-    change: Change
 
 
 @dataclass

@@ -57,8 +57,14 @@ async def open_domains(pilot, name: str) -> DomainsPane:
     await pilot.press("enter", "c")
     await wait_until(pilot, lambda: pilot.app.screen.query(DomainsPane), "the domains pane")
     pane = pilot.app.screen.query_one(DomainsPane)
-    await wait_until(pilot, lambda: pane.known.value is not None, "DescribeCustomDomains")
+    await wait_until(pilot, lambda: drawn(pane), "DescribeCustomDomains drawn")
     return pane
+
+
+def drawn(pane: DomainsPane) -> bool:
+    """True once the pane has drawn an answer (the store gets it a message earlier)."""
+    held = pane.known.value
+    return held is not None and (not held.domains or pane.options.option_count > 0)
 
 
 async def highlight(pilot, pane: DomainsPane, text: str) -> None:

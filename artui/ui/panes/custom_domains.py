@@ -28,7 +28,7 @@ from artui.domain.inert import inert
 from artui.engine.custom_domains import KIND
 from artui.engine.store import Known
 from artui.ui.guard import guarded
-from artui.ui.messages import ChangeRequested, Watch
+from artui.ui.messages import Watch
 from artui.ui.panes.base import Pane
 from artui.ui.screens.custom_domains import ZoneScreen
 from artui.ui.tabs import tab
@@ -246,12 +246,12 @@ class DomainsPane(Pane):
         return True
 
     def action_link(self) -> None:
-        self.app.post_message(ChangeRequested(self.service, LinkDomain()))
+        self.ctx.request_change(self.service, LinkDomain())
 
     def action_unlink(self) -> None:
         chosen = self.selected()
         if chosen is not None:
-            self.app.post_message(ChangeRequested(self.service, UnlinkDomain(chosen[0].name)))
+            self.ctx.request_change(self.service, UnlinkDomain(chosen[0].name))
 
     def action_copy(self, part: str) -> None:
         """Copy the highlighted record's name or value (on a domain's line: the domain and
