@@ -320,16 +320,20 @@ async def test_quitting_while_connecting_stops_the_demo_simulator(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(os, "environ", os.environ.copy())  # the demo sets AWS_* variables
+    connecting = threading.Event()
     release = threading.Event()
     built: list[Backend] = []
 
     def slow_connect(settings: Settings, **kwargs) -> Backend:
+        connecting.set()
         release.wait(10)
         built.append(connect(settings, **kwargs))
         return built[0]
 
     app = build_app(Settings(demo=True, regions=("us-east-1",)), connect=slow_connect)
     async with app.run_test(size=(80, 24)) as pilot:
+        # Quit while connecting: a busy machine could otherwise quit before it had begun.
+        await wait_until(pilot, connecting.is_set, "connecting to have begun")
         await pilot.press("q")
     release.set()
 
