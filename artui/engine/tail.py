@@ -2,20 +2,34 @@
 
 The refresh engine polls lists; a log is a stream, so it has its own loop here, beside it.
 `Tail.run` reads the window's history, then keeps a Live Tail session open and hands on
-each update's events. When Live Tail is refused, limited or ends early, it falls back to
-FilterLogEvents every `poll_interval`, from a start-time watermark (less `LOOKBACK`, for
-lines CloudWatch takes in late), with every event shown once (`Seen`). Its state (which
-mode, why, failures) goes to the store; its lines go to `on_lines`, a batch at a time.
+each update's events. Every line is handed on once (`Seen`), whichever path brought it.
+
+When a session ends it goes back to Live Tail; how soon depends on why it ended:
+
+- at AWS's session limit (three hours, `SessionTimeoutException`) a new session starts at
+  once: its history read, from the last line less `LOOKBACK_MS`, fills the gap between the
+  two sessions, and `Seen` drops what the old session already handed on;
+- otherwise (refused, a dropped connection, a stalled network, an early end) it polls
+  FilterLogEvents meanwhile and asks for Live Tail again after `LIVE_RETRY_MIN` seconds,
+  doubling with each attempt that does not last (`STEADY_UPDATES` updates), up to
+  `LIVE_RETRY_MAX`. The polls in between start `poll_interval` apart and double up to
+  `POLL_GAP_MAX`: FilterLogEvents shares a low per-account quota, and Live Tail is what
+  should carry the lines. A log group that did not exist yet is asked for
+  Live Tail again as soon as a poll finds lines in it.
+
+Its state (which mode, why, failures) goes to the store; its lines go to `on_lines`, a
+batch at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from artui.domain.apprunner import LogEvent, LogSource, Service
 from artui.domain.errors import ArtuiError, LiveTailUnavailable, ThrottledError, as_artui_error
@@ -29,8 +43,19 @@ WINDOWS = (5 * 60, 15 * 60, 60 * 60, 6 * 60 * 60)
 # A poll reads again this far behind the newest line: CloudWatch may take a line in a few
 # seconds after a later one, and FilterLogEvents may show it later still.
 LOOKBACK_MS = 10_000
+# `Seen` keeps what lies this far behind the newest line: twice what any read goes back.
+SEEN_MS = 2 * LOOKBACK_MS
 POLL_INTERVAL = 1.0
+# The longest gap between the polls that stand in for Live Tail (while it is out).
+POLL_GAP_MAX = 5.0
 MAX_POLL_BACKOFF = 30.0
+# Live Tail again after a session ended early or was refused: the first wait, and the
+# longest once attempts keep failing (a caller without logs:StartLiveTail, say).
+LIVE_RETRY_MIN = 2.0
+LIVE_RETRY_MAX = 300.0
+# A session that delivered this many updates (AWS sends one a second) has lasted: the
+# next loss waits LIVE_RETRY_MIN again.
+STEADY_UPDATES = 60
 
 # Older lines on demand: a load brings at most this many, looking back one window, then
 # four times further each time it finds none, up to OLDEST_S.
@@ -40,11 +65,16 @@ OLDEST_S = 30 * 86400
 # Live Tail refuses a log group that does not exist yet (a service just created): poll
 # until lines come, then ask for Live Tail again.
 NOT_YET = frozenset({"ResourceNotFoundException"})
+# AWS ends every session after three hours with this: a new one starts at once.
+SESSION_LIMIT = "SessionTimeoutException"
 
 LIVE = "Live Tail"
 POLLING = "polling"
 HISTORY = "reading history"
 CONNECTING = "connecting"
+
+Sleep = Callable[[float], Awaitable[None]]
+K = TypeVar("K", bound=Hashable)
 
 
 def tail_key(service: Service, source: LogSource) -> str:
@@ -58,13 +88,50 @@ class TailState:
 
     mode: str = CONNECTING
     why: str = ""  # why it polls rather than tails (Live Tail's refusal)
-    sampled: bool = False  # Live Tail sent a sample: more than 500 lines a second
+    sampled: bool = False  # Live Tail's last lines were a sample: more than 500 a second
     failures: int = 0  # polls failed in a row (the last known lines stay on screen)
     error: str = ""
 
 
+@dataclass(frozen=True)
+class _Ended:
+    """How a Live Tail session (or the attempt at one) ended."""
+
+    why: str  # for the status line
+    rollover: bool = False  # AWS's session limit, after updates: the next one starts at once
+    not_yet: bool = False  # no log group yet: try again as soon as a poll finds lines
+    steady: bool = False  # it lasted: the retry backoff starts over
+
+
 def _content(event: LogEvent) -> tuple[str, int, str]:
     return (event.stream, event.timestamp, event.message)
+
+
+class _Recent(Generic[K]):
+    """Keys with the timestamps of their events; the oldest are the first forgotten."""
+
+    def __init__(self) -> None:
+        self._keys: set[K] = set()
+        # (timestamp, key), oldest on top. A key is pushed once (it carries one event,
+        # so one timestamp): the heap and the set hold the same keys.
+        self._heap: list[tuple[int, K]] = []
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: K) -> bool:
+        return key in self._keys
+
+    def add(self, key: K, timestamp: int) -> None:
+        if key not in self._keys:
+            self._keys.add(key)
+            heapq.heappush(self._heap, (timestamp, key))
+
+    def trim(self, before_ms: int, most: int) -> None:
+        """Forget keys older than `before_ms`, then the oldest past `most`."""
+        heap = self._heap
+        while heap and (heap[0][0] < before_ms or len(heap) > most):
+            self._keys.discard(heapq.heappop(heap)[1])
 
 
 class Seen:
@@ -74,15 +141,22 @@ class Seen:
     none, so where the two meet (history read at a session's start, a poll after a
     session ended) an event is matched by its stream, timestamp and message, and only
     against the other path's events: two identical lines from one path both show.
+
+    It remembers only what can still be matched, whichever path brought it: events less
+    than `keep_ms` behind the newest (no read goes back further), and of those the newest
+    `most` (a read brings at most that many, the newest).
     """
 
-    def __init__(self) -> None:
-        self._ids: dict[str, int] = {}
-        self._read: dict[tuple[str, int, str], int] = {}
-        self._live: dict[tuple[str, int, str], int] = {}
+    def __init__(self, most: int, keep_ms: int = SEEN_MS) -> None:
+        self.most = most
+        self.keep_ms = keep_ms
+        self.newest_ms = 0  # the newest timestamp handed on, 0 before any
+        self._ids: _Recent[str] = _Recent()
+        self._read: _Recent[tuple[str, int, str]] = _Recent()
+        self._live: _Recent[tuple[str, int, str]] = _Recent()
 
     def __len__(self) -> int:
-        return len(self._ids) + len(self._live)
+        return len(self._ids) + len(self._read) + len(self._live)
 
     def fresh_read(self, events: list[LogEvent]) -> list[LogEvent]:
         """The read events not handed on before; remembers them."""
@@ -92,9 +166,10 @@ class Seen:
             if (event.event_id and event.event_id in self._ids) or key in self._live:
                 continue
             if event.event_id:
-                self._ids[event.event_id] = event.timestamp
-            self._read[key] = event.timestamp
+                self._ids.add(event.event_id, event.timestamp)
+            self._read.add(key, event.timestamp)
             out.append(event)
+        self._trim(out)
         return out
 
     def fresh_live(self, events: tuple[LogEvent, ...]) -> list[LogEvent]:
@@ -104,17 +179,17 @@ class Seen:
             key = _content(event)
             if key in self._read:
                 continue
-            self._live[key] = event.timestamp
+            self._live.add(key, event.timestamp)
             out.append(event)
+        self._trim(out)
         return out
 
-    def forget_before(self, timestamp_ms: int) -> None:
-        """Drop what is older than any read can bring back again."""
-        tables: tuple[dict[Any, int], ...] = (self._ids, self._read, self._live)
-        for table in tables:
-            old = [k for k, ts in table.items() if ts < timestamp_ms]
-            for key in old:
-                del table[key]
+    def _trim(self, fresh: list[LogEvent]) -> None:
+        if fresh:
+            self.newest_ms = max(self.newest_ms, max(e.timestamp for e in fresh))
+        before = self.newest_ms - self.keep_ms
+        for table in (self._ids, self._read, self._live):
+            table.trim(before, self.most)
 
 
 class Tail:
@@ -134,6 +209,7 @@ class Tail:
         on_state: Callable[[], None],
         clock: Callable[[], float] = time.time,
         poll_interval: float = POLL_INTERVAL,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.reader = reader
         self.service = service
@@ -147,9 +223,15 @@ class Tail:
         self.on_state = on_state
         self.clock = clock
         self.poll_interval = poll_interval
-        self.seen = Seen()
-        self.newest_ms = 0
+        self.sleep = sleep
+        self.seen = Seen(limit)
         self._history_read = False
+        self._retries = 0  # Live Tail attempts in a row that did not last
+
+    @property
+    def newest_ms(self) -> int:
+        """The newest line's timestamp, 0 before any: reads start LOOKBACK_MS before it."""
+        return self.seen.newest_ms
 
     @property
     def state(self) -> TailState:
@@ -160,100 +242,132 @@ class Tail:
         self.store.put(KIND, self.scope, replace(self.state, **changes), self.clock(), self.key)
         self.on_state()
 
+    def _since(self) -> int:
+        """Where a read starts: the window's start, or once lines have come (a session after
+        another, a poll), LOOKBACK_MS before the newest."""
+        return max(self.start_ms, self.newest_ms - LOOKBACK_MS)
+
     def _hand_on(self, events: list[LogEvent]) -> None:
-        if not events:
-            return
-        self.newest_ms = max(self.newest_ms, max(e.timestamp for e in events))
-        self.on_lines(events)
+        if events:
+            self.on_lines(events)
+
+    def live_retry(self) -> float:
+        """Seconds of polling before Live Tail is asked for again: LIVE_RETRY_MIN after a
+        session that lasted or a first failure, doubling with each failure after it."""
+        return min(LIVE_RETRY_MAX, LIVE_RETRY_MIN * 2.0 ** min(max(self._retries - 1, 0), 20))
 
     async def run(self) -> None:
-        """History, then Live Tail; polling once Live Tail is out. Ends when cancelled."""
+        """History, then Live Tail; polling while Live Tail is out, then Live Tail again.
+        Ends when cancelled."""
         self.store.put(KIND, self.scope, TailState(), self.clock(), self.key)
         self.on_state()
         while True:
-            why, again = await self._live()
-            self._set(mode=POLLING, why=why)
-            await self._poll(until_lines=again)
+            ended = await self._live()
+            if ended.rollover:
+                self._retries = 0
+                continue
+            self._retries = 0 if ended.steady else self._retries + 1
+            self._set(mode=POLLING, why=ended.why)
+            await self._poll(self.live_retry(), until_lines=ended.not_yet)
 
     async def _history(self) -> None:
         self._set(mode=HISTORY)
-        # Once lines have come (a session after polling), from the last ones on.
-        start = (
-            max(self.start_ms, self.newest_ms - LOOKBACK_MS) if self.newest_ms else (self.start_ms)
+        events = await self.reader.read_logs(
+            self.service, self.source, self._since(), None, self.limit
         )
-        events = await self.reader.read_logs(self.service, self.source, start, None, self.limit)
         self._history_read = True
         self._hand_on(self.seen.fresh_read(events))
 
-    async def _live(self) -> tuple[str, bool]:
-        """Tail live until Live Tail is out; returns why (for the status line) and whether
-        to ask again once lines come (the log group did not exist yet)."""
+    async def _live(self) -> _Ended:
+        """Tail live until Live Tail is out; how it ended."""
         updates = self.reader.live_tail(self.service, self.source)
+        count = 0
         try:
             async for update in updates:
                 if update.started:
                     # Read after the session started, so no line falls between the two;
                     # lines in both are matched by `Seen`.
                     await self._history()
-                    self._set(mode=LIVE)
+                    # Lines flow again: what the status line said of the last loss is stale.
+                    self._set(mode=LIVE, why="", failures=0, error="", sampled=False)
                     continue
-                if update.sampled and not self.state.sampled:
-                    self._set(sampled=True)
+                count += 1
+                if update.events and update.sampled != self.state.sampled:
+                    self._set(sampled=update.sampled)
                 self._hand_on(self.seen.fresh_live(update.events))
         except LiveTailUnavailable as exc:
-            return str(exc), exc.code in NOT_YET
+            return _Ended(
+                str(exc),
+                # Only after updates: a limit met at once, again and again, would be a storm
+                # of StartLiveTail calls.
+                rollover=exc.code == SESSION_LIMIT and count > 0,
+                not_yet=exc.code in NOT_YET,
+                steady=count >= STEADY_UPDATES,
+            )
         except ArtuiError as exc:  # e.g. history could not be read: polling says so
-            return f"Live Tail stopped: {exc}", False
+            return _Ended(f"Live Tail stopped: {exc}", steady=count >= STEADY_UPDATES)
         finally:
             # The session is closed the moment the tail stops: AWS bills it by the minute.
             with contextlib.suppress(Exception):
                 await updates.aclose()  # type: ignore[attr-defined]
-        return "Live Tail ended", False
+        return _Ended("Live Tail ended", steady=count >= STEADY_UPDATES)
 
-    async def _poll(self, *, until_lines: bool = False) -> None:
-        """Poll FilterLogEvents; for good, or with `until_lines` until a poll brings some."""
-        delay = 0.0
+    async def _poll(self, wait: float, *, until_lines: bool) -> None:
+        """Poll FilterLogEvents for `wait` seconds (of sleeps between polls), the first at
+        once, the gaps doubling from `poll_interval` up to POLL_GAP_MAX (backing off further
+        while polls fail); with `until_lines`, only until a poll brings some."""
+        gap = 0.0
         while True:
-            if delay:
-                await asyncio.sleep(delay)
-            delay = self.poll_interval
+            if gap:
+                step = min(gap, wait)
+                await self.sleep(step)
+                wait -= step
+                if wait <= 0:
+                    return
             try:
-                if not self._history_read:
-                    before = self.newest_ms
-                    await self._history()
-                    self._set(mode=POLLING)
-                    if until_lines and self.newest_ms != before:
-                        return
-                    continue
-                start = max(self.start_ms, self.newest_ms - LOOKBACK_MS)
-                events = await self.reader.read_logs(
-                    self.service, self.source, start, None, self.limit
-                )
+                brought = await self._read()
             except Exception as exc:
-                error = as_artui_error(exc, f"FilterLogEvents {self.service.name}")
-                failures = self.state.failures + 1
-                factor = 4 if isinstance(error, ThrottledError) else 2
-                delay = min(MAX_POLL_BACKOFF, self.poll_interval * factor ** min(failures, 5))
-                self.store.journal.add(
-                    Failure(
-                        self.clock(),
-                        self.service.region,
-                        f"logs of {self.service.name}",
-                        str(error),
-                        f"the lines read so far stay; trying again in {delay:.0f} s",
-                        first=failures == 1,
-                    )
-                )
-                self._set(failures=failures, error=str(error), mode=POLLING)
+                gap = self._failed(exc)
                 continue
-            if self.state.failures:
-                self._set(failures=0, error="")
-            fresh = self.seen.fresh_read(events)
-            self._hand_on(fresh)
-            if self.newest_ms:
-                self.seen.forget_before(self.newest_ms - 2 * LOOKBACK_MS)
-            if until_lines and fresh:
+            if until_lines and brought:
                 return
+            gap = min(POLL_GAP_MAX, max(self.poll_interval, gap * 2))
+
+    async def _read(self) -> bool:
+        """One poll (the window's history, if Live Tail never read it); whether it brought
+        lines not handed on before."""
+        before = self.newest_ms
+        if not self._history_read:
+            await self._history()
+            self._set(mode=POLLING)
+            return self.newest_ms != before
+        events = await self.reader.read_logs(
+            self.service, self.source, self._since(), None, self.limit
+        )
+        if self.state.failures:
+            self._set(failures=0, error="")
+        fresh = self.seen.fresh_read(events)
+        self._hand_on(fresh)
+        return bool(fresh)
+
+    def _failed(self, exc: Exception) -> float:
+        """Journal a failed poll and say so; seconds until the next."""
+        error = as_artui_error(exc, f"FilterLogEvents {self.service.name}")
+        failures = self.state.failures + 1
+        factor = 4.0 if isinstance(error, ThrottledError) else 2.0
+        delay = min(MAX_POLL_BACKOFF, self.poll_interval * factor ** min(failures, 5))
+        self.store.journal.add(
+            Failure(
+                self.clock(),
+                self.service.region,
+                f"logs of {self.service.name}",
+                str(error),
+                f"the lines read so far stay; trying again in {delay:.0f} s",
+                first=failures == 1,
+            )
+        )
+        self._set(failures=failures, error=str(error), mode=POLLING)
+        return delay
 
 
 async def older(
