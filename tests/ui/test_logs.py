@@ -8,7 +8,9 @@ them; each test marks its own lines, since moto's state is shared by the test pr
 
 from __future__ import annotations
 
+import gc
 import stat
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,13 +20,15 @@ from typing import NoReturn
 import boto3
 import pytest
 from conftest import aim_botocore_at, client_kwargs, control, put_log_lines
-from textual.widgets import Static
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from artui.domain.apprunner import LogEvent, Service, ServiceStatus
 from artui.domain.errors import ArtuiError
 from artui.engine.ports import FirstList
 from artui.launch import build_app
 from artui.settings import Settings
+from artui.sim.livetail import MAX_SESSION
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.messages import LogLines
@@ -148,6 +152,97 @@ async def test_without_live_tail_it_polls_and_shows_each_line_once(
         shown_lines = view(app).shown_lines()
         assert sum(f"one {marker}" in line for line in shown_lines) == 1
         assert sum(f"two {marker}" in line for line in shown_lines) == 1
+
+
+async def test_live_tail_comes_back_and_the_reason_clears(sim: Simulator) -> None:
+    control(sim, "POST", "/_sim/livetail", {"mode": "refuse"})
+    marker = uuid.uuid4().hex
+    write(sim, "checkout-api", [f"before {marker}"])  # the group exists: Live Tail is asked
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("polling"), "polling")
+        assert "AccessDeniedException" in status(app)
+        control(sim, "POST", "/_sim/livetail", {"mode": "live"})
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail again")
+        assert "AccessDeniedException" not in status(app)
+        write(sim, "checkout-api", [f"after {marker}"])
+        await wait_until(pilot, lambda: f"after {marker}" in on_screen(app), "a live line")
+        served = [r["operation"] for r in control(sim, "GET", "/_sim/requests")["requests"]]
+        calls = [op for op in served if op in ("StartLiveTail", "FilterLogEvents")]
+        attempts = [i for i, op in enumerate(calls) if op == "StartLiveTail"]
+        assert len(attempts) >= 2
+        # Between two attempts a few polls, not one a second: the window's history and a
+        # poll a second later, then gaps of 2 s, 4 s, ... (the first retry is 2 s after).
+        for first, then in zip(attempts, attempts[1:], strict=False):
+            assert calls[first + 1 : then].count("FilterLogEvents") <= 3
+        shown_lines = view(app).shown_lines()
+        assert sum(f"before {marker}" in line for line in shown_lines) == 1
+
+
+async def test_a_session_at_the_three_hour_limit_rolls_over_losing_and_repeating_no_line(
+    sim: Simulator,
+) -> None:
+    marker = uuid.uuid4().hex
+    written = [f"{marker} 0"]
+    write(sim, "checkout-api", written[:])
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        await wait_until(pilot, lambda: f"{marker} 0" in on_screen(app), "the first line")
+        # Lines written all through the change of session: whichever path brings each
+        # (the old session, the new one's history read, the new session), it shows once.
+        stop = threading.Event()
+
+        def writer() -> None:
+            while not stop.is_set():
+                line = f"{marker} {len(written)}"
+                write(sim, "checkout-api", [line])
+                written.append(line)
+
+        thread = threading.Thread(target=writer, daemon=True)
+        thread.start()
+        try:
+            control(sim, "POST", "/_sim/clock", {"advance": MAX_SESSION})
+            await wait_until(pilot, lambda: requests(sim, "StartLiveTail") == 2, "a new session")
+            await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "live again")
+            after = len(written)
+            await wait_until(pilot, lambda: len(written) >= after + 3, "lines in the new session")
+        finally:
+            stop.set()
+            thread.join()
+        last = written[-1]
+        await wait_until(pilot, lambda: last in view(app).shown_lines()[-1], "the last line")
+        shown_lines = [line for line in view(app).shown_lines() if marker in line]
+        assert [line.split(marker)[1] for line in shown_lines] == [
+            line.split(marker)[1] for line in written
+        ]
+        # No polling between the sessions: the two sessions' history reads only.
+        assert requests(sim, "FilterLogEvents") == 2
+        assert requests(sim, "StartLiveTail") == 2
+
+
+async def test_an_open_logs_pane_keeps_no_footer_keys_it_rebuilt(sim: Simulator) -> None:
+    # The footer is built again on every refresh of the keys (the service view's follows
+    # each poll of the list): the keys it removed must go, or a shift grows a MB a minute.
+    write(sim, "checkout-api", ["the log group exists: Live Tail can start"])
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        footer = app.screen.query_one(Footer)
+
+        def keys() -> int:
+            gc.collect()
+            return sum(isinstance(o, FooterKey) for o in gc.get_objects())
+
+        on_show = len(footer.query(FooterKey))
+        for _ in range(30):
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        await wait_until(pilot, lambda: len(footer.query(FooterKey)) == on_show, "the footer")
+        await wait_until(pilot, lambda: keys() <= 2 * on_show, "the old keys gone")
 
 
 async def test_follow_pauses_on_scroll_and_counts_new_lines(sim: Simulator) -> None:

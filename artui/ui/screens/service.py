@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from artui.domain.apprunner import LogSource, Service
 from artui.domain.format import duration
@@ -17,6 +17,7 @@ from artui.ui.panes.logs import LogsPane
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
+from artui.ui.widgets.footer import Footer
 from artui.ui.widgets.status import freshness
 
 

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from artui.domain.apprunner import Service
 from artui.domain.format import ago, duration, since
@@ -23,6 +23,7 @@ from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.tabs import TABS
 from artui.ui.text import shown
 from artui.ui.widgets.filter import FilterField
+from artui.ui.widgets.footer import Footer
 from artui.ui.widgets.services_table import (
     MOST_REMOVED,
     NAME,
