@@ -6,16 +6,16 @@ each update's events. Every line is handed on once (`Seen`), whichever path brou
 
 When a session ends it goes back to Live Tail; how soon depends on why it ended:
 
-- at AWS's session limit (three hours, `SessionTimeoutException`) a new session starts at
-  once: its history read, from the last line less `LOOKBACK_MS`, fills the gap between the
-  two sessions, and `Seen` drops what the old session already handed on;
+- at AWS's session limit (three hours, `SessionTimeoutException`, once it has sent
+  updates) a new session starts at once: its history read, from the last line less
+  `LOOKBACK_MS`, fills the gap between the two, and `Seen` drops what the old one handed on;
 - otherwise (refused, a dropped connection, a stalled network, an early end) it polls
   FilterLogEvents meanwhile and asks for Live Tail again after `LIVE_RETRY_MIN` seconds,
   doubling with each attempt that does not last (`STEADY_UPDATES` updates), up to
   `LIVE_RETRY_MAX`. The polls in between start `poll_interval` apart and double up to
   `POLL_GAP_MAX`: FilterLogEvents shares a low per-account quota, and Live Tail is what
-  should carry the lines. A log group that did not exist yet is asked for
-  Live Tail again as soon as a poll finds lines in it.
+  should carry the lines. A log group that did not exist yet is asked for Live Tail again
+  as soon as a poll finds lines in it.
 
 Its state (which mode, why, failures) goes to the store; its lines go to `on_lines`, a
 batch at a time.
