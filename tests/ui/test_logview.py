@@ -339,9 +339,10 @@ async def test_enter_expands_and_collapses_a_json_line() -> None:
         view.timestamps = False
         payload = {"level": "info", "msg": "[bold]hi[/bold]\u001b]52;c;eA==\u0007", "n": 3}
         logged = json.dumps(payload)
+        compact = "INFO [bold]hi[/bold]␛]52;c;eA==␇ n=3"
         await feed(pilot, view, [[event(0, "plain"), event(1, logged)]])
-        await shows(pilot, view, '"level"')
-        assert rows(view)[1] == logged  # compact, as logged, on one row
+        await shows(pilot, view, "INFO")
+        assert rows(view)[1] == compact  # level and message first, on one row
         await pilot.press("enter")
         shown = rows(view)
         assert shown[1:6] == [
@@ -352,9 +353,33 @@ async def test_enter_expands_and_collapses_a_json_line() -> None:
             " " * INDENT + "}",
         ]
         await pilot.press("enter")
-        assert rows(view)[1] == logged and rows(view)[2] == ""
+        assert rows(view)[1] == compact and rows(view)[2] == ""
         await pilot.press("up", "enter")  # not JSON: nothing happens
-        assert rows(view)[:2] == ["plain", logged]
+        assert rows(view)[:2] == ["plain", compact]
+        await pilot.press("down", "enter")
+        assert rows(view)[2].strip() == '"level": "info",'
+        assert view.fold_json()  # what escape in the logs pane does first
+        assert rows(view)[1:3] == [compact, ""]
+        assert not view.fold_json()
+
+
+async def test_a_search_match_past_the_right_edge_scrolls_into_view() -> None:
+    app, running = run(max_lines=100, size=(80, 12))
+    async with running as pilot:
+        view = app.view
+        view.focus()
+        far = "x" * 150 + " needle " + "y" * 50
+        await feed(pilot, view, [[event(0, "needle near"), event(1, "hay"), event(2, far)]])
+        await shows(pilot, view, "hay")
+        assert "needle" not in rows(view)[2]
+        view.search("needle")  # the nearest match at or after the cursor: the far one
+        assert view.cursor_line == 2
+        assert "needle" in rows(view)[2] and view.scroll_x > 0
+        await pilot.press("n")  # the next, at the left edge: back to the start
+        assert view.cursor_line == 0 and view.scroll_x == 0
+        assert rows(view)[0].endswith("needle near")
+        await pilot.press("N")
+        assert "needle" in rows(view)[2] and view.scroll_x > 0
 
 
 async def test_overlong_line_is_cut_with_a_marker() -> None:

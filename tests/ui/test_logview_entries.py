@@ -222,7 +222,8 @@ def test_filter_and_errors_only_choose_the_shown_lines() -> None:
     filter_by(entries, None)
     entries.errors_only = True
     entries.refilter()
-    assert texts(entries) == [messages[1], messages[3], messages[4]]
+    # The JSON line as shown: its level and message first.
+    assert texts(entries) == [messages[1], "WARN slow", messages[4]]
     filter_by(entries, "connect")  # both at once
     assert texts(entries) == [messages[1]]
 
@@ -308,6 +309,9 @@ def test_a_json_line_expands_and_the_rows_below_move() -> None:
     entries.max_line_length = 50
     entries.append([event(9, '{"cut": "' + "x" * 60 + '"}')])
     assert list(entries.starts) == [0, 1, 2, 3]
+    # Shown compactly, the escape sequence inert (OSC 52 is not SGR: nothing obeyed).
+    compact = ("INFO [bold]hi[/bold]␛]52;c;eA==␇ n=3",)
+    assert entries.lines(entries.shown[1]) == compact
     assert entries.toggle_json(1)
     assert entries.lines(entries.shown[1]) == (
         "{",
@@ -318,10 +322,108 @@ def test_a_json_line_expands_and_the_rows_below_move() -> None:
     )
     assert list(entries.starts) == [0, 1, 6, 7] and entries.end == 8
     assert entries.toggle_json(1)  # folded back
-    assert list(entries.starts) == [0, 1, 2, 3] and entries.lines(entries.shown[1]) == (logged,)
+    assert list(entries.starts) == [0, 1, 2, 3] and entries.lines(entries.shown[1]) == compact
     assert not entries.toggle_json(0)  # not JSON
-    assert not entries.toggle_json(3)  # cut: not the whole JSON
+    assert not entries.toggle_json(3)  # cut: not the whole JSON, shown as logged
+    assert entries.shown[3][TEXT].startswith('{"cut": "xxx')
     assert entries.expanded == {}
+    # Escape folds every expanded line at once.
+    assert entries.toggle_json(1)
+    entries.fold_all()
+    assert entries.expanded == {} and list(entries.starts) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "logged, shown",
+    [
+        # The issue's line: at 80 columns the error text comes before the path.
+        (
+            {
+                "level": "error",
+                "msg": "request failed",
+                "path": "/api/cart",
+                "status": 503,
+                "error": "circuit breaker open",
+            },
+            'ERROR request failed error="circuit breaker open" path=/api/cart status=503',
+        ),
+        # Other spellings of the level and the message; the level upper case, as others.
+        ({"severity": "Warning", "message": "disk 91%", "host": "a"}, "WARNING disk 91% host=a"),
+        ({"LVL": "debug", "Msg": "tick"}, "DEBUG tick"),
+        # pino's numbers in words; a message that is not text written as JSON.
+        ({"level": 50, "msg": {"code": 7}, "pid": 1}, 'ERROR {"code":7} pid=1'),
+        ({"level": 35, "msg": "x"}, "35 x"),
+        # No message: the error stands in for it.
+        ({"level": "error", "error": "boom", "at": "x.py:3"}, "ERROR boom at=x.py:3"),
+        # Neither level nor message: the fields alone.
+        ({"path": "/a b", "ok": True, "n": None}, 'path="/a b" ok=true n=null'),
+        # Values or keys that would read ambiguously are quoted; nested values compact.
+        (
+            {"msg": "m", "q": 'say "hi"', "eq": "a=b", "a key": [1, {"b": 2}], "e": ""},
+            'm q="say \\"hi\\"" eq="a=b" "a key"=[1,{"b":2}] e=""',
+        ),
+    ],
+)
+def test_a_json_line_shows_its_level_and_message_first(
+    logged: dict[str, object], shown: str
+) -> None:
+    entries = holding([json.dumps(logged)])
+    assert texts(entries) == [shown]
+    assert entries.toggle_json(0)  # the whole document, as logged
+    assert json.loads("".join(entries.lines(entries.shown[0]))) == logged
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["{}", "[1, 2]", '{"a": 1', "{not json}", '"{}"', "{" + '"a":' + "[" * 5000 + "]" * 5000 + "}"],
+)
+def test_what_is_not_a_json_object_shows_as_logged(message: str) -> None:
+    entries = holding([message], max_line_length=20_000)
+    assert texts(entries) == [message]
+    assert not entries.toggle_json(0)
+
+
+def test_a_json_line_is_inert_and_searched_as_shown() -> None:
+    logged = json.dumps(
+        {"level": "info", "msg": "\u001b[2Jwiped\u202e", "who": "\u001b]8;;x\u0007"}
+    )
+    entries = holding([logged])
+    text = entries.shown[0][TEXT]
+    assert "\x1b" not in text and "\u202e" not in text
+    # The message's escape is drawn as its stand-in; a field's value stays JSON-escaped.
+    assert text == 'INFO ␛[2Jwiped<U+202E> who="\\u001b]8;;x\\u0007"'
+    assert entries.set_search(parse_pattern("wiped")) == 1
+    assert not looks_like_error(text)
+    assert looks_like_error(holding([json.dumps({"level": 40, "msg": "slow"})]).shown[0][TEXT])
+
+
+def test_a_match_past_the_right_edge_is_found_by_its_cells() -> None:
+    entries = LogEntries(max_lines=10)
+    entries.tagger = lambda e: "abcdef01"
+    entries.append([event(0, "x" * 100 + " needle"), event(1, "wide 日本 needle\n  needle")])
+    entries.set_search(parse_pattern("needle"))
+    prefix = STAMP_WIDTH + TAG_WIDTH + 1
+    assert entries.match_cells(0) == (0, prefix + 101, prefix + 107)
+    assert entries.match_cells(1) == (0, prefix + 10, prefix + 16)  # 日本: two cells each
+    entries.set_search(parse_pattern("/^  needle/"))
+    # On a trace's continuation row: the row's indent instead of the columns.
+    assert entries.match_cells(1) == (1, prefix + INDENT, prefix + INDENT + 8)
+    assert entries.match_cells(0) is None
+    entries.set_search(None)
+    assert entries.match_cells(0) is None
+    # Wrapped at 40 cells: the row the match starts on, and where on that row.
+    entries.layout_width = 40
+    entries.wrap = True
+    entries.lay_out()
+    entries.set_search(parse_pattern("needle"))
+    first, rest = entries.capacity()
+    row = 1 + (101 - first) // rest
+    start = first + (row - 1) * rest
+    assert entries.match_cells(0) == (
+        row,
+        prefix + INDENT + 101 - start,
+        prefix + INDENT + 107 - start,
+    )
 
 
 def test_shown_lines_with_and_without_timestamps() -> None:

@@ -114,7 +114,10 @@ class LogsPane(Pane):
             "Clear",
             show=False,
             id="logs.clear",
-            tooltip=("Clear the search, then the filter; then back to the services"),
+            tooltip=(
+                "Fold an expanded JSON line, clear the search, then the filter; then back to "
+                "the services"
+            ),
         ),
     ]
 
@@ -314,7 +317,10 @@ class LogsPane(Pane):
         self.ctx.tell(f"{len(lines):,} lines written to {path}", title="Saved")
 
     def action_clear(self) -> None:
-        """Escape: the search goes first, then the filter, then the view goes back."""
+        """Escape: an expanded JSON line folds first, then the search goes, then the
+        filter, then the view goes back."""
+        if self.view.fold_json():
+            return
         if self.search_text:
             self._apply_search("")
         elif self.filter_text or self.view.errors_only:

@@ -10,6 +10,10 @@ Plain Python (no Textual), so that all of it can be tested without an app:
   act on the whole trace. An entry is a plain tuple of strings and numbers (see `Entry`),
   which CPython's garbage collector stops tracking: 50,000 class instances made every full
   collection walk them all, a 60-110 ms pause each second under a flood.
+- **JSON lines.** A message that is one JSON object is shown compactly (`compact_json`):
+  its level and message first, then the other fields as `key=value`, so that at 80 columns
+  the line says what happened before it is cut. The document as logged stays in the entry
+  for `enter`, which shows it whole, indented, under the line.
 - **Rows.** The entries that pass the filter are `shown`, in order, beside `starts`: the
   absolute row at which each begins (an `array`, so 50,000 of them stay small). Absolute
   rows only grow; the top of the view is `starts[0]`. Appending adds to both ends of these
@@ -46,9 +50,10 @@ TAG_WIDTH = 8
 
 
 # An entry: (seq, timestamp ms, tag, inert text with lines joined by newlines, SGR spans or
-# None, length of the "… [+N chars]" marker ending the text or 0, cells per line). seq grows
-# with time; prepended entries get lower numbers.
-Entry = tuple[int, int, str, str, "Spans | None", int, tuple[int, ...]]
+# None, length of the "… [+N chars]" marker ending the text or 0, cells per line, the JSON
+# document as logged when the text is its compact form, else None). seq grows with time;
+# prepended entries get lower numbers.
+Entry = tuple[int, int, str, str, "Spans | None", int, tuple[int, ...], "str | None"]
 # Final: the type checker reads each as its literal index into an Entry.
 SEQ: Final = 0
 TS: Final = 1
@@ -57,6 +62,7 @@ TEXT: Final = 3
 SPANS: Final = 4
 CUT: Final = 5
 WIDTHS: Final = 6
+DOC: Final = 7
 _seq = itemgetter(SEQ)
 
 # An expanded JSON entry: its lines and their widths in cells.
@@ -80,17 +86,91 @@ def stamp(ms: int) -> str:
     return f"{head}.{millis:03d}"
 
 
-def expand_json(entry: Entry) -> Expanded | None:
-    """The entry's message indented over several lines, if it is a JSON object."""
-    if entry[CUT] or not entry[TEXT].startswith("{"):
+# The keys a JSON line's level and message go by, in order of preference (compared in lower
+# case); the error keys' fields come first after them, since at 80 columns the error text
+# is what the operator reads the line for.
+LEVEL_KEYS = ("level", "severity", "lvl")
+MESSAGE_KEYS = ("msg", "message", "error")
+ERROR_KEYS = ("error", "err", "exception", "exc")
+# pino's and bunyan's numeric levels, as the words other loggers write.
+NUMERIC_LEVELS = {10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL"}
+# A bare key or value: nothing that would make `key=value` ambiguous to read (spaces,
+# quotes, `=`) or anything but printable ASCII; everything else is written as JSON.
+_BARE = re.compile(r"[!#-<>-~]+")
+
+
+def _document(message: str) -> dict[str, object] | None:
+    """`message` as a JSON object, or None when it is not one."""
+    if not (message.startswith("{") and message.endswith("}")):
         return None
     try:
-        value = json.loads(entry[TEXT])
-    except ValueError:
+        value = json.loads(message)
+    except (ValueError, RecursionError):  # the latter: nested past Python's limit
         return None
-    if not isinstance(value, dict):
+    return value if isinstance(value, dict) and value else None
+
+
+def _written(value: object) -> str:
+    """A field's value as `key=value` writes it: bare if it reads unambiguously, else JSON."""
+    if isinstance(value, str):
+        return value if _BARE.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _level(value: object) -> str:
+    if isinstance(value, str):
+        return value.upper()
+    if isinstance(value, int) and not isinstance(value, bool) and value in NUMERIC_LEVELS:
+        return NUMERIC_LEVELS[value]
+    return _written(value)
+
+
+def compact_json(message: str) -> str | None:
+    """A JSON object's line as it is shown: its level (upper case) and its message first,
+    then its error fields, then the other fields in the document's order, as `key=value`;
+    None when `message` is not a JSON object. Not yet made inert (the caller does that)."""
+    document = _document(message)
+    if document is None:
         return None
-    lines = tuple(inert(json.dumps(value, indent=2, ensure_ascii=False), lines=True).split("\n"))
+    try:
+        return _compact(document)
+    except RecursionError:  # a value nested deeper than json.dumps can write back
+        return None
+
+
+def _compact(document: dict[str, object]) -> str:
+    by_name: dict[str, str] = {}
+    for key in document:
+        by_name.setdefault(key.lower(), key)
+    level = next((by_name[k] for k in LEVEL_KEYS if k in by_name), None)
+    text = next((by_name[k] for k in MESSAGE_KEYS if k in by_name), None)
+    parts = []
+    if level is not None:
+        parts.append(_level(document[level]))
+    if text is not None:
+        said = document[text]
+        parts.append(said if isinstance(said, str) else _written(said))
+    first = [by_name[k] for k in ERROR_KEYS if k in by_name and by_name[k] != text]
+    rest = [key for key in document if key not in (level, text) and key not in first]
+    for key in first + rest:
+        name = key if _BARE.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+        parts.append(f"{name}={_written(document[key])}")
+    return " ".join(parts)
+
+
+def expand_json(entry: Entry) -> Expanded | None:
+    """The entry's JSON document, as logged, indented over several lines; None when the
+    entry is not a JSON line."""
+    if entry[DOC] is None:
+        return None
+    value = _document(entry[DOC])
+    if value is None:
+        return None
+    try:
+        pretty = json.dumps(value, indent=2, ensure_ascii=False)
+    except RecursionError:
+        return None
+    lines = tuple(inert(pretty, lines=True).split("\n"))
     return lines, tuple(map(cell_len, lines))
 
 
@@ -218,6 +298,12 @@ class LogEntries:
             message = message.rstrip("\r\n")
         if "\r\n" in message:
             message = message.replace("\r\n", "\n")
+        doc = None
+        # Only a whole document: a cut one would not parse, and the cut stays visible.
+        if message.startswith("{") and len(message) <= self.max_line_length:
+            compact = compact_json(message)
+            if compact is not None:
+                doc, message = message, compact
         extra = len(message) - self.max_line_length
         if extra > 0:
             message = message[: self.max_line_length]
@@ -260,7 +346,7 @@ class LogEntries:
                     self._tags.clear()
                 self._tags[raw] = cached
             tag = cached
-        return (seq, event.timestamp, tag, text, spans, cut, widths)
+        return (seq, event.timestamp, tag, text, spans, cut, widths, doc)
 
     def _passes(self, entry: Entry) -> bool:
         if self.filter is not None and self.filter.search(entry[TEXT]) is None:
@@ -364,6 +450,12 @@ class LogEntries:
             self.end += delta
         return True
 
+    def fold_all(self) -> None:
+        """Fold every expanded JSON entry back to its one line."""
+        if self.expanded:
+            self.expanded.clear()
+            self.lay_out()
+
     # -- search ---------------------------------------------------------------------------
 
     def set_search(self, pattern: re.Pattern[str] | None) -> int:
@@ -393,6 +485,30 @@ class LogEntries:
             return seqs[index] if index < len(seqs) else seqs[0]
         index = bisect_left(seqs, cursor) - 1
         return seqs[index] if index >= 0 else seqs[-1]
+
+    def match_cells(self, index: int) -> tuple[int, int, int] | None:
+        """Where the search's first match in the shown entry at `index` is drawn: (the row
+        of the entry it is on, its first cell and the cell after it, counted from the row's
+        left edge, the timestamp and tag columns included); None without a match."""
+        if self.search is None:
+            return None
+        entry = self.shown[index]
+        spans = self.row_spans(entry)
+        for line, text in enumerate(self.lines(entry)):
+            found = self.search.search(text)
+            if found is None:
+                continue
+            first = cell_len(text[: found.start()])
+            after = first + max(1, cell_len(found.group()))
+            # The row holding the match's start: the line's last row starting at or before it.
+            row, start = max(
+                (r, begin)
+                for r, (on, begin, _) in enumerate(spans)
+                if on == line and begin <= first
+            )
+            left = self.prefix_width + (INDENT if row else 0) - start
+            return row, left + first, left + after
+        return None
 
     # -- rows -----------------------------------------------------------------------------
 

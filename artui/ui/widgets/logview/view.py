@@ -95,7 +95,7 @@ class LogView(LogScroller, can_focus=True):
             "toggle_json",
             "Expand",
             id="logs.expand",
-            tooltip="Expand or fold the JSON line under the cursor",
+            tooltip="The JSON line under the cursor whole, indented; again (or escape) folds it",
             show=False,
         ),
         Binding("up,k", "cursor_up", "Up", show=False, id="logs.up"),
@@ -385,13 +385,28 @@ class LogView(LogScroller, can_focus=True):
     # -- the cursor -----------------------------------------------------------------------
 
     def _goto(self, seq: int) -> None:
-        """Put the cursor on the shown entry `seq`, stop following, and bring it into view."""
+        """Put the cursor on the shown entry `seq`, stop following, and bring it into view,
+        its search match too (scrolling sideways when it is past an edge)."""
         self.entries.following = False
         self.entries.cursor = seq
         index = self.entries.cursor_index()
         if index is not None:
             self._reveal(index)
+            self._reveal_match(index)
         self.refresh()
+
+    def _reveal_match(self, index: int) -> None:
+        """Scroll sideways so the search match in the entry at `index` is on screen, with a
+        third of the width of what comes before it, if it is not on screen already."""
+        where = self.entries.match_cells(index)
+        if where is None or self.entries.wrap:
+            return  # wrapped rows are all on screen across
+        _, first, after = where
+        width = self._view_size().width
+        x = round(self.scroll_x)
+        if first >= x and after <= x + width:
+            return
+        self.scroll_to(x=max(0, first - width // 3), animate=False, immediate=True)
 
     def _move(self, index: int, *, up: bool) -> None:
         """A key moved the cursor to `index`: stop following if it went up."""
@@ -478,6 +493,13 @@ class LogView(LogScroller, can_focus=True):
         """The previous search match (N)."""
         if not self.previous_match():
             self.app.bell()
+
+    def fold_json(self) -> bool:
+        """Fold every expanded JSON line back to its one line; whether any was expanded."""
+        if not self.entries.expanded:
+            return False
+        self._rebuild(self.entries.fold_all)
+        return True
 
     def action_toggle_json(self) -> None:
         """Expand the cursor's JSON line over several rows, or collapse it."""
