@@ -5,8 +5,9 @@ The file is the one `--config` names, else `$ARTUI_CONFIG`, else
 the flag or the variable must exist: a typo must not quietly drop a `read_only: true`. Only
 the default one may be absent. Keys: `profile`, `regions` (list), `refresh` (seconds),
 `read_only` (true or false), `max_lines` (log lines a logs pane keeps, 1,000 to 1,000,000),
-`metrics_refresh` (seconds between metric reads, 60 to 3600) and `error_threshold` (the 5xx
-share, in percent, that marks a service on the list).
+`metrics_refresh` (seconds between metric reads, 60 to 3600), `error_threshold` (the 5xx
+share, in percent, that marks a service on the list) and `timezone` (`local` or `utc`: the
+zone every time on screen is written in).
 Whatever the file or the flags hold, the outcome is Settings or a ConfigError naming the
 file, the line and the key: never a traceback, a hang or a flood of memory.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from artui.domain.errors import ConfigError
+from artui.domain.format import ZONES, Zone
 
 if TYPE_CHECKING:
     import yaml
@@ -46,6 +48,7 @@ _KEYS = (
     "max_lines",
     "metrics_refresh",
     "error_threshold",
+    "timezone",
 )
 # A settings file is a few lines. Pure-Python PyYAML needs about 0.4 s for 16 KiB of
 # flow-style tokens: a bigger file is a mistake or an attack, not settings.
@@ -81,6 +84,7 @@ class Settings:
     max_lines: int = DEFAULT_MAX_LINES
     metrics_refresh: float = DEFAULT_METRICS_REFRESH
     error_threshold: float = DEFAULT_ERROR_THRESHOLD
+    timezone: Zone = "local"
     source: str | None = field(default=None, compare=False)
 
 
@@ -194,6 +198,17 @@ def check_error_threshold(value: Any, where: str) -> float:
             f"(5 marks a service when 5% of its requests answer 5xx), got {quote(value)}"
         )
     return float(value)
+
+
+def check_timezone(value: Any, where: str) -> Zone:
+    """'local' or 'utc', in any case ('UTC' is how the zone is usually written)."""
+    chosen = value.lower() if isinstance(value, str) else None
+    for zone in ZONES:
+        if chosen == zone:
+            return zone
+    raise ConfigError(
+        f"{where}: timezone must be local (the machine's zone) or utc, got {quote(value)}"
+    )
 
 
 def _read(path: Path, named_by: str | None) -> str | None:
@@ -366,6 +381,8 @@ def load_file(path: Path, named_by: str | None = None) -> Settings:
             values["metrics_refresh"] = check_metrics_refresh(value, where)
         elif key == "error_threshold":
             values["error_threshold"] = check_error_threshold(value, where)
+        elif key == "timezone":
+            values["timezone"] = check_timezone(value, where)
         else:
             values["refresh"] = check_refresh(value, where)
     return Settings(source=str(path), **values)

@@ -150,7 +150,7 @@ def test_unknown_setting_lists_read_only(tmp_path: Path) -> None:
     message = refused(write(tmp_path, "readonly: true\n"))
     assert (
         "unknown setting (known: profile, regions, refresh, read_only, max_lines, "
-        "metrics_refresh, error_threshold)"
+        "metrics_refresh, error_threshold, timezone)"
     ) in message
 
 

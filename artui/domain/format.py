@@ -1,12 +1,59 @@
 """Every number and time as artui writes it: ages, durations, sizes, rates, shares, chart
-periods and local times. One module, so that every screen says the same thing the same way."""
+periods and clock times. One module, so that every screen says the same thing the same way.
+
+Clock times are written in one zone for the whole app: the machine's local zone, or UTC
+(the `timezone` setting, applied once with `use_timezone`). Screens name that zone beside
+the times they show (`zone_label`).
+"""
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Literal
 
 from artui.domain.series import Series
+
+Zone = Literal["local", "utc"]
+ZONES: tuple[Zone, ...] = ("local", "utc")
+
+# The zone clock times are written in. Module state, set once at start from the settings:
+# every formatter (and the log view's stamps) must agree, and a zone passed along every
+# call would reach places that have no settings to hand.
+_zone: Zone = "local"
+
+
+def use_timezone(zone: Zone) -> None:
+    """Write every clock time in `zone` from now on: 'local' (the machine's) or 'utc'."""
+    global _zone
+    if zone not in ZONES:
+        raise ValueError(f"unknown zone {zone!r} (one of {', '.join(ZONES)})")
+    _zone = zone
+
+
+def zone_in_use() -> Zone:
+    """The zone clock times are written in."""
+    return _zone
+
+
+def _parts(at: float) -> time.struct_time:
+    return time.gmtime(at) if _zone == "utc" else time.localtime(at)
+
+
+def time_text(at: float, fmt: str) -> str:
+    """`at` (epoch seconds) as strftime's `fmt` writes it, in the zone in use."""
+    return time.strftime(fmt, _parts(at))
+
+
+def utc_offset(at: float) -> int:
+    """Seconds east of UTC of the zone in use at `at`: where its midnights and hours fall."""
+    return _parts(at).tm_gmtoff
+
+
+def zone_label(at: float) -> str:
+    """The zone's name as a time at `at` is labelled: 'UTC', or the local abbreviation
+    ('CET', 'CEST': it follows daylight saving time)."""
+    return "UTC" if _zone == "utc" else time.strftime("%Z", time.localtime(at)) or "local"
 
 
 def ago(seconds: float | None) -> str:
@@ -109,8 +156,16 @@ def per_words(period: int) -> str:
 
 
 def clock_time(at: float, with_day: bool = False) -> str:
-    """HH:MM in local time (with the weekday for a range longer than a day)."""
-    return time.strftime("%a %H:%M" if with_day else "%H:%M", time.localtime(at))
+    """HH:MM in the zone in use (with the weekday for a range longer than a day)."""
+    return time_text(at, "%a %H:%M" if with_day else "%H:%M")
+
+
+def range_text(start: float, end: float) -> str:
+    """A time range's ends to the same precision, the minute: '08:06–11:06', both with the
+    date when they fall on different days ('11-11 11:06–11-18 11:06')."""
+    same_day = time_text(start, "%Y-%m-%d") == time_text(end, "%Y-%m-%d")
+    fmt = "%H:%M" if same_day else "%m-%d %H:%M"
+    return f"{time_text(start, fmt)}–{time_text(end, fmt)}"
 
 
 def latest(series: Series) -> str:
@@ -121,16 +176,28 @@ def latest(series: Series) -> str:
     return f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:.1f}"
 
 
-def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """`moment` in local time as `fmt` writes it; '—' when unknown."""
-    return moment.astimezone().strftime(fmt) if isinstance(moment, datetime) else "—"
+def moment_text(moment: datetime | None, fmt: str) -> str:
+    """`moment` in the zone in use as `fmt` writes it; '—' when unknown."""
+    return time_text(moment.timestamp(), fmt) if isinstance(moment, datetime) else "—"
+
+
+def span_texts(start: datetime | None, end: datetime | None) -> tuple[str, str]:
+    """A start and an end to the same precision, the second: '2026-11-18 09:12:03' and
+    '09:14:30', the end's date written only when it is not the start's ('11-19 00:01:10').
+    '—' for an unknown one."""
+    first = moment_text(start, "%Y-%m-%d %H:%M:%S")
+    if end is None:
+        return first, "—"
+    same_day = start is not None and moment_text(start, "%Y-%m-%d") == moment_text(end, "%Y-%m-%d")
+    return first, moment_text(end, "%H:%M:%S" if same_day else "%m-%d %H:%M:%S")
 
 
 def when_text(moment: datetime | None, now: float) -> str:
-    """'2026-11-18 09:12:03 UTC (3h ago)': a local time to the second, and how long ago."""
+    """'2026-11-18 09:12:03 UTC (3h ago)': a time to the second, its zone, how long ago."""
     if moment is None:
         return "—"
-    return f"{moment.astimezone():%Y-%m-%d %H:%M:%S %Z} ({since(moment, now)})"
+    at = moment.timestamp()
+    return f"{time_text(at, '%Y-%m-%d %H:%M:%S')} {zone_label(at)} ({since(moment, now)})"
 
 
 def window_label(seconds: float) -> str:

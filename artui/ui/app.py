@@ -32,6 +32,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from artui.domain.errors import ArtuiError, describe
+from artui.domain.format import use_timezone
 from artui.domain.inert import inert
 from artui.engine import tail
 from artui.engine.actions import Actions
@@ -86,6 +87,7 @@ class ArtuiApp(App[None]):
     ) -> None:
         super().__init__()
         self.settings = settings
+        use_timezone(settings.timezone)  # every time on screen, in one zone
         self.clock = clock
         self.store = Store()
         self.services_screen = ServicesScreen()

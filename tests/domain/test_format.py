@@ -97,8 +97,8 @@ def test_latest_value_as_a_legend_shows_it() -> None:
 
 def test_local_times(utc: None) -> None:
     moment = datetime(2026, 11, 18, 9, 12, 3, tzinfo=timezone.utc)
-    assert fmt.local_time(moment) == "2026-11-18 09:12"
-    assert fmt.local_time(None) == "—"
+    assert fmt.moment_text(moment, "%Y-%m-%d %H:%M") == "2026-11-18 09:12"
+    assert fmt.moment_text(None, "%H:%M") == "—"
     assert (
         fmt.when_text(moment, moment.timestamp() + 3 * 3600) == "2026-11-18 09:12:03 UTC (3h ago)"
     )

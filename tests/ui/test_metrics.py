@@ -104,7 +104,8 @@ async def test_five_charts_with_the_simulators_data(sim: Simulator) -> None:
         assert "2xx" in drawn[1] and "4xx" in drawn[1] and "5xx" in drawn[1]
         assert "p50" in drawn[2] and "p99" in drawn[2]
         header = text_of(app, "#metrics-header")
-        assert "checkout-api" in header and "last 1h, a point a minute" in header
+        # The demo's incident began with a deployment 70 minutes ago: the pane opens on 3h.
+        assert "checkout-api" in header and "last 3h (" in header and ", a point a minute" in header
         assert "read 0s ago" in header
         assert "metrics read" in status(app)
 
@@ -113,12 +114,13 @@ async def test_range_keys_read_again_with_the_new_period(sim: Simulator) -> None
     app = app_for(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         metrics = await open_metrics(pilot, "checkout-api")
+        assert metrics.range.label == "3h"  # where the latest deployment shows
         before = metric_reads(sim)
         await pilot.press("h")
-        assert metrics.range.label == "3h"
-        await wait_until(pilot, lambda: metrics.known.value is not None, "the 3h read")
-        assert metrics.known.value.range.period == 60
-        assert "last 3h, a point a minute" in text_of(app, "#metrics-header")
+        assert metrics.range.label == "12h"
+        await wait_until(pilot, lambda: metrics.known.value is not None, "the 12h read")
+        assert metrics.known.value.range.period == 300
+        assert "last 12h (" in text_of(app, "#metrics-header")
         # The first read of a range says it is reading, not a blank pane (looked at before
         # the app has had a turn to read: the key's action, called here, draws at once).
         metrics.action_use_range("1d")
@@ -130,7 +132,8 @@ async def test_range_keys_read_again_with_the_new_period(sim: Simulator) -> None
         await pilot.pause()
         chart = metrics.known.value
         assert chart.range.period == 300
-        assert "last 1d, a point every 5 minutes" in text_of(app, "#metrics-header")
+        header = text_of(app, "#metrics-header")
+        assert "last 1d (" in header and ", a point every 5 minutes" in header
         assert metric_reads(sim) > before
         assert len(charts(app)) == len(CHARTS)
         # The time axis spans the day: ticks six hours apart at 80 columns.
@@ -195,7 +198,12 @@ async def test_a_deployment_is_marked_at_its_time(sim: Simulator) -> None:
 async def test_a_paused_service_has_no_data_and_says_so(sim: Simulator) -> None:
     app = app_for(sim)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_metrics(pilot, "web-frontend")  # the demo's paused service
+        metrics = await open_metrics(pilot, "web-frontend")  # the demo's paused service
+        # It opens where its latest deployment shows, before the pause: the last hour has
+        # no data.
+        await pilot.press("1")
+        await wait_until(pilot, lambda: metrics.known.fetched_at is not None, "the 1h read")
+        await pilot.pause()
         message = text_of(app, "#metrics-message")
         assert "No data for the last 1h (paused, new, or not published yet)." in message
         assert charts(app) == []
@@ -208,10 +216,10 @@ async def test_no_traffic_says_so(sim: Simulator) -> None:
     control(sim, "POST", "/_sim/cloudwatch", {"traffic": {"service": "checkout-api", "rpm": 0}})
     app = app_for(sim)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_metrics(pilot, "checkout-api")
+        metrics = await open_metrics(pilot, "checkout-api")
         drawn = charts(app)
         for chart in drawn[:3]:  # requests, responses, latency
-            assert "no traffic in the last 1h" in chart, chart
+            assert f"no traffic in the last {metrics.range.label}" in chart, chart
         assert "┤" in drawn[3]  # the instances are still running: drawn
 
 
@@ -236,7 +244,7 @@ async def test_a_failing_read_keeps_the_charts_marked_stale(sim: Simulator) -> N
         await pilot.pause()
         assert charts(app) == drawn
         read = time.strftime("%H:%M", time.gmtime(metrics.known.fetched_at))
-        assert f"metrics failing, last read {read} (e: errors)" in status(app)
+        assert f"metrics failing, last read {read} UTC (e: errors)" in status(app)
         control(sim, "DELETE", "/_sim/faults")
 
 

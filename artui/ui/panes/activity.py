@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from artui.domain.apprunner import LogSource, LogSourceKind, Operation, OperationsPage, Service
-from artui.domain.format import ago, duration, local_time
+from artui.domain.format import ago, duration, span_texts, zone_label
 from artui.domain.inert import inert
 from artui.engine.activity import KIND
 from artui.engine.store import Known
@@ -28,26 +28,19 @@ COLUMNS = (
     ("ended", "Ended"),
     ("duration", "Took"),
 )
+TIMES = ("started", "ended")  # the columns that hold clock times
 MORE = "more"  # the row key of the last row, which pages in older operations
-
-
-def _ended(op: Operation) -> str:
-    if op.running:
-        return "running"
-    if op.ended_at is None:
-        return "—"
-    same_day = op.started_at is not None and op.started_at.date() == op.ended_at.date()
-    return local_time(op.ended_at, "%H:%M:%S" if same_day else "%m-%d %H:%M")
 
 
 def operation_cells(op: Operation, now: float) -> tuple[Text, ...]:
     """One operation as the table's cells (inert Text: type and status come from AWS)."""
     took = duration(op.elapsed(now))
+    started, ended = span_texts(op.started_at, op.ended_at)
     return (
         shown(op.type_label, "bold"),
         toned(op.status_label, op.tone),
-        Text(local_time(op.started_at)),
-        Text(_ended(op), style="cyan" if op.running else ""),
+        Text(started),
+        Text("running" if op.running else ended, style="cyan" if op.running else ""),
         Text(took, style="bold cyan" if op.running else ""),
     )
 
@@ -92,8 +85,10 @@ class ActivityPane(Pane):
 
     def compose(self) -> ComposeResult:
         table = ActivityTable(id="activity-table", cursor_type="row", zebra_stripes=True)
+        zone = zone_label(self.ctx.clock())
         for key, label in COLUMNS:
-            table.add_column(label, key=key)
+            # The times' zone in the headers of their columns: 'Started UTC'.
+            table.add_column(f"{label} {zone}" if key in TIMES else label, key=key)
         yield table
         yield Static("", id="activity-empty")
         yield FilterField("filter by type, status or id; escape clears", id="activity-filter")

@@ -3,19 +3,34 @@ pauses and resumes marked on the time axis.
 
 The app reads the charts (`WatchMetrics`) on the metrics interval while the pane is shown,
 and the operations (`Watch`) for the marks; the pane draws from the store.
+
+It opens on the shortest range that shows the latest deployment with some time before it
+(`opening_range`): the operations are read first, then the charts over that range. When
+the latest deployment is further back than the longest range, or than the range the
+operator picked, the marks line says when it was.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from artui.domain.apprunner import Operation, Service
-from artui.domain.format import ago, clock_time, latest, per_words, period_words
+from artui.domain.apprunner import Operation, OperationType, Service
+from artui.domain.format import (
+    ago,
+    clock_time,
+    duration,
+    latest,
+    per_words,
+    period_words,
+    range_text,
+    time_text,
+    zone_label,
+)
 from artui.domain.series import (
     INSTANCES,
     LATENCY,
@@ -57,6 +72,35 @@ COUNT_CHARTS = {"Requests", "Responses"}
 # The rows one chart takes: its title line, then the plot with its time axis.
 MIN_CHART_ROWS = 10
 MAX_CHART_ROWS = 16
+# The operations that put a new version or configuration in place: what "the latest
+# deployment" is when the pane picks its opening range.
+DEPLOYS = frozenset(
+    (OperationType.START_DEPLOYMENT, OperationType.UPDATE_SERVICE, OperationType.CREATE_SERVICE)
+)
+# The share of the opening range kept before the latest deployment: a deployment at the
+# very left edge would show nothing of how things were before it.
+BEFORE_SHARE = 0.25
+
+
+def latest_deployment(operations: Sequence[Operation]) -> float | None:
+    """When the newest deployment, update or creation among `operations` started."""
+    starts = [
+        op.started_at.timestamp() for op in operations if op.type in DEPLOYS and op.started_at
+    ]
+    return max(starts, default=None)
+
+
+def opening_range(deployed_at: float | None, now: float) -> Range:
+    """The shortest range whose older quarter ends before `deployed_at` (the longest, if it
+    holds it only nearer its edge); the first range when there is no deployment, or when
+    it is further back than the longest range holds."""
+    if deployed_at is None:
+        return RANGES[0]
+    age = now - deployed_at
+    for rng in RANGES:
+        if age <= rng.seconds * (1 - BEFORE_SHARE):
+            return rng
+    return RANGES[-1] if age <= RANGES[-1].seconds else RANGES[0]
 
 
 class MetricsPane(Pane):
@@ -104,6 +148,9 @@ class MetricsPane(Pane):
     def __init__(self, service: Service) -> None:
         super().__init__(service)
         self.range: Range = RANGES[0]
+        # False until the range is settled: by the operations (`opening_range`), or by a
+        # range key. The charts are read only then, so that the first read is the one shown.
+        self.placed = False
         self._drawn_width = 0
         # What the charts were last drawn from (the store replaces the chart on each read):
         # five plotext charts cost ~0.1 s at 120 columns, and the activity's polls bring
@@ -146,9 +193,26 @@ class MetricsPane(Pane):
         now = self.ctx.clock()
         return markers(self._operations(), now - self.range.seconds, now)
 
+    def _place(self) -> None:
+        """Settle the opening range once the operations are known (or failed to come):
+        the charts are read from then on."""
+        if self.placed:
+            return
+        known = self.ctx.store.get(activity.KIND, self.ctx.scope_of(self.service), self.service.arn)
+        if known.value is None and known.error is None:
+            return  # still reading: the range waits for the latest deployment
+        self.placed = True
+        self.range = opening_range(latest_deployment(self._operations()), self.ctx.clock())
+        if self.active:
+            self.app.post_message(WatchMetrics(self.service, self.range))
+        self.host.update_status()
+
     def start(self) -> None:
-        self.app.post_message(WatchMetrics(self.service, self.range))
         self.app.post_message(Watch(activity.KIND, self.service, True))
+        if self.placed:
+            self.app.post_message(WatchMetrics(self.service, self.range))
+        else:
+            self._place()
         self.draw()
 
     def stop(self) -> None:
@@ -157,10 +221,13 @@ class MetricsPane(Pane):
 
     def refresh_data(self) -> None:
         # The same range again: the app reads it now instead of on the next interval.
-        self.app.post_message(WatchMetrics(self.service, self.range))
+        if self.placed:
+            self.app.post_message(WatchMetrics(self.service, self.range))
         self.app.post_message(Watch(activity.KIND, self.service, True))
 
     def store_changed(self, kind: str, key: str) -> None:
+        if kind == activity.KIND and key == self.service.arn and self.active:
+            self._place()
         if (kind == CHART_KIND and key == self.key) or (
             kind == activity.KIND and key == self.service.arn
         ):
@@ -172,9 +239,11 @@ class MetricsPane(Pane):
     # -- keys -------------------------------------------------------------------------
 
     def use(self, rng: Range) -> None:
-        """Show the charts over `rng`: reading starts at once, a first read says so."""
-        if rng == self.range:
+        """Show the charts over `rng`: reading starts at once, a first read says so. The
+        operator's choice: the operations no longer pick the range."""
+        if rng == self.range and self.placed:
             return
+        self.placed = True
         self.range = rng
         if self.active:
             self.app.post_message(WatchMetrics(self.service, rng))
@@ -281,6 +350,11 @@ class MetricsPane(Pane):
             line.append_text(shown(known.error, "red"))
             line.append("\nr tries again; e lists the errors.", style="dim")
             return line
+        if chart is None and not self.placed:
+            return Text(
+                "Reading the operations, for a range that shows the latest deployment…",
+                style="italic",
+            )
         if chart is None:
             return Text(
                 f"Reading the last {self.range.label} of metrics from CloudWatch…",
@@ -294,22 +368,40 @@ class MetricsPane(Pane):
         return Text()
 
     def _header(self) -> Text:
+        now = self.ctx.clock()
         line = Text()
         line.append_text(shown(self.service.name, "bold"))
-        line.append(f"  last {self.range.label}, {period_words(self.range.period)}")
+        # The range's ends, and the zone of every time on the pane (axes, marks, status).
+        ends = range_text(now - self.range.seconds, now)
+        line.append(f"  last {self.range.label} ({ends} {zone_label(now)})")
+        line.append(f", {period_words(self.range.period)}")
         known = self.known
         if known.fetched_at is not None:
-            line.append(f"  read {ago(self.ctx.clock() - known.fetched_at)}", style="dim")
-        # The times on the axes and the marks are local: say which zone that is.
-        line.append(f"  {time.strftime('%Z', time.localtime(self.ctx.clock()))}", style="dim")
+            line.append(f"  read {ago(now - known.fetched_at)}", style="dim")
         return line
 
+    def _further_back(self) -> Text:
+        """When the latest deployment was, if the range on show does not hold it."""
+        deployed_at = latest_deployment(self._operations())
+        now = self.ctx.clock()
+        if deployed_at is None or deployed_at >= now - self.range.seconds:
+            return Text()
+        fmt = "%H:%M" if now - deployed_at < 86400 else "%m-%d %H:%M"
+        when = f"{time_text(deployed_at, fmt)} {zone_label(deployed_at)}"
+        return Text(
+            f"latest deployment {when}, {duration(now - deployed_at)} ago", style="bold yellow"
+        )
+
     def _marks_line(self, marks: list[Marker]) -> Text:
+        further = self._further_back()
         if not marks:
-            return Text(
-                f"No deployment, update, pause or resume in the last {self.range.label}.",
+            line = Text(
+                f"No deployment, update, pause or resume in the last {self.range.label}",
                 style="dim",
             )
+            if further.plain:
+                return line.append("; ", style="dim").append_text(further)
+            return line.append(".", style="dim")
         long = self.range.seconds > 86400
         entries = []
         for mark in marks:
@@ -320,8 +412,12 @@ class MetricsPane(Pane):
             if mark.failed:
                 entry.append(" (failed)", style="red")
             entries.append(entry)
-        # One line: the newest that fit, and how many earlier ones the activity (a) lists.
+        # One line: the newest that fit, and how many earlier ones the activity (a) lists;
+        # the latest deployment's time first when the range does not hold it.
         room = max(20, self.scrollable_content_region.width)
+        if further.plain:
+            further.append("  ")
+            room -= len(further)
         kept: list[Text] = []
         used = 0
         for index in range(len(entries) - 1, -1, -1):
@@ -331,7 +427,7 @@ class MetricsPane(Pane):
                 break
             kept.insert(0, entries[index])
             used = width
-        line = Text()
+        line = further
         dropped = len(entries) - len(kept)
         if dropped:
             line.append(f"+{dropped} earlier (a)  ", style="dim")
@@ -343,12 +439,14 @@ class MetricsPane(Pane):
         known = self.known
         if known.error is not None:
             if known.value is not None and known.fetched_at is not None:
-                when = clock_time(known.fetched_at)
+                when = f"{clock_time(known.fetched_at)} {zone_label(known.fetched_at)}"
                 line.append(f"metrics failing, last read {when} (e: errors)  ", style="bold red")
             else:
                 line.append("GetMetricData failed (e: errors)  ", style="bold red")
         elif known.fetched_at is not None:
             line.append(f"metrics read {ago(self.ctx.clock() - known.fetched_at)}  ", style="dim")
+        elif not self.placed:
+            line.append("ListOperations…  ", style="dim")
         else:
             line.append("GetMetricData…  ", style="dim")
         return line

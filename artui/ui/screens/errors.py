@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from rich.console import Group
 from rich.text import Text
@@ -13,18 +12,18 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from artui.domain.format import ago
+from artui.domain.format import ago, time_text, zone_label
 from artui.engine.journal import Failure, Journal
 from artui.ui.text import shown
 
 
 def failure_text(failure: Failure, now: float) -> Text:
     """One error: when, where, which operation; AWS's whole message; what artui does next."""
-    when = datetime.fromtimestamp(failure.at).astimezone()
-    text = Text(f"{when:%H:%M:%S} ({ago(now - failure.at)})  ", style="dim")
+    when = f"{time_text(failure.at, '%H:%M:%S')} {zone_label(failure.at)}"
+    text = Text(f"{when} ({ago(now - failure.at)})  ", style="dim")
     if failure.count > 1 and failure.since is not None:
-        first = datetime.fromtimestamp(failure.since).astimezone()
-        text.append(f"{failure.count} times since {first:%H:%M:%S}  ", style="dim")
+        first = time_text(failure.since, "%H:%M:%S")
+        text.append(f"{failure.count} times since {first}  ", style="dim")
     if failure.region:
         text.append_text(shown(f"{failure.region}  ", "bold"))
     text.append_text(shown(failure.operation, "bold"))

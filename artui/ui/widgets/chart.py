@@ -1,5 +1,5 @@
 """One time chart drawn with plotext into Rich Text: series with their gaps, marks on the
-time axis, ticks at round local times.
+time axis, ticks at round times in the zone in use (`artui.domain.format`).
 
 plotext keeps its figure in module state: call `plot` on the UI thread only (it clears the
 figure first), never from a worker.
@@ -8,12 +8,12 @@ figure first), never from a worker.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
 
+from artui.domain.format import time_text, utc_offset
 from artui.domain.series import Series
 
 # Tick steps for the time axis, from five minutes to a day: the first that fits is used.
@@ -82,21 +82,21 @@ def nice_top(value: float) -> float:
 
 
 def time_ticks(start: float, end: float, room: int) -> tuple[list[float], list[str]]:
-    """Ticks at round local times across [start, end], as many as fit in `room` columns."""
+    """Ticks at round times across [start, end], as many as fit in `room` columns."""
     span = end - start
     long = span > 86400
     label_width = 9 if long else 5
     most = max(2, room // (label_width + 5))
     step = next((s for s in _TIME_STEPS if span / s <= most), _TIME_STEPS[-1])
-    # Round in local time: a day's ticks fall on local midnight, an hour's on the hour.
-    offset = time.localtime(start).tm_gmtoff
+    # Round in the zone in use: a day's ticks fall on its midnight, an hour's on the hour.
+    offset = utc_offset(start)
     at = math.ceil((start + offset) / step) * step - offset
     fmt = ("%a %d" if step >= 86400 else "%a %H:%M") if long else "%H:%M"
     positions: list[float] = []
     labels: list[str] = []
     while at <= end:
         positions.append(float(at))
-        labels.append(time.strftime(fmt, time.localtime(at)))
+        labels.append(time_text(at, fmt))
         at += step
     return positions, labels
 
