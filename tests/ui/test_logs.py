@@ -20,6 +20,8 @@ from typing import NoReturn
 import boto3
 import pytest
 from conftest import aim_botocore_at, client_kwargs, control, put_log_lines
+from textual._styles_cache import StylesCache
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
@@ -253,6 +255,27 @@ async def test_an_open_logs_pane_neither_keeps_nor_rebuilds_footer_keys(sim: Sim
             await pilot.pause()
         await wait_until(pilot, lambda: "list updated" in status(app), "the list followed")
         assert set(map(id, footer.query(FooterKey))) == built
+
+
+async def test_a_logs_pane_left_keeps_no_rendered_lines_behind(sim: Simulator) -> None:
+    # Textual cached each widget's render cache (and its rendered lines) past the widget's
+    # end, up to 1,024 widgets: a service view opened and left added some 40.
+    write(sim, "checkout-api", ["a line to draw"])
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3):
+            await open_logs(pilot, "checkout-api")
+            await wait_until(pilot, lambda: "a line to draw" in on_screen(app), "the line")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ServiceScreen), "back")
+
+        def orphans() -> int:
+            gc.collect()
+            objects = gc.get_objects()
+            owned = {id(o._styles_cache) for o in objects if isinstance(o, Widget)}
+            return sum(isinstance(o, StylesCache) and id(o) not in owned for o in objects)
+
+        await wait_until(pilot, lambda: orphans() == 0, "no render cache of a widget gone")
 
 
 async def test_follow_pauses_on_scroll_and_counts_new_lines(sim: Simulator) -> None:
