@@ -193,9 +193,14 @@ class LogsPane(Pane):
         return next((op for op in self._operations() if op.id == operation_id), None)
 
     def stop(self) -> None:
-        """Stop the tail: the Live Tail session closes with it."""
+        """Stop the tail: the Live Tail session closes with it, and the lines go (shown
+        again, the pane reads its window afresh)."""
         self._token += 1
         self.app.post_message(TailRequested(self, self.service))
+        # A pane left can outlive its screen for a while (a stopped tail's worker stays
+        # referenced from asyncio timers an HTTP pool schedules): it must not keep up to
+        # max_lines lines with it.
+        self.view.clear()
 
     def refresh_data(self) -> None:
         """`r`: read the window again and try Live Tail again."""
