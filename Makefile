@@ -24,15 +24,15 @@ test: $(VENV)/.installed
 # The suite with the machine's calendar moved 400 days ahead, then 40 days back: no test may
 # depend on today's date. libfaketime (the test extra) moves only the wall clock for the whole
 # process tree; the monotonic clock stays real, so timed waits keep their real length.
-# FAKETIME is read once, and the suite runs in one process: under xdist, libfaketime
-# segfaulted workers (its getenv racing the tests' setenv in other threads).
+# FAKETIME is read once. The tests keep their environment changes out of the C library's
+# (tests/conftest.py): a setenv racing a thread's getenv segfaulted runs under it.
 test-calendar: $(VENV)/.installed
 	@lib=$$($(BIN)/python -c 'import libfaketime, pathlib; print(pathlib.Path(libfaketime.__file__).parent / "vendor/libfaketime/src/libfaketime.so.1")') && \
 	for offset in +400d -40d; do \
 		DONT_FAKE_MONOTONIC=1 FAKETIME_CACHE_DURATION=1000000000 LD_PRELOAD=$$lib FAKETIME=$$offset $(BIN)/python -c \
 			'import datetime, sys; print("== make test-calendar: the clock moved", sys.argv[1], "reads", datetime.datetime.now().isoformat(" ", "minutes"))' $$offset && \
 		DONT_FAKE_MONOTONIC=1 FAKETIME_CACHE_DURATION=1000000000 LD_PRELOAD=$$lib FAKETIME=$$offset \
-			$(BIN)/python -m pytest -q -p no:cacheprovider || exit 1; \
+			$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --maxprocesses=4 --dist loadfile || exit 1; \
 	done
 
 # The type checker: the whole package, and strict on the engine and the domain (the code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -14,6 +15,39 @@ from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
 from artui.sim import Simulator
+
+# Tests aim botocore at a simulator through the environment, hundreds of times a run, while
+# simulator, moto and client threads run. glibc's setenv may free the array a concurrent
+# getenv is reading (getaddrinfo's resolver reads RES_OPTIONS in a thread), and did: the
+# suite segfaulted twice at +400 d (`make test-calendar`), each time in a test's setenv.
+# botocore and artui read `os.environ`, a Python mapping, so the tests' variables stay there;
+# TZ, which the C library itself reads (tzset), still reaches it; a child process is given
+# `os.environ` whole, as it would have inherited it.
+_C_PUTENV, _C_UNSETENV = os.putenv, os.unsetenv
+_C_READS = {b"TZ", "TZ"}
+
+
+def _putenv(key: Any, value: Any) -> None:
+    if key in _C_READS:
+        _C_PUTENV(key, value)
+
+
+def _unsetenv(key: Any) -> None:
+    if key in _C_READS:
+        _C_UNSETENV(key)
+
+
+os.putenv, os.unsetenv = _putenv, _unsetenv  # os.environ's writes call these module names
+_POPEN_INIT = subprocess.Popen.__init__
+
+
+def _popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
+    if kwargs.get("env") is None:
+        kwargs["env"] = dict(os.environ)
+    _POPEN_INIT(self, *args, **kwargs)
+
+
+subprocess.Popen.__init__ = _popen_init  # type: ignore[method-assign]
 
 SIM_REGIONS = ("us-east-1", "eu-west-1")
 SIM_SERVICES = 6
