@@ -31,6 +31,7 @@ from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
+from artui.boot.terminal import exit_status
 from artui.domain.errors import ArtuiError, describe
 from artui.domain.format import use_timezone
 from artui.domain.inert import inert
@@ -72,7 +73,9 @@ class ArtuiApp(App[None]):
     TITLE = "artui"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
+        # Quits from anywhere, a dialog or a field included: priority, over Textual's own
+        # ctrl+c (copy in an Input, "press ctrl+q" elsewhere). Status 130, as for SIGINT.
+        Binding("ctrl+c", "quit_130", "Quit", show=False, priority=True, id="quit_130"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         # The status line says "(e: errors)" whenever there are some; the footer has no room.
         Binding("e", "errors", "Errors", show=False, id="errors"),
@@ -315,6 +318,10 @@ class ArtuiApp(App[None]):
         self.push_screen(ErrorsScreen(self.store.journal, self.clock, log))
 
     # -- keys --------------------------------------------------------------------------
+
+    def action_quit_130(self) -> None:
+        """`ctrl+c`: leave as `q` does (the terminal given back), exit status 130."""
+        self.exit(return_code=exit_status(signal.SIGINT))
 
     def action_help(self) -> None:
         from artui.ui.screens.help import HelpScreen, help_rows

@@ -138,7 +138,7 @@ async def test_pause_warns_of_lost_state_and_resume_brings_it_back(sim: Simulato
         await pilot.press("escape")
         await wait_until(pilot, lambda: toasted(app, "cancelled: nothing was sent"), "cancel")
         assert calls(sim, MUTATING) == []
-        await pilot.press("p", "enter")
+        await pilot.press("p", "y")
         await wait_until(pilot, lambda: toasted(app, "Pause inventory-sync: started"), "pause")
         advance(sim, 400)
         await wait_until(pilot, lambda: toasted(app, "Pause inventory-sync: succeeded"), "paused")

@@ -78,7 +78,7 @@ async def highlight(pilot, pane: DomainsPane, text: str) -> None:
 
 
 async def link_form(pilot, name: str, www: bool = False) -> LinkScreen:
-    await pilot.press("n")
+    await pilot.press("A")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, LinkScreen), "the link form")
     form: LinkScreen = pilot.app.screen  # type: ignore[assignment]
     await pilot.press(*name)
@@ -219,12 +219,12 @@ async def test_a_paused_service_or_a_sixth_domain_is_refused_before_the_form(
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await open_domains(pilot, "checkout-api")
         control(sim, "DELETE", "/_sim/requests")
-        await pilot.press("n")
+        await pilot.press("A")
         await wait_until(pilot, lambda: toasted(app, "at most 5 custom domains"), "the limit")
         assert not isinstance(app.screen, LinkScreen)
         await pilot.press("escape")
         await open_domains(pilot, "web-frontend")
-        await pilot.press("n")
+        await pilot.press("A")
         await wait_until(pilot, lambda: toasted(app, "paused: resume it (u)"), "paused")
         assert not isinstance(app.screen, LinkScreen)
     assert calls(sim, CHANGES) == []
@@ -279,7 +279,7 @@ async def test_unlink_confirms_reminds_of_dns_and_the_domain_goes(sim: Simulator
         pane = await open_domains(pilot, "checkout-api")
         control(sim, "DELETE", "/_sim/requests")
         await highlight(pilot, pane, "api.example.com")
-        await pilot.press("x")
+        await pilot.press("X")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the dialog")
         text = dialog_text(app.screen)
         assert "Unlink api.example.com from checkout-api in us-east-1?" in text
@@ -291,7 +291,7 @@ async def test_unlink_confirms_reminds_of_dns_and_the_domain_goes(sim: Simulator
         await pilot.press("n")
         await wait_until(pilot, lambda: toasted(app, "cancelled: nothing was sent"), "cancel")
         assert calls(sim, CHANGES) == []
-        await pilot.press("x", "y")
+        await pilot.press("X", "y")
         await wait_until(pilot, lambda: "unlinking" in entry(app, "api.example.com"), "DELETING")
         assert calls(sim, CHANGES) == ["DisassociateCustomDomain"]
         advance(sim, 120)
@@ -345,7 +345,7 @@ async def test_read_only_links_nothing(sim: Simulator) -> None:
     app = make_app(read_only=True)
     async with app.run_test(size=(100, 40), notifications=True) as pilot:
         await open_domains(pilot, "checkout-api")
-        await pilot.press("n", "x")
+        await pilot.press("A", "X")
         await wait_until(pilot, lambda: toasted(app, "artui is read-only"), "the refusal")
         assert not isinstance(app.screen, (LinkScreen, ConfirmScreen))
     assert calls(sim, CHANGES) == []

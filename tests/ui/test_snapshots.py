@@ -174,7 +174,7 @@ def test_domains(snap_compare, name: str) -> None:
 def test_link_form(snap_compare) -> None:
     async def run_before(pilot) -> None:
         await _domains_shown(pilot, "checkout-api")
-        await pilot.press("n")
+        await pilot.press("A")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, LinkScreen), "the form")
         await pilot.press(*"*.shop.example.com", "enter")
         hint = pilot.app.screen.query_one("#link-hint")

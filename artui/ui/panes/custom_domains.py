@@ -30,6 +30,7 @@ from artui.engine.store import Known
 from artui.ui.guard import guarded
 from artui.ui.messages import Watch
 from artui.ui.panes.base import Pane
+from artui.ui.screens.base import read_only_twin, twin_live
 from artui.ui.screens.custom_domains import ZoneScreen
 from artui.ui.tabs import tab
 from artui.ui.text import shown
@@ -85,20 +86,28 @@ class DomainList(OptionList):
     ]
 
 
+# Link (A: add) and unlink (X). The id of each is what a keymap names to move it.
+_LINK_BINDINGS = [
+    Binding("A", "link", "Link", id="domains.link", tooltip="Link a domain (a form)"),
+    Binding(
+        "X",
+        "unlink",
+        "Unlink",
+        id="domains.unlink",
+        tooltip="Unlink the highlighted domain (asks first)",
+    ),
+]
+
+
 class DomainsPane(Pane):
     """DescribeCustomDomains for the service, read again while any domain is pending."""
 
     TAB = tab("domains")
 
     BINDINGS = [
-        Binding("n", "link", "Link", id="domains.link", tooltip="Link a domain (a form)"),
-        Binding(
-            "x",
-            "unlink",
-            "Unlink",
-            id="domains.unlink",
-            tooltip="Unlink the highlighted domain (asks first)",
-        ),
+        # Capitals: a change to AWS never sits on a key a reader types (n: next match).
+        *_LINK_BINDINGS,
+        *(read_only_twin(b) for b in _LINK_BINDINGS),
         Binding(
             "y",
             "copy('name')",
@@ -213,7 +222,7 @@ class DomainsPane(Pane):
         message = ""
         if known.value is not None and not known.value.domains:
             message = (
-                f"No custom domains. n links one (up to {MAX_DOMAINS}): App Runner then gives "
+                f"No custom domains. A links one (up to {MAX_DOMAINS}): App Runner then gives "
                 "the records to add to your DNS."
             )
         elif known.value is None and known.error is not None:
@@ -240,15 +249,19 @@ class DomainsPane(Pane):
         return domain, (found[r] if r < len(found) else None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("link", "unlink") and not twin_live(parameters, self.ctx.settings.read_only):
+            return False  # the other of the pair is the live one (read-only or not)
         if action in ("unlink", "copy", "zone"):
             # Shown greyed while no domain is highlighted.
             return True if self.selected() is not None else None
         return True
 
-    def action_link(self) -> None:
+    def action_link(self, mode: str = "") -> None:
+        """`A`: the link form (`mode` READ_ONLY: the twin, which the flow refuses)."""
         self.ctx.request_change(self.service, LinkDomain())
 
-    def action_unlink(self) -> None:
+    def action_unlink(self, mode: str = "") -> None:
+        """`X`: unlink the highlighted domain, once confirmed (`mode`: as for link)."""
         chosen = self.selected()
         if chosen is not None:
             self.ctx.request_change(self.service, UnlinkDomain(chosen[0].name))

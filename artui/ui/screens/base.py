@@ -18,9 +18,45 @@ from artui.ui.text import shown
 INTERNAL_SHOWN = 300
 
 
-# The keys that change a service, on the services list and in the service view. The id of
-# each is what a keymap names to move it.
-ACTION_BINDINGS = [
+# The last parameter of a change key's read-only twin (`read_only_twin`).
+READ_ONLY = "read-only"
+# The end of a twin's id: the original's id, then this.
+TWIN_ID = ".read_only"
+
+
+def read_only_twin(binding: Binding) -> Binding:
+    """The twin of a key that changes AWS, live instead of it in read-only mode: the same key
+    and action with READ_ONLY as its last parameter (`twin_live` tells them apart). It stays
+    out of the footer, so nothing offers what the clients refuse; `?` lists it as refused;
+    pressed, the change flow says artui is read-only, as it says any other refusal."""
+    name, _, rest = binding.action.partition("(")
+    arguments = rest.removesuffix(")")
+    action = f"{name}({arguments}, '{READ_ONLY}')" if arguments else f"{name}('{READ_ONLY}')"
+    return Binding(
+        binding.key,
+        action,
+        binding.description,
+        show=False,
+        id=f"{binding.id}{TWIN_ID}",
+        tooltip=binding.tooltip,
+    )
+
+
+def twin_live(parameters: tuple[object, ...], read_only: bool) -> bool:
+    """Whether a change key with these action parameters is the live one of its pair: the
+    key itself while artui may change AWS, its read-only twin while it may not."""
+    return (parameters[-1:] == (READ_ONLY,)) is read_only
+
+
+def is_twin(binding: Binding) -> bool:
+    """Whether `binding` is a read-only twin (`?` lists those apart, as refused)."""
+    return binding.id is not None and binding.id.endswith(TWIN_ID)
+
+
+# The keys that change a service, on the services list and on the service view's overview
+# (never on a pane where a reader types: d, u and b page and follow in less and vim). The
+# id of each is what a keymap names to move it.
+_CHANGE_BINDINGS = [
     Binding("d", "act('deploy')", "Deploy", id="action.deploy", tooltip="Deploy (StartDeployment)"),
     Binding(
         "p",
@@ -47,6 +83,7 @@ ACTION_BINDINGS = [
         tooltip="Rebuild a failed creation (UpdateService, current configuration)",
     ),
 ]
+ACTION_BINDINGS = [*_CHANGE_BINDINGS, *(read_only_twin(b) for b in _CHANGE_BINDINGS)]
 
 
 class StatusScreen(Screen):
@@ -97,7 +134,9 @@ class ActsOnService(StatusScreen):
         """The service an action key acts on (the open one, the one under the cursor)."""
         raise NotImplementedError
 
-    def action_act(self, name: str) -> None:
+    def action_act(self, name: str, mode: str = "") -> None:
+        """Ask the change flow for the change `name` on the service acted on (`mode`
+        READ_ONLY: the key's read-only twin, which the flow refuses saying why)."""
         service = self.acted_on()
         if service is None:
             self.app.notify("No service is selected.", severity="warning")
@@ -105,8 +144,14 @@ class ActsOnService(StatusScreen):
         self.ctx.request_change(service, BY_NAME[name]())
 
     def offers(self, action: str, parameters: tuple[object, ...]) -> bool:
-        """False for the rebuild key unless the service failed to create (it hides)."""
-        if action == "act" and parameters == ("rebuild",):
+        """For a change key: False unless it is the live one of its pair (`twin_live`), and
+        for the rebuild key unless the service failed to create (it hides). True for any
+        other action."""
+        if action != "act":
+            return True
+        if not twin_live(parameters, self.ctx.settings.read_only):
+            return False
+        if parameters[0] == "rebuild":
             service = self.acted_on()
             return service is not None and service.status is ServiceStatus.CREATE_FAILED
         return True

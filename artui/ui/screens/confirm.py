@@ -7,9 +7,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import HorizontalGroup, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Button, Input, Static
 
 from artui.domain.apprunner import Service
 from artui.domain.changes import Change, Deploy, Pause, Rebuild, Resume
@@ -52,30 +52,53 @@ def consequences(change: Change, service: Service) -> Text:
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """One question: y or enter confirms, n or escape cancels."""
+    """One question: y confirms; n, q or escape cancel; enter presses the focused button,
+    and the focus starts on Cancel, so enter alone (the list's "open") never confirms."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Confirm", id="confirm.yes"),
-        Binding("enter", "answer(True)", "Confirm", show=False, id="confirm.enter"),
         Binding("n", "answer(False)", "Cancel", id="confirm.no"),
         Binding("escape", "answer(False)", "Cancel", show=False, id="confirm.cancel"),
+        # q goes back one level everywhere but the list: here, that is cancelling.
+        Binding("q", "answer(False)", "Cancel", show=False, id="confirm.cancel_q"),
     ]
+    AUTO_FOCUS = "#confirm-cancel"
+    # The buttons' row only (the dialog's own look is in app.tcss, by its id).
+    DEFAULT_CSS = """
+    #confirm-buttons { margin-top: 1; }
+    #confirm-buttons Button { margin-right: 2; }
+    """
 
-    def __init__(self, question: Text, body: Text, kind: str) -> None:
+    def __init__(self, question: Text, body: Text, kind: str, verb: str) -> None:
+        """`verb` labels the button that confirms ("Deploy", "Unlink")."""
         super().__init__(classes=f"confirm {kind}")
         self.question = question
         self.body = body
+        self.verb = verb
 
     @classmethod
     def for_change(cls, change: Change, service: Service) -> ConfirmScreen:
         """The dialog for a change to the whole service (delete has its own)."""
-        return cls(_naming(change.verb, service), consequences(change, service), change.name)
+        return cls(
+            _naming(change.verb, service), consequences(change, service), change.name, change.verb
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield Static(self.question, id="confirm-question")
             yield Static(self.body, id="confirm-body")
-            yield Static(Text("y or enter confirms · n or escape cancels", style="dim"))
+            with HorizontalGroup(id="confirm-buttons"):
+                # Each button runs the keys' own action (answer), as y and n do. One look for
+                # both: only the focus lights one, so the lit one is the one enter presses.
+                yield Button(
+                    "Cancel", id="confirm-cancel", compact=True, action="screen.answer(False)"
+                )
+                yield Button(
+                    self.verb, id="confirm-yes", compact=True, action="screen.answer(True)"
+                )
+            yield Static(
+                Text("y confirms · n or escape cancels · enter: the focused button", style="dim")
+            )
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

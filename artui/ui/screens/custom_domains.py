@@ -106,7 +106,7 @@ def unlink_dialog(service: Service, domain: CustomDomain, dns_target: str | None
         "). " if names else ". ",
         "Linking it again later issues new validation records.",
     )
-    return ConfirmScreen(_about("Unlink {} from", domain.name, service), body, "unlink")
+    return ConfirmScreen(_about("Unlink {} from", domain.name, service), body, "unlink", "Unlink")
 
 
 class ZoneScreen(ModalScreen[None]):
@@ -115,6 +115,8 @@ class ZoneScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="zone.close"),
+        # q goes back one level everywhere but the list.
+        Binding("q", "dismiss", "Close", show=False, id="zone.close_q"),
         Binding("c", "copy", "Copy again", id="zone.copy"),
     ]
 

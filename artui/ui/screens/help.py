@@ -12,11 +12,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from artui.ui.screens.base import is_twin
 from artui.ui.text import shown
+
+# The heading over the keys read-only mode refuses (their twins: `read_only_twin`).
+REFUSED = "refused: read-only"
 
 
 def help_rows(app: App[Any]) -> list[tuple[str, str]]:
-    """(key, what it does) for every binding active on `app`'s screen, artui's own first."""
+    """(key, what it does) for every binding active on `app`'s screen, artui's own first;
+    in read-only mode the keys that would change AWS come last, under REFUSED."""
     screen = app.screen
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -25,14 +30,18 @@ def help_rows(app: App[Any]) -> list[tuple[str, str]]:
         # The tooltip says more than the footer's word, where a binding has one.
         description = binding.tooltip or binding.description or binding.action.replace("_", " ")
         display = app.get_key_display(binding)
-        if display not in seen:
-            seen.add(display)
-            rows.append((display, description))
+        if display in seen:
+            continue
+        seen.add(display)
+        if is_twin(binding) and ("", REFUSED) not in rows:
+            rows.append(("", REFUSED))
+        rows.append((display, description))
     return rows
 
 
-def _rank(app: App[Any], active: ActiveBinding) -> tuple[int, int]:
-    """artui's own keys before Textual's built-ins; the screen's, then widget's, then app's."""
+def _rank(app: App[Any], active: ActiveBinding) -> tuple[bool, int, int]:
+    """artui's own keys before Textual's built-ins; the screen's, then widget's, then app's;
+    the keys read-only mode refuses after all of them."""
     node = active.node
     ours = any(
         cls.__module__.startswith("artui.")
@@ -44,7 +53,7 @@ def _rank(app: App[Any], active: ActiveBinding) -> tuple[int, int]:
         for cls in type(node).__mro__
     )
     place = 0 if node is app.screen else 2 if node is app else 1
-    return (0 if ours else 1, place)
+    return (is_twin(active.binding), 0 if ours else 1, place)
 
 
 def keys_table(rows: list[tuple[str, str]]) -> Table:

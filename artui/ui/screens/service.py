@@ -14,6 +14,7 @@ from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged, Watch
 from artui.ui.panes import PANES, Pane
 from artui.ui.panes.logs import LogsPane
+from artui.ui.panes.overview import OverviewPane
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
 from artui.ui.text import shown
 from artui.ui.tones import toned
@@ -26,6 +27,8 @@ class ServiceScreen(ActsOnService, StatusScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
+        # As q leaves less: back one level, never out of artui (only the list's q quits).
+        Binding("q", "back", "Back", show=False, id="back.q"),
         *(
             # Shown in the tabs line under the title, which has room for every pane.
             Binding(
@@ -82,7 +85,17 @@ class ServiceScreen(ActsOnService, StatusScreen):
         return self.service
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act" and not self._on_overview():
+            # The keys that change the service work on the overview only: on the other panes
+            # d, u, b, p are keys a reader types (page down, follow), and a slip must not
+            # deploy. False, not None: the footer does not show them there.
+            return False
         return self.offers(action, parameters)
+
+    def _on_overview(self) -> bool:
+        # Asked for the footer before the panes are composed, too: then no pane is on show.
+        switchers = self.query(ContentSwitcher)
+        return bool(switchers) and switchers.first().current == OverviewPane.TAB.id
 
     def _tabs(self, current: str) -> Text:
         line = Text()
@@ -124,6 +137,8 @@ class ServiceScreen(ActsOnService, StatusScreen):
         self.query_one("#tabs", Static).update(self._tabs(pane_id))
         self.pane.shown()
         self.pane.focus()
+        # The change keys come or go with the overview (check_action).
+        self.refresh_bindings()
         self.update_status()
 
     def show_logs(self, source: LogSource) -> None:

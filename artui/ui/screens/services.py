@@ -77,6 +77,8 @@ class ServicesScreen(ActsOnService, StatusScreen):
             tooltip="Sort: by name, by 5xx share, by requests (highest first), in turn",
         ),
         *ACTION_BINDINGS,
+        # Only here: everywhere else q goes back one level (ctrl+c quits from anywhere).
+        Binding("q", "app.quit", "Quit", id="quit"),
         # A pane's key opens the highlighted service on that pane (the footer has no room).
         *(
             Binding(
