@@ -211,6 +211,19 @@ def test_sigterm_and_sighup_exit_like_q(terminal: Terminal, signum: int, status:
     assert b"Traceback" not in terminal.out
 
 
+def test_the_ctrl_c_key_quits_from_a_field_with_130(terminal: Terminal) -> None:
+    """The app's raw mode turns off the tty's SIGINT: ctrl+c arrives as a key (byte 3), and
+    quits from anywhere, here the logs pane's search field (an Input binds it to copy)."""
+    terminal.wait_for(LISTED, "the services list")
+    os.write(terminal.master, b"l")
+    terminal.wait_for((b"Follow",), "the logs pane")
+    os.write(terminal.master, b"/")
+    os.write(terminal.master, b"\x03")
+    assert terminal.wait_exit() == 130
+    assert_given_back(terminal)
+    assert b"Traceback" not in terminal.out
+
+
 def test_sigterm_as_the_app_takes_the_screen(terminal: Terminal) -> None:
     """Before any data: the app is still starting (the prefetch child may still be working)."""
     child = _prefetch_child(terminal.proc.pid)
