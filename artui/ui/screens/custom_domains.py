@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static, TextArea
 
@@ -26,6 +27,13 @@ from artui.ui.text import shown
 
 # The checkbox's label until a name is typed.
 WWW_LABEL = "Also link www.<domain> (not with a wildcard)"
+
+
+def www_label(name: str, on: bool) -> Content:
+    """The www checkbox's label: what it links, then on or off in words, which the box
+    itself says by colour alone. Plain content: the name is typed, never markup."""
+    what = f"Also link www.{name}" if name else WWW_LABEL
+    return Content(f"{what}: {'on' if on else 'off'}")
 
 
 def _about(question: str, what: str, service: Service) -> Text:
@@ -64,7 +72,7 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
                 id="link-body",
             )
             yield Input(placeholder="shop.example.com", id="link-name")
-            yield Checkbox(WWW_LABEL, id="link-www")
+            yield Checkbox(www_label("", False), id="link-www")
             yield Static(
                 Text("enter links · tab moves · escape cancels", style="dim"), id="link-hint"
             )
@@ -75,9 +83,11 @@ class LinkScreen(ModalScreen["tuple[str, bool] | None"]):
         )
 
     @on(Input.Changed, "#link-name")
-    def _changed(self, event: Input.Changed) -> None:
-        name = normalised(event.value)
-        self.query_one("#link-www", Checkbox).label = f"Also link www.{name}" if name else WWW_LABEL
+    @on(Checkbox.Changed, "#link-www")
+    def _changed(self) -> None:
+        name = normalised(self.query_one("#link-name", Input).value)
+        www = self.query_one("#link-www", Checkbox)
+        www.label = www_label(name, www.value)
 
     def action_link(self) -> None:
         """Check the form by the guide's rules; send nothing unless they pass."""
