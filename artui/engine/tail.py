@@ -1,8 +1,19 @@
 """A log's lines as they are written: the last minutes first, then Live Tail, else polling.
 
 The refresh engine polls lists; a log is a stream, so it has its own loop here, beside it.
-`Tail.run` reads the window's history, then keeps a Live Tail session open and hands on
-each update's events. Every line is handed on once (`Seen`), whichever path brought it.
+`Tail.run` reads the window's history while it starts a Live Tail session (so the first
+lines are on screen before the session is up), then, once the session has started, reads
+once more what was written between that read and the start, and hands on each update's
+events. Every line is handed on once (`Seen`), whichever path brought it.
+
+Live Tail sends the lines ingested since its last update in the order they were ingested:
+lines of several instances come out of time order. `InOrder` puts them back in order
+within `ORDER_WINDOW_S` of their arrival, and holds none back longer.
+
+A deployment's log stops growing when its deployment ends: once the activity's operations
+(in the store) say it has ended, and `SETTLE_S` has passed, the session closes and one last
+read picks up what CloudWatch took in late; a deployment already over is read once, with no
+session at all.
 
 When a session ends it goes back to Live Tail; how soon depends on why it ended:
 
@@ -27,12 +38,16 @@ import asyncio
 import contextlib
 import heapq
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
-from artui.domain.apprunner import LogEvent, LogSource, Service
+from artui.domain.apprunner import LogEvent, LogSource, Operation, Service
 from artui.domain.errors import ArtuiError, LiveTailUnavailable, ThrottledError, as_artui_error
+from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.journal import Failure
 from artui.engine.ports import LogReader
 from artui.engine.store import Kind, Scope, Store
@@ -57,6 +72,16 @@ LIVE_RETRY_MAX = 300.0
 # next loss waits LIVE_RETRY_MIN again.
 STEADY_UPDATES = 60
 
+# Live lines are put in time order within this many seconds of their arrival, and held back
+# no longer: Live Tail's updates come a second apart, so a line a later update brings can
+# still go above the earlier update's newer lines.
+ORDER_WINDOW_S = 1.0
+# A hold's end compared with the clock: a timer may fire a hair early.
+_SLACK_S = 0.001
+# A finished deployment's session stays open this long after the end is known, for lines
+# CloudWatch takes in late; then it closes, and a last read goes back LOOKBACK_MS.
+SETTLE_S = 5.0
+
 # Older lines on demand: a load brings at most this many, looking back one window, then
 # four times further each time it finds none, up to OLDEST_S.
 OLDER_LINES = 2_000
@@ -70,8 +95,8 @@ SESSION_LIMIT = "SessionTimeoutException"
 
 LIVE = "Live Tail"
 POLLING = "polling"
-HISTORY = "reading history"
 CONNECTING = "connecting"
+COMPLETE = "complete"  # a finished deployment's log, read to its end: no session open
 
 Sleep = Callable[[float], Awaitable[None]]
 K = TypeVar("K", bound=Hashable)
@@ -99,12 +124,79 @@ class _Ended:
 
     why: str  # for the status line
     rollover: bool = False  # AWS's session limit, after updates: the next one starts at once
+    complete: bool = False  # the deployment whose log this is has ended: no more sessions
     not_yet: bool = False  # no log group yet: try again as soon as a poll finds lines
     steady: bool = False  # it lasted: the retry backoff starts over
 
 
 def _content(event: LogEvent) -> tuple[str, int, str]:
     return (event.stream, event.timestamp, event.message)
+
+
+_timestamp = attrgetter("timestamp")
+
+
+class InOrder:
+    """Live lines put in time order, each held at most `window` seconds after it arrived.
+
+    A batch is held, sorted, until `window` after it came; it then goes with every held
+    line no newer than its newest, all in time order. A line older than the newest line
+    already handed on (the edge) can no longer be put in order: it goes at once, not held.
+    Plain code: the caller says what time it is (`now`, a monotonic clock).
+    """
+
+    def __init__(self, window: float = ORDER_WINDOW_S) -> None:
+        self.window = window
+        self.edge_ms = 0  # the newest timestamp handed on
+        self._held: deque[tuple[float, list[LogEvent]]] = deque()  # (arrived, sorted lines)
+
+    def __len__(self) -> int:
+        return sum(len(batch) for _, batch in self._held)
+
+    def add(self, events: Iterable[LogEvent], now: float) -> list[LogEvent]:
+        """Hold `events`, arrived at `now`; those to hand on at once (older than the edge)."""
+        late: list[LogEvent] = []
+        kept: list[LogEvent] = []
+        for event in events:
+            (late if event.timestamp < self.edge_ms else kept).append(event)
+        if kept:
+            kept.sort(key=_timestamp)
+            self._held.append((now, kept))
+        return late
+
+    def next_due(self) -> float | None:
+        """When the oldest held batch is due; None when nothing is held."""
+        return self._held[0][0] + self.window if self._held else None
+
+    def due(self, now: float) -> list[LogEvent]:
+        """The lines to hand on at `now`, in time order: every batch held `window`, and
+        every held line no newer than the newest of those."""
+        held = self._held
+        out: list[LogEvent] = []
+        edge = self.edge_ms
+        while held and held[0][0] + self.window <= now + _SLACK_S:
+            batch = held.popleft()[1]
+            out.extend(batch)
+            edge = max(edge, batch[-1].timestamp)
+        if not out:
+            return out
+        for _, batch in held:
+            cut = bisect_right(batch, edge, key=_timestamp)
+            out.extend(batch[:cut])
+            del batch[:cut]
+        self._held = deque(item for item in held if item[1])
+        out.sort(key=_timestamp)  # sorted runs: Timsort merges them
+        self.edge_ms = edge
+        return out
+
+    def flush(self) -> list[LogEvent]:
+        """Every held line, in time order (the session ended)."""
+        out = [event for _, batch in self._held for event in batch]
+        self._held.clear()
+        if out:
+            out.sort(key=_timestamp)
+            self.edge_ms = max(self.edge_ms, out[-1].timestamp)
+        return out
 
 
 class _Recent(Generic[K]):
@@ -193,7 +285,8 @@ class Seen:
 
 
 class Tail:
-    """One source of one service, from `start_ms` on, until cancelled."""
+    """One source of one service, from `start_ms` on, until cancelled (or, for a finished
+    deployment's log, until it has been read to its end)."""
 
     def __init__(
         self,
@@ -210,6 +303,7 @@ class Tail:
         clock: Callable[[], float] = time.time,
         poll_interval: float = POLL_INTERVAL,
         sleep: Sleep = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.reader = reader
         self.service = service
@@ -224,9 +318,15 @@ class Tail:
         self.clock = clock
         self.poll_interval = poll_interval
         self.sleep = sleep
+        # Holds and settling are timed by this clock: the wall clock may stand still (tests)
+        # or jump.
+        self.monotonic = monotonic
         self.seen = Seen(limit)
-        self._history_read = False
+        self.order = InOrder()
+        self._held = asyncio.Event()  # lines went into `order`: the releaser has work
+        self._first: asyncio.Future[None] | None = None  # the window's history, being read
         self._retries = 0  # Live Tail attempts in a row that did not last
+        self._ended_seen: float | None = None  # when the deployment was first seen ended
 
     @property
     def newest_ms(self) -> int:
@@ -256,45 +356,116 @@ class Tail:
         session that lasted or a first failure, doubling with each failure after it."""
         return min(LIVE_RETRY_MAX, LIVE_RETRY_MIN * 2.0 ** min(max(self._retries - 1, 0), 20))
 
+    def finished(self) -> Operation | None:
+        """The deployment whose log this is, once its log can no longer grow: the
+        activity's last read (in the store) has it ended, and either it ended SETTLE_S
+        ago by the clock, or it was first seen ended SETTLE_S ago (clocks disagree)."""
+        if not self.source.operation_id:
+            return None
+        page = self.store.get(OPERATIONS, self.scope, self.service.arn).value
+        ops = page.operations if page is not None else ()
+        op = next((o for o in ops if o.id == self.source.operation_id), None)
+        if op is None or op.running:
+            return None
+        if self._ended_seen is None:
+            self._ended_seen = self.monotonic()
+        ended = op.ended_at or op.updated_at
+        if ended is not None and self.clock() >= ended.timestamp() + SETTLE_S:
+            return op
+        return op if self.monotonic() >= self._ended_seen + SETTLE_S else None
+
     async def run(self) -> None:
         """History, then Live Tail; polling while Live Tail is out, then Live Tail again.
-        Ends when cancelled."""
+        Ends when cancelled, or once a finished deployment's log has been read to its end."""
         self.store.put(KIND, self.scope, TailState(), self.clock(), self.key)
         self.on_state()
-        while True:
-            ended = await self._live()
-            if ended.rollover:
-                self._retries = 0
-                continue
-            self._retries = 0 if ended.steady else self._retries + 1
-            self._set(mode=POLLING, why=ended.why)
-            await self._poll(self.live_retry(), until_lines=ended.not_yet)
+        # Read while the session starts, not after it: its lines show meanwhile.
+        self._first = asyncio.ensure_future(self._first_read())
+        try:
+            while True:
+                op = self.finished()
+                if op is not None:
+                    await self._last_read(op)
+                    return
+                ended = await self._live()
+                if ended.complete:
+                    continue
+                if ended.rollover:
+                    self._retries = 0
+                    continue
+                self._retries = 0 if ended.steady else self._retries + 1
+                self._set(mode=POLLING, why=ended.why)
+                await self._poll(self.live_retry(), until_lines=ended.not_yet)
+        finally:
+            if self._first is not None:
+                self._first.cancel()
 
-    async def _history(self) -> None:
-        self._set(mode=HISTORY)
+    async def _first_read(self) -> None:
+        """The window's history, handed on as soon as it is read."""
+        events = await self.reader.read_logs(
+            self.service, self.source, self.start_ms, None, self.limit
+        )
+        self._hand_on(self.seen.fresh_read(events))
+
+    def _take_first(self) -> asyncio.Future[None] | None:
+        """The first read, if nothing has waited for it yet (it is waited for once)."""
+        first, self._first = self._first, None
+        return first
+
+    async def _caught_up(self) -> None:
+        """Everything written before the session started, handed on: the window's history
+        (read while the session started) first, then what came between that read and the
+        start (read from the newest line less the lookback). Lines in both, or in the
+        session too, are matched by `Seen`."""
+        first = self._take_first()
+        if first is not None:
+            # A failed first read is made up for by the read below: with nothing handed on,
+            # it starts at the window's start.
+            with contextlib.suppress(ArtuiError):
+                await first
         events = await self.reader.read_logs(
             self.service, self.source, self._since(), None, self.limit
         )
-        self._history_read = True
         self._hand_on(self.seen.fresh_read(events))
 
+    async def _release(self) -> None:
+        """Hand on the held live lines as their hold ends (see `InOrder`)."""
+        while True:
+            due = self.order.next_due()
+            if due is None:
+                self._held.clear()
+                await self._held.wait()
+                continue
+            wait = due - self.monotonic()
+            if wait > 0:
+                await self.sleep(wait)
+            self._hand_on(self.order.due(self.monotonic()))
+
+    def _hold(self, events: list[LogEvent]) -> None:
+        if events:
+            self._hand_on(self.order.add(events, self.monotonic()))
+            self._held.set()
+
     async def _live(self) -> _Ended:
-        """Tail live until Live Tail is out; how it ended."""
+        """Tail live until Live Tail is out, or the deployment whose log it is has ended;
+        how it ended."""
         updates = self.reader.live_tail(self.service, self.source)
+        releaser = asyncio.ensure_future(self._release())
         count = 0
         try:
             async for update in updates:
                 if update.started:
-                    # Read after the session started, so no line falls between the two;
-                    # lines in both are matched by `Seen`.
-                    await self._history()
+                    await self._caught_up()
                     # Lines flow again: what the status line said of the last loss is stale.
                     self._set(mode=LIVE, why="", failures=0, error="", sampled=False)
-                    continue
-                count += 1
-                if update.events and update.sampled != self.state.sampled:
-                    self._set(sampled=update.sampled)
-                self._hand_on(self.seen.fresh_live(update.events))
+                else:
+                    count += 1
+                    if update.events and update.sampled != self.state.sampled:
+                        self._set(sampled=update.sampled)
+                    self._hold(self.seen.fresh_live(update.events))
+                # Checked at each update (AWS sends one a second, lines or not).
+                if self.finished() is not None:
+                    return _Ended("", complete=True)
         except LiveTailUnavailable as exc:
             return _Ended(
                 str(exc),
@@ -307,6 +478,9 @@ class Tail:
         except ArtuiError as exc:  # e.g. history could not be read: polling says so
             return _Ended(f"Live Tail stopped: {exc}", steady=count >= STEADY_UPDATES)
         finally:
+            releaser.cancel()
+            # What the session brought goes on before anything a read brings next.
+            self._hand_on(self.order.flush())
             # The session is closed the moment the tail stops: AWS bills it by the minute.
             with contextlib.suppress(Exception):
                 await updates.aclose()  # type: ignore[attr-defined]
@@ -315,7 +489,8 @@ class Tail:
     async def _poll(self, wait: float, *, until_lines: bool) -> None:
         """Poll FilterLogEvents for `wait` seconds (of sleeps between polls), the first at
         once, the gaps doubling from `poll_interval` up to POLL_GAP_MAX (backing off further
-        while polls fail); with `until_lines`, only until a poll brings some."""
+        while polls fail); with `until_lines`, only until a poll brings some. Stops early
+        when the deployment whose log it is has ended."""
         gap = 0.0
         while True:
             if gap:
@@ -324,6 +499,8 @@ class Tail:
                 wait -= step
                 if wait <= 0:
                     return
+            if self.finished() is not None:
+                return
             try:
                 brought = await self._read()
             except Exception as exc:
@@ -334,12 +511,12 @@ class Tail:
             gap = min(POLL_GAP_MAX, max(self.poll_interval, gap * 2))
 
     async def _read(self) -> bool:
-        """One poll (the window's history, if Live Tail never read it); whether it brought
-        lines not handed on before."""
+        """One poll (the first: the window's history, read at the start); whether it
+        brought lines not handed on before."""
         before = self.newest_ms
-        if not self._history_read:
-            await self._history()
-            self._set(mode=POLLING)
+        first = self._take_first()
+        if first is not None:
+            await first  # its failure is this poll's
             return self.newest_ms != before
         events = await self.reader.read_logs(
             self.service, self.source, self._since(), None, self.limit
@@ -349,6 +526,18 @@ class Tail:
         fresh = self.seen.fresh_read(events)
         self._hand_on(fresh)
         return bool(fresh)
+
+    async def _last_read(self, op: Operation) -> None:
+        """A finished deployment's last read (tried again while it fails); then the tail
+        ends, with no session open."""
+        while True:
+            try:
+                await self._read()
+            except Exception as exc:
+                await self.sleep(self._failed(exc))
+                continue
+            self._set(mode=COMPLETE, why=f"deployment {op.status_label}", failures=0, error="")
+            return
 
     def _failed(self, exc: Exception) -> float:
         """Journal a failed poll and say so; seconds until the next."""

@@ -4,13 +4,15 @@ each line once.
 The reader here is a script standing in for the Gateway (a port of artui's own, not
 botocore): each read and each Live Tail message is handed over by the test, and the tail's
 sleeps are written down rather than slept, so nothing waits on a clock: how long the tail
-waits is what it asked to sleep.
+waits is what it asked to sleep, and its monotonic clock (`Script.now`) moves by exactly
+that much.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime, timezone
 
 import pytest
 
@@ -18,12 +20,16 @@ from artui.domain.apprunner import (
     LogEvent,
     LogSource,
     LogSourceKind,
+    Operation,
+    OperationsPage,
+    OperationStatus,
+    OperationType,
     Service,
     ServiceStatus,
     TailUpdate,
 )
 from artui.domain.errors import LiveTailUnavailable, NetworkError
-from artui.engine import tail
+from artui.engine import activity, tail
 from artui.engine.store import Scope, Store
 from tests.eventually import eventually_async
 
@@ -78,6 +84,7 @@ class Script:
         # What the tail did, in order: "read", "live" (an attempt), or seconds slept.
         self.calls: list[str | float] = []
         self.closed = False
+        self.now = 0.0  # the tail's monotonic clock: moved only by its sleeps
 
     async def read_logs(
         self, service: Service, source: LogSource, start_ms: int, end_ms: int | None, limit: int
@@ -94,6 +101,7 @@ class Script:
     async def sleep(self, seconds: float) -> None:
         """The tail's sleep: written down, and over at once."""
         self.calls.append(seconds)
+        self.now += seconds
         await asyncio.sleep(0)
 
     def between_attempts(self) -> list[tuple[float, int]]:
@@ -138,14 +146,21 @@ class Script:
 
 
 class Run:
-    def __init__(self, script: Script, *, limit: int = 1000) -> None:
-        self.store = Store()
+    def __init__(
+        self,
+        script: Script,
+        *,
+        limit: int = 1000,
+        source: LogSource = SOURCE,
+        store: Store | None = None,
+    ) -> None:
+        self.store = store or Store()
         self.lines: list[LogEvent] = []
         self.changed = asyncio.Event()
         self.tail = tail.Tail(
             script,
             SERVICE,
-            SOURCE,
+            source,
             SCOPE,
             self.store,
             start_ms=int((NOW - 300) * 1000),
@@ -154,6 +169,7 @@ class Run:
             on_state=self.changed.set,
             clock=lambda: NOW,
             sleep=script.sleep,
+            monotonic=lambda: script.now,
         )
         self.task = asyncio.get_running_loop().create_task(self.tail.run())
 
@@ -170,11 +186,17 @@ class Run:
 async def test_history_then_live_tail_each_line_once() -> None:
     script = Script(live=True)
     run = Run(script)
+    # The window's history, read as the session starts.
+    await script.reads.put([ev(1), ev(2)])
     await script.updates.put(TailUpdate(started=True))
-    # The history read after the session started also holds line 3, which Live Tail sends.
-    await script.reads.put([ev(1), ev(2), ev(3)])
+    # The read once the session has started (what came between): line 2 again, and line
+    # 3, which Live Tail sends too.
+    await script.reads.put([ev(2), ev(3)])
     await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
-    assert script.asked == [(int((NOW - 300) * 1000), None)]
+    assert script.asked == [
+        (int((NOW - 300) * 1000), None),
+        (ev(2).timestamp - tail.LOOKBACK_MS, None),
+    ]
     await script.updates.put(TailUpdate(events=(ev(3, eid=False), ev(4, eid=False))))
     await eventually_async(lambda: len(run.lines) == 4, "four lines")
     assert [e.message for e in run.lines] == ["line 1", "line 2", "line 3", "line 4"]
@@ -183,10 +205,9 @@ async def test_history_then_live_tail_each_line_once() -> None:
 
 
 async def test_identical_lines_from_one_path_both_show() -> None:
-    script = Script(live=True)
+    script = Script(live=True, quiet=True)
     run = Run(script)
     await script.updates.put(TailUpdate(started=True))
-    await script.reads.put([])
     twin = ev(7, eid=False)
     await script.updates.put(TailUpdate(events=(twin, twin)))
     await eventually_async(lambda: len(run.lines) == 2, "both lines")
@@ -215,6 +236,7 @@ async def test_a_session_that_ends_early_falls_back_to_polling_without_repeats()
     script = Script(live=True)
     run = Run(script)
     await script.updates.put(TailUpdate(started=True))
+    await script.reads.put([ev(1)])
     await script.reads.put([ev(1)])
     await script.updates.put(TailUpdate(events=(ev(2, eid=False),)))
     await eventually_async(lambda: len(run.lines) == 2, "two lines")
@@ -266,6 +288,7 @@ async def test_seen_stays_bounded_however_many_lines_live_tail_sends() -> None:
     run = Run(script, limit=1000)
     await script.updates.put(TailUpdate(started=True))
     await script.reads.put([ev(n) for n in range(10)])
+    await script.reads.put([])
     await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
     sizes = []
     for batch in range(40):
@@ -286,6 +309,7 @@ async def test_seen_keeps_only_the_lookback_of_a_long_live_tail() -> None:
     script = Script(live=True)
     run = Run(script, limit=50_000)
     await script.updates.put(TailUpdate(started=True))
+    await script.reads.put([])
     await script.reads.put([])
     await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
     for second in range(300):
@@ -333,6 +357,7 @@ async def test_at_the_session_limit_a_new_session_starts_at_once_losing_no_line(
     run = Run(script)
     await script.updates.put(TailUpdate(started=True))
     await script.reads.put([ev(1), ev(2)])
+    await script.reads.put([ev(2)])
     await script.updates.put(TailUpdate(events=(ev(3, eid=False),)))
     await script.updates.put(TailUpdate(events=(ev(4, eid=False),)))
     await eventually_async(lambda: len(run.lines) == 4, "four lines")
@@ -352,8 +377,17 @@ async def test_at_the_session_limit_a_new_session_starts_at_once_losing_no_line(
     await eventually_async(lambda: len(run.lines) >= 7, "seven lines")
     await eventually_async(lambda: script.updates.empty(), "every update read")
     assert [e.message for e in run.lines] == [f"line {n}" for n in range(1, 8)]
-    # No poll and no wait between the two sessions: the second's history read fills the gap.
-    assert script.calls == ["live", "read", "live", "read"]
+    # No poll and no wait between the two sessions: the second's history read fills the gap
+    # (the first session's two: the window's history, and what came as it started). The
+    # only sleeps are the live lines' holds, none longer than the window.
+    assert [c for c in script.calls if isinstance(c, str)] == [
+        "live",
+        "read",
+        "read",
+        "live",
+        "read",
+    ]
+    assert all(c <= tail.ORDER_WINDOW_S for c in script.calls if isinstance(c, float))
     assert script.asked[-1] == (ev(4).timestamp - tail.LOOKBACK_MS, None)
     assert run.state.mode == tail.LIVE
     await run.stop()
@@ -407,3 +441,223 @@ async def test_a_log_group_not_there_yet_is_polled_until_lines_come_then_tailed_
     assert script.asked[-1] == (ev(1).timestamp - tail.LOOKBACK_MS, None)
     assert [e.message for e in run.lines] == ["line 1", "line 2"]
     await run.stop()
+
+
+# -- the first lines before the session is up -----------------------------------------------
+
+
+async def test_the_window_is_read_while_live_tail_starts() -> None:
+    script = Script(live=True)
+    run = Run(script)
+    # The session has not started, and the window's history is on its way already.
+    await script.reads.put([ev(1), ev(2)])
+    await eventually_async(lambda: len(run.lines) == 2, "the history before the session")
+    assert script.calls == ["live", "read"]
+    assert run.state.mode == tail.CONNECTING
+    # Line 3 was written after that read, before the session started: the read made once
+    # it has started brings it, from the newest line less the lookback, with line 2 again.
+    await script.updates.put(TailUpdate(started=True))
+    await script.reads.put([ev(2), ev(3)])
+    await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
+    assert script.asked[-1] == (ev(2).timestamp - tail.LOOKBACK_MS, None)
+    await script.updates.put(TailUpdate(events=(ev(3, eid=False), ev(4, eid=False))))
+    await eventually_async(lambda: len(run.lines) == 4, "line 4")
+    assert [e.message for e in run.lines] == ["line 1", "line 2", "line 3", "line 4"]
+    await run.stop()
+
+
+async def test_a_failed_first_read_is_made_up_by_the_read_at_the_start() -> None:
+    script = Script(live=True)
+    run = Run(script)
+    await script.reads.put(NetworkError("cannot reach AWS: connection reset"))
+    await script.updates.put(TailUpdate(started=True))
+    # Nothing handed on yet: the read at the session's start reads the whole window.
+    await script.reads.put([ev(1), ev(2)])
+    await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
+    assert script.asked == [(int((NOW - 300) * 1000), None)] * 2
+    assert [e.message for e in run.lines] == ["line 1", "line 2"]
+    await run.stop()
+
+
+async def test_without_live_tail_the_first_poll_is_the_window_read_at_the_start() -> None:
+    script = Script(live=False)
+    run = Run(script)
+    await script.reads.put([ev(1), ev(2)])
+    await eventually_async(lambda: run.state.mode == tail.POLLING, "polling")
+    await eventually_async(lambda: len(run.lines) == 2, "the history")
+    await script.reads.put([ev(2), ev(3)])
+    await eventually_async(lambda: len(run.lines) == 3, "a poll")
+    # Read once, not again as the first poll.
+    assert script.asked[:2] == [
+        (int((NOW - 300) * 1000), None),
+        (ev(2).timestamp - tail.LOOKBACK_MS, None),
+    ]
+    await run.stop()
+
+
+# -- live lines in time order -----------------------------------------------------------------
+
+
+def at(ms: int, stream: str = "instance/a") -> LogEvent:
+    return LogEvent(ms, f"at {ms}", stream)
+
+
+def stamps(events: list[LogEvent]) -> list[int]:
+    return [e.timestamp for e in events]
+
+
+def test_in_order_holds_each_batch_the_window_and_sorts_what_it_hands_on() -> None:
+    order = tail.InOrder(window=1.0)
+    # One update, two instances, each in its own order (ingestion's), not in time order.
+    assert order.add([at(500, "instance/b"), at(100), at(700, "instance/b"), at(300)], 0.0) == []
+    assert order.next_due() == 1.0
+    assert order.due(0.99) == []
+    # The next update, half a second later, brings a line older than the first's newest.
+    assert order.add([at(600), at(900, "instance/b")], 0.5) == []
+    # The first batch is due: it goes with the second's 600 (older than its 700), in order;
+    # 900 waits for its own window.
+    assert stamps(order.due(1.0)) == [100, 300, 500, 600, 700]
+    assert order.edge_ms == 700 and len(order) == 1 and order.next_due() == 1.5
+    # A line older than what was handed on cannot be put in order: it goes at once.
+    assert stamps(order.add([at(650), at(950)], 1.2)) == [650]
+    assert stamps(order.due(1.5)) == [900]
+    assert stamps(order.flush()) == [950]
+    assert order.next_due() is None and order.flush() == []
+
+
+def test_in_order_holds_no_line_longer_than_the_window() -> None:
+    order = tail.InOrder(window=1.0)
+    arrived: dict[int, float] = {}
+    released: dict[int, float] = {}
+    now = 0.0
+    # Batches every 0.3 s, each with lines older than the last batch's; released whenever
+    # the next one is due.
+    for n in range(20):
+        batch = [at(1000 * n + k * 97 % 1500) for k in range(5)]
+        for event in batch:
+            arrived.setdefault(event.timestamp, now)
+        for event in order.add(batch, now):
+            released.setdefault(event.timestamp, now)
+        due = order.next_due()
+        while due is not None and due <= now + 0.3:
+            for event in order.due(due):
+                released.setdefault(event.timestamp, due)
+            due = order.next_due()
+        now += 0.3
+    for event in order.flush():
+        released.setdefault(event.timestamp, now)
+    assert set(released) == set(arrived)
+    held = max(released[ts] - arrived[ts] for ts in arrived if released[ts] < now)
+    assert held == pytest.approx(1.0) or held < 1.0
+
+
+async def test_live_lines_of_several_instances_come_in_time_order() -> None:
+    script = Script(live=True, quiet=True)
+    run = Run(script)
+    await script.updates.put(TailUpdate(started=True))
+    await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
+    base = int(NOW * 1000)
+    # As the issue saw it: 16:39:27.201 came above 16:39:26.601, from two instances.
+    await script.updates.put(TailUpdate(events=(at(base + 1201, "instance/b"),)))
+    await script.updates.put(TailUpdate(events=(at(base + 601), at(base + 1500))))
+    await eventually_async(lambda: len(run.lines) == 3, "the three lines")
+    assert stamps(run.lines) == [base + 601, base + 1201, base + 1500]
+    # Held no longer than the window: the tail's only sleeps are those holds.
+    holds = [c for c in script.calls if isinstance(c, float)]
+    assert holds and max(holds) <= tail.ORDER_WINDOW_S
+    await run.stop()
+
+
+async def test_lines_held_when_the_session_ends_go_before_the_polls() -> None:
+    script = Script(live=True, quiet=True, hold_at=2)
+    run = Run(script)
+    await script.updates.put(TailUpdate(started=True))
+    base = int(NOW * 1000)
+    await script.updates.put(TailUpdate(events=(at(base + 5), at(base + 2))))
+    await script.updates.put(None)  # ends before the hold does
+    await eventually_async(lambda: len(run.lines) == 2, "the held lines")
+    assert stamps(run.lines) == [base + 2, base + 5]
+    await run.stop()
+
+
+# -- a deployment's log -----------------------------------------------------------------------
+
+DEPLOYMENT = LogSource(LogSourceKind.DEPLOYMENT, "op-1")
+
+
+def operations(status: OperationStatus, ended: float | None = None) -> Store:
+    store = Store()
+    put_operation(store, status, ended)
+    return store
+
+
+def put_operation(store: Store, status: OperationStatus, ended: float | None = None) -> None:
+    op = Operation(
+        "op-1",
+        OperationType.START_DEPLOYMENT,
+        status,
+        started_at=datetime.fromtimestamp(NOW - 600, timezone.utc),
+        ended_at=datetime.fromtimestamp(ended, timezone.utc) if ended is not None else None,
+    )
+    store.put(activity.KIND, SCOPE, OperationsPage((op,)), NOW, SERVICE.arn)
+
+
+async def test_a_finished_deployment_is_read_once_with_no_session() -> None:
+    script = Script(live=True)
+    run = Run(script, source=DEPLOYMENT, store=operations(OperationStatus.SUCCEEDED, NOW - 60))
+    await script.reads.put([ev(1), ev(2)])
+    await asyncio.wait_for(run.task, 60)  # the tail ends by itself
+    assert script.sessions == 0 and script.calls == ["read"]
+    assert [e.message for e in run.lines] == ["line 1", "line 2"]
+    assert run.state.mode == tail.COMPLETE and run.state.why == "deployment SUCCEEDED"
+
+
+async def test_a_deployment_that_ends_closes_its_session_after_a_last_read() -> None:
+    script = Script(live=True)
+    run = Run(script, source=DEPLOYMENT, store=operations(OperationStatus.IN_PROGRESS))
+    await script.reads.put([ev(1)])
+    await script.updates.put(TailUpdate(started=True))
+    await script.reads.put([ev(1)])
+    await script.updates.put(TailUpdate(events=(ev(2, eid=False),)))
+    await eventually_async(lambda: len(run.lines) == 2, "two lines")
+    assert run.state.mode == tail.LIVE and not script.closed
+    # The activity's poll finds it ended (a minute ago by the clock): at the next update the
+    # session closes, and a last read from the newest line less the lookback brings line 3.
+    put_operation(run.store, OperationStatus.FAILED, NOW - 60)
+    await script.updates.put(TailUpdate())
+    await script.reads.put([ev(2), ev(3)])
+    await asyncio.wait_for(run.task, 60)
+    assert script.closed and script.sessions == 1
+    assert script.asked[-1] == (ev(2).timestamp - tail.LOOKBACK_MS, None)
+    assert [e.message for e in run.lines] == ["line 1", "line 2", "line 3"]
+    assert run.state.mode == tail.COMPLETE and run.state.why == "deployment FAILED"
+
+
+async def test_an_end_stamped_ahead_of_the_clock_settles_by_the_time_it_was_seen() -> None:
+    # AWS's clock ahead of this machine's: the end is 'in the future' here. The session
+    # still closes SETTLE_S after the end was first seen.
+    script = Script(live=True, quiet=True)
+    run = Run(script, source=DEPLOYMENT, store=operations(OperationStatus.IN_PROGRESS))
+    await script.updates.put(TailUpdate(started=True))
+    await eventually_async(lambda: run.state.mode == tail.LIVE, "live")
+    put_operation(run.store, OperationStatus.SUCCEEDED, NOW + 3600)
+    await script.updates.put(TailUpdate())
+    await eventually_async(lambda: script.updates.empty(), "the update read")
+    assert not run.task.done()
+    script.now += tail.SETTLE_S
+    await script.updates.put(TailUpdate())
+    await asyncio.wait_for(run.task, 60)
+    assert script.closed and run.state.mode == tail.COMPLETE
+
+
+async def test_a_deployment_that_ends_while_polling_stops_polling() -> None:
+    script = Script(live=False, quiet=True)
+    store = operations(OperationStatus.IN_PROGRESS)
+    run = Run(script, source=DEPLOYMENT, store=store)
+    await eventually_async(lambda: run.state.mode == tail.POLLING, "polling")
+    put_operation(store, OperationStatus.SUCCEEDED, NOW - 60)
+    asked = script.sessions
+    await asyncio.wait_for(run.task, 60)
+    assert run.state.mode == tail.COMPLETE
+    # After the end, Live Tail is not asked for again: the last read, and done.
+    assert script.sessions == asked and script.calls[-1] == "read"

@@ -9,6 +9,7 @@ them; each test marks its own lines, since moto's state is shared by the test pr
 from __future__ import annotations
 
 import gc
+import json
 import stat
 import threading
 import time
@@ -27,6 +28,7 @@ from textual.widgets._footer import FooterKey
 
 from artui.domain.apprunner import LogEvent, Service, ServiceStatus
 from artui.domain.errors import ArtuiError
+from artui.engine import tail
 from artui.engine.ports import FirstList
 from artui.launch import build_app
 from artui.settings import Settings
@@ -127,7 +129,9 @@ async def test_new_lines_arrive_by_live_tail(sim: Simulator) -> None:
         assert f"0a1b2c3d during {marker}" in on_screen(app)
         assert view(app).following
         assert requests(sim, "StartLiveTail") == 1
-        assert requests(sim, "FilterLogEvents") == 1  # the history, once: no polling
+        # The window's history (read while the session started) and what came between that
+        # read and the start: no polling.
+        assert requests(sim, "FilterLogEvents") == 2
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: sim.livetail.open_sessions == 0, "the session closed")
 
@@ -580,3 +584,189 @@ async def test_without_a_connection_the_pane_says_there_is_no_tail() -> None:
         await open_logs(pilot, "web")
         await wait_until(pilot, lambda: "no tail (e: errors)" in status(app), "the reason")
         assert "connection refused" in status(app)
+
+
+# -- the screen fits 80x24 ------------------------------------------------------------------
+
+
+async def test_a_json_line_says_what_matters_at_80_columns(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex[:8]  # the instance: its tag marks the test's lines
+    failed = {
+        "level": "error",
+        "msg": "request failed",
+        "path": "/api/cart",
+        "status": 503,
+        "error": "circuit breaker open",
+    }
+    lines = ["INFO  GET /health 200 2ms", json.dumps(failed)]
+    write(sim, "checkout-api", lines, stream=f"instance/{marker}")
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: f"{marker} ERROR" in on_screen(app), "the JSON line")
+        # Level and message first, the error text next, all of it within 80 columns.
+        row = next(line for line in on_screen(app).splitlines() if f"{marker} ERROR" in line)
+        assert row.split(f"{marker} ")[1].startswith(
+            'ERROR request failed error="circuit breaker open"'
+        )
+        assert len(row.rstrip()) <= 80
+        # enter: the whole document, indented, under the cursor's line (the newest).
+        await pilot.press("enter")
+        whole = '"error": "circuit breaker open"'
+        await wait_until(pilot, lambda: whole in on_screen(app), "the document")
+        assert '"path": "/api/cart",' in on_screen(app)
+        # escape folds it back, and stays in the pane.
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: whole not in on_screen(app), "folded")
+        assert pane(app).active and f"{marker} ERROR" in on_screen(app)
+
+
+async def test_a_search_match_past_the_right_edge_scrolls_into_view(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex[:8]
+    write(sim, "checkout-api", [f"{'x' * 120} needle{marker} tail", "INFO  GET /health"])
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: "GET /health" in on_screen(app), "the lines")
+        assert f"needle{marker}" not in on_screen(app)
+        await pilot.press("slash", *f"needle{marker}", "enter")
+        await wait_until(pilot, lambda: f"needle{marker}" in on_screen(app), "the match")
+        assert view(app).scroll_x > 0
+
+
+async def test_merged_lines_come_in_time_order(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex[:8]
+    write(sim, "checkout-api", [f"{marker} first"])  # the log group exists: Live Tail starts
+    app = app_for()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        now = int(time.time() * 1000)
+        # As the issue saw them: two instances, the later line written (and so sent by
+        # Live Tail) before the earlier one.
+        group_name = group(sim, "checkout-api")
+        put_log_lines(sim, group_name, "instance/bbbbbbbb01", [(now + 600, f"{marker} later")])
+        put_log_lines(sim, group_name, "instance/aaaaaaaa01", [(now, f"{marker} earlier")])
+        await wait_until(
+            pilot, lambda: sum(marker in line for line in view(app).shown_lines()) == 3, "lines"
+        )
+        mine = [line.split(marker)[1] for line in view(app).shown_lines() if marker in line]
+        assert mine == [" first", " earlier", " later"]
+
+
+def deployments(sim: Simulator, name: str) -> list[dict]:
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    arn = next(
+        s["ServiceArn"]
+        for s in client.list_services()["ServiceSummaryList"]
+        if s["ServiceName"] == name
+    )
+    ops = client.list_operations(ServiceArn=arn)["OperationSummaryList"]
+    return [o for o in ops if o["Type"] in ("START_DEPLOYMENT", "CREATE_SERVICE")]
+
+
+def deployment_stream(op_id: str) -> str:
+    return "deployment/" + op_id.replace("-", "")
+
+
+async def test_s_reaches_the_latest_deployment_log_read_once_it_is_over(sim: Simulator) -> None:
+    marker = uuid.uuid4().hex
+    latest = deployments(sim, "payments-worker")[0]
+    write(sim, "payments-worker", [f"event {marker}"], stream="events", kind="service")
+    write(
+        sim,
+        "payments-worker",
+        [f"[Build] step {marker}"],
+        stream=deployment_stream(latest["Id"]),
+        kind="service",
+        ago_s=0,
+    )
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_logs(pilot, "payments-worker")
+        header = app.screen.query_one("#logs-header", Static)
+        assert "s: service events" in shown(header)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: f"event {marker}" in on_screen(app), "the events")
+        assert "s: latest deployment" in shown(header)
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        control(sim, "DELETE", "/_sim/requests")
+        # Without visiting the activity: the operations the pane reads give the deployment.
+        await pilot.press("s")
+        await wait_until(
+            pilot, lambda: shown(header).startswith(f"deployment {latest['Id'][:8]}"), "it"
+        )
+        await wait_until(pilot, lambda: f"step {marker}" in on_screen(app), "its lines")
+        # Over long ago: read once, and no Live Tail session on a log that cannot grow.
+        await wait_until(pilot, lambda: status(app).startswith("complete"), "complete")
+        assert "(deployment SUCCEEDED)" in status(app)
+        assert requests(sim, "StartLiveTail") == 0
+        await wait_until(pilot, lambda: sim.livetail.open_sessions == 0, "no session open")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: shown(header).startswith("application"), "the cycle")
+
+
+async def test_s_straight_after_l_waits_for_the_operations(sim: Simulator) -> None:
+    # The keys typed before ListOperations has answered: the deployment still opens.
+    latest = deployments(sim, "orders-service")[0]
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, "orders-service")
+        await pilot.press("l", "s", "s")
+        header = app.screen.query_one("#logs-header", Static)
+        await wait_until(
+            pilot, lambda: shown(header).startswith(f"deployment {latest['Id'][:8]}"), "it"
+        )
+
+
+async def test_a_deployment_that_ends_closes_its_live_tail_session(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The simulator's clock jumps ahead to end the deployment, so the end is stamped in
+    # this machine's future: the session closes SETTLE_S after the end is seen, at once here.
+    monkeypatch.setattr(tail, "SETTLE_S", 0.0)
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    name = "inventory-sync"
+    arn = next(
+        s["ServiceArn"]
+        for s in client.list_services()["ServiceSummaryList"]
+        if s["ServiceName"] == name
+    )
+    op_id = client.start_deployment(ServiceArn=arn)["OperationId"]
+    marker = uuid.uuid4().hex
+    app = build_app(Settings(regions=(REGION,), refresh=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_logs(pilot, name)
+        await pilot.press("s", "s")
+        header = app.screen.query_one("#logs-header", Static)
+        await wait_until(pilot, lambda: shown(header).startswith(f"deployment {op_id[:8]}"), "it")
+        write(sim, name, [f"[Build] {marker}"], stream=deployment_stream(op_id), kind="service")
+        await wait_until(pilot, lambda: status(app).startswith("Live Tail"), "Live Tail")
+        await wait_until(pilot, lambda: f"[Build] {marker}" in on_screen(app), "a live line")
+        assert sim.livetail.open_sessions == 1
+        control(sim, "POST", "/_sim/clock", {"advance": 400})
+        await wait_until(pilot, lambda: status(app).startswith("complete"), "complete")
+        assert "(deployment SUCCEEDED)" in status(app)
+        await wait_until(pilot, lambda: sim.livetail.open_sessions == 0, "the session closed")
+        starts = requests(sim, "StartLiveTail")
+        # No session again, however long the pane stays on it: another read of the
+        # operations comes and goes.
+        polls = requests(sim, "ListOperations")
+        await wait_until(pilot, lambda: requests(sim, "ListOperations") > polls, "a poll")
+        assert requests(sim, "StartLiveTail") == starts
+
+
+async def test_s_says_why_when_the_operations_cannot_be_read(sim: Simulator) -> None:
+    fault = {"operation": "ListOperations", "error": "AccessDeniedException", "status": 400}
+    control(sim, "POST", "/_sim/faults", {**fault, "message": "no", "count": -1})
+    app = app_for()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_logs(pilot, "checkout-api")
+        await pilot.press("s", "s")
+        await wait_until(
+            pilot,
+            lambda: any("operations cannot be read" in n.message for n in app._notifications),
+            "the reason",
+        )
+        header = app.screen.query_one("#logs-header", Static)
+        assert shown(header).startswith("service events")  # it stays where it was

@@ -4,6 +4,10 @@ as App Runner writes them.
 The app runs the tail (`artui.engine.tail`) in a worker while the pane is shown and posts
 its lines here in batches; the pane hands them to the LogView, which holds the ring buffer.
 Hiding the pane stops the tail, and with it the Live Tail session.
+
+While it shows, the pane has the service's operations read (ListOperations, as the
+activity reads them): `s` finds the latest deployment there, and a deployment's tail sees
+there that its deployment has ended (then it closes its session).
 """
 
 from __future__ import annotations
@@ -24,10 +28,10 @@ from artui.domain.apprunner import LogEvent, LogSource, LogSourceKind, Operation
 from artui.domain.format import window_label
 from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.store import Known
+from artui.engine.tail import COMPLETE, LIVE, POLLING, WINDOWS, TailState, tail_key
 from artui.engine.tail import KIND as TAIL
-from artui.engine.tail import LIVE, POLLING, WINDOWS, TailState, tail_key
 from artui.files import open_private
-from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested
+from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested, Watch
 from artui.ui.panes.base import Pane
 from artui.ui.tabs import tab
 from artui.ui.text import shown
@@ -36,7 +40,18 @@ from artui.ui.widgets.logview import LogView
 
 # A deployment's first lines can carry a time a little before its operation's start.
 DEPLOYMENT_MARGIN_S = 60
-SOURCES = (LogSourceKind.APPLICATION, LogSourceKind.EVENTS, LogSourceKind.DEPLOYMENT)
+# What `s` goes to from each source: the latest deployment's log is one key from the
+# service events, two from the application log.
+NEXT_SOURCE = {
+    LogSourceKind.APPLICATION: LogSourceKind.EVENTS,
+    LogSourceKind.EVENTS: LogSourceKind.DEPLOYMENT,
+    LogSourceKind.DEPLOYMENT: LogSourceKind.APPLICATION,
+}
+SOURCE_WORDS = {
+    LogSourceKind.APPLICATION: "application",
+    LogSourceKind.EVENTS: "service events",
+    LogSourceKind.DEPLOYMENT: "latest deployment",
+}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -68,7 +83,7 @@ class LogsPane(Pane):
             "next_source",
             "Source",
             id="logs.source",
-            tooltip=("Source: application, service events, the latest deployment"),
+            tooltip=("Next source: application, service events, the latest deployment's log"),
         ),
         Binding(
             "h",
@@ -133,6 +148,8 @@ class LogsPane(Pane):
         self._no_older = False
         self._view: LogView | None = None
         self._token = 0  # this pane's current tail; batches of an earlier one are dropped
+        # `s` asked for the latest deployment before the operations were first read.
+        self.awaiting_deployment = False
 
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="logs-header")
@@ -167,6 +184,15 @@ class LogsPane(Pane):
         self.view.focus()
 
     # -- the tail ---------------------------------------------------------------------
+
+    def shown(self) -> None:
+        self.app.post_message(Watch(OPERATIONS, self.service, True))
+        super().shown()
+
+    def hidden(self) -> None:
+        super().hidden()
+        self.awaiting_deployment = False
+        self.app.post_message(Watch(OPERATIONS, self.service, False))
 
     def start(self) -> None:
         """Tail the source on show from the window's start."""
@@ -209,6 +235,7 @@ class LogsPane(Pane):
     def use_source(self, source: LogSource) -> None:
         """Show `source` (a deployment's log, from the activity)."""
         self.source = source
+        self.awaiting_deployment = False
         if self.active:
             self.start()
 
@@ -251,6 +278,9 @@ class LogsPane(Pane):
     def store_changed(self, kind: str, key: str) -> None:
         if kind == TAIL and key == self.key:
             self.host.update_status()
+        elif kind == OPERATIONS and key == self.service.arn and self.awaiting_deployment:
+            self.awaiting_deployment = False
+            self._to_latest_deployment()
 
     # -- keys -------------------------------------------------------------------------
 
@@ -263,19 +293,36 @@ class LogsPane(Pane):
         return next((op for op in self._operations() if op.has_log), None)
 
     def action_next_source(self) -> None:
-        """Application → service events → the latest deployment (when one is known)."""
-        at = SOURCES.index(self.source.kind)
-        for kind in SOURCES[at + 1 :] + SOURCES[: at + 1]:
-            if kind is not LogSourceKind.DEPLOYMENT:
-                self.use_source(LogSource(kind))
-                return
-            op = self._latest_deployment()
-            if op is not None:
-                self.use_source(LogSource(kind, op.id))
-                return
-            if self.source.kind is LogSourceKind.DEPLOYMENT:
-                continue
-        self.app.notify("No deployment is known yet: the activity (a) lists them.")
+        """Application → service events → the latest deployment's log → application."""
+        kind = NEXT_SOURCE[self.source.kind]
+        if kind is not LogSourceKind.DEPLOYMENT:
+            self.use_source(LogSource(kind))
+            return
+        known = self.ctx.store.get(OPERATIONS, self.ctx.scope_of(self.service), self.service.arn)
+        if known.value is None and known.error is None:
+            # The first read of the operations (started as the pane showed) is under way:
+            # the deployment's log opens when it answers.
+            self.awaiting_deployment = True
+            self.query_one("#logs-header", Static).update(self._header())
+            return
+        self._to_latest_deployment()
+
+    def _to_latest_deployment(self) -> None:
+        """The latest deployment's log, or say why there is none and stay."""
+        op = self._latest_deployment()
+        if op is not None:
+            self.use_source(LogSource(LogSourceKind.DEPLOYMENT, op.id))
+            return
+        self.query_one("#logs-header", Static).update(self._header())
+        known = self.ctx.store.get(OPERATIONS, self.ctx.scope_of(self.service), self.service.arn)
+        if known.error is not None:
+            self.ctx.tell(
+                f"No deployment log: the operations cannot be read ({known.error}).",
+                title="Logs",
+                severity="warning",
+            )
+        else:
+            self.ctx.tell("No deployment among the newest operations: see the activity (a).")
 
     def action_next_window(self) -> None:
         """The next history window; the tail starts again from it."""
@@ -391,7 +438,11 @@ class LogsPane(Pane):
             if self._deployment_started()
             else (f"last {window_label(self.window_s)} (h)")
         )
-        line.append(f"  {since}  next source (s)", style="dim")
+        line.append(f"  {since}  ", style="dim")
+        if self.awaiting_deployment:
+            line.append("s: reading the operations…", style="cyan")
+        else:
+            line.append(f"s: {SOURCE_WORDS[NEXT_SOURCE[self.source.kind]]}", style="dim")
         return line
 
     def status_text(self) -> Text:
@@ -403,7 +454,7 @@ class LogsPane(Pane):
         if state is not None:
             style = "bold green" if state.mode == LIVE else "bold yellow"
             line.append(state.mode, style=style if state.mode in (LIVE, POLLING) else "dim")
-            if state.mode == POLLING and state.why:
+            if state.mode in (POLLING, COMPLETE) and state.why:
                 line.append_text(shown(f" ({state.why})", "dim"))
             if state.sampled:
                 line.append(" sampled", style="yellow")
