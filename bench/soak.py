@@ -23,11 +23,14 @@ AWS itself would cause it):
   simulator's clock moved on);
 
 and moves the operator round the services: each service's logs, then its metrics, then its
-activity, 40 seconds each, back to the list between them.
+activity, 40 seconds each, back to the list between them (after a tour of them all, a few
+seconds each, so that what artui keeps per service is in place within the warm-up).
 
-RSS is the child's (VmRSS) at the end of each minute; the slope is the least-squares fit
-over the minutes after the warm-up (5 minutes). Tasks and threads are counted on the
-services list, before the first pane opens and after the last has closed. Requests a
+RSS is the child's (VmRSS) at the end of each minute, beside its live objects (after a
+collection; those frozen at start-up not counted): RSS can step up as the allocator takes
+more arenas, objects say whether anything is kept. The slope is the least-squares fit over
+the minutes after the warm-up (5 minutes). Tasks and threads are counted on the services
+list, before the first pane opens and after the last has closed. Requests a
 minute are the app's own, per API and operation: the simulator's request log less what
 this script sent (its clients do not retry, so each call is one request).
 """
@@ -50,6 +53,10 @@ from typing import Any
 REGION = "us-east-1"
 WARMUP_MINUTES = 5
 PANE_SECONDS = 40.0
+# First a tour, every pane of every service a few seconds each: what artui keeps per service
+# (operations, charts, a tail's state) is then in place before the warm-up ends, and the
+# slope after it measures the shift, not the first visits.
+TOUR_SECONDS = 3.0
 PANES = (b"l", b"m", b"a")  # logs, metrics, activity: opened from the list on its row
 FLOOD_LINES = 3_000
 FAULTS = (
@@ -68,6 +75,7 @@ LOGS_OPERATIONS = ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
 def child(report_path: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import asyncio
+    import gc
 
     from artui import logfile
     from artui.launch import build_app
@@ -94,7 +102,11 @@ def child(report_path: str) -> None:
         tasks = asyncio.all_tasks()
         names = collections.Counter(_task_kind(task) for task in tasks)
         top = ", ".join(f"{name} {n}" for name, n in names.most_common(4))
-        note(f"sample {len(tasks)} {threading.active_count()} {top}")
+        # Live objects, garbage collected first; those frozen at start-up (gc.freeze) are
+        # not counted: a leak is made of objects created later.
+        gc.collect()
+        objects = len(gc.get_objects())
+        note(f"sample {len(tasks)} {threading.active_count()} {objects} {top}")
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -296,7 +308,8 @@ class Soak:
         ]
 
     def sample(self) -> str:
-        """The child's tasks and threads now: 'tasks threads (the most common tasks)'."""
+        """The child's tasks, threads and live objects now: 'tasks threads objects (the most
+        common tasks)'."""
         before = len(self.lines("sample "))
         os.kill(self.app.proc.pid, signal.SIGUSR1)
         deadline = time.perf_counter() + 30
@@ -354,7 +367,8 @@ class Soak:
                 self.press(PANES[step % len(PANES)], 0.5)
                 on_pane = True
                 step += 1
-                pane_at = now + PANE_SECONDS
+                touring = step <= len(PANES) * len(churn.names)
+                pane_at = now + (TOUR_SECONDS if touring else PANE_SECONDS)
             elapsed = now - start
             while actions and actions[0][0] <= elapsed:
                 _, act = actions.pop(0)
@@ -363,8 +377,12 @@ class Soak:
             if now >= minute_ends:
                 self.rss.append(self.child_rss())
                 self.per_minute.append(self.requests_since_last())
+                objects = self.sample().split(" ", 3)[2]
                 minute = len(self.rss)
-                print(f"minute {minute:3d}  rss {self.rss[-1]:7.1f} MB", flush=True)
+                print(
+                    f"minute {minute:3d}  rss {self.rss[-1]:7.1f} MB  objects {objects}",
+                    flush=True,
+                )
                 minute_ends += 60
             self.pump(0.5)
         if on_pane:
@@ -466,11 +484,11 @@ def main() -> int:
     else:
         print(f"rss slope: too short a run (the warm-up is {WARMUP_MINUTES} minutes)")
     (start, end) = got["samples"]
-    s_tasks, s_threads, *s_top = start.split(" ", 2)
-    e_tasks, e_threads, *e_top = end.split(" ", 2)
+    s_tasks, s_threads, s_objects, *s_top = start.split(" ", 3)
+    e_tasks, e_threads, e_objects, *e_top = end.split(" ", 3)
     print(
-        f"asyncio tasks {s_tasks} -> {e_tasks}, threads {s_threads} -> {e_threads}"
-        " (on the services list, at the start and at the end)"
+        f"asyncio tasks {s_tasks} -> {e_tasks}, threads {s_threads} -> {e_threads}, live"
+        f" objects {s_objects} -> {e_objects} (on the services list, at the start and the end)"
     )
     print(f"  most common tasks at the end: {''.join(e_top)}")
     exceptions = got["exceptions"]
