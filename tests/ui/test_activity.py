@@ -190,8 +190,10 @@ async def test_a_failed_deployment_is_told_and_its_log_says_why(
     app = build_app(Settings(regions=(REGION,), refresh=1))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_activity(pilot, "payments-worker")
-        await pilot.press("d", "y")
+        # Changes are offered on the overview only (d pages down where a reader is).
+        await pilot.press("i", "d", "y")
         await wait_until(pilot, lambda: toasted(app, "payments-worker: started"), "the start")
+        await pilot.press("a")
         # The new operation is in the activity at once, running.
         await wait_until(
             pilot, lambda: rows(app)[0][0] == "Deployment" and rows(app)[0][3] == "running", "row"
