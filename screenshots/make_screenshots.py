@@ -52,7 +52,7 @@ SHOTS = [
     ("metrics-120x40", (120, 40), ["m", "3"], "metrics"),
     ("domains-80x24", (80, 24), ["c"], "domains"),
     ("domains-120x40", (120, 40), ["c"], "root domains"),
-    ("link-80x24", (80, 24), ["c", "n"], "link"),
+    ("link-80x24", (80, 24), ["c", "A"], "link"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
