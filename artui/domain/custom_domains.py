@@ -314,13 +314,13 @@ def next_step(domain: CustomDomain) -> str:
         return (
             "Likely causes: CAA records that do not include amazon.com (check: dig CAA "
             f"{base_domain(domain.name)}), or validation records never added within 72 hours "
-            "(or added with stray characters such as quotes). Fix DNS, then unlink (x) and "
-            "link (n) again."
+            "(or added with stray characters such as quotes). Fix DNS, then unlink (X) and "
+            "link (A) again."
         )
     if status is DomainStatus.DELETING:
         return "App Runner is unlinking it. Delete its records from your DNS."
     if status is DomainStatus.DELETE_FAILED:
-        return "Unlinking failed: unlink it again (x)."
+        return "Unlinking failed: unlink it again (X)."
     return "A status artui does not know: what App Runner does next is unknown."
 
 

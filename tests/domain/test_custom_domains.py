@@ -434,7 +434,7 @@ def test_target_records(name: str, www: bool, expected: list[tuple[str, str]]) -
         (DomainStatus.CREATING, "requesting the certificate"),
         (DomainStatus.BINDING_CERTIFICATE, "binding the certificate"),
         (DomainStatus.DELETING, "Delete its records from your DNS"),
-        (DomainStatus.DELETE_FAILED, "unlink it again (x)"),
+        (DomainStatus.DELETE_FAILED, "unlink it again (X)"),
         (DomainStatus.UNKNOWN, "A status artui does not know"),
     ],
 )

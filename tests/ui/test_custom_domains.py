@@ -131,7 +131,7 @@ async def test_a_root_domain_gets_alias_advice_and_a_failure_its_causes(sim: Sim
         failed = entry(app, "*.example.com")
         assert "failed" in failed
         assert "CAA records that do not include amazon.com" in failed
-        assert "dig CAA example.com" in failed and "unlink (x) and link (n) again" in failed
+        assert "dig CAA example.com" in failed and "unlink (X) and link (A) again" in failed
 
 
 async def test_link_with_www(sim: Simulator) -> None:
