@@ -23,18 +23,15 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.actions import ActionParseResult
-from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from artui.boot.terminal import exit_status
 from artui.domain.errors import ArtuiError, describe
 from artui.domain.format import use_timezone
-from artui.domain.inert import inert
 from artui.engine import tail
 from artui.engine.actions import Actions
 from artui.engine.journal import Failure
@@ -54,6 +51,7 @@ from artui.ui.messages import (
 )
 from artui.ui.screens.base import StatusScreen
 from artui.ui.screens.services import ServicesScreen
+from artui.ui.toasts import ToastingApp
 
 if TYPE_CHECKING:
     from artui.domain.apprunner import Service
@@ -66,7 +64,7 @@ if TYPE_CHECKING:
     from artui.ui.flows import ChangeFlow
 
 
-class ArtuiApp(App[None]):
+class ArtuiApp(ToastingApp):
     """artui: App Runner services, one keyboard away."""
 
     CSS_PATH = "app.tcss"
@@ -239,19 +237,6 @@ class ArtuiApp(App[None]):
             )
 
     # -- errors ------------------------------------------------------------------------
-
-    def tell(
-        self,
-        text: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-    ) -> None:
-        """A notification whose text and title may hold AWS's words: inert, never markup."""
-        self.notify(
-            inert(text), title=inert(title), severity=severity, timeout=timeout, markup=False
-        )
 
     def internal_error(self, where: str, exc: BaseException) -> None:
         """A bug met while drawing or in a worker: logged, shown, and the app carries on."""
