@@ -152,3 +152,24 @@ async def test_a_deployment_further_back_than_a_week_is_said(sim: Simulator) -> 
         when = time.strftime("%m-%d %H:%M", time.gmtime(deployed))
         marks = text(app, "#metrics-marks")
         assert f"latest deployment {when} UTC, {duration(app.clock() - deployed)} ago" in marks
+
+
+async def test_operations_that_cannot_be_read_leave_the_last_hour(sim: Simulator) -> None:
+    control(
+        sim,
+        "POST",
+        "/_sim/faults",
+        {
+            "operation": "ListOperations",
+            "error": "InvalidRequestException",
+            "status": 400,
+            "message": "no",
+            "count": -1,
+        },
+    )
+    app = app_for(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_metrics(pilot, "checkout-api")
+        assert pane.range == RANGES[0]
+        assert "last 1h (" in text(app, "#metrics-header")
+    control(sim, "DELETE", "/_sim/faults")

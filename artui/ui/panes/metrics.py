@@ -371,6 +371,8 @@ class MetricsPane(Pane):
         now = self.ctx.clock()
         line = Text()
         line.append_text(shown(self.service.name, "bold"))
+        if not self.placed:  # the operations decide it: no range to name yet
+            return line.append("  choosing the range…", style="dim")
         # The range's ends, and the zone of every time on the pane (axes, marks, status).
         ends = range_text(now - self.range.seconds, now)
         line.append(f"  last {self.range.label} ({ends} {zone_label(now)})")
