@@ -119,7 +119,8 @@ def main() -> int:
             control(sim, "/_sim/livetail", {"mode": "refuse"})
             app.screen = b""
             os.write(app.master, b"r")
-            app.wait_for(b"polling")
+            # wait_for counts from the launch: give it 30 s from now.
+            app.wait_for(b"polling", timeout=time.perf_counter() - app.started + 30)
             polled = measure(app, write, args.lines)
         finally:
             app.stop()

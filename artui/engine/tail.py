@@ -379,9 +379,12 @@ class Tail:
         Ends when cancelled, or once a finished deployment's log has been read to its end."""
         self.store.put(KIND, self.scope, TailState(), self.clock(), self.key)
         self.on_state()
-        # Read while the session starts, not after it: its lines show meanwhile.
+        # Read while the session starts, not after it: its lines show meanwhile. The read is
+        # sent first (the step to its first wait on the network), the session's request
+        # right after: the lines are what the operator waits for.
         self._first = asyncio.ensure_future(self._first_read())
         try:
+            await asyncio.sleep(0)
             while True:
                 op = self.finished()
                 if op is not None:

@@ -330,8 +330,9 @@ async def test_live_tail_is_asked_again_with_backoff_and_the_polls_between_back_
     waits = script.between_attempts()
     assert [seconds for seconds, _ in waits] == [2.0, 4.0, 8.0, 16.0, 32.0]
     # FilterLogEvents fewer than once a second, and fewer still the longer Live Tail is
-    # out: the gaps double from a second up to POLL_GAP_MAX.
-    assert [reads for _, reads in waits] == [2, 3, 4, 5, 8]
+    # out: the gaps double from a second up to POLL_GAP_MAX. (The first wait's first poll
+    # is the window's read, sent before the first attempt.)
+    assert [reads for _, reads in waits] == [1, 3, 4, 5, 8]
     assert sum(r for _, r in waits) < sum(s for s, _ in waits) / 2
     assert max(c for c in script.calls if isinstance(c, float)) == tail.POLL_GAP_MAX
     assert run.state.mode == tail.POLLING
@@ -381,8 +382,8 @@ async def test_at_the_session_limit_a_new_session_starts_at_once_losing_no_line(
     # (the first session's two: the window's history, and what came as it started). The
     # only sleeps are the live lines' holds, none longer than the window.
     assert [c for c in script.calls if isinstance(c, str)] == [
-        "live",
         "read",
+        "live",
         "read",
         "live",
         "read",
@@ -431,8 +432,9 @@ async def test_a_log_group_not_there_yet_is_polled_until_lines_come_then_tailed_
     assert "ResourceNotFoundException" in run.state.why
     await script.reads.put([ev(1)])  # the group exists now
     await eventually_async(lambda: script.sessions == 2, "Live Tail asked again")
-    # At once, not after the wait a refusal earns.
-    assert script.between_attempts() == [(1.0, 2)]
+    # At once, not after the wait a refusal earns. (The first poll is the window's read,
+    # sent before the first attempt.)
+    assert script.between_attempts() == [(1.0, 1)]
     assert script.between_attempts()[0][0] < tail.LIVE_RETRY_MIN
     await script.updates.put(TailUpdate(started=True))
     # The session's history starts from the last line's time, less the lookback.
@@ -452,7 +454,7 @@ async def test_the_window_is_read_while_live_tail_starts() -> None:
     # The session has not started, and the window's history is on its way already.
     await script.reads.put([ev(1), ev(2)])
     await eventually_async(lambda: len(run.lines) == 2, "the history before the session")
-    assert script.calls == ["live", "read"]
+    assert script.calls == ["read", "live"]  # the read sent first: its lines are awaited
     assert run.state.mode == tail.CONNECTING
     # Line 3 was written after that read, before the session started: the read made once
     # it has started brings it, from the newest line less the lookback, with line 2 again.

@@ -4,7 +4,8 @@ public API on top.
 
 - **Repaint cap.** Appending only records. A one-shot timer (`FLUSH_INTERVAL`, 8 times a
   second) then sets the virtual size, scrolls (to the end when following; otherwise so the
-  same rows stay on screen as lines above are dropped) and repaints. A key flushes at once.
+  same rows stay on screen as lines above are dropped) and repaints. A key flushes at once,
+  and so do the first lines of an empty view.
   Textual's scroll offset is kept relative to `_base`, the top as of the last flush, so a
   paint between flushes still shows the rows it showed before.
 - **Rendering.** Only visible rows are rendered (`render_line`), by `render.RowPainter`.

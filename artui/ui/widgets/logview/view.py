@@ -277,8 +277,13 @@ class LogView(LogScroller, can_focus=True):
         """Add newer lines at the end; the oldest are dropped past max_lines."""
         if not events:
             return
+        empty = not self.entries.shown
         self.entries.append(events)
         self._schedule()
+        if empty and self.entries.shown:
+            # An empty view's first lines are drawn at once, not at the next capped repaint:
+            # a log just opened is when the operator is waiting.
+            self._flush(force=True)
 
     def prepend(self, events: Sequence[LogEvent]) -> None:
         """Add older lines (oldest first) at the top; the view keeps showing the same lines.
