@@ -62,7 +62,7 @@ def filter_by(entries: LogEntries, pattern: str | None) -> None:
 
 
 def test_the_plain_parts_import_no_textual() -> None:
-    plain = ("ansi", "patterns", "entries")
+    plain = ("ansi", "patterns", "json_lines", "entries")
     for name in plain:
         tree = ast.parse((Path(logview.__file__).parent / f"{name}.py").read_text())
         for node in ast.walk(tree):
