@@ -30,19 +30,58 @@ def json_object(message: str) -> dict[str, object] | None:
     return value if isinstance(value, dict) and value else None
 
 
+# Encoders made once: json.dumps with options builds a new one at every call.
+_QUOTED = json.JSONEncoder(ensure_ascii=False).encode
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _written(value: object) -> str:
     """A field's value as `key=value` writes it: bare if it reads unambiguously, else JSON."""
     if isinstance(value, str):
-        return value if _BARE.fullmatch(value) else json.dumps(value, ensure_ascii=False)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return value if _BARE.fullmatch(value) else _QUOTED(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return str(value)
+    return _COMPACT(value)
 
 
 def _level(value: object) -> str:
     if isinstance(value, str):
         return value.upper()
-    if isinstance(value, int) and not isinstance(value, bool) and value in NUMERIC_LEVELS:
+    if type(value) is int and value in NUMERIC_LEVELS:
         return NUMERIC_LEVELS[value]
     return _written(value)
+
+
+# How a document with these keys (in this order) is laid out: its level key, its message
+# key, and the other keys in the order shown, each with its `key=` written. A log's lines
+# mostly share a few sets of keys, so each set is worked out once.
+_Plan = tuple["str | None", "str | None", tuple[tuple[str, str], ...]]
+_plans: dict[tuple[str, ...], _Plan] = {}
+
+
+def _plan(keys: tuple[str, ...]) -> _Plan:
+    plan = _plans.get(keys)
+    if plan is not None:
+        return plan
+    by_name: dict[str, str] = {}
+    for key in keys:
+        by_name.setdefault(key.lower(), key)
+    level = next((by_name[k] for k in LEVEL_KEYS if k in by_name), None)
+    text = next((by_name[k] for k in MESSAGE_KEYS if k in by_name), None)
+    first = [by_name[k] for k in ERROR_KEYS if k in by_name and by_name[k] != text]
+    taken = {level, text, *first}
+    order = first + [key for key in keys if key not in taken]
+    fields = tuple((key, f"{key if _BARE.fullmatch(key) else _QUOTED(key)}=") for key in order)
+    if len(_plans) > 1024:  # a log whose keys vary without end (ids as keys)
+        _plans.clear()
+    plan = _plans[keys] = (level, text, fields)
+    return plan
 
 
 def compact_json(message: str) -> str | None:
@@ -59,22 +98,15 @@ def compact_json(message: str) -> str | None:
 
 
 def _compact(document: dict[str, object]) -> str:
-    by_name: dict[str, str] = {}
-    for key in document:
-        by_name.setdefault(key.lower(), key)
-    level = next((by_name[k] for k in LEVEL_KEYS if k in by_name), None)
-    text = next((by_name[k] for k in MESSAGE_KEYS if k in by_name), None)
+    level, text, fields = _plan(tuple(document))
     parts = []
     if level is not None:
         parts.append(_level(document[level]))
     if text is not None:
         said = document[text]
         parts.append(said if isinstance(said, str) else _written(said))
-    first = [by_name[k] for k in ERROR_KEYS if k in by_name and by_name[k] != text]
-    rest = [key for key in document if key not in (level, text) and key not in first]
-    for key in first + rest:
-        name = key if _BARE.fullmatch(key) else json.dumps(key, ensure_ascii=False)
-        parts.append(f"{name}={_written(document[key])}")
+    for key, name in fields:
+        parts.append(name + _written(document[key]))
     return " ".join(parts)
 
 
