@@ -1,4 +1,4 @@
-"""artui.files: every file artui writes is private, new, and never written through a link."""
+"""artui.logfile.open_private: every file artui writes is private, new, never through a link."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from artui.files import MAX_NAMES, open_private
+from artui.logfile import MAX_NAMES, open_private
 
 
 def mode(path: Path) -> int:

@@ -30,7 +30,7 @@ from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.store import Known
 from artui.engine.tail import COMPLETE, LIVE, POLLING, WINDOWS, TailState, tail_key
 from artui.engine.tail import KIND as TAIL
-from artui.files import open_private
+from artui.logfile import open_private
 from artui.ui.messages import LogLines, OlderLogsRequested, TailRequested, Watch
 from artui.ui.panes.base import Pane
 from artui.ui.tabs import tab
@@ -62,7 +62,7 @@ def instance_tag(event: LogEvent) -> str:
 
 def save_path(service: Service, source: LogSource, now: float) -> Path:
     """Where `S` would like to write: the working directory if it can be written, else the
-    temp dir. If that name is taken, the file gets the next free one (artui.files)."""
+    temp dir. If that name is taken, the file gets the next free one (`open_private`)."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
     label = _UNSAFE_NAME.sub("-", f"{service.name}-{source.label}")
     name = f"artui-{label}-{stamp}.log"
