@@ -248,8 +248,9 @@ async def test_an_open_logs_pane_neither_keeps_nor_rebuilds_footer_keys(sim: Sim
         for _ in range(30):
             app.screen.refresh_bindings()
             await pilot.pause()
-        await wait_until(pilot, lambda: len(footer.query(FooterKey)) == on_show, "the footer")
-        await wait_until(pilot, lambda: keys() <= 2 * on_show, "the old keys gone")
+        # The keys on show may change meanwhile (Live Tail's state moves the pane's own, the
+        # footer fits them to the width): what must not stay is 30 rebuilds' worth of keys.
+        await wait_until(pilot, lambda: keys() <= 3 * on_show, "the old keys gone")
         # And the list's polls (each posts a new snapshot) build no new keys at all: the
         # offered keys have not changed.
         built = set(map(id, footer.query(FooterKey)))
