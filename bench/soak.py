@@ -98,6 +98,7 @@ def child(report_path: str) -> None:
         note(f"exception thread {name} {args.exc_type.__name__}: {args.exc_value}")
 
     threading.excepthook = thread_exception
+    first_types: collections.Counter[str] = collections.Counter()
 
     def sample() -> None:
         tasks = asyncio.all_tasks()
@@ -106,8 +107,13 @@ def child(report_path: str) -> None:
         # Live objects, garbage collected first; those frozen at start-up (gc.freeze) are
         # not counted: a leak is made of objects created later.
         gc.collect()
-        objects = len(gc.get_objects())
+        live = collections.Counter(type(o).__qualname__ for o in gc.get_objects())
+        objects = sum(live.values())
         note(f"sample {len(tasks)} {threading.active_count()} {objects} {top}")
+        if not first_types:
+            first_types.update(live)
+        grown = sorted(((n - first_types[name], name) for name, n in live.items()), reverse=True)
+        note("grown " + ", ".join(f"{name} {n:+d}" for n, name in grown[:8] if n > 0))
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -405,6 +411,7 @@ class Soak:
             "samples": self.samples,
             "requests": self.per_minute,
             "exceptions": self.lines("exception "),
+            "grown": self.lines("grown ")[-1],
             "tracebacks": self._tracebacks(),
             "alive": self.app.proc.poll() is None,
         }
@@ -503,6 +510,7 @@ def main() -> int:
         " (on the services list, after the tour and at the end)"
     )
     print(f"  most common tasks at the end: {''.join(e_top)}")
+    print(f"  objects grown most since the tour: {got['grown'] or 'none'}")
     exceptions = got["exceptions"]
     print(
         f"unhandled exceptions: {len(exceptions)} (event loop, threads); tracebacks in the log"

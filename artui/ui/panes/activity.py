@@ -20,6 +20,7 @@ from artui.ui.tabs import tab
 from artui.ui.text import shown
 from artui.ui.tones import toned
 from artui.ui.widgets.filter import FilterField
+from artui.ui.widgets.table import Table
 
 COLUMNS = (
     ("type", "Type"),
@@ -51,7 +52,7 @@ def matches(op: Operation, needle: str) -> bool:
     return any(needle in part.casefold() for part in (op.type_label, op.status_label, op.id))
 
 
-class ActivityTable(DataTable):
+class ActivityTable(Table):
     """The operations table, with vi keys beside the arrows."""
 
     BINDINGS = [

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from rich.console import Console, ConsoleOptions
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from artui.domain.apprunner import Tone
 from artui.domain.format import latency_text, rpm_text, share_text
@@ -17,6 +16,7 @@ from artui.engine.metrics import Figures, FleetSeries
 from artui.ui.tabs import TABS
 from artui.ui.tones import toned
 from artui.ui.widgets.sparkline import buckets, sparkline
+from artui.ui.widgets.table import Table
 
 # The columns, in order; which of them show, and how wide, depends on the width (`layout`).
 NAME, STATUS, REGION, REQUESTS, ERRORS, NOW, UPDATED, URL = (
@@ -225,7 +225,7 @@ def layout(width: int, rows: Sequence[Row]) -> Layout:
     return Layout(tuple(columns), spark, short)
 
 
-class ServicesTable(DataTable):
+class ServicesTable(Table):
     """The services table, with vi keys beside the arrows."""
 
     BINDINGS = [
