@@ -1,7 +1,7 @@
 """A shift on the simulator: artui's memory, tasks, threads, exceptions and requests over N
 minutes of churn. Prints RSS each minute, its slope after a warm-up, and the rest.
 
-    python bench/soak.py [--minutes 30] [--size 100x30]
+    python bench/soak.py [--minutes 30] [--size 100x30] [--tracemalloc]
 
 The simulator runs in this process (the demo: one region, its seven services, the world
 writing their logs, operations nine times faster than AWS's); artui runs as a fresh
@@ -33,7 +33,9 @@ more arenas, objects say whether anything is kept. The slope is the least-square
 the minutes after the warm-up (5 minutes). Tasks, threads and objects are counted on the
 services list, after the tour and after the last pane has closed. Requests a minute are the
 app's own, per API and operation: the simulator's request log less what this script sent
-(its clients do not retry, so each call is one request).
+(its clients do not retry, so each call is one request). --tracemalloc also traces the
+app's allocations (strings too, which the collector does not track) and names the lines
+whose allocations grew most since the tour.
 """
 
 from __future__ import annotations
@@ -73,10 +75,11 @@ LOGS_OPERATIONS = ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
 # -- the child: artui with a reporter ----------------------------------------------------
 
 
-def child(report_path: str) -> None:
+def child(report_path: str, trace: bool) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import asyncio
     import gc
+    import tracemalloc
 
     from artui import logfile
     from artui.launch import build_app
@@ -99,6 +102,9 @@ def child(report_path: str) -> None:
 
     threading.excepthook = thread_exception
     first_types: collections.Counter[str] = collections.Counter()
+    traced: list[tracemalloc.Snapshot] = []
+    if trace:
+        tracemalloc.start()
 
     def sample() -> None:
         tasks = asyncio.all_tasks()
@@ -114,6 +120,19 @@ def child(report_path: str) -> None:
             first_types.update(live)
         grown = sorted(((n - first_types[name], name) for name, n in live.items()), reverse=True)
         note("grown " + ", ".join(f"{name} {n:+d}" for n, name in grown[:8] if n > 0))
+        if trace:
+            # Every allocation, strings too (the collector does not track them).
+            snapshot = tracemalloc.take_snapshot()
+            if traced:
+                top = snapshot.compare_to(traced[0], "lineno")[:8]
+                note(
+                    "traced "
+                    + "; ".join(
+                        f"{stat.traceback[0]} {stat.size_diff / 1024:+.0f} KiB" for stat in top
+                    )
+                )
+            else:
+                traced.append(snapshot)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -263,7 +282,9 @@ class Churn:
 class Soak:
     """The app in a pty, moved round the panes, sampled each minute."""
 
-    def __init__(self, sim: Any, minutes: float, size: tuple[int, int], tmp: str) -> None:
+    def __init__(
+        self, sim: Any, minutes: float, size: tuple[int, int], tmp: str, trace: bool
+    ) -> None:
         from pty_app import PtyApp, sim_env
 
         self.sim = sim
@@ -272,7 +293,8 @@ class Soak:
         Path(self.report).touch()
         env = {**sim_env(sim.env()), "XDG_STATE_HOME": os.path.join(tmp, "state")}
         self.log = Path(tmp, "state", "artui", "artui.log")
-        self.app = PtyApp(["--child", self.report], env, size=size, program=__file__)
+        args = ["--child", self.report, *(["--tracemalloc"] if trace else [])]
+        self.app = PtyApp(args, env, size=size, program=__file__)
         self.churn = Churn(sim)
         self.rss: list[float] = []
         self.per_minute: list[collections.Counter[str]] = []
@@ -412,6 +434,7 @@ class Soak:
             "requests": self.per_minute,
             "exceptions": self.lines("exception "),
             "grown": self.lines("grown ")[-1],
+            "traced": self.lines("traced "),
             "tracebacks": self._tracebacks(),
             "alive": self.app.proc.poll() is None,
         }
@@ -467,11 +490,16 @@ def slope(values: list[float]) -> float:
 
 def main() -> int:
     if len(sys.argv) >= 3 and sys.argv[1] == "--child":
-        child(sys.argv[2])
+        child(sys.argv[2], trace="--tracemalloc" in sys.argv[3:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--size", default="100x30", help="the terminal, columns x rows")
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="trace the app's allocations (slower, more memory) and name where they grew",
+    )
     args = parser.parse_args()
     cols, rows = (int(v) for v in args.size.split("x"))
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -486,7 +514,7 @@ def main() -> int:
         Simulator(regions=(REGION,), speedup=DEMO_SPEEDUP, world=True) as sim,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        soak = Soak(sim, args.minutes, (cols, rows), tmp)
+        soak = Soak(sim, args.minutes, (cols, rows), tmp, args.tracemalloc)
         try:
             got = soak.run()
         finally:
@@ -511,6 +539,8 @@ def main() -> int:
     )
     print(f"  most common tasks at the end: {''.join(e_top)}")
     print(f"  objects grown most since the tour: {got['grown'] or 'none'}")
+    if got["traced"]:
+        print(f"  allocations grown most since the tour: {got['traced'][-1]}")
     exceptions = got["exceptions"]
     print(
         f"unhandled exceptions: {len(exceptions)} (event loop, threads); tracebacks in the log"
