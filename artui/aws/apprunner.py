@@ -186,10 +186,12 @@ class AppRunner:
         )
 
     async def list_operations(
-        self, region: str, arn: str, token: str | None = None
+        self, region: str, arn: str, token: str | None = None, limit: int | None = None
     ) -> OperationsPage:
-        """One page (20) of a service's operations, newest first, from `token` on."""
-        request: dict[str, Any] = {"ServiceArn": arn, "MaxResults": PAGE_SIZE}
+        """One page (20, or `limit` when fewer) of a service's operations, newest first,
+        from `token` on."""
+        size = PAGE_SIZE if limit is None else max(1, min(limit, PAGE_SIZE))
+        request: dict[str, Any] = {"ServiceArn": arn, "MaxResults": size}
         if token:
             request["NextToken"] = token
         with aws_errors():

@@ -55,7 +55,7 @@ class OperationType(Parsable):
     UNKNOWN = "UNKNOWN"
 
 
-# What a service's view says while each operation runs.
+# What the services list and a service's view say while each operation runs.
 DOING = {
     OperationType.START_DEPLOYMENT: "deploying",
     OperationType.CREATE_SERVICE: "creating",
@@ -89,6 +89,7 @@ SERVICE_TONES: dict[ServiceStatus, Tone] = {
 
 
 # Short words for narrow tables: the colour carries the meaning, the overview the full value.
+# A busy service whose operation is known says what it is doing instead (DOING).
 SHORT_LABELS: dict[ServiceStatus, str] = {
     ServiceStatus.RUNNING: "running",
     ServiceStatus.OPERATION_IN_PROGRESS: "busy",
@@ -146,6 +147,9 @@ class Service:
     url: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # The operation in progress (read from ListOperations by the engine) while the status
+    # says one is; None when not read, or the read failed.
+    running: OperationType | None = None
 
     @property
     def status_label(self) -> str:
@@ -154,9 +158,17 @@ class Service:
         return str(self.status.value)
 
     @property
+    def doing(self) -> str | None:
+        """What is being done while an operation runs ('deploying'), when it is known."""
+        if self.status is not ServiceStatus.OPERATION_IN_PROGRESS or self.running is None:
+            return None
+        return DOING.get(self.running)
+
+    @property
     def short_label(self) -> str:
-        """A word of at most 8 letters for the services table."""
-        return SHORT_LABELS[self.status]
+        """A word of at most 9 letters for the services table: what a busy service is
+        doing when known ('deploying'), else its status ('busy')."""
+        return self.doing or SHORT_LABELS[self.status]
 
     @property
     def tone(self) -> Tone:
@@ -185,15 +197,11 @@ class ServiceDetail:
     health_check: HealthCheck
     auto_scaling: str | None
     instance_role: str | None = None
-    # The operation in progress (from ListOperations) while the status says one is.
-    running: OperationType | None = None
 
     @property
     def status_label(self) -> str:
         """The status, or what is being done while an operation runs ('deleting')."""
-        if self.service.status is ServiceStatus.OPERATION_IN_PROGRESS and self.running:
-            return DOING.get(self.running, self.service.status_label)
-        return self.service.status_label
+        return self.service.doing or self.service.status_label
 
 
 # Words for operation types, as an operator says them.

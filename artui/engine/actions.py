@@ -90,6 +90,10 @@ class Actions:
         self.underway: dict[str, Underway] = {}  # by service ARN
         # Service ARN -> (change, the clock's time) of a call whose outcome is unknown.
         self.uncertain: dict[str, tuple[Change, float]] = {}
+        # Service ARN -> the operation the operator's last change there started (or an
+        # earlier attempt turned out to have started), kept after it ends: the activity
+        # puts its cursor on it, so `enter` opens the log of what the operator just did.
+        self.started: dict[str, str] = {}
 
     def refusal(
         self, service: Service, change: Change, domains: CustomDomains | None = None
@@ -131,6 +135,7 @@ class Actions:
             earlier = await self._earlier_attempt(apprunner, service, change)
             if earlier is not None:
                 self.underway[service.arn].operation_id = earlier
+                self.started[service.arn] = earlier
                 return Started(Applied(operation_id=earlier), earlier=True)
             attempt = self._clock()
             try:
@@ -147,6 +152,7 @@ class Actions:
             del self.underway[service.arn]
         else:
             self.underway[service.arn].operation_id = applied.operation_id
+            self.started[service.arn] = applied.operation_id
         return Started(applied)
 
     async def _earlier_attempt(

@@ -49,9 +49,10 @@ class OperationReader(Protocol):
     """Reading a service's operations."""
 
     async def list_operations(
-        self, region: str, arn: str, token: str | None = None
+        self, region: str, arn: str, token: str | None = None, limit: int | None = None
     ) -> OperationsPage:
-        """One page of a service's operations, newest first, from `token` on."""
+        """One page of a service's operations, newest first, from `token` on; at most
+        `limit` of them (None: a full page, 20)."""
         ...
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from artui.domain.apprunner import Service, ServiceDetail, ServiceStatus
 from artui.domain.errors import ArtuiError
-from artui.engine.ports import AppRunnerPort
+from artui.engine.ports import AppRunnerPort, OperationReader
 from artui.engine.refresh import Cadence, Refresher
 from artui.engine.store import Kind, Scope, Store
 
 KIND: Kind[tuple[Service, ...]] = Kind("services")
 # DescribeService's answers, keyed by service ARN within the scope.
 DETAIL: Kind[ServiceDetail] = Kind("detail")
+# ListOperations' MaxResults when only the operation in progress is wanted: App Runner runs
+# one operation at a time and lists the last started first, so the first row is the one.
+RUNNING_PAGE = 1
 
 
 @dataclass(frozen=True)
@@ -73,19 +77,49 @@ def seed(
             store.put(KIND, scope, _sorted(listed[scope.region]), at)
 
 
+async def with_running(operations: OperationReader, service: Service) -> Service:
+    """`service` with the operation in progress named (`running`: 'deploying' on screen),
+    read from ListOperations only when its status says one runs. Unnamed when the read
+    fails: the service then shows as busy, and its list or view is not failed for it."""
+    if service.status is not ServiceStatus.OPERATION_IN_PROGRESS:
+        return service
+    try:
+        page = await operations.list_operations(
+            service.region, service.arn, None, limit=RUNNING_PAGE
+        )
+    except ArtuiError:
+        return service
+    return replace(service, running=page.running.type if page.running else None)
+
+
+async def name_running(operations: OperationReader, services: Sequence[Service]) -> list[Service]:
+    """`services` with each busy one's operation named: one ListOperations per service in
+    OPERATION_IN_PROGRESS, concurrently, none for the others, so the cost is that of the
+    busy services, not of the fleet."""
+    busy = [s for s in services if s.status is ServiceStatus.OPERATION_IN_PROGRESS]
+    named = await asyncio.gather(*(with_running(operations, s) for s in busy))
+    by_arn = {s.arn: s for s in named}
+    return [by_arn.get(s.arn, s) for s in services]
+
+
 def refresher(
     list_services: Callable[[str], Awaitable[list[Service]]],
     scopes: Sequence[Scope],
     store: Store,
     cadence: Cadence | None = None,
     *,
+    operations: OperationReader | None = None,
     clock: Callable[[], float] = time.time,
     on_update: Callable[[bool], None] = lambda polling: None,
 ) -> Refresher[tuple[Service, ...]]:
-    """The refresh engine for the services list of `scopes`."""
+    """The refresh engine for the services list of `scopes`; with `operations`, each busy
+    service's operation is named (`name_running`) on every poll."""
 
     async def fetch(scope: Scope) -> tuple[Service, ...]:
-        return _sorted(await list_services(scope.region))
+        listed = await list_services(scope.region)
+        if operations is not None:
+            listed = await name_running(operations, listed)
+        return _sorted(listed)
 
     def busy(services: tuple[Service, ...] | None) -> bool:
         return any(s.status is ServiceStatus.OPERATION_IN_PROGRESS for s in services or ())
@@ -119,10 +153,7 @@ def detail_refresher(
 
     async def fetch(scope: Scope) -> ServiceDetail:
         detail = await apprunner.describe_service(scope.region, arn)
-        if detail.service.status is not ServiceStatus.OPERATION_IN_PROGRESS:
-            return detail
-        page = await apprunner.list_operations(scope.region, arn, None)
-        return replace(detail, running=page.running.type if page.running else None)
+        return replace(detail, service=await with_running(apprunner, detail.service))
 
     def busy(detail: ServiceDetail | None) -> bool:
         return detail is not None and detail.service.status is ServiceStatus.OPERATION_IN_PROGRESS

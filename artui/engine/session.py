@@ -161,6 +161,7 @@ class Session:
             self.scopes,
             self.store,
             Cadence(interval=self.settings.refresh),
+            operations=gateway.apprunner,
             clock=self.clock,
             on_update=self._services_polled,
         )

@@ -82,11 +82,11 @@ async def test_deploy_confirms_sends_once_and_reports_how_it_ended(sim: Simulato
         await pilot.press("y")
         await wait_until(pilot, lambda: toasted(app, "Deploy orders-service: started"), "start")
         assert calls(sim, MUTATING) == ["StartDeployment"]
-        # The list shows it busy, with the action's elapsed time in the status line.
+        # The list says what it is doing, with the action's elapsed time in the status line.
         await wait_until(
             pilot,
-            lambda: ["orders-service", "busy"] == table_rows(app)[3][:2],
-            "the service busy in the list",
+            lambda: ["orders-service", "deploying"] == table_rows(app)[3][:2],
+            "the service deploying in the list",
         )
         assert "deploy orders-service" in shown(app.screen.query_one("#status", Static))
         advance(sim, 400)
@@ -220,8 +220,11 @@ async def test_state_changed_meanwhile_shows_aws_answer_and_refreshes(sim: Simul
             "AWS's answer",
         )
         assert calls(sim, MUTATING) == ["PauseService"]
-        # The list refreshes at once and shows the truth; nothing else was sent.
-        await wait_until(pilot, lambda: table_rows(app)[3][1] == "busy", "busy in the list")
+        # The list refreshes at once and shows the truth (someone else's deployment, named);
+        # nothing else was sent.
+        await wait_until(
+            pilot, lambda: table_rows(app)[3][1] == "deploying", "deploying in the list"
+        )
         assert len(table_rows(app)) == 7
     assert calls(sim, MUTATING) == ["PauseService"]
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import control
 from textual.widgets import Static
 
+from artui.domain.apprunner import LogSource, LogSourceKind
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
@@ -151,6 +152,46 @@ async def test_slash_filters_the_operations(sim: Simulator) -> None:
         )
 
 
+@pytest.mark.parametrize("visited", [False, True], ids=["first-visit", "visited-before"])
+async def test_the_cursor_goes_to_the_operation_just_started(sim: Simulator, visited: bool) -> None:
+    arn = arn_of(sim, "checkout-api")
+    previous = apprunner(sim).list_operations(ServiceArn=arn)["OperationSummaryList"][0]["Id"]
+    app = build_app(Settings(regions=(REGION,), refresh=30))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        if visited:
+            # The activity already holds the operations, its cursor on the newest: without
+            # care it would stay there as the new one arrives above it.
+            await open_activity(pilot, "checkout-api")
+            assert pane(app).selected().id == previous
+            await pilot.press("i")
+        else:
+            await select(pilot, "checkout-api")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+        await pilot.press("d", "y")
+        await wait_until(pilot, lambda: toasted(app, "checkout-api: started"), "the start")
+        started = apprunner(sim).list_operations(ServiceArn=arn)["OperationSummaryList"][0]
+        assert started["Type"] == "START_DEPLOYMENT" and started["Id"] != previous
+        await pilot.press("a")
+        await wait_until(pilot, lambda: started["Id"] in row_keys(app), "the new operation's row")
+        assert row_keys(app)[:2] == [started["Id"], previous]
+        assert pane(app).selected().id == started["Id"]
+        # Once: the operator's own move wins over the polls that follow.
+        await pilot.press("j")
+        assert pane(app).selected().id == previous
+        fetched = pane(app).known.fetched_at
+        await pilot.press("r")
+        await wait_until(pilot, lambda: pane(app).known.fetched_at != fetched, "a poll")
+        await pilot.pause()
+        assert pane(app).selected().id == previous
+        await pilot.press("k", "enter")
+        logs = app.screen.query_one(LogsPane)
+        await wait_until(pilot, lambda: logs.active, "the logs pane")
+        assert logs.source == LogSource(LogSourceKind.DEPLOYMENT, started["Id"])
+        header = shown(app.screen.query_one("#logs-header", Static))
+        assert header.startswith(f"deployment {started['Id'][:8]}")
+
+
 @pytest.fixture(scope="module")
 def world() -> Iterator[Simulator]:
     """The demo world writing deployment logs into moto. Its own seed: moto's state is
@@ -203,8 +244,7 @@ async def test_a_failed_deployment_is_told_and_its_log_says_why(
         failed = [n for n in app._notifications if "failed" in n.title]
         assert failed[0].severity == "error"
         await wait_until(pilot, lambda: rows(app)[0][1] == "FAILED", "FAILED in the activity")
-        # The cursor stayed on the operation it was on as the new one arrived above it.
-        await pilot.press("k")
+        # The cursor went to the operation the operator started as it arrived.
         assert pane(app).selected() == pane(app).operations[0]
         await pilot.press("enter")
         log = app.screen.query_one(LogsPane).view

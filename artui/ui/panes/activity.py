@@ -83,6 +83,8 @@ class ActivityPane(Pane):
         self.filter_text = ""
         self.paging = False
         self._shown: list[str] = []
+        # The operation the operator started that the cursor was last put on (`_to_started`).
+        self._placed: str | None = None
 
     def compose(self) -> ComposeResult:
         table = ActivityTable(id="activity-table", cursor_type="row", zebra_stripes=True)
@@ -174,8 +176,21 @@ class ActivityPane(Pane):
         self._shown = keys
         if current in keys:
             table.move_cursor(row=keys.index(current))
+        self._to_started(keys)
         self._empty(known, visible)
         self.host.update_status()
+
+    def _to_started(self, keys: list[str]) -> None:
+        """Put the cursor on the operation the operator just started, once, as its row
+        appears (above the one the cursor was on): then `enter` opens its log, not the
+        previous one's. After that the operator's own moves win. Only while it is the
+        service's newest operation: a view opened after others' operations came stays put."""
+        started = self.ctx.actions.started.get(self.service.arn)
+        if started is None or started == self._placed or started not in keys:
+            return
+        self._placed = started
+        if self.operations[0].id == started:
+            self.table.move_cursor(row=keys.index(started))
 
     def _empty(self, known: Known[OperationsPage], visible: list[Operation]) -> None:
         message = ""

@@ -33,6 +33,9 @@ NAME, STATUS, REGION, REQUESTS, ERRORS, NOW, UPDATED, URL = (
 _CELL_PADDING = 2
 _SCROLLBAR = 2
 _MIN_NAME = 12
+# The short region's header when room is short: "Region" is wider than `use1` under it, and
+# those two columns are what a 9-letter status ('deploying') needs at 80 columns.
+_TIGHT_REGION = "Rgn"
 # Rows leaving the table at once (a filter typed) past which it is refilled instead.
 MOST_REMOVED = 50
 # Sparkline widths that divide the hour into whole minutes per cell, widest first: a cell
@@ -175,7 +178,9 @@ def layout(width: int, rows: Sequence[Row]) -> Layout:
     name_w = wide("Name", (r.name for r in rows))
     status_w = wide("Status", (r.status for r in rows))
     region_w = wide("Region", (r.region for r in rows))
-    short_w = wide("Region", (short_region(r.region) for r in rows))
+    shorts = [short_region(r.region) for r in rows]
+    short_label = "Region"
+    short_w = wide(short_label, shorts)
     updated_w = wide("Updated", (r.updated for r in rows))
     url_w = wide("URL", (r.url for r in rows))
 
@@ -187,6 +192,10 @@ def layout(width: int, rows: Sequence[Row]) -> Layout:
     def fits(name: int, spark: int) -> bool:
         return fixed + cost(name, short_w, spark, spark) <= room
 
+    if not fits(name_w, 10):
+        # The region's header gives way before any name does: a long status word while a
+        # service is busy ('deploying') must not cut the fleet's names.
+        short_label, short_w = _TIGHT_REGION, wide(_TIGHT_REGION, shorts)
     spark = next((w for w in (12, 10) if fits(name_w, w)), 0)
     if not spark:
         # Long names give way before the sparklines shrink below 6 minutes a cell.
@@ -215,7 +224,7 @@ def layout(width: int, rows: Sequence[Row]) -> Layout:
     columns = [
         (NAME, "Name", name_w),
         (STATUS, "Status", status_w),
-        (REGION, "Region", short_w if short else region_w),
+        (REGION, short_label if short else "Region", short_w if short else region_w),
         (REQUESTS, requests_label, spark),
         (ERRORS, errors_label, spark),
         (NOW, NOW_LABEL, _NOW_WIDTH),
