@@ -18,6 +18,7 @@ from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
+from artui.ui.widgets.logview import LogView
 from artui.ui.widgets.services_table import NOW_LABEL, Row, ServicesTable, layout, short_region
 from artui.ui.widgets.sparkline import BARS, GAP, buckets, sparkline
 from tests.uihelp import (
@@ -102,7 +103,7 @@ async def test_sparklines_and_figures_show_and_checkout_api_is_marked(aws_env: S
         assert any(c["operation"] == "GetMetricData" for c in calls)
 
 
-async def test_o_sorts_by_5xx_then_requests_then_name_keeping_the_cursor(
+async def test_o_sorts_by_5xx_then_requests_then_name_the_cursor_on_the_first_row(
     aws_env: Simulator,
 ) -> None:
     app = make_app()
@@ -118,7 +119,8 @@ async def test_o_sorts_by_5xx_then_requests_then_name_keeping_the_cursor(
         assert "by 5xx share" in shown(title)
         rows = table_rows(app)
         assert rows[0][NAME] == "checkout-api"
-        assert rows[table.cursor_row][NAME] == "payments-worker"
+        # The cursor goes where the sort put what matters, so `l` opens checkout-api's logs.
+        assert table.cursor_row == 0
         # Services without figures go last.
         assert {r[NAME] for r in rows[-2:]} == {"web-frontend", "search-indexer"}
 
@@ -127,11 +129,11 @@ async def test_o_sorts_by_5xx_then_requests_then_name_keeping_the_cursor(
         rows = table_rows(app)
         rpm = [float(r[NOW].split()[0].replace("k", "e3")) for r in rows if "%" in r[NOW]]
         assert rpm == sorted(rpm, reverse=True)
-        assert rows[table.cursor_row][NAME] == "payments-worker"
+        assert table.cursor_row == 0
 
         await pilot.press("o")
         assert [row[NAME] for row in table_rows(app)] == by_name
-        assert table_rows(app)[table.cursor_row][NAME] == "payments-worker"
+        assert table.cursor_row == 0
 
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -322,7 +324,7 @@ async def test_at_fleet_size_a_filter_and_escape_keep_rows_order_and_cursor(
         target = next(n for n in reversed(everything) if "…" not in n)
         await select(pilot, target)
         await pilot.press("o")
-        assert table_rows(app)[table.cursor_row][NAME] == target
+        assert table.cursor_row == 0  # where the sort put what matters
         # In the order chosen: the matches, then everything again, from the top.
         needle = target.rsplit("-", 1)[0]
         in_order = [r[NAME] for r in table_rows(app)]
@@ -358,3 +360,19 @@ def test_layout_fits_the_width_with_every_figure(width: int) -> None:
     assert sum(w + 2 for _, _, w in shape.columns) + 2 <= width
     assert 60 % shape.spark == 0 and shape.spark >= 10
     assert short_region("ap-southeast-2") == "apse2"
+
+
+async def test_o_g_l_E_typed_ahead_reach_the_top_services_error_lines(aws_env: Simulator) -> None:
+    """Issue 23: keys typed ahead act in order, each on what is on screen when it is handled;
+    the sort puts the service over the 5xx threshold on top and the cursor with it."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet_shown(pilot)
+        await select(pilot, "payments-worker")
+        await pilot.press("o", "g", "l", "E")
+        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+        screen = app.screen
+        assert isinstance(screen, ServiceScreen)
+        assert screen.service.name == "checkout-api"
+        assert screen.pane.TAB.id == "logs"
+        await wait_until(pilot, lambda: screen.query_one(LogView).errors_only, "errors only")

@@ -279,8 +279,9 @@ async def test_help_lists_the_metrics_keys(sim: Simulator) -> None:
             ("h", "Range: 1h, 3h, 12h, 1d, 1w"),
             ("1", "The last 1h"),
             ("5", "The last 1w"),
-            ("j", "Scroll down"),
-            ("k", "Scroll up"),
+            ("↓ j", "Scroll down"),
+            ("↑ k", "Scroll up"),
+            ("home g", "Top"),
         ]:
             assert any(
                 line.strip().startswith(key) and words in line for line in keys.splitlines()

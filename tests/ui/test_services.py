@@ -227,8 +227,8 @@ async def test_help_lists_every_key(aws_env: Simulator) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = {key for key, _ in app.screen.rows}
-        assert {"/", "r", "q", "?", "j", "k", "↑", "↓"} <= keys
+        keys = {key for keys, _ in app.screen.rows for key in keys.split()}
+        assert {"/", "r", "q", "?", "j", "k", "↑", "↓", "g", "G", "o"} <= keys
         listing = shown(app.screen.query_one("#help-keys", Static))
         assert "Filter" in listing and "Quit" in listing
         await pilot.press("escape")

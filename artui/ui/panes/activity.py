@@ -53,11 +53,9 @@ def matches(op: Operation, needle: str) -> bool:
 
 
 class ActivityTable(Table):
-    """The operations table, with vi keys beside the arrows."""
+    """The operations table: enter opens an operation's log."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="activity.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="activity.up"),
         Binding(
             "enter",
             "select_cursor",
@@ -158,6 +156,7 @@ class ActivityPane(Pane):
         keys = [op.id for op in visible]
         more = page is not None and page.next_token is not None
         current = None
+        shown_before = len(self._shown)
         if table.row_count:
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear()
@@ -176,6 +175,10 @@ class ActivityPane(Pane):
         self._shown = keys
         if current in keys:
             table.move_cursor(row=keys.index(current))
+        elif current == MORE:
+            # The cursor was on the "more" row (G, or moved down onto it): it stays where
+            # that row was, on the first older operation once they have come.
+            table.move_cursor(row=min(shown_before, table.row_count - 1))
         self._to_started(keys)
         self._empty(known, visible)
         self.host.update_status()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import ClassVar, Protocol, cast
 
 from rich.text import Text
-from textual.containers import VerticalScroll
 from textual.worker import Worker, WorkerState
 
 from artui.domain.apprunner import LogSource, Service
 from artui.ui.context import ViewContext, context_of
 from artui.ui.tabs import Tab
+from artui.ui.widgets.scroll import Scroll
 
 
 class PaneHost(Protocol):
@@ -23,7 +23,7 @@ class PaneHost(Protocol):
     def show_logs(self, source: LogSource) -> None: ...
 
 
-class Pane(VerticalScroll):
+class Pane(Scroll):
     """One pane of a service's view. The view calls `shown` and `hidden` as it switches.
 
     A pane starts its work (a describe, a poll, a stream) when first shown and stops it

@@ -78,11 +78,17 @@ def option_id(domain_index: int, record_index: int) -> str:
 
 
 class DomainList(OptionList):
-    """The domains and their records, with vi keys beside the arrows."""
+    """The domains and their records, with vi keys beside the arrows and `g`/`G` beside
+    home and end (the keys of artui's tables)."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="domains.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="domains.up"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="domains.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="domains.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="domains.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="domains.page_down"),
+        Binding("home,g", "first", "First row", show=False, id="domains.first"),
+        Binding("end,G", "last", "Last row", show=False, id="domains.last"),
+        Binding("enter", "select", "Select", show=False, id="domains.select"),
     ]
 
 

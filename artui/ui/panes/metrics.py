@@ -127,22 +127,6 @@ class MetricsPane(Pane):
             )
             for number, rng in enumerate(RANGES, start=1)
         ),
-        Binding(
-            "j",
-            "scroll_down",
-            "Down",
-            show=False,
-            id="metrics.down",
-            tooltip="Scroll down to the next charts (also ↓, pgdn)",
-        ),
-        Binding(
-            "k",
-            "scroll_up",
-            "Up",
-            show=False,
-            id="metrics.up",
-            tooltip="Scroll up (also ↑, pgup)",
-        ),
     ]
 
     def __init__(self, service: Service) -> None:

@@ -8,13 +8,13 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from artui.domain.format import ago, time_text, zone_label
 from artui.engine.journal import Failure, Journal
 from artui.ui.text import shown
+from artui.ui.widgets.scroll import Scroll
 
 
 def failure_text(failure: Failure, now: float) -> Text:
@@ -60,7 +60,7 @@ class ErrorsScreen(ModalScreen[None]):
         self.log_file = log
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="errors"):
+        with Scroll(id="errors"):
             yield Static(id="errors-heading")
             yield Static(id="errors-body")
 

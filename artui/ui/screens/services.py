@@ -361,10 +361,11 @@ class ServicesScreen(ActsOnService, StatusScreen):
         return title
 
     def action_sort(self) -> None:
-        """Cycle the order: name, 5xx share, requests; the cursor stays on its service."""
+        """Cycle the order: name, 5xx share, requests; the cursor goes to the first row, where
+        the order put what matters most."""
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
         self.query_one("#title", Static).update(self._title())
-        self._fill_table()
+        self._fill_table(cursor_to_first=True)
 
     def status_text(self) -> Text:
         if self.fatal_error:

@@ -235,11 +235,9 @@ def layout(width: int, rows: Sequence[Row]) -> Layout:
 
 
 class ServicesTable(Table):
-    """The services table, with vi keys beside the arrows."""
+    """The services table: enter opens the service."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="services.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="services.up"),
         # Opened within the key's handling (not through RowSelected's round trip), so that
         # keys typed ahead go to the service's view.
         Binding("enter", f"screen.open_pane('{TABS[0].id}')", "Open", id="services.open"),

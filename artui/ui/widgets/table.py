@@ -1,7 +1,9 @@
-"""Textual's DataTable, keeping only the rendering it can still use."""
+"""Textual's DataTable with the keys every table of artui shares, keeping only the
+rendering it can still use."""
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
@@ -18,6 +20,17 @@ class Table(DataTable):
     of about 0.3 MB a minute through a soak's first half hour (bench/soak.py). Here they go
     as soon as the count moves.
     """
+
+    # Every table moves alike: vi keys beside the arrows, `g`/`G` and home/end to the first
+    # and last row (DataTable's home and end scroll sideways).
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "scroll_top", "First row", show=False, id="table.first"),
+        Binding("end,G", "scroll_bottom", "Last row", show=False, id="table.last"),
+    ]
 
     _drawn_at_count = -1
 
