@@ -18,6 +18,7 @@ from artui.ui.panes.activity import ActivityPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.screens.errors import failure_text
 from artui.ui.screens.service import ServiceScreen
+from artui.ui.widgets.logview.entries import stamp
 from tests.uihelp import cell_text, described, select, shown, wait_until
 
 REGION = "us-east-1"
@@ -101,6 +102,12 @@ async def test_every_pane_writes_its_times_in_the_zone_and_names_it(
         ends = f"{written(zone, begin, pattern)}–{written(zone, clock, pattern)}"
         assert f"last {metrics.range.label} ({ends} {label(zone, clock)})" in header
 
+        # The logs: the header names the zone the lines' stamps are written in.
+        await pilot.press("l")
+        await wait_until(pilot, lambda: app.screen.query("#logs-header"), "the logs pane")
+        header = shown(app.screen.query_one("#logs-header"))
+        assert f"times {label(zone, app.clock())}" in header
+
 
 @pytest.mark.parametrize("zone", ["local", "utc"])
 def test_the_errors_list_writes_when_in_the_zone(in_paris: None, zone: Zone) -> None:
@@ -113,3 +120,14 @@ def test_the_errors_list_writes_when_in_the_zone(in_paris: None, zone: Zone) -> 
     first = written(zone, at - 60, "%H:%M:%S")
     assert line.startswith(f"{written(zone, at, '%H:%M:%S')} {label(zone, at)} (5s ago)  ")
     assert f"3 times since {first}" in line
+
+
+@pytest.mark.parametrize("zone", ["local", "utc"])
+def test_log_line_stamps_are_written_in_the_zone(in_paris: None, zone: Zone) -> None:
+    at = 1_795_000_000  # 2026-11-18 11:06:40 UTC, 12:06:40 in Paris
+    other: Zone = "utc" if zone == "local" else "local"
+    fmt.use_timezone(other)
+    assert stamp(at * 1000 + 250) == f"{written(other, at, '%H:%M:%S')}.250"
+    # The zone changed after a stamp was cached: the cache does not answer for the old zone.
+    fmt.use_timezone(zone)
+    assert stamp(at * 1000 + 250) == f"{written(zone, at, '%H:%M:%S')}.250"

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from artui.domain.apprunner import LogEvent, LogSource, LogSourceKind, Operation, Service
-from artui.domain.format import window_label
+from artui.domain.format import window_label, zone_label
 from artui.engine.activity import KIND as OPERATIONS
 from artui.engine.store import Known
 from artui.engine.tail import COMPLETE, LIVE, POLLING, WINDOWS, TailState, tail_key
@@ -438,7 +438,8 @@ class LogsPane(Pane):
             if self._deployment_started()
             else (f"last {window_label(self.window_s)} (h)")
         )
-        line.append(f"  {since}  ", style="dim")
+        # The lines' stamps are written in the zone in use (the `timezone` setting): named.
+        line.append(f"  {since}, times {zone_label(self.ctx.clock())}  ", style="dim")
         if self.awaiting_deployment:
             line.append("s: reading the operations…", style="cyan")
         else:

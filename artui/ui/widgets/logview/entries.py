@@ -25,7 +25,6 @@ Plain Python (no Textual), so that all of it can be tested without an app:
 from __future__ import annotations
 
 import re
-import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +34,7 @@ from typing import Final
 from rich.cells import cell_len
 
 from artui.domain.apprunner import LogEvent
+from artui.domain.format import time_text, zone_in_use
 from artui.domain.inert import inert
 
 from .ansi import TAB_SIZE, Spans, decode_sgr
@@ -68,21 +68,23 @@ _seq = itemgetter(SEQ)
 # An expanded JSON entry: its lines and their widths in cells.
 Expanded = tuple[tuple[str, ...], tuple[int, ...]]
 
-_stamps: dict[int, str] = {}
+_stamps: dict[tuple[str, int], str] = {}
 
 
 def stamp(ms: int) -> str:
-    """HH:MM:SS.mmm in local time; question marks for a time the platform cannot show."""
+    """HH:MM:SS.mmm in the zone in use (the `timezone` setting); question marks for a time
+    the platform cannot show."""
     seconds, millis = divmod(ms, 1000)
-    head = _stamps.get(seconds)
+    key = (zone_in_use(), seconds)
+    head = _stamps.get(key)
     if head is None:
         try:
-            head = time.strftime("%H:%M:%S", time.localtime(seconds))
+            head = time_text(seconds, "%H:%M:%S")
         except (OverflowError, OSError, ValueError):
             head = "??:??:??"
         if len(_stamps) > 4096:
             _stamps.clear()
-        _stamps[seconds] = head
+        _stamps[key] = head
     return f"{head}.{millis:03d}"
 
 
