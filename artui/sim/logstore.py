@@ -155,6 +155,18 @@ def store(
     return answer
 
 
+def ensure_log(region: str, group_name: str, stream_name: str | None = None) -> None:
+    """Create a log group (and a stream in it) in moto's store, unless they exist: the
+    demo world's own groups, made in this process rather than over HTTP (a call each)."""
+    moto = moto_logs()
+    backend = moto.logs_backends[moto.account][region]
+    group = backend.groups.get(group_name)
+    if group is None:
+        group = backend.create_log_group(group_name, {})
+    if stream_name is not None and stream_name not in group.streams:
+        group.create_log_stream(stream_name)
+
+
 @dataclass(frozen=True)
 class MotoLogs:
     """The parts of moto's CloudWatch Logs the simulator reads and writes in-process."""

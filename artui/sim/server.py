@@ -231,7 +231,7 @@ class Simulator:
         if self.world_enabled:
             from artui.sim.world import DemoWorld
 
-            world = DemoWorld(self.backend, self.moto_endpoint, seed=self.seed, model=self.metrics)
+            world = DemoWorld(self.backend, seed=self.seed, model=self.metrics)
             self._world_task = asyncio.get_running_loop().create_task(world.run())
 
     async def _shutdown(self) -> None:

@@ -27,7 +27,6 @@ import asyncio
 import logging
 import math
 import random
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,59 +99,31 @@ class DemoWorld:
     def __init__(
         self,
         backend: AppRunnerBackend,
-        moto_endpoint: str,
         seed: int = 7,
         model: TrafficModel | None = None,
     ) -> None:
         self.backend = backend
-        self.moto_endpoint = moto_endpoint
         self.seed = seed
         self.model = model or TrafficModel(seed, backend.clock.now())
         self.tracked: dict[str, Tracked] = {}
-        self._logs: dict[str, Any] = {}
         self._pending: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self.ready = asyncio.Event()
 
     async def run(self) -> None:
         """Backfill the logs, then write forever; errors are logged, never raised."""
-        from aiobotocore.config import AioConfig
-        from aiobotocore.session import get_session
-
-        session = get_session()
-        config = AioConfig(retries={"max_attempts": 2}, inject_host_prefix=False)
-        async with AsyncExitStack() as stack:
-            for region in list(self.backend.regions):
-                await self._open_clients(stack, session, config, region)
+        try:
+            await self._backfill()
+        except Exception:
+            log.exception("demo world backfill failed")
+        self.ready.set()
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
             try:
-                await self._backfill()
+                await self._tick()
+            except asyncio.CancelledError:
+                raise
             except Exception:
-                log.exception("demo world backfill failed")
-            self.ready.set()
-            while True:
-                await asyncio.sleep(TICK_SECONDS)
-                try:
-                    for region in list(self.backend.regions):
-                        if region not in self._logs:
-                            await self._open_clients(stack, session, config, region)
-                    await self._tick()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("demo world tick failed")
-
-    async def _open_clients(
-        self, stack: AsyncExitStack, session: Any, config: Any, region: str
-    ) -> None:
-        common = {
-            "region_name": region,
-            "endpoint_url": self.moto_endpoint,
-            "aws_access_key_id": "testing",
-            "aws_secret_access_key": "testing",
-            "config": config,
-        }
-        self._logs[region] = await stack.enter_async_context(
-            session.create_client("logs", **common)
-        )
+                log.exception("demo world tick failed")
 
     # -- bookkeeping -------------------------------------------------------------
 
@@ -181,26 +152,16 @@ class DemoWorld:
             self.tracked[service.arn] = tracked
         return tracked
 
-    async def _ensure_log(
+    def _ensure_log(
         self, region: str, tracked: Tracked, group: str, stream: str | None = None
     ) -> None:
-        """Create `group` (and `stream` in it, if given) once; moto may already have them."""
+        """Create `group` (and `stream` in it, if given) once; moto may already have them.
+        In this process, as the lines are stored: the backfill's hundreds of groups and
+        streams made over HTTP took the demo's first seconds, its logs empty until then."""
         key = f"{group}:{stream or ''}"
         if key in tracked.streams:
             return
-        client = self._logs[region]
-        calls: list[tuple[Any, dict[str, str]]] = [
-            (client.create_log_group, {"logGroupName": group})
-        ]
-        if stream is not None:
-            calls.append(
-                (client.create_log_stream, {"logGroupName": group, "logStreamName": stream})
-            )
-        for call, kwargs in calls:
-            try:
-                await call(**kwargs)
-            except client.exceptions.ResourceAlreadyExistsException:
-                pass
+        logstore.ensure_log(region, group, stream)
         tracked.streams.add(key)
 
     def _emit(self, region: str, group: str, stream: str, ts_ms: float, message: str) -> None:
@@ -215,7 +176,7 @@ class DemoWorld:
         now = self.backend.clock.now()
         for (region, group, stream), events in pending.items():
             events.sort(key=lambda e: e["timestamp"])
-            await self._ensure_log(region, tracked_by_group[group], group, stream)
+            self._ensure_log(region, tracked_by_group[group], group, stream)
             logstore.store(region, group, stream, events, now)
 
     # -- writing -----------------------------------------------------------------
@@ -229,9 +190,9 @@ class DemoWorld:
             tracked = self._track(service)
             groups[service_group(service)] = tracked
             groups[application_group(service)] = tracked
-            await self._ensure_log(region, tracked, service_group(service), "events")
+            self._ensure_log(region, tracked, service_group(service), "events")
             if ever_served(ops):
-                await self._ensure_log(region, tracked, application_group(service))
+                self._ensure_log(region, tracked, application_group(service))
             for op in ops:
                 self._op_events(region, tracked, op, sim_now, history=True)
             tracked.instances = self.model.instances_at(service, ops, sim_now)
