@@ -7,7 +7,7 @@ import random
 from datetime import datetime, timezone
 from typing import Any
 
-from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.configs import AutoScalingConfiguration
 from artui.sim.apprunner.custom_domains import new_domain
 from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
 from artui.sim.apprunner.ids import (

@@ -21,7 +21,7 @@ import pytest
 from conftest import control, make_boto3, validate_error
 
 from artui.sim import Simulator
-from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.configs import AutoScalingConfiguration
 from artui.sim.apprunner.custom_domains import (
     BINDING_SECONDS,
     CREATING_SECONDS,

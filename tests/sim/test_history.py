@@ -12,7 +12,7 @@ import pytest
 from conftest import control, make_aio
 
 from artui.sim import Simulator
-from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.configs import AutoScalingConfiguration
 from artui.sim.apprunner.services import ServiceRecord
 from artui.sim.seed import WORK_END_HOUR, WORK_START_HOUR, seed_region
 from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.configs import AutoScalingConfiguration
 from artui.sim.apprunner.operations import DURATIONS, PENDING_FRACTION, Operation
 from artui.sim.apprunner.paging import Pager
 from artui.sim.apprunner.services import ServiceRecord

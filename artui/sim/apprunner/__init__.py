@@ -9,7 +9,8 @@
 - `lifecycle`: what App Runner refuses in which service status;
 - `domains`: custom domains, their lifecycle, documents and rules;
 - `failures`: the one place that decides whether an operation fails;
-- `autoscaling`: the DefaultConfiguration every region's services share;
+- `configs`: auto scaling and observability configurations, VPC connectors (revisions, ARNs,
+  quotas);
 - `paging`: NextToken and MaxResults, tokens bound to their listing;
 - `ids`: ids, ARNs and URLs.
 """

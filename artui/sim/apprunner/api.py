@@ -15,6 +15,12 @@ Conventions worth knowing:
   acting on the real status.
 - Every request is first checked against botocore's model (`validate`), then against App
   Runner's own rules (`rules`, the quota, the lifecycle), before anything changes.
+- UpdateService lays what it names over the service's configuration (`rules.merge`); what
+  it leaves out stays as it was.
+- Configuration resources (`configs`): auto scaling and observability configurations in
+  revisions, VPC connectors; what a service names must exist and be active (else
+  InvalidRequestException), and one a live service uses (or an update in flight will) can't
+  be deleted (InvalidRequestException: the model lists no other error for Delete*).
 """
 
 from __future__ import annotations
@@ -22,12 +28,23 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from artui.sim.apprunner import custom_domains, failures, rules
-from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.configs import (
+    DEFAULT_NAME,
+    AutoScalingConfiguration,
+    ObservabilityConfiguration,
+    RegionConfigs,
+    Registry,
+    Revision,
+    VpcConnector,
+    autoscaling_sizes,
+    subnet_ids,
+)
 from artui.sim.apprunner.ids import (
     SERVICE_ARN_RE,
+    new_config_id,
     new_operation_id,
     new_service_id,
     new_service_url,
@@ -57,7 +74,7 @@ class AppRunnerBackend:
         self.quota = quota
         self.lock = threading.RLock()
         self.regions: dict[str, dict[str, ServiceRecord]] = {}
-        self.autoscaling: dict[str, AutoScalingConfiguration] = {}
+        self.configs: dict[str, RegionConfigs] = {}
         self.rng = random.Random(f"{seed}:runtime")
         self.pager = Pager()
         self._started = clock.now()
@@ -74,8 +91,20 @@ class AppRunnerBackend:
             "ListTagsForResource": self.list_tags,
             "TagResource": self.tag_resource,
             "UntagResource": self.untag_resource,
+            "CreateAutoScalingConfiguration": self.create_autoscaling_configuration,
             "ListAutoScalingConfigurations": self.list_autoscaling_configurations,
             "DescribeAutoScalingConfiguration": self.describe_autoscaling_configuration,
+            "DeleteAutoScalingConfiguration": self.delete_autoscaling_configuration,
+            "UpdateDefaultAutoScalingConfiguration": self.update_default_autoscaling,
+            "ListServicesForAutoScalingConfiguration": self.list_services_for_autoscaling,
+            "CreateObservabilityConfiguration": self.create_observability_configuration,
+            "ListObservabilityConfigurations": self.list_observability_configurations,
+            "DescribeObservabilityConfiguration": self.describe_observability_configuration,
+            "DeleteObservabilityConfiguration": self.delete_observability_configuration,
+            "CreateVpcConnector": self.create_vpc_connector,
+            "ListVpcConnectors": self.list_vpc_connectors,
+            "DescribeVpcConnector": self.describe_vpc_connector,
+            "DeleteVpcConnector": self.delete_vpc_connector,
             "AssociateCustomDomain": self.associate_custom_domain,
             "DescribeCustomDomains": self.describe_custom_domains,
             "DisassociateCustomDomain": self.disassociate_custom_domain,
@@ -90,13 +119,19 @@ class AppRunnerBackend:
         """A region's services by ARN (an unseen region starts empty)."""
         return self.regions.setdefault(name, {})
 
+    def region_configs(self, region: str) -> RegionConfigs:
+        """A region's configuration resources (an unseen region has only the default)."""
+        configs = self.configs.get(region)
+        if configs is None:
+            configs = RegionConfigs.new(region, self._started - _DEFAULT_CONFIG_AGE)
+            self.configs[region] = configs
+        return configs
+
     def default_autoscaling(self, region: str) -> AutoScalingConfiguration:
-        """The region's DefaultConfiguration, shared by every service that names no other."""
-        config = self.autoscaling.get(region)
-        if config is None:
-            config = AutoScalingConfiguration(region, self._started - _DEFAULT_CONFIG_AGE)
-            self.autoscaling[region] = config
-        return config
+        """The region's default auto scaling configuration: what a new service gets when it
+        names none (the DefaultConfiguration unless UpdateDefaultAutoScalingConfiguration
+        named another)."""
+        return self.region_configs(region).default_autoscaling()
 
     def call(self, operation: str, region: str, params: Any) -> dict[str, Any]:
         """Run one App Runner operation; raises ApiError."""
@@ -130,13 +165,6 @@ class AppRunnerBackend:
         if service.status == "DELETED":
             raise not_found(f"Resource {arn} is deleted.")
         return service
-
-    def find_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
-        """The auto scaling configuration an ARN names in this region."""
-        config = self.default_autoscaling(region)
-        if arn != config.arn:
-            raise not_found(f"Auto scaling configuration {arn} can't be found.")
-        return config
 
     def live_services(self, region: str, now: float) -> list[ServiceRecord]:
         """Services not yet DELETED, oldest first."""
@@ -210,6 +238,10 @@ class AppRunnerBackend:
         autoscaling = self.default_autoscaling(region)
         if "AutoScalingConfigurationArn" in params:
             autoscaling = self._named_autoscaling(region, params["AutoScalingConfigurationArn"])
+        network = self._network(region, params.get("NetworkConfiguration", {}))
+        observability = self._observability(
+            region, params.get("ObservabilityConfiguration", {"ObservabilityEnabled": False})
+        )
         service = ServiceRecord(
             name=name,
             id=new_service_id(self.rng),
@@ -221,10 +253,9 @@ class AppRunnerBackend:
             source=rules.source(params["SourceConfiguration"]),
             instance=rules.instance(params.get("InstanceConfiguration", {})),
             health={**DEFAULT_HEALTH_CHECK, **params.get("HealthCheckConfiguration", {})},
-            network=rules.network(params.get("NetworkConfiguration", {})),
+            network=network,
             autoscaling=autoscaling,
-            observability=params.get("ObservabilityConfiguration")
-            or {"ObservabilityEnabled": False},
+            observability=observability,
             encryption=params.get("EncryptionConfiguration"),
             tags=_tags(params.get("Tags", [])),
         )
@@ -280,11 +311,17 @@ class AppRunnerBackend:
         if "InstanceConfiguration" in params:
             changes["instance"] = rules.instance(params["InstanceConfiguration"], service.instance)
         if "HealthCheckConfiguration" in params:
-            changes["health"] = {**service.health, **params["HealthCheckConfiguration"]}
+            changes["health"] = rules.merge(
+                service.health, params["HealthCheckConfiguration"], "HealthCheckConfiguration"
+            )
         if "NetworkConfiguration" in params:
-            changes["network"] = rules.network(params["NetworkConfiguration"], service.network)
+            changes["network"] = self._network(
+                region, params["NetworkConfiguration"], service.network
+            )
         if "ObservabilityConfiguration" in params:
-            changes["observability"] = params["ObservabilityConfiguration"]
+            changes["observability"] = self._observability(
+                region, params["ObservabilityConfiguration"]
+            )
         if "AutoScalingConfigurationArn" in params:
             arn = params["AutoScalingConfigurationArn"]
             changes["autoscaling"] = self._named_autoscaling(region, arn)
@@ -324,27 +361,218 @@ class AppRunnerBackend:
             service.tags.pop(key, None)
         return {}
 
+    # -- configuration resources -------------------------------------------------
+
+    def create_autoscaling_configuration(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        registry = self.region_configs(region).autoscaling
+        name = params["AutoScalingConfigurationName"]
+        concurrency, low, high = autoscaling_sizes(params)
+        registry.check_quota(name)
+        config = registry.add(
+            AutoScalingConfiguration(
+                region,
+                self.clock.now(),
+                name=name,
+                revision=registry.next_revision(name),
+                id=new_config_id(self.rng),
+                provided=False,
+                max_concurrency=concurrency,
+                min_size=low,
+                max_size=high,
+                is_default=False,
+                tags=_tags(params.get("Tags", [])),
+            )
+        )
+        return {"AutoScalingConfiguration": self._autoscaling_doc(region, config)}
+
     def list_autoscaling_configurations(
         self, region: str, params: dict[str, Any]
     ) -> dict[str, Any]:
-        config = self.default_autoscaling(region)
-        wanted = params.get("AutoScalingConfigurationName", config.name)
-        configs = [config] if wanted == config.name else []
-        in_use = self._in_use(region, config)
+        registry = self.region_configs(region).autoscaling
+        name = params.get("AutoScalingConfigurationName")
+        latest_only = params.get("LatestOnly", True)  # the model: "Default: true"
+        configs = _listed(registry, name, latest_only)
+        used = self._used_arns(region)
         return self.pager.listing(
             "ListAutoScalingConfigurations",
-            f"{region}\n{wanted}",
+            f"{region}\n{name}\n{latest_only}",
             "AutoScalingConfigurationSummaryList",
             configs,
             params,
-            lambda c: c.summary(in_use),
+            lambda c: c.summary(c.arn in used),
         )
 
     def describe_autoscaling_configuration(
         self, region: str, params: dict[str, Any]
     ) -> dict[str, Any]:
-        config = self.find_autoscaling(region, params["AutoScalingConfigurationArn"])
-        return {"AutoScalingConfiguration": config.describe(self._in_use(region, config))}
+        registry = self.region_configs(region).autoscaling
+        config = registry.find(params["AutoScalingConfigurationArn"])
+        return {"AutoScalingConfiguration": self._autoscaling_doc(region, config)}
+
+    def delete_autoscaling_configuration(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        registry = self.region_configs(region).autoscaling
+        arn = params["AutoScalingConfigurationArn"]
+        config = registry.find(arn, active=True)
+        doomed = [config]
+        if params.get("DeleteAllRevisions"):
+            if arn.rstrip("/").endswith(f"/{config.name}"):
+                doomed = registry.active(config.name)
+            else:
+                raise invalid_request(
+                    "With DeleteAllRevisions, AutoScalingConfigurationArn must end with the "
+                    f".../{config.name} of the configuration, with no revision."
+                )
+        used = self._used_arns(region)
+        for item in doomed:
+            which = f"{item.name} revision {item.revision}"
+            if item.is_default:
+                raise invalid_request(
+                    f"Auto scaling configuration {which} is the default; make another the "
+                    "default (UpdateDefaultAutoScalingConfiguration) before deleting it."
+                )
+            if item.arn in used:
+                raise invalid_request(
+                    f"Auto scaling configuration {which} is used by a service; associate the "
+                    "service with another configuration before deleting it."
+                )
+        now = self.clock.now()
+        for item in doomed:
+            item.deleted_at = now
+        return {"AutoScalingConfiguration": self._autoscaling_doc(region, config)}
+
+    def update_default_autoscaling(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        registry = self.region_configs(region).autoscaling
+        config = registry.find(params["AutoScalingConfigurationArn"], active=True)
+        for item in registry:
+            item.is_default = item is config
+        return {"AutoScalingConfiguration": self._autoscaling_doc(region, config)}
+
+    def list_services_for_autoscaling(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        registry = self.region_configs(region).autoscaling
+        config = registry.find(params["AutoScalingConfigurationArn"])
+        services = [
+            s for s in self.live_services(region, self.clock.now()) if s.autoscaling is config
+        ]
+        return self.pager.listing(
+            "ListServicesForAutoScalingConfiguration",
+            config.arn,
+            "ServiceArnList",
+            services,
+            params,
+            lambda s: s.arn,
+        )
+
+    def create_observability_configuration(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        registry = self.region_configs(region).observability
+        name = params["ObservabilityConfigurationName"]
+        if name == DEFAULT_NAME:
+            raise invalid_request(
+                f"The name {DEFAULT_NAME} is reserved: create an observability configuration "
+                "with another name."
+            )
+        registry.check_quota(name)
+        config = registry.add(
+            ObservabilityConfiguration(
+                region,
+                self.clock.now(),
+                name=name,
+                revision=registry.next_revision(name),
+                id=new_config_id(self.rng),
+                trace=params.get("TraceConfiguration"),
+                tags=_tags(params.get("Tags", [])),
+            )
+        )
+        return {"ObservabilityConfiguration": config.describe(registry.is_latest(config))}
+
+    def list_observability_configurations(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        registry = self.region_configs(region).observability
+        name = params.get("ObservabilityConfigurationName")
+        latest_only = params.get("LatestOnly", True)  # the model: "Default: true"
+        return self.pager.listing(
+            "ListObservabilityConfigurations",
+            f"{region}\n{name}\n{latest_only}",
+            "ObservabilityConfigurationSummaryList",
+            _listed(registry, name, latest_only),
+            params,
+            lambda c: c.summary(),
+        )
+
+    def describe_observability_configuration(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        registry = self.region_configs(region).observability
+        config = registry.find(params["ObservabilityConfigurationArn"])
+        return {"ObservabilityConfiguration": config.describe(registry.is_latest(config))}
+
+    def delete_observability_configuration(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        registry = self.region_configs(region).observability
+        config = registry.find(params["ObservabilityConfigurationArn"], active=True)
+        if config.arn in self._used_arns(region):
+            raise invalid_request(
+                f"Observability configuration {config.name} revision {config.revision} is "
+                "used by a service; turn the service's observability off or name another "
+                "configuration before deleting it."
+            )
+        config.deleted_at = self.clock.now()
+        return {"ObservabilityConfiguration": config.describe(registry.is_latest(config))}
+
+    def create_vpc_connector(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        registry = self.region_configs(region).vpc_connectors
+        name = params["VpcConnectorName"]
+        subnet_ids(params)
+        if registry.active(name):
+            raise invalid_request(f"A VPC connector named {name} already exists.")
+        registry.check_quota(name, revisions=False)
+        connector = registry.add(
+            VpcConnector(
+                region,
+                self.clock.now(),
+                name=name,
+                revision=registry.next_revision(name),
+                id=new_config_id(self.rng),
+                subnets=list(params["Subnets"]),
+                security_groups=list(params.get("SecurityGroups", [])),
+                tags=_tags(params.get("Tags", [])),
+            )
+        )
+        return {"VpcConnector": connector.describe()}
+
+    def list_vpc_connectors(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        registry = self.region_configs(region).vpc_connectors
+        return self.pager.listing(
+            "ListVpcConnectors",
+            region,
+            "VpcConnectors",
+            registry.active(),
+            params,
+            lambda c: c.describe(),
+        )
+
+    def describe_vpc_connector(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        registry = self.region_configs(region).vpc_connectors
+        connector = registry.find(params["VpcConnectorArn"], partial=False)
+        return {"VpcConnector": connector.describe()}
+
+    def delete_vpc_connector(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        registry = self.region_configs(region).vpc_connectors
+        connector = registry.find(params["VpcConnectorArn"], partial=False, active=True)
+        if connector.arn in self._used_arns(region):
+            raise invalid_request(
+                f"VPC connector {connector.name} is used by a service; change the service's "
+                "egress before deleting it."
+            )
+        connector.deleted_at = self.clock.now()
+        return {"VpcConnector": connector.describe()}
 
     def associate_custom_domain(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
@@ -380,17 +608,66 @@ class AppRunnerBackend:
         return custom_domains.answer(service, CustomDomain=domain.describe(now))
 
     def _named_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
-        try:
-            return self.find_autoscaling(region, arn)
-        except ApiError:
-            raise invalid_request(
-                f"AutoScalingConfigurationArn {arn} names no auto scaling configuration in "
-                f"{region}."
-            ) from None
+        return self.region_configs(region).autoscaling.named(arn)
 
-    def _in_use(self, region: str, config: AutoScalingConfiguration) -> bool:
-        services = self.live_services(region, self.clock.now())
-        return any(s.autoscaling is config for s in services)
+    def _network(
+        self, region: str, config: dict[str, Any], current: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A NetworkConfiguration as the service will hold it; its connector must exist."""
+        out = rules.network(config, current)
+        egress = out["EgressConfiguration"]
+        if "VpcConnectorArn" in egress:
+            connector = self.region_configs(region).vpc_connectors.named(
+                egress["VpcConnectorArn"],
+                "NetworkConfiguration.EgressConfiguration.VpcConnectorArn",
+            )
+            out["EgressConfiguration"] = {**egress, "VpcConnectorArn": connector.arn}
+        return out
+
+    def _observability(self, region: str, config: dict[str, Any]) -> dict[str, Any]:
+        """A ServiceObservabilityConfiguration as the service will hold it: the full ARN of
+        the revision it names (`…/name` is the latest), which must exist."""
+        arn = config.get("ObservabilityConfigurationArn")
+        if not config["ObservabilityEnabled"]:
+            if arn is not None:
+                raise invalid_request(
+                    "ObservabilityConfigurationArn is only valid with ObservabilityEnabled true."
+                )
+            return {"ObservabilityEnabled": False}
+        if arn is None:
+            raise invalid_request(
+                "ObservabilityEnabled true needs an ObservabilityConfigurationArn."
+            )
+        found = self.region_configs(region).observability.named(arn)
+        return {"ObservabilityEnabled": True, "ObservabilityConfigurationArn": found.arn}
+
+    def _autoscaling_doc(self, region: str, config: AutoScalingConfiguration) -> dict[str, Any]:
+        registry = self.region_configs(region).autoscaling
+        return config.describe(config.arn in self._used_arns(region), registry.is_latest(config))
+
+    def _used_arns(self, region: str) -> set[str]:
+        """ARNs of the configuration resources live services use, or will once the update
+        in flight ends."""
+        out: set[str] = set()
+        for service in self.live_services(region, self.clock.now()):
+            views: list[dict[str, Any]] = [
+                {
+                    "autoscaling": service.autoscaling,
+                    "network": service.network,
+                    "observability": service.observability,
+                }
+            ]
+            views += [op.changes for op in service.operations if not op.applied]
+            for view in views:
+                if "autoscaling" in view:
+                    out.add(view["autoscaling"].arn)
+                egress = (view.get("network") or {}).get("EgressConfiguration", {})
+                if "VpcConnectorArn" in egress:
+                    out.add(egress["VpcConnectorArn"])
+                observability = view.get("observability") or {}
+                if "ObservabilityConfigurationArn" in observability:
+                    out.add(observability["ObservabilityConfigurationArn"])
+        return out
 
     # -- control hooks -----------------------------------------------------------
 
@@ -466,6 +743,18 @@ class AppRunnerBackend:
             if service.name == name:
                 return service
         raise not_found(f"No service named {name} in {region}.")
+
+
+R = TypeVar("R", bound=Revision)
+
+
+def _listed(registry: Registry[R], name: str | None, latest_only: bool) -> list[R]:
+    """Active revisions (of `name`, if given), by name then revision; only each name's
+    latest if `latest_only`."""
+    items = registry.active(name)
+    if latest_only:
+        items = [r for r in items if registry.is_latest(r)]
+    return items
 
 
 def _tags(tags: list[dict[str, str]]) -> dict[str, str]:

@@ -34,3 +34,8 @@ def new_service_url(rng: random.Random, region: str) -> str:
     """A `<random>.<region>.awsapprunner.com` host name."""
     alphabet = string.ascii_lowercase + string.digits
     return "".join(rng.choice(alphabet) for _ in range(10)) + f".{region}.awsapprunner.com"
+
+
+def new_config_id(rng: random.Random) -> str:
+    """32 lowercase hex characters: the last part of a configuration resource's ARN."""
+    return f"{rng.getrandbits(128):032x}"

@@ -21,3 +21,9 @@ INSTANCE_SIZES: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_CPU = "1024"
 DEFAULT_MEMORY = "2048"
+
+# The guide's "App Runner resource quotas", per account and region: names of auto scaling
+# (and of observability) configurations, revisions of each name, VPC connectors.
+CONFIG_NAMES = 10
+CONFIG_REVISIONS = 10
+VPC_CONNECTORS = 10

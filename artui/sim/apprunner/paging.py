@@ -37,7 +37,7 @@ class Pager:
         member: str,
         items: Sequence[T],
         params: dict[str, Any],
-        render: Callable[[T], dict[str, Any]],
+        render: Callable[[T], Any],
     ) -> dict[str, Any]:
         """A List* answer: the requested page of `items` under `member`, and NextToken.
 

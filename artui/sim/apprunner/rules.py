@@ -3,14 +3,60 @@
 The model's patterns let `Cpu "4 vCPU"` through with `Memory "2 GB"`, or an ECR image with
 no role to pull it; App Runner refuses both. Each function here takes a request member that
 already fits its shape (see `validate`) and raises InvalidRequestException.
+
+An update is laid over what the service has (`merge`): UpdateService's model says "to update
+the source configuration, set the values to members of the structure that you include", so
+a member left out keeps its value, a structure named is merged member by member, and a map
+or list named (the environment variables, the secrets) replaces the old one whole.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from botocore.model import Shape
+
+from artui.sim.apprunner.ids import ACCOUNT_ID
 from artui.sim.apprunner.limits import DEFAULT_CPU, DEFAULT_MEMORY, INSTANCE_SIZES
+from artui.sim.apprunner.validate import model
 from artui.sim.errors import invalid_request
+
+# The account of a private ECR image: `<account>.dkr.ecr.<region>.amazonaws.com/...`.
+_ECR_ACCOUNT = re.compile(r"^([0-9]{12})\.dkr\.ecr\.")
+
+
+def merge(current: dict[str, Any], update: dict[str, Any], shape: Shape | str) -> dict[str, Any]:
+    """`update` laid over `current`, structure members merged, anything else replaced.
+
+    `shape` is the model's shape of both (or its name).
+    """
+    if isinstance(shape, str):
+        shape = model().shape_for(shape)
+    members = shape.members  # type: ignore[attr-defined]
+    out = dict(current)
+    for key, value in update.items():
+        member = members.get(key)
+        old = out.get(key)
+        if member is not None and member.type_name == "structure" and isinstance(old, dict):
+            out[key] = merge(old, value, member)
+        else:
+            out[key] = value
+    return out
+
+
+def auto_deployments_default(source: dict[str, Any]) -> bool:
+    """AutoDeploymentsEnabled when a new service's source leaves it out (the model's
+    SourceConfiguration): false for ECR Public and another account's ECR image, true
+    otherwise (a code repository, or an image in the service's own account's ECR)."""
+    image = source.get("ImageRepository")
+    if image is None:
+        return True
+    if image.get("ImageRepositoryType") != "ECR":
+        return False
+    match = _ECR_ACCOUNT.match(image.get("ImageIdentifier", ""))
+    return match is not None and match.group(1) == ACCOUNT_ID
+
 
 SOURCE_KINDS = ("ImageRepository", "CodeRepository")
 _KIND_WORDS = {"ImageRepository": "an image repository", "CodeRepository": "a code repository"}
@@ -55,18 +101,27 @@ def source_kind(source: dict[str, Any]) -> str:
 def source(config: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
     """A SourceConfiguration as the service will hold it.
 
-    An update keeps the service's source kind and, when it names none, its authentication.
+    An update keeps the service's source kind and is laid over its source (`merge`): what it
+    leaves out (the port, the variables, AutoDeploymentsEnabled, the authentication) stays.
     """
     kind = source_kind(config)
-    out = {"AutoDeploymentsEnabled": False, **config}
-    if current is not None:
+    if current is None:
+        out = {"AutoDeploymentsEnabled": auto_deployments_default(config), **config}
+    else:
         if kind not in current:
             raise invalid_request(
                 f"A service created from {_KIND_WORDS[source_kind(current)]} can't switch to "
                 f"{_KIND_WORDS[kind]}; create a new service instead."
             )
-        if "AuthenticationConfiguration" in current:
-            out.setdefault("AuthenticationConfiguration", current["AuthenticationConfiguration"])
+        out = merge(current, config, "SourceConfiguration")
+        named = config[kind].get("CodeConfiguration", {})
+        code = out[kind].get("CodeConfiguration", {})
+        # Switching to apprunner.yaml: the values the API gave before no longer apply.
+        if (
+            named.get("ConfigurationSource") == "REPOSITORY"
+            and "CodeConfigurationValues" not in named
+        ):
+            code.pop("CodeConfigurationValues", None)
     auth = out.get("AuthenticationConfiguration", {})
     if kind == "CodeRepository" and "ConnectionArn" not in auth:
         raise invalid_request(
@@ -87,18 +142,23 @@ def source(config: dict[str, Any], current: dict[str, Any] | None = None) -> dic
 
 
 def network(config: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A NetworkConfiguration laid over `current` (or App Runner's defaults)."""
+    """A NetworkConfiguration laid over `current` (or App Runner's defaults).
+
+    The connector's existence is the caller's to check (`VpcConnectorArn` of the answer).
+    """
     base = current or {
         "EgressConfiguration": {"EgressType": "DEFAULT"},
         "IngressConfiguration": {"IsPubliclyAccessible": True},
         "IpAddressType": "IPV4",
     }
-    # Members are merged one level down: {"IngressConfiguration": {}} keeps what it had.
-    out = {
-        key: {**base.get(key, {}), **value} if isinstance(value, dict) else value
-        for key, value in {**base, **config}.items()
-    }
+    out = merge(base, config, "NetworkConfiguration")
     egress = out.get("EgressConfiguration", {})
+    named = config.get("EgressConfiguration", {})
+    if egress.get("EgressType") != "VPC" and "VpcConnectorArn" in named:
+        raise invalid_request("VpcConnectorArn is only valid with EgressType VPC.")
+    if egress.get("EgressType") != "VPC" and "VpcConnectorArn" in egress:
+        # Back to public egress: the connector the service had is let go.
+        out["EgressConfiguration"] = {"EgressType": "DEFAULT"}
     if egress.get("EgressType") == "VPC" and "VpcConnectorArn" not in egress:
         raise invalid_request("EgressType VPC needs a VpcConnectorArn.")
     return out

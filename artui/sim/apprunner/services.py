@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from artui.sim.apprunner.autoscaling import AutoScalingConfiguration
+from artui.sim.apprunner.configs import AutoScalingConfiguration
 from artui.sim.apprunner.custom_domains import DomainRecord
 from artui.sim.apprunner.ids import service_arn
 from artui.sim.apprunner.operations import OUTCOME, Operation
