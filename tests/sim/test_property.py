@@ -157,6 +157,8 @@ class Client:
 class World:
     client: Client
     autoscaling_arn: str
+    vpc_connector_arn: str
+    observability_arn: str
     # (ARN, source kind) of services UpdateService may change, and of paused or deleted ones.
     running: tuple[tuple[str, str], ...]
     stopped: tuple[tuple[str, str], ...]
@@ -198,6 +200,13 @@ def world() -> Iterator[World]:
         autoscaling_arn = listing["AutoScalingConfigurationSummaryList"][0][
             "AutoScalingConfigurationArn"
         ]
+        connector = client.ok(
+            "CreateVpcConnector", {"VpcConnectorName": "prop-vpc", "Subnets": ["subnet-0a1b"]}
+        )["VpcConnector"]["VpcConnectorArn"]
+        observability = client.ok(
+            "CreateObservabilityConfiguration",
+            {"ObservabilityConfigurationName": "prop-tracing"},
+        )["ObservabilityConfiguration"]["ObservabilityConfigurationArn"]
         made = {
             name: client.ok("CreateService", _base_body(name, kind))["Service"]["ServiceArn"]
             for name, kind in [
@@ -219,7 +228,9 @@ def world() -> Iterator[World]:
         deleted = client.ok("DescribeService", {"ServiceArn": made["prop-deleted"]})["Service"]
         stopped.append((made["prop-deleted"], _kind(deleted)))
         assert running and stopped, (running, stopped)
-        yield World(client, autoscaling_arn, tuple(running), tuple(stopped))
+        yield World(
+            client, autoscaling_arn, connector, observability, tuple(running), tuple(stopped)
+        )
     finally:
         sim.stop()
 
@@ -414,17 +425,34 @@ def _source(values: Values, kind: str) -> SearchStrategy[dict[str, Any]]:
     return build()
 
 
-def _egress(values: Values) -> SearchStrategy[dict[str, Any]]:
+def _egress(values: Values, world: World) -> SearchStrategy[dict[str, Any]]:
     shape = _shape(CREATE.input_shape, "NetworkConfiguration", "EgressConfiguration")
 
     def connect(egress: dict[str, Any], arn: str) -> dict[str, Any]:
-        # A VPC egress without a connector is refused, as App Runner refuses it.
-        if egress.get("EgressType") == "VPC" and "VpcConnectorArn" not in egress:
-            return {**egress, "VpcConnectorArn": arn}
-        return egress
+        # App Runner refuses a VPC egress without a connector, and a connector without it.
+        if egress.get("EgressType") == "VPC":
+            return {**egress, "VpcConnectorArn": egress.get("VpcConnectorArn", arn)}
+        return {k: v for k, v in egress.items() if k != "VpcConnectorArn"}
 
-    arn = values.of(shape.members["VpcConnectorArn"])  # type: ignore[attr-defined]
+    # Mostly the region's real connector; any other ARN is refused.
+    arn = st.one_of(
+        st.just(world.vpc_connector_arn),
+        values.of(shape.members["VpcConnectorArn"]),  # type: ignore[attr-defined]
+    )
     return st.builds(connect, values.structure(shape), arn)
+
+
+def _observability(values: Values, world: World) -> SearchStrategy[dict[str, Any]]:
+    """Mostly consistent: tracing on with the region's real configuration, or off; now and
+    then anything the model allows (an unknown ARN, on without one: refused)."""
+    shape = _shape(CREATE.input_shape, "ObservabilityConfiguration")
+    return st.one_of(
+        st.just(
+            {"ObservabilityEnabled": True, "ObservabilityConfigurationArn": world.observability_arn}
+        ),
+        st.just({"ObservabilityEnabled": False}),
+        values.structure(shape),
+    )
 
 
 def body_values(world: World, kind: str | None = None) -> Values:
@@ -435,7 +463,8 @@ def body_values(world: World, kind: str | None = None) -> Values:
     values.overrides.update(
         {
             "InstanceConfiguration": _instance(values),
-            "EgressConfiguration": _egress(values),
+            "EgressConfiguration": _egress(values, world),
+            "ServiceObservabilityConfiguration": _observability(values, world),
             # The model leaves a tag's Key optional; App Runner refuses a tag without one.
             "Tag": values.structure(tag, require=("Key",)),
             # Mostly the region's real configuration; any other ARN is refused.
