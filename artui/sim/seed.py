@@ -1,4 +1,9 @@
-"""The demo services every region starts with, deterministic from a seed."""
+"""The demo services every region starts with, deterministic from a seed.
+
+Each service's runtime configuration (variables, secrets, start command, and for one the VPC
+and tracing) comes from `_runtime`, drawing from an rng of its own: the draws of the services,
+their histories and domains are what they were before it was added.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,12 @@ import random
 from datetime import datetime, timezone
 from typing import Any
 
-from artui.sim.apprunner.configs import AutoScalingConfiguration
+from artui.sim.apprunner.configs import (
+    AutoScalingConfiguration,
+    ObservabilityConfiguration,
+    RegionConfigs,
+    VpcConnector,
+)
 from artui.sim.apprunner.custom_domains import new_domain
 from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
 from artui.sim.apprunner.ids import (
@@ -55,6 +65,109 @@ WORK_END_HOUR = 18
 OFF_HOURS = 0.1
 # Seconds of quiet, at least, between one seeded operation's end and the next one's start.
 QUIET = 600.0
+# Runs in a VPC (egress through the demo's connector) with X-Ray tracing on.
+VPC_INDEX = 3
+# The code repository whose settings stay in its apprunner.yaml (the failing build's).
+YAML_INDEX = FAILING_INDEX
+# The demo's configuration resources, made long before any service.
+CONNECTOR_NAME = "prod-vpc-connector"
+TRACING_NAME = "xray-tracing"
+CONFIGS_AGE = 20 * DAY
+
+# Per service (by base name): its start command, runtime (for a code repository built from
+# API settings), variables, and secrets by variable name (the secret's name; `ssm:` for a
+# Parameter Store parameter, else a Secrets Manager secret).
+Profile = tuple[str, str, dict[str, str], dict[str, str]]
+PROFILES: dict[str, Profile] = {
+    "checkout-api": (
+        "node dist/server.js",
+        "NODEJS_18",
+        {
+            "NODE_ENV": "production",
+            "DATABASE_URL": "postgres://app:Ch3ck0ut-2f9a@checkout-db.internal:5432/checkout",
+            "PAYMENTS_URL": "http://payments-worker.internal:8080",
+            "LOG_LEVEL": "info",
+        },
+        {"STRIPE_API_KEY": "checkout/stripe-api-key", "SESSION_SECRET": "ssm:checkout/session"},
+    ),
+    "payments-worker": (
+        "python -m payments.worker",
+        "PYTHON_311",
+        {"QUEUE_URL": "https://sqs.{region}.amazonaws.com/{account}/payments", "WORKERS": "4"},
+        {"STRIPE_API_KEY": "payments/stripe-api-key"},
+    ),
+    "web-frontend": (
+        "nginx -g 'daemon off;'",
+        "NODEJS_18",
+        {"API_BASE_URL": "https://api.example.com", "CDN_URL": "https://cdn.example.com"},
+        {},
+    ),
+    "orders-service": (
+        "java -jar /app/orders.jar",
+        "CORRETTO_11",
+        {
+            "SPRING_PROFILES_ACTIVE": "prod",
+            "DATABASE_URL": "postgres://app:0rd3rs-81c4e7@orders-db.internal:5432/orders",
+            "REDIS_URL": "redis://orders-cache.internal:6379/0",
+            "AWS_XRAY_TRACING_NAME": "orders-service",
+        },
+        {"DB_PASSWORD": "orders/db-password", "JWT_SIGNING_KEY": "ssm:orders/jwt-signing-key"},
+    ),
+    "inventory-sync": (
+        "python sync.py --loop",
+        "PYTHON_311",
+        {
+            "DATABASE_URL": "mysql://sync:Inv-5e02@inventory-db.internal:3306/inventory",
+            "SYNC_INTERVAL_SECONDS": "300",
+        },
+        {"SUPPLIER_API_TOKEN": "inventory/supplier-token"},
+    ),
+    "auth-gateway": (
+        "./auth-gateway serve",
+        "GO_1",
+        {"ISSUER_URL": "https://auth.example.com", "TOKEN_TTL": "15m"},
+        {"OIDC_CLIENT_SECRET": "auth/oidc-client-secret", "SIGNING_KEY": "ssm:auth/signing-key"},
+    ),
+    "search-indexer": (
+        "python -m indexer",
+        "PYTHON_311",
+        {"OPENSEARCH_URL": "https://search.internal:9200", "BATCH_SIZE": "500"},
+        {"OPENSEARCH_PASSWORD": "search/opensearch-password"},
+    ),
+    "notifications": (
+        "node worker.js",
+        "NODEJS_18",
+        {"SMTP_HOST": "email-smtp.{region}.amazonaws.com", "FROM_ADDRESS": "no-reply@example.com"},
+        {"SMTP_PASSWORD": "notifications/smtp-password"},
+    ),
+    "reporting-api": (
+        "gunicorn reporting.app:app --bind 0.0.0.0:8080",
+        "PYTHON_311",
+        {"WAREHOUSE_URL": "postgres://reporter:R3p-77b1@warehouse.internal:5439/analytics"},
+        {"WAREHOUSE_PASSWORD": "reporting/warehouse-password"},
+    ),
+    "image-resizer": (
+        "./resizer",
+        "GO_1",
+        {"BUCKET": "example-images", "MAX_WIDTH": "2048"},
+        {},
+    ),
+    "recommendations": (
+        "python serve.py",
+        "PYTHON_311",
+        {"MODEL_URI": "s3://example-models/recs/latest", "CACHE_TTL": "600"},
+        {"FEATURE_STORE_KEY": "ssm:recommendations/feature-store-key"},
+    ),
+    "billing-portal": (
+        "bundle exec puma -C config/puma.rb",
+        "RUBY_31",
+        {
+            "RAILS_ENV": "production",
+            "DATABASE_URL": "postgres://billing:B1ll-4d2c@billing-db.internal:5432/billing",
+        },
+        {"SECRET_KEY_BASE": "billing/secret-key-base"},
+    ),
+}
 
 
 def service_name(index: int) -> str:
@@ -71,19 +184,125 @@ def seed_region(
     autoscaling: AutoScalingConfiguration,
     in_flight: bool = False,
     speedup: float = 1.0,
+    configs: RegionConfigs | None = None,
 ) -> list[ServiceRecord]:
     """`count` demo services for one region, settled as of `now`, using `autoscaling`.
 
     `in_flight` also starts a deployment just before `now` (for the demo: something moving).
+    `configs`, the region's configuration resources, gets the demo's VPC connector and
+    observability configuration, which service VPC_INDEX uses (without `configs`, or
+    with fewer services, neither is made and no service uses them).
     """
     rng = random.Random(f"{seed}:{region}")
     services = []
     for index in range(count):
         services.append(_service(rng, region, index, count, now, in_flight, speedup, autoscaling))
+    extras = random.Random(f"{seed}:{region}:runtime")
+    network = None
+    if configs is not None and count > VPC_INDEX:  # only for the service that uses them
+        network = _network_configs(extras, region, now, configs)
+    for index, service in enumerate(services):
+        _runtime(extras, service, index, network)
     for service in services:
         service.settle(now)
     _domains(random.Random(f"{seed}:{region}:domains"), services, now, speedup)
     return services
+
+
+def _network_configs(
+    rng: random.Random, region: str, now: float, configs: RegionConfigs
+) -> tuple[VpcConnector, ObservabilityConfiguration]:
+    """The demo's VPC connector (three private subnets, one security group) and X-Ray
+    tracing configuration, made in `configs`."""
+    created = now - CONFIGS_AGE
+    connector = configs.vpc_connectors.add(
+        VpcConnector(
+            region,
+            created,
+            name=CONNECTOR_NAME,
+            revision=1,
+            id=f"{rng.getrandbits(128):032x}",
+            subnets=[f"subnet-{rng.getrandbits(68):017x}" for _ in range(3)],
+            security_groups=[f"sg-{rng.getrandbits(68):017x}"],
+            tags={"env": "prod"},
+        )
+    )
+    tracing = configs.observability.add(
+        ObservabilityConfiguration(
+            region,
+            created + 3600,
+            name=TRACING_NAME,
+            revision=1,
+            id=f"{rng.getrandbits(128):032x}",
+            trace={"Vendor": "AWSXRAY"},
+            tags={"env": "prod"},
+        )
+    )
+    return connector, tracing
+
+
+def _secret_arn(rng: random.Random, region: str, name: str) -> str:
+    if name.startswith("ssm:"):
+        return f"arn:aws:ssm:{region}:{ACCOUNT_ID}:parameter/{name[4:]}"
+    # Secrets Manager adds six random characters to a secret's name in its ARN.
+    suffix = "".join(
+        rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") for _ in range(6)
+    )
+    return f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-{suffix}"
+
+
+def _runtime(
+    rng: random.Random,
+    service: ServiceRecord,
+    index: int,
+    network: tuple[VpcConnector, ObservabilityConfiguration] | None,
+) -> None:
+    """The service's variables, secrets and start command; for VPC_INDEX, its egress
+    through the demo's connector and tracing on (when `network` is given)."""
+    start, runtime, variables, secrets = PROFILES[NAMES[index % len(NAMES)]]
+    variables = {
+        key: value.format(region=service.region, account=ACCOUNT_ID)
+        for key, value in variables.items()
+    }
+    secret_arns = {key: _secret_arn(rng, service.region, name) for key, name in secrets.items()}
+    values: dict[str, Any] = {"RuntimeEnvironmentVariables": variables}
+    if secret_arns:
+        values["RuntimeEnvironmentSecrets"] = secret_arns
+    source = service.source
+    if "ImageRepository" in source:
+        config = source["ImageRepository"].setdefault("ImageConfiguration", {})
+        config.update(values, StartCommand=start)
+    elif index != YAML_INDEX:  # the rest build from the API's settings
+        source["CodeRepository"]["CodeConfiguration"] = {
+            "ConfigurationSource": "API",
+            "CodeConfigurationValues": {
+                "Runtime": runtime,
+                "BuildCommand": _BUILD[runtime],
+                "StartCommand": start,
+                "Port": "8080",
+                **values,
+            },
+        }
+    if network is not None and index == VPC_INDEX:
+        connector, tracing = network
+        service.network["EgressConfiguration"] = {
+            "EgressType": "VPC",
+            "VpcConnectorArn": connector.arn,
+        }
+        service.observability = {
+            "ObservabilityEnabled": True,
+            "ObservabilityConfigurationArn": tracing.arn,
+        }
+
+
+# A build command for each runtime the profiles name.
+_BUILD = {
+    "NODEJS_18": "npm ci && npm run build",
+    "PYTHON_311": "pip install -r requirements.txt",
+    "CORRETTO_11": "./gradlew build",
+    "GO_1": "go build -o app .",
+    "RUBY_31": "bundle install",
+}
 
 
 def _domains(rng: random.Random, services: list[ServiceRecord], now: float, speedup: float) -> None:

@@ -101,6 +101,7 @@ class Simulator:
                 seed,
                 now,
                 autoscaling=self.backend.default_autoscaling(region),
+                configs=self.backend.region_configs(region),
                 in_flight=world,
                 speedup=speedup,
             )

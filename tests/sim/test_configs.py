@@ -528,3 +528,86 @@ def test_vpc_connector_quota(csim: Simulator, client: Any) -> None:
         {"VpcConnectorName": "connector-x", "Subnets": ["subnet-1"]},
         "ServiceQuotaExceededException",
     )
+
+
+# -- the demo's services -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[Simulator]:
+    with Simulator(regions=("us-east-1",), services=12, time_scale=0, world=False) as simulator:
+        yield simulator
+
+
+def _runtime_values(service: dict[str, Any]) -> dict[str, Any]:
+    source = service["SourceConfiguration"]
+    if "ImageRepository" in source:
+        return dict(source["ImageRepository"].get("ImageConfiguration", {}))
+    code = source["CodeRepository"]["CodeConfiguration"]
+    return dict(code.get("CodeConfigurationValues", {}))
+
+
+def test_demo_services_carry_variables_and_secrets(demo: Simulator) -> None:
+    client = make_boto3(demo, "apprunner")
+    services = [
+        client.describe_service(ServiceArn=s["ServiceArn"])["Service"]
+        for s in client.list_services()["ServiceSummaryList"]
+    ]
+    by_name = {s["ServiceName"]: s for s in services}
+    orders = _runtime_values(by_name["orders-service"])
+    assert orders["RuntimeEnvironmentVariables"]["DATABASE_URL"].startswith(
+        "postgres://app:"
+    ) and orders["RuntimeEnvironmentVariables"]["DATABASE_URL"].endswith(
+        "@orders-db.internal:5432/orders"
+    )
+    secrets = [
+        arn
+        for s in services
+        for arn in _runtime_values(s).get("RuntimeEnvironmentSecrets", {}).values()
+    ]
+    assert any(a.startswith(f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:") for a in secrets)
+    assert any(a.startswith(f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/") for a in secrets)
+    assert sum(1 for s in services if _runtime_values(s).get("StartCommand")) >= 6
+    # One code repository keeps its settings in apprunner.yaml.
+    code = [s for s in services if "CodeRepository" in s["SourceConfiguration"]]
+    sources = {
+        s["SourceConfiguration"]["CodeRepository"]["CodeConfiguration"]["ConfigurationSource"]
+        for s in code
+    }
+    assert sources == {"API", "REPOSITORY"}
+
+
+def test_one_demo_service_runs_in_a_vpc_with_tracing(demo: Simulator) -> None:
+    client = make_boto3(demo, "apprunner")
+    (connector,) = client.list_vpc_connectors()["VpcConnectors"]
+    assert len(connector["Subnets"]) == 3 and connector["SecurityGroups"]
+    (tracing,) = client.list_observability_configurations()["ObservabilityConfigurationSummaryList"]
+    described = client.describe_observability_configuration(
+        ObservabilityConfigurationArn=tracing["ObservabilityConfigurationArn"]
+    )["ObservabilityConfiguration"]
+    assert described["TraceConfiguration"] == {"Vendor": "AWSXRAY"}
+    in_vpc = []
+    for summary in client.list_services()["ServiceSummaryList"]:
+        service = client.describe_service(ServiceArn=summary["ServiceArn"])["Service"]
+        egress = service["NetworkConfiguration"]["EgressConfiguration"]
+        if egress["EgressType"] == "VPC":
+            in_vpc.append(service["ServiceName"])
+            assert egress["VpcConnectorArn"] == connector["VpcConnectorArn"]
+            assert service["ObservabilityConfiguration"] == {
+                "ObservabilityEnabled": True,
+                "ObservabilityConfigurationArn": described["ObservabilityConfigurationArn"],
+            }
+    assert in_vpc == ["orders-service"]
+    # In use: neither can be deleted.
+    _refused(
+        demo,
+        "DeleteVpcConnector",
+        {"VpcConnectorArn": connector["VpcConnectorArn"]},
+        "InvalidRequestException",
+    )
+    _refused(
+        demo,
+        "DeleteObservabilityConfiguration",
+        {"ObservabilityConfigurationArn": described["ObservabilityConfigurationArn"]},
+        "InvalidRequestException",
+    )
