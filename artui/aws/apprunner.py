@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
+from artui.aws import configuration
 from artui.aws.errors import aws_errors
 from artui.domain.apprunner import (
     HealthCheck,
@@ -19,6 +20,7 @@ from artui.domain.apprunner import (
     ServiceStatus,
 )
 from artui.domain.changes import Applied, Change, LinkDomain, Rebuild, UnlinkDomain
+from artui.domain.configuration import Configuration
 from artui.domain.custom_domains import (
     CustomDomain,
     CustomDomains,
@@ -184,6 +186,12 @@ class AppRunner:
             ),
             auto_scaling=scaling_label,
         )
+
+    async def configuration(self, region: str, arn: str) -> Configuration:
+        """DescribeService and the resources it names (artui/aws/configuration.py)."""
+        with aws_errors():
+            client = await self._clients.get("apprunner", region)
+        return await configuration.read(client, arn)
 
     async def list_operations(
         self, region: str, arn: str, token: str | None = None, limit: int | None = None

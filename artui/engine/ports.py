@@ -17,6 +17,7 @@ from artui.domain.apprunner import (
     TailUpdate,
 )
 from artui.domain.changes import Applied, Change
+from artui.domain.configuration import Configuration
 from artui.domain.custom_domains import CustomDomains
 from artui.domain.series import Query, Series
 
@@ -64,6 +65,15 @@ class CustomDomainReader(Protocol):
         ...
 
 
+class ConfigurationReader(Protocol):
+    """Reading a service's whole configuration."""
+
+    async def configuration(self, region: str, arn: str) -> Configuration:
+        """DescribeService and the resources it names: auto scaling, VPC connector,
+        observability, tags (each of those may fail alone: `Configuration.problems`)."""
+        ...
+
+
 class ChangeApplier(Protocol):
     """Changing a service."""
 
@@ -73,7 +83,14 @@ class ChangeApplier(Protocol):
         ...
 
 
-class AppRunnerPort(ServiceReader, OperationReader, CustomDomainReader, ChangeApplier, Protocol):
+class AppRunnerPort(
+    ServiceReader,
+    OperationReader,
+    CustomDomainReader,
+    ConfigurationReader,
+    ChangeApplier,
+    Protocol,
+):
     """Everything artui reads from and sends to App Runner itself."""
 
 

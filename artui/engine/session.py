@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from artui.domain.apprunner import LogEvent, LogSource, Service
 from artui.domain.errors import ArtuiError, as_artui_error
 from artui.domain.series import Range
-from artui.engine import activity, custom_domains, metrics, services, tail
+from artui.engine import activity, configuration, custom_domains, metrics, services, tail
 from artui.engine.journal import Failure
 from artui.engine.ports import Ask, Connector, Gateway
 from artui.engine.refresh import Cadence, Refresher
@@ -46,6 +46,10 @@ _PANE_READS: dict[str, tuple[Callable[..., Refresher[Any]], Callable[[Gateway], 
         lambda gateway: gateway.apprunner.custom_domains,
     ),
     DETAIL: (services.detail_refresher, lambda gateway: gateway.apprunner),
+    configuration.KIND: (
+        configuration.refresher,
+        lambda gateway: gateway.apprunner.configuration,
+    ),
 }
 
 

@@ -22,6 +22,8 @@ TABS: tuple[Tab, ...] = (
     Tab("l", "logs", "Logs"),
     Tab("m", "metrics", "Metrics"),
     Tab("c", "domains", "Domains"),
+    # A capital: `c` is the domains', and lower-case letters are readers' keys in a pane.
+    Tab("C", "configuration", "Config"),
 )
 
 

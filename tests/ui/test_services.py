@@ -164,8 +164,8 @@ async def test_service_screen_binds_every_pane(aws_env: Simulator) -> None:
         await loaded(pilot)
         await pilot.press("enter")
         keys = set(app.screen.active_bindings)
-        assert {"i", "a", "l", "m", "c", "escape", "r", "q", "question_mark"} <= keys
-        assert {pane.TAB.key for pane in PANES} == {"i", "a", "l", "m", "c"}
+        assert {"i", "a", "l", "m", "c", "C", "escape", "r", "q", "question_mark"} <= keys
+        assert {pane.TAB.key for pane in PANES} == {"i", "a", "l", "m", "c", "C"}
 
 
 def test_the_panes_are_the_tabs_in_their_order() -> None:

@@ -11,6 +11,7 @@ from artui.engine.activity import KIND as OPERATIONS
 from artui.sim.seed import service_name
 from artui.sim.server import DEMO_SERVICES, Simulator
 from artui.ui.panes.activity import ActivityPane
+from artui.ui.panes.configuration import ConfigurationPane
 from artui.ui.panes.custom_domains import DomainsPane
 from artui.ui.panes.metrics import MetricsPane
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
@@ -167,6 +168,19 @@ def test_domains(snap_compare, name: str) -> None:
     # waiting (alias advice) and a wildcard refused for its CAA records.
     async def run_before(pilot) -> None:
         await _domains_shown(pilot, name)
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("name", ["orders-service"])
+def test_configuration(snap_compare, name: str) -> None:
+    # orders-service: variables and secrets, a VPC connector, tracing on.
+    async def run_before(pilot) -> None:
+        await select(pilot, name)
+        await pilot.press("enter", "C")
+        await wait_until(pilot, lambda: pilot.app.screen.query(ConfigurationPane), "the pane")
+        pane = pilot.app.screen.query_one(ConfigurationPane)
+        await wait_until(pilot, lambda: pane.options.option_count > 20, "the configuration")
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
 

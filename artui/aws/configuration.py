@@ -1,0 +1,219 @@
+"""A service's configuration: DescribeService, then the resources it names, read together.
+
+The service's own read must succeed; each related read (auto scaling, VPC connector,
+observability, tags) may fail on its own (a role allowed DescribeService but not
+DescribeVpcConnector): the pane shows the rest and says what could not be read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from artui.aws.errors import aws_errors
+from artui.domain.apprunner import HealthCheck
+from artui.domain.configuration import (
+    AutoScaling,
+    Configuration,
+    Network,
+    Secret,
+    Source,
+    Tracing,
+    Variable,
+    VpcConnector,
+)
+from artui.domain.errors import ArtuiError
+
+T = TypeVar("T")
+
+
+def _text(value: Any) -> str | None:
+    """A value AWS sent as text (anything else, as its text; absent as None)."""
+    return None if value is None else str(value)
+
+
+def _pairs(mapping: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else {}
+
+
+def source(cfg: dict[str, Any]) -> Source:
+    """SourceConfiguration as artui shows it: image or code, how it builds and runs."""
+    auto = cfg.get("AutoDeploymentsEnabled")
+    role = (cfg.get("AuthenticationConfiguration") or {}).get("AccessRoleArn")
+    if image := cfg.get("ImageRepository"):
+        run = image.get("ImageConfiguration") or {}
+        return Source(
+            kind="image",
+            identifier=str(image.get("ImageIdentifier", "?")),
+            repository_type=_text(image.get("ImageRepositoryType")),
+            auto_deployments=auto,
+            access_role=role,
+            start_command=_text(run.get("StartCommand")),
+            port=_text(run.get("Port")),
+            variables=_variables(run),
+            secrets=_secrets(run),
+        )
+    if code := cfg.get("CodeRepository"):
+        version = code.get("SourceCodeVersion") or {}
+        config = code.get("CodeConfiguration") or {}
+        values = config.get("CodeConfigurationValues") or {}
+        return Source(
+            kind="code",
+            identifier=str(code.get("RepositoryUrl", "?")),
+            repository_type=_text(version.get("Type")),
+            version=_text(version.get("Value")),
+            source_directory=_text(code.get("SourceDirectory")),
+            auto_deployments=auto,
+            access_role=role,
+            runtime=_text(values.get("Runtime")),
+            build_command=_text(values.get("BuildCommand")),
+            start_command=_text(values.get("StartCommand")),
+            port=_text(values.get("Port")),
+            configuration_source=_text(config.get("ConfigurationSource")),
+            variables=_variables(values),
+            secrets=_secrets(values),
+        )
+    return Source(kind="unknown", identifier="—", auto_deployments=auto, access_role=role)
+
+
+def _variables(run: dict[str, Any]) -> tuple[Variable, ...]:
+    pairs = _pairs(run.get("RuntimeEnvironmentVariables"))
+    return tuple(Variable(name, value) for name, value in sorted(pairs.items()))
+
+
+def _secrets(run: dict[str, Any]) -> tuple[Secret, ...]:
+    pairs = _pairs(run.get("RuntimeEnvironmentSecrets"))
+    return tuple(Secret(name, arn) for name, arn in sorted(pairs.items()))
+
+
+def configuration(item: dict[str, Any]) -> Configuration:
+    """DescribeService's Service as a Configuration (the related resources not yet read)."""
+    instance = item.get("InstanceConfiguration") or {}
+    hc = item.get("HealthCheckConfiguration") or {}
+    network = item.get("NetworkConfiguration") or {}
+    ingress = network.get("IngressConfiguration") or {}
+    egress = network.get("EgressConfiguration") or {}
+    observability = item.get("ObservabilityConfiguration") or {}
+    scaling = item.get("AutoScalingConfigurationSummary") or {}
+    return Configuration(
+        source=source(item.get("SourceConfiguration") or {}),
+        cpu=_text(instance.get("Cpu")),
+        memory=_text(instance.get("Memory")),
+        instance_role=_text(instance.get("InstanceRoleArn")),
+        health_check=HealthCheck(
+            protocol=hc.get("Protocol"),
+            path=hc.get("Path"),
+            interval=hc.get("Interval"),
+            timeout=hc.get("Timeout"),
+            healthy_threshold=hc.get("HealthyThreshold"),
+            unhealthy_threshold=hc.get("UnhealthyThreshold"),
+        ),
+        auto_scaling=AutoScaling(
+            arn=str(scaling.get("AutoScalingConfigurationArn", "")),
+            name=str(scaling.get("AutoScalingConfigurationName", "?")),
+            revision=scaling.get("AutoScalingConfigurationRevision"),
+            status=_text(scaling.get("Status")),
+        )
+        if scaling
+        else None,
+        network=Network(
+            public_ingress=ingress.get("IsPubliclyAccessible"),
+            egress=_text(egress.get("EgressType")),
+            vpc_connector_arn=_text(egress.get("VpcConnectorArn")),
+            ip_address_type=_text(network.get("IpAddressType")),
+        ),
+        observability_enabled=observability.get("ObservabilityEnabled"),
+        observability_arn=_text(observability.get("ObservabilityConfigurationArn")),
+        encryption_key=_text((item.get("EncryptionConfiguration") or {}).get("KmsKey")),
+    )
+
+
+async def read(client: Any, arn: str) -> Configuration:
+    """DescribeService, then the auto scaling configuration, the VPC connector, the
+    observability configuration and the tags, those four at once."""
+    with aws_errors():
+        item = (await client.describe_service(ServiceArn=arn))["Service"]
+    config = configuration(item)
+    problems: list[tuple[str, str]] = []
+
+    async def related(what: str, call: Callable[[], Awaitable[T]]) -> T | None:
+        try:
+            with aws_errors():
+                return await call()
+        except ArtuiError as exc:
+            problems.append((what, str(exc)))
+            return None
+
+    async def scaling() -> AutoScaling | None:
+        summary = config.auto_scaling
+        if summary is None or not summary.arn:
+            return summary
+        answer = await client.describe_auto_scaling_configuration(
+            AutoScalingConfigurationArn=summary.arn
+        )
+        found = answer.get("AutoScalingConfiguration") or {}
+        return replace(
+            summary,
+            revision=found.get("AutoScalingConfigurationRevision", summary.revision),
+            latest=found.get("Latest"),
+            min_size=found.get("MinSize"),
+            max_size=found.get("MaxSize"),
+            max_concurrency=found.get("MaxConcurrency"),
+            status=_text(found.get("Status")) or summary.status,
+        )
+
+    async def connector() -> VpcConnector | None:
+        connector_arn = config.network.vpc_connector_arn
+        if not connector_arn:
+            return None
+        found = (await client.describe_vpc_connector(VpcConnectorArn=connector_arn)).get(
+            "VpcConnector"
+        ) or {}
+        return VpcConnector(
+            arn=connector_arn,
+            name=str(found.get("VpcConnectorName", "?")),
+            subnets=tuple(str(s) for s in found.get("Subnets") or ()),
+            security_groups=tuple(str(s) for s in found.get("SecurityGroups") or ()),
+            status=_text(found.get("Status")),
+        )
+
+    async def tracing() -> Tracing | None:
+        tracing_arn = config.observability_arn
+        if not config.observability_enabled or not tracing_arn:
+            return None
+        found = (
+            await client.describe_observability_configuration(
+                ObservabilityConfigurationArn=tracing_arn
+            )
+        ).get("ObservabilityConfiguration") or {}
+        return Tracing(
+            arn=tracing_arn,
+            name=str(found.get("ObservabilityConfigurationName", "?")),
+            revision=found.get("ObservabilityConfigurationRevision"),
+            vendor=_text((found.get("TraceConfiguration") or {}).get("Vendor")),
+        )
+
+    async def tags() -> tuple[tuple[str, str], ...]:
+        answer = await client.list_tags_for_resource(ResourceArn=arn)
+        return tuple(
+            (str(t.get("Key", "")), str(t.get("Value", "")))
+            for t in answer.get("Tags") or ()
+            if isinstance(t, dict)
+        )
+
+    auto_scaling, vpc_connector, traced, tagged = await asyncio.gather(
+        related("DescribeAutoScalingConfiguration", scaling),
+        related("DescribeVpcConnector", connector),
+        related("DescribeObservabilityConfiguration", tracing),
+        related("ListTagsForResource", tags),
+    )
+    return replace(
+        config,
+        auto_scaling=auto_scaling or config.auto_scaling,
+        vpc_connector=vpc_connector,
+        tracing=traced,
+        tags=tagged,
+        problems=tuple(problems),
+    )
