@@ -1,9 +1,10 @@
 """The simulator's HTTP server: App Runner itself, CloudWatch's AWS/AppRunner metrics
 (`artui.sim.cloudwatch`), Live Tail and PutLogEvents (judged by the simulator's clock),
-/_sim/ control, everything else to moto.
+/_sim/ control, everything else to moto (ECR among it: the demo's repositories are written
+into moto's store at start, `artui.sim.ecr`).
 
 moto note: `ThreadedMotoServer` keeps its state in moto's process-wide backends, so two
-Simulators in one process share CloudWatch and CloudWatch Logs data (App Runner state is
+Simulators in one process share CloudWatch, CloudWatch Logs and ECR data (App Runner state is
 per Simulator). Tests must not rely on moto isolation; `POST /moto-api/reset` (proxied)
 wipes moto for everyone in the process.
 """
@@ -24,7 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
-from artui.sim import logstore, wire
+from artui.sim import ecr, logstore, wire
 from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
@@ -93,6 +94,8 @@ class Simulator:
         now = self.clock.now()
         self.metrics = TrafficModel(seed, now)
         self.cloudwatch = CloudWatch(self.backend, self.metrics)
+        # The demo's private ECR repositories, written into moto's store by start().
+        self.repositories: list[ecr.SeededRepository] = []
         for region in self.regions:
             table = self.backend.region(region)
             seeded = seed_region(
@@ -107,6 +110,7 @@ class Simulator:
             )
             for service in seeded:
                 table[service.arn] = service
+            self.repositories += ecr.plan(seeded, seed)
         self._endpoint: str | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -137,6 +141,7 @@ class Simulator:
             "AWS_ENDPOINT_URL_APPRUNNER": self.endpoint,
             "AWS_ENDPOINT_URL_CLOUDWATCH": self.endpoint,
             "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": self.endpoint,
+            "AWS_ENDPOINT_URL_ECR": self.endpoint,
             # StartLiveTail's endpoint carries a `stream-` host prefix, which would turn
             # 127.0.0.1 into a host that does not resolve; botocore honours this variable.
             "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
@@ -154,6 +159,7 @@ class Simulator:
 
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
+        ecr.store(self.repositories)
         moto_host, moto_port = self._moto.get_host_and_port()
         self.moto_endpoint = f"http://{moto_host}:{moto_port}"
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
