@@ -19,7 +19,15 @@ from artui.domain.apprunner import (
     ServiceDetail,
     ServiceStatus,
 )
-from artui.domain.changes import Applied, Change, LinkDomain, Rebuild, UnlinkDomain
+from artui.domain.changes import (
+    Applied,
+    Change,
+    LinkDomain,
+    Rebuild,
+    Reconfigure,
+    Scale,
+    UnlinkDomain,
+)
 from artui.domain.configuration import Configuration
 from artui.domain.custom_domains import (
     CustomDomain,
@@ -226,6 +234,15 @@ class AppRunner:
                 current = (await client.describe_service(ServiceArn=arn))["Service"]
                 config = {key: current[key] for key in _REBUILT if current.get(key)}
                 answer = await client.update_service(ServiceArn=arn, **config)
+            elif isinstance(change, Scale):
+                # A new revision of the service's own configuration, then the service on it.
+                made = await client.create_auto_scaling_configuration(**change.create_request())
+                revision = made["AutoScalingConfiguration"]["AutoScalingConfigurationArn"]
+                answer = await client.update_service(
+                    ServiceArn=arn, AutoScalingConfigurationArn=revision
+                )
+            elif isinstance(change, Reconfigure):
+                answer = await client.update_service(ServiceArn=arn, **change.request())
             else:
                 call = getattr(client, xform_name(change.api_name))
                 answer = await call(ServiceArn=arn)

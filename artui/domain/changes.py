@@ -7,11 +7,22 @@ kind of change (a rollback, a resize) is a new value here, not a new flow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from artui.domain.apprunner import OperationType, Service, refusal
+from artui.domain.configuration import (
+    INSTANCE_SIZES,
+    MASK,
+    MAX_CONCURRENCY,
+    MAX_SIZE,
+    AutoScaling,
+    Source,
+    scaling_name,
+)
 from artui.domain.custom_domains import CustomDomain, CustomDomains, link_blocked, unlink_blocked
+from artui.domain.format import cpu_label, memory_label
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,222 @@ class Rebuild(Change):
 
 
 @dataclass(frozen=True)
+class Reconfigure(Change):
+    """UpdateService naming only what changes: App Runner merges it into the service's
+    configuration and deploys it (an UPDATE_SERVICE operation). Its confirmation shows
+    `diff()`; `problem()` checks the guide's rules before anything is sent."""
+
+    api_name = "UpdateService"
+    operation_type = OperationType.UPDATE_SERVICE
+
+    def diff(self) -> tuple[tuple[str, str, str], ...]:
+        """(what, before, after) for each value that changes."""
+        return ()
+
+    def request(self) -> dict[str, Any]:
+        """UpdateService's members besides ServiceArn."""
+        return {}
+
+    def problem(self) -> str | None:
+        """Why the new values break the guide's rules, or None (None too before the form
+        has given them)."""
+        return None
+
+    @property
+    def chosen(self) -> bool:
+        """Whether the form has given the new values (the change before it has none)."""
+        return bool(self.diff())
+
+    def refusal(self, service: Service, domains: CustomDomains | None = None) -> str | None:
+        return refusal(service.status, self.operation_type) or self.problem()
+
+
+@dataclass(frozen=True)
+class Resize(Reconfigure):
+    """CPU and memory, from the pairs App Runner supports."""
+
+    was_cpu: str | None = None
+    was_memory: str | None = None
+    cpu: str | None = None
+    memory: str | None = None
+    name = "resize"
+
+    def diff(self) -> tuple[tuple[str, str, str], ...]:
+        if self.cpu is None or self.memory is None:
+            return ()
+        rows = (
+            ("cpu", cpu_label(self.was_cpu), cpu_label(self.cpu)),
+            ("memory", memory_label(self.was_memory), memory_label(self.memory)),
+        )
+        return _changed(rows) or rows
+
+    def request(self) -> dict[str, Any]:
+        return {"InstanceConfiguration": {"Cpu": self.cpu, "Memory": self.memory}}
+
+    def problem(self) -> str | None:
+        if self.cpu is None or self.memory is None:
+            return None
+        if self.memory not in INSTANCE_SIZES.get(self.cpu, ()):
+            return (
+                f"{cpu_label(self.cpu)} with {memory_label(self.memory)} is not a size App "
+                "Runner supports"
+            )
+        if (self.cpu, self.memory) == (self.was_cpu, self.was_memory):
+            return "that is the size the service has"
+        return None
+
+
+@dataclass(frozen=True)
+class Scale(Reconfigure):
+    """A new revision of the service's own auto scaling configuration (never the shared
+    DefaultConfiguration), then UpdateService pointing the service at it."""
+
+    was: AutoScaling | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+    max_concurrency: int | None = None
+    service_name: str = ""
+    name = "scale"
+
+    @property
+    def configuration_name(self) -> str:
+        """The name the new revision is made under: the service's own configuration's, or
+        one named after the service when it runs on the shared default."""
+        return scaling_name(self.was.name if self.was else None, self.service_name)
+
+    def diff(self) -> tuple[tuple[str, str, str], ...]:
+        if self.min_size is None or self.max_size is None or self.max_concurrency is None:
+            return ()
+        was = self.was or AutoScaling(arn="", name="?")
+
+        def text(value: int | None) -> str:
+            return "?" if value is None else str(value)
+
+        sizes = (
+            (
+                "instances",
+                f"{text(was.min_size)} to {text(was.max_size)}",
+                f"{self.min_size} to {self.max_size}",
+            ),
+            ("max concurrency", text(was.max_concurrency), str(self.max_concurrency)),
+        )
+        return (
+            (
+                "configuration",
+                f"{was.name} revision {text(was.revision)}",
+                f"{self.configuration_name}, a new revision",
+            ),
+            *(_changed(sizes) or sizes),
+        )
+
+    def problem(self) -> str | None:
+        if self.min_size is None or self.max_size is None or self.max_concurrency is None:
+            return None
+        if not 1 <= self.min_size <= MAX_SIZE or not 1 <= self.max_size <= MAX_SIZE:
+            return f"sizes go from 1 to {MAX_SIZE} instances"
+        if self.min_size > self.max_size:
+            return "the minimum size is over the maximum"
+        if not 1 <= self.max_concurrency <= MAX_CONCURRENCY:
+            return f"maximum concurrency goes from 1 to {MAX_CONCURRENCY} requests"
+        was = self.was
+        if was is not None and (was.min_size, was.max_size, was.max_concurrency) == (
+            self.min_size,
+            self.max_size,
+            self.max_concurrency,
+        ):
+            return "those are the sizes the service has"
+        return None
+
+    def create_request(self) -> dict[str, Any]:
+        """CreateAutoScalingConfiguration's members."""
+        return {
+            "AutoScalingConfigurationName": self.configuration_name,
+            "MinSize": self.min_size,
+            "MaxSize": self.max_size,
+            "MaxConcurrency": self.max_concurrency,
+        }
+
+    def request(self) -> dict[str, Any]:
+        raise TypeError("a scale's UpdateService names the revision CreateAutoScaling made")
+
+
+@dataclass(frozen=True)
+class SetVariable(Reconfigure):
+    """One runtime environment variable added, changed or (`value` None) removed. The
+    request names the whole map (App Runner replaces it), built from the source as read."""
+
+    source: Source | None = field(default=None, repr=False)
+    variable: str = ""
+    value: str | None = field(default=None, repr=False)
+    removing: bool = False
+    name = "set variable"
+
+    @property
+    def verb(self) -> str:
+        return "Remove variable" if self.removing else "Set variable"
+
+    def title(self, service: Service) -> str:
+        return f"{self.verb} {self.variable} on {service.name}"
+
+    def _before(self) -> dict[str, str]:
+        return {v.name: v.value for v in self.source.variables} if self.source else {}
+
+    def diff(self) -> tuple[tuple[str, str, str], ...]:
+        if not self.variable or (self.value is None and not self.removing):
+            return ()
+        before = self._before()
+        # Values stay masked here too: a confirmation is on the terminal.
+        was = MASK if self.variable in before else "(not set)"
+        return ((self.variable, was, "(removed)" if self.removing else MASK),)
+
+    def problem(self) -> str | None:
+        if not self.variable:
+            return None
+        if self.source is None or self.source.kind not in ("image", "code"):
+            return "artui could not read the service's source, which the update must name"
+        if not _VARIABLE_NAME.match(self.variable):
+            return "a variable's name is letters, digits and underscores, not starting with a digit"
+        if self.variable.startswith("AWSAPPRUNNER"):
+            return "names starting with AWSAPPRUNNER are App Runner's own"
+        before = self._before()
+        if self.removing and self.variable not in before:
+            return f"{self.variable} is not set"
+        if not self.removing and before.get(self.variable) == self.value:
+            return f"{self.variable} already has that value"
+        return None
+
+    def request(self) -> dict[str, Any]:
+        assert self.source is not None
+        variables = self._before()
+        if self.removing:
+            variables.pop(self.variable, None)
+        else:
+            assert self.value is not None
+            variables[self.variable] = self.value
+        source = self.source
+        if source.kind == "image":
+            image: dict[str, Any] = {
+                "ImageIdentifier": source.identifier,
+                "ImageRepositoryType": source.repository_type,
+                "ImageConfiguration": {"RuntimeEnvironmentVariables": variables},
+            }
+            return {"SourceConfiguration": {"ImageRepository": image}}
+        version = {"Type": source.repository_type or "BRANCH", "Value": source.version}
+        code = {
+            "RepositoryUrl": source.identifier,
+            "SourceCodeVersion": version,
+            "CodeConfiguration": {
+                "ConfigurationSource": source.configuration_source or "API",
+                "CodeConfigurationValues": {
+                    "Runtime": source.runtime,
+                    "RuntimeEnvironmentVariables": variables,
+                },
+            },
+        }
+        return {"SourceConfiguration": {"CodeRepository": code}}
+
+
+@dataclass(frozen=True)
 class LinkDomain(Change):
     """AssociateCustomDomain. An empty `domain` is the change before the form has named it."""
 
@@ -112,6 +339,13 @@ class UnlinkDomain(Change):
             return f"{self.domain} is not linked to {service.name}"
         return unlink_blocked(service, held)
 
+
+def _changed(rows: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """The rows whose value changes (a confirmation names what changes, not what stays)."""
+    return tuple(row for row in rows if row[1] != row[2])
+
+
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # The keys' names for the changes that act on a service as a whole (`act('deploy')`).
 BY_NAME: dict[str, type[Change]] = {

@@ -11,11 +11,39 @@ secret is its name and the ARN it comes from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from artui.domain.apprunner import HealthCheck
 
 MASK = "••••••••"
+
+# The CPU and memory pairs App Runner supports (InstanceConfiguration in the API reference),
+# in the units DescribeService answers with: CPU units and MB. The simulator keeps its own
+# copy (it stands alone); a test checks the two agree.
+INSTANCE_SIZES: dict[str, tuple[str, ...]] = {
+    "256": ("512", "1024"),
+    "512": ("1024",),
+    "1024": ("2048", "3072", "4096"),
+    "2048": ("4096", "6144"),
+    "4096": ("8192", "10240", "12288"),
+}
+# The guide's auto scaling limits: instances per service (by default), requests an
+# instance takes at once.
+MAX_SIZE = 25
+MAX_CONCURRENCY = 200
+# The configuration every account has, shared by every service that names no other.
+DEFAULT_SCALING = "DefaultConfiguration"
+
+
+def scaling_name(current: str | None, service_name: str) -> str:
+    """The auto scaling configuration a scale makes a new revision of: the service's own,
+    or, when it runs on the shared default, one named after the service (4 to 32 letters,
+    digits, - and _, as CreateAutoScalingConfiguration takes)."""
+    if current and current != DEFAULT_SCALING:
+        return current
+    name = re.sub(r"[^A-Za-z0-9_-]", "-", service_name)[:32]
+    return name if len(name) >= 4 else f"{name}-scaling"
 
 
 @dataclass(frozen=True)

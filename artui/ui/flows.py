@@ -21,6 +21,7 @@ from artui.domain.changes import (
     LinkDomain,
     Pause,
     Rebuild,
+    Reconfigure,
     Resume,
     UnlinkDomain,
 )
@@ -31,6 +32,7 @@ from artui.engine import activity, custom_domains
 from artui.engine.actions import Refused
 from artui.engine.journal import Failure
 from artui.ui.messages import StoreChanged
+from artui.ui.screens.configure import configure_form, with_values
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
 from artui.ui.screens.custom_domains import LinkScreen, unlink_dialog
 
@@ -61,6 +63,9 @@ class ChangeFlow:
             chosen = _confirmed(change, answer)
             if chosen is None:
                 self.app.tell(f"{change.title(service)} cancelled: nothing was sent.")
+            elif isinstance(change, Reconfigure) and not change.chosen:
+                # The form gave the new values: now the before/after, confirmed.
+                self.request(service, chosen)
             else:
                 self.app.run_worker(
                     self._send(service, chosen, held), group="act", exit_on_error=False
@@ -80,6 +85,8 @@ class ChangeFlow:
             domain = held.named(change.domain)
             assert domain is not None
             return unlink_dialog(service, domain, held.dns_target)
+        if isinstance(change, Reconfigure) and not change.chosen:
+            return configure_form(service, change)
         return ConfirmScreen.for_change(change, service)
 
     def _refused(self, service: Service, change: Change, reason: str) -> None:
@@ -196,10 +203,13 @@ class ChangeFlow:
 
 
 def _confirmed(change: Change, answer: Any) -> Change | None:
-    """The change to send for a dialog's answer, or None when the operator declined."""
+    """The change to send (or to confirm next) for a dialog's answer, or None when the
+    operator declined."""
+    if not answer:
+        return None
     if isinstance(change, LinkDomain):
-        if not answer:
-            return None
         name, www = answer
         return replace(change, domain=name, www=www)
-    return change if answer else None
+    if isinstance(change, Reconfigure) and not change.chosen:
+        return with_values(change, answer)
+    return change

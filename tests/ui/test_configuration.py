@@ -1,6 +1,9 @@
 """The configuration pane (issue 24): everything the service is made of, variables masked
 until revealed, secrets by name and ARN; a planted value reaches no byte artui writes
-(terminal, log file) unless its line was revealed."""
+(terminal, log file) unless its line was revealed. Its changes (resize, scale, one
+variable): a form gives the values, a confirmation shows the before/after, one call is
+sent; DescribeService afterwards holds the change; read-only or a value outside the
+guide's rules sends nothing."""
 
 from __future__ import annotations
 
@@ -19,8 +22,17 @@ from artui.domain.configuration import MASK
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.panes.configuration import VARIABLE, ConfigurationPane
+from artui.ui.screens.configure import ResizeScreen, ScaleScreen, VariableScreen
+from artui.ui.screens.confirm import ConfirmScreen
 from artui.ui.screens.service import ServiceScreen
-from tests.ui.test_actions import calls, make_app
+from tests.ui.test_actions import (
+    advance,
+    calls,
+    confirm_dialog,
+    dialog_text,
+    make_app,
+    toasted,
+)
 from tests.ui.test_hostile_text import RecordingDriver, painted
 from tests.uihelp import select, wait_until
 
@@ -162,3 +174,140 @@ async def test_a_related_read_refused_leaves_the_rest_and_says_what(
         assert "could not read ListTagsForResource" in text and "not authorized" in text
         assert "public.ecr.aws/acme/configured:1.4.2" in text and "DB_PASSWORD" in text
     control(sim, "DELETE", "/_sim/faults")
+
+
+# -- the changes: resize, scale, one variable ----------------------------------------
+
+CHANGES = {"UpdateService", "CreateAutoScalingConfiguration"}
+
+
+@pytest.fixture
+def service(sim: Simulator, planted: str) -> dict:
+    """The planted service as the simulator holds it, its creation ended."""
+    advance(sim, 600)
+    return describe(sim)
+
+
+def describe(sim: Simulator) -> dict:
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    arn = next(
+        s["ServiceArn"]
+        for s in client.list_services()["ServiceSummaryList"]
+        if s["ServiceName"] == NAME
+    )
+    return client.describe_service(ServiceArn=arn)["Service"]
+
+
+async def form(pilot, app: ArtuiApp, key: str, kind: type) -> None:
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, kind), kind.__name__)
+
+
+async def test_resize_confirms_the_diff_and_sends_one_update(sim: Simulator, service: dict) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_configuration(pilot, app)
+        await form(pilot, app, "R", ResizeScreen)
+        sizes = app.screen.query_one("#resize-sizes")
+        target = sizes.get_option_index("4096/8192")
+        while sizes.highlighted != target:
+            await pilot.press("j")
+        await pilot.press("enter")
+        dialog = await confirm_dialog(pilot)
+        text = dialog_text(dialog)
+        assert "cpu" in text and "2 vCPU" in text and "4 vCPU" in text
+        assert "4 GB" in text and "8 GB" in text
+        await pilot.press("enter")  # Cancel is focused: nothing sent
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "closed")
+        assert calls(sim, CHANGES) == []
+
+        await form(pilot, app, "R", ResizeScreen)
+        sizes = app.screen.query_one("#resize-sizes")
+        while sizes.highlighted != target:
+            await pilot.press("j")
+        await pilot.press("enter")
+        await confirm_dialog(pilot)
+        # A double press sends once (the second y also clears the toasts: a key does).
+        await pilot.press("y", "y")
+        await wait_until(pilot, lambda: calls(sim, CHANGES) == ["UpdateService"], "sent")
+        advance(sim, 600)
+        await wait_until(pilot, lambda: toasted(app, "Resize", "succeeded"), "ended")
+    assert calls(sim, CHANGES) == ["UpdateService"]
+    instance = describe(sim)["InstanceConfiguration"]
+    assert (instance["Cpu"], instance["Memory"]) == ("4096", "8192")
+
+
+async def test_scale_makes_a_revision_of_the_services_own_configuration(
+    sim: Simulator, service: dict
+) -> None:
+    assert service["AutoScalingConfigurationSummary"]["AutoScalingConfigurationName"] == (
+        "DefaultConfiguration"
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_configuration(pilot, app)
+        await form(pilot, app, "I", ScaleScreen)
+        field = app.screen.query_one("#scale-max")
+        field.value = "30"  # over the guide's 25
+        await pilot.press("enter")
+        hint = lambda: str(app.screen.query_one("#configure-hint").render())  # noqa: E731
+        await wait_until(pilot, lambda: "1 to 25" in hint(), "the rule said")
+        assert isinstance(app.screen, ScaleScreen) and calls(sim, CHANGES) == []
+        field.value = "12"
+        await pilot.press("enter")
+        dialog = await confirm_dialog(pilot)
+        text = dialog_text(dialog)
+        assert f"{NAME}, a new revision" in text and "to 12" in text
+        assert "max concurrency" not in text  # unchanged: not listed
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "Scale", "started"), "started")
+        advance(sim, 600)
+        await wait_until(pilot, lambda: toasted(app, "Scale", "succeeded"), "ended")
+    assert calls(sim, CHANGES) == ["CreateAutoScalingConfiguration", "UpdateService"]
+    summary = describe(sim)["AutoScalingConfigurationSummary"]
+    assert summary["AutoScalingConfigurationName"] == NAME  # never the shared default
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    made = client.describe_auto_scaling_configuration(
+        AutoScalingConfigurationArn=summary["AutoScalingConfigurationArn"]
+    )["AutoScalingConfiguration"]
+    assert made["MaxSize"] == 12
+
+
+async def test_a_variable_is_changed_masked_and_the_others_kept(
+    sim: Simulator, service: dict, planted: str
+) -> None:
+    new_value = f"postgres://app:{uuid.uuid4().hex}@orders-db-2.internal:5432/orders"
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        pane = await open_configuration(pilot, app)
+        line = pane.options.get_option_index(VARIABLE + "DATABASE_URL")
+        while pane.options.highlighted != line:
+            await pilot.press("j")
+        await form(pilot, app, "V", VariableScreen)
+        assert app.screen.query_one("#variable-name").value == "DATABASE_URL"
+        await pilot.press(*new_value, "enter")
+        dialog = await confirm_dialog(pilot)
+        assert "DATABASE_URL" in dialog_text(dialog) and "•" in dialog_text(dialog)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "DATABASE_URL", "started"), "started")
+        advance(sim, 600)
+        await wait_until(pilot, lambda: toasted(app, "DATABASE_URL", "succeeded"), "ended")
+        await pilot.pause()
+        assert secret_part(new_value) not in painted(RecordingDriver.written)
+        assert secret_part(new_value) not in pane_text(pane)
+    variables = describe(sim)["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"][
+        "RuntimeEnvironmentVariables"
+    ]
+    assert variables == {"DATABASE_URL": new_value, "LOG_LEVEL": "info"}
+    assert calls(sim, CHANGES) == ["UpdateService"]
+
+
+async def test_read_only_sends_no_configuration_change(sim: Simulator, service: dict) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_configuration(pilot, app)
+        for key in ("R", "I", "V"):
+            await pilot.press(key)
+            await wait_until(pilot, lambda: toasted(app, "read-only"), "the refusal")
+            assert not isinstance(app.screen, (ResizeScreen, ScaleScreen, VariableScreen))
+    assert calls(sim, CHANGES) == []

@@ -47,6 +47,7 @@ MUTATING = {
     "UpdateService",
     "AssociateCustomDomain",
     "DisassociateCustomDomain",
+    "CreateAutoScalingConfiguration",
 }
 CHANGE_DIALOGS = (ConfirmScreen, DeleteScreen, LinkScreen)
 # A running service with two custom domains (so unlink would have something to act on).
@@ -54,6 +55,7 @@ SERVICE = "checkout-api"
 # The change keys' footer words, and the domains pane's.
 SERVICE_CHANGES = {"d", "p", "u", "ctrl+d", "b"}
 DOMAIN_CHANGES = {"A", "X"}
+CONFIG_CHANGES = {"R", "I", "V"}
 
 
 @pytest.fixture
@@ -115,7 +117,7 @@ async def test_no_reader_key_changes_anything_on_any_pane_or_in_help(sim: Simula
         await select(pilot, SERVICE)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the view")
-        for pane_id in ("overview", "activity", "logs", "metrics", "domains"):
+        for pane_id in ("overview", "activity", "logs", "metrics", "domains", "configuration"):
             await back_on(pilot, pane_id)
             if pane_id == "domains":  # a domain highlighted: unlink would have its target
                 pane = app.screen.query_one(DomainsPane)
@@ -151,7 +153,7 @@ async def test_change_keys_are_offered_on_the_list_and_the_overview_only(sim: Si
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the view")
         await wait_until(pilot, lambda: {"d", "p"} <= footer_keys(app), "deploy on the overview")
-        for pane_id in ("activity", "logs", "metrics", "domains"):
+        for pane_id in ("activity", "logs", "metrics", "domains", "configuration"):
             await pilot.press(tab(pane_id).key)
             await wait_until(
                 pilot,
@@ -162,6 +164,9 @@ async def test_change_keys_are_offered_on_the_list_and_the_overview_only(sim: Si
                 ),
                 f"no change key in the {pane_id} footer",
             )
+        # The configuration pane's own changes are capitals.
+        await wait_until(pilot, lambda: CONFIG_CHANGES <= footer_keys(app), "R, I and V")
+        await pilot.press(tab("domains").key)
         # The domains pane's own changes are capitals.
         await wait_until(pilot, lambda: DOMAIN_CHANGES <= footer_keys(app), "A and X")
         assert not {"n", "x"} & footer_keys(app)

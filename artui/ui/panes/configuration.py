@@ -13,6 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from artui.domain.apprunner import HealthCheck, Service
+from artui.domain.changes import Reconfigure, Resize, Scale, SetVariable
 from artui.domain.configuration import MASK, Configuration, Source
 from artui.domain.errors import describe
 from artui.domain.format import cpu_label, memory_label
@@ -21,6 +22,7 @@ from artui.engine.store import Known
 from artui.ui.guard import guarded
 from artui.ui.messages import Watch
 from artui.ui.panes.base import Pane
+from artui.ui.screens.base import read_only_twin, twin_live
 from artui.ui.tabs import tab
 from artui.ui.text import shown
 
@@ -235,10 +237,38 @@ class ConfigurationList(OptionList):
         pane.reveal()
 
 
+# The changes an incident needs, on capitals: a reader's keys never send or open a change.
+_CHANGE_BINDINGS = [
+    Binding(
+        "R",
+        "reconfigure('resize')",
+        "Resize",
+        id="configuration.resize",
+        tooltip="Resize: CPU and memory (UpdateService; asks first)",
+    ),
+    Binding(
+        "I",
+        "reconfigure('scale')",
+        "Scale",
+        id="configuration.scale",
+        tooltip="Scale: instances and concurrency, a new auto scaling revision (asks first)",
+    ),
+    Binding(
+        "V",
+        "reconfigure('variable')",
+        "Variable",
+        id="configuration.variable",
+        tooltip="Set, change or remove an environment variable (UpdateService; asks first)",
+    ),
+]
+
+
 class ConfigurationPane(Pane):
     """DescribeService and what it names, read again while the pane shows."""
 
     TAB = tab("configuration")
+
+    BINDINGS = [*_CHANGE_BINDINGS, *(read_only_twin(b) for b in _CHANGE_BINDINGS)]
 
     def __init__(self, service: Service) -> None:
         super().__init__(service)
@@ -329,6 +359,32 @@ class ConfigurationPane(Pane):
             self.options.highlighted = self.options.get_option_index(option.id)
         except OptionDoesNotExist:
             pass
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "reconfigure":
+            return True
+        if not twin_live(parameters, self.ctx.settings.read_only):
+            return False  # the other of the pair is the live one (read-only or not)
+        return True if self.known.value is not None else None  # greyed until read
+
+    def action_reconfigure(self, what: str, mode: str = "") -> None:
+        """`R`, `I`, `V`: the change's form, then its before/after to confirm (`mode`
+        READ_ONLY: the twin, which the flow refuses saying why)."""
+        held = self.known.value
+        if held is None:
+            return
+        change: Reconfigure
+        if what == "resize":
+            change = Resize(was_cpu=held.cpu, was_memory=held.memory)
+        elif what == "scale":
+            change = Scale(was=held.auto_scaling, service_name=self.service.name)
+        else:
+            option = self.options.highlighted_option
+            name = ""
+            if option is not None and option.id and option.id.startswith(VARIABLE):
+                name = option.id.removeprefix(VARIABLE)
+            change = SetVariable(source=held.source, variable=name)
+        self.ctx.request_change(self.service, change)
 
     def status_text(self) -> Text:
         known = self.known

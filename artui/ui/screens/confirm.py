@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from artui.domain.apprunner import Service
-from artui.domain.changes import Change, Deploy, Pause, Rebuild, Resume
+from artui.domain.changes import Change, Deploy, Pause, Rebuild, Reconfigure, Resume
 from artui.ui.text import shown
 
 
@@ -48,6 +48,20 @@ def consequences(change: Change, service: Service) -> Text:
             ("It cannot be deployed until it is resumed (u). ", "bold yellow"),
             "The URL and the stored version stay (PauseService).",
         )
+    if isinstance(change, Reconfigure):
+        body = Text()
+        width = max(len(what) for what, _, _ in change.diff())
+        for what, before, after in change.diff():
+            body.append(f"{what:<{width}}  ", style="bold")
+            body.append_text(shown(before, "red"))
+            body.append("  →  ", style="dim")
+            body.append_text(shown(after, "green"))
+            body.append("\n")
+        body.append(
+            "App Runner deploys the service again with this configuration (UpdateService). "
+            "If the deployment fails, the service keeps running as it is."
+        )
+        return body
     raise ValueError(f"{change.name} has its own dialog")
 
 

@@ -1,0 +1,124 @@
+"""The configuration changes' rules, checked before anything is sent, and what each asks
+UpdateService for."""
+
+from __future__ import annotations
+
+import pytest
+
+from artui.domain.apprunner import Service, ServiceStatus
+from artui.domain.changes import Resize, Scale, SetVariable
+from artui.domain.configuration import (
+    INSTANCE_SIZES,
+    MASK,
+    AutoScaling,
+    Source,
+    Variable,
+    scaling_name,
+)
+from artui.sim.apprunner.limits import INSTANCE_SIZES as SIMULATED_SIZES
+
+IMAGE = Source(
+    kind="image",
+    identifier="public.ecr.aws/acme/app:1",
+    repository_type="ECR_PUBLIC",
+    variables=(Variable("A", "1"), Variable("DATABASE_URL", "postgres://secret")),
+)
+
+
+def service_in(status: ServiceStatus) -> Service:
+    return Service("svc", "id", "arn:svc", "us-east-1", status, status.value)
+
+
+def test_the_sizes_are_the_simulators() -> None:
+    assert INSTANCE_SIZES == SIMULATED_SIZES
+
+
+def test_resize_takes_only_a_supported_pair_that_changes_something() -> None:
+    assert Resize("1024", "2048", "1024", "4096").problem() is None
+    assert "not a size" in (Resize("1024", "2048", "256", "4096").problem() or "")
+    assert "has" in (Resize("1024", "2048", "1024", "2048").problem() or "")
+    assert Resize("1024", "2048", "2048", "4096").request() == {
+        "InstanceConfiguration": {"Cpu": "2048", "Memory": "4096"}
+    }
+    # The diff names what changes only.
+    assert Resize("1024", "2048", "1024", "4096").diff() == (("memory", "2 GB", "4 GB"),)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "concurrency", "words"),
+    [
+        (0, 3, 100, "1 to 25"),
+        (1, 26, 100, "1 to 25"),
+        (5, 2, 100, "over the maximum"),
+        (1, 3, 201, "1 to 200"),
+        (1, 25, 100, "has"),
+    ],
+)
+def test_scale_stays_within_the_guides_limits(
+    low: int, high: int, concurrency: int, words: str
+) -> None:
+    was = AutoScaling("arn", "DefaultConfiguration", 1, True, 1, 25, 100)
+    change = Scale(
+        was=was, service_name="api", min_size=low, max_size=high, max_concurrency=concurrency
+    )
+    assert words in (change.problem() or "")
+
+
+def test_scale_never_revises_the_shared_default() -> None:
+    assert scaling_name("DefaultConfiguration", "checkout-api") == "checkout-api"
+    assert scaling_name(None, "api") == "api-scaling"  # at least 4 characters
+    assert scaling_name("team-scaling", "checkout-api") == "team-scaling"
+    assert scaling_name(None, "a.b" * 20) == ("a-b" * 20)[:32]
+    change = Scale(
+        was=AutoScaling("arn", "DefaultConfiguration", 1, True, 1, 25, 100),
+        service_name="checkout-api",
+        min_size=2,
+        max_size=10,
+        max_concurrency=100,
+    )
+    assert change.create_request() == {
+        "AutoScalingConfigurationName": "checkout-api",
+        "MinSize": 2,
+        "MaxSize": 10,
+        "MaxConcurrency": 100,
+    }
+
+
+def test_a_variable_is_sent_with_the_others_and_never_shown() -> None:
+    change = SetVariable(source=IMAGE, variable="DATABASE_URL", value="postgres://new")
+    assert change.problem() is None
+    image = change.request()["SourceConfiguration"]["ImageRepository"]
+    assert image["ImageIdentifier"] == IMAGE.identifier
+    assert image["ImageConfiguration"]["RuntimeEnvironmentVariables"] == {
+        "A": "1",
+        "DATABASE_URL": "postgres://new",
+    }
+    assert change.diff() == (("DATABASE_URL", MASK, MASK),)
+    assert "postgres" not in repr(change)  # no log record or journal entry carries it
+    removed = SetVariable(source=IMAGE, variable="A", removing=True)
+    assert removed.diff() == (("A", MASK, "(removed)"),)
+    vars_left = removed.request()["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]
+    assert vars_left["RuntimeEnvironmentVariables"] == {"DATABASE_URL": "postgres://secret"}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "removing", "words"),
+    [
+        ("1ABC", "x", False, "letters"),
+        ("AWSAPPRUNNER_X", "x", False, "App Runner's own"),
+        ("NOPE", None, True, "not set"),
+        ("A", "1", False, "already"),
+    ],
+)
+def test_a_variable_the_rules_refuse(
+    name: str, value: str | None, removing: bool, words: str
+) -> None:
+    change = SetVariable(source=IMAGE, variable=name, value=value, removing=removing)
+    assert words in (change.problem() or "")
+
+
+def test_configuration_changes_are_refused_where_a_deploy_is() -> None:
+    change = Resize("1024", "2048", "2048", "4096")
+    assert change.refusal(service_in(ServiceStatus.OPERATION_IN_PROGRESS)) is not None
+    assert change.refusal(service_in(ServiceStatus.PAUSED)) is not None
+    assert change.refusal(service_in(ServiceStatus.RUNNING)) is None
