@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
@@ -28,7 +29,7 @@ from artui.domain.changes import (
     Scale,
     UnlinkDomain,
 )
-from artui.domain.configuration import Configuration
+from artui.domain.configuration import Configuration, ecr_repository
 from artui.domain.custom_domains import (
     CustomDomain,
     CustomDomains,
@@ -36,6 +37,7 @@ from artui.domain.custom_domains import (
     DomainStatus,
     RecordStatus,
 )
+from artui.domain.errors import ArtuiError
 
 if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without aiobotocore
     from artui.aws.clients import Clients
@@ -199,7 +201,18 @@ class AppRunner:
         """DescribeService and the resources it names (artui/aws/configuration.py)."""
         with aws_errors():
             client = await self._clients.get("apprunner", region)
-        return await configuration.read(client, arn)
+        read = await configuration.read(client, arn)
+        found = ecr_repository(read.source.identifier) if read.source.kind == "image" else None
+        if found is None:
+            return read
+        # A private ECR image: its repository's images, the versions a rollback can pick.
+        try:
+            with aws_errors():
+                ecr = await self._clients.get("ecr", found[1])
+            held = await configuration.images(ecr, read.source.identifier)
+        except ArtuiError as exc:
+            return replace(read, problems=(*read.problems, ("ECR DescribeImages", str(exc))))
+        return replace(read, images=held)
 
     async def list_operations(
         self, region: str, arn: str, token: str | None = None, limit: int | None = None

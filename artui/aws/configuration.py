@@ -17,12 +17,14 @@ from artui.domain.apprunner import HealthCheck
 from artui.domain.configuration import (
     AutoScaling,
     Configuration,
+    Image,
     Network,
     Secret,
     Source,
     Tracing,
     Variable,
     VpcConnector,
+    ecr_repository,
 )
 from artui.domain.errors import ArtuiError
 
@@ -217,3 +219,35 @@ async def read(client: Any, arn: str) -> Configuration:
         tags=tagged,
         problems=tuple(problems),
     )
+
+
+# How many of a repository's images a rollback offers: the newest, by push time.
+IMAGES = 100
+
+
+async def images(ecr: Any, identifier: str) -> tuple[Image, ...] | None:
+    """The private ECR repository's images that `identifier` names, newest first (None for
+    an image elsewhere: ECR Public, another registry)."""
+    found = ecr_repository(identifier)
+    if found is None:
+        return None
+    account, _, name = found
+    with aws_errors():
+        answer = await ecr.describe_images(
+            registryId=account, repositoryName=name, maxResults=IMAGES
+        )
+    listed = [
+        Image(
+            digest=str(d.get("imageDigest", "")),
+            tags=tuple(str(t) for t in d.get("imageTags") or ()),
+            pushed_at=d.get("imagePushedAt"),
+        )
+        for d in answer.get("imageDetails") or ()
+        if isinstance(d, dict)
+    ]
+    # ECR promises no order: newest first by push time, the untimed last.
+    listed.sort(
+        key=lambda i: (i.pushed_at is not None, i.pushed_at and i.pushed_at.timestamp()),
+        reverse=True,
+    )
+    return tuple(listed)

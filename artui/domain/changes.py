@@ -303,6 +303,63 @@ class SetVariable(Reconfigure):
 
 
 @dataclass(frozen=True)
+class RollBack(Reconfigure):
+    """Another version of the source: an image (an earlier one of the repository, or a
+    typed tag) or a code repository's branch or commit. UpdateService names only it."""
+
+    source: Source | None = field(default=None, repr=False)
+    to: str = ""  # the ImageIdentifier, or the code repository's branch or commit
+    name = "roll back"
+
+    @property
+    def verb(self) -> str:
+        return "Roll back"
+
+    @property
+    def _what(self) -> str:
+        if self.source is not None and self.source.kind == "code":
+            return (self.source.repository_type or "version").lower()
+        return "image"
+
+    def current(self) -> str | None:
+        """The version the service runs: its image identifier, or its branch or commit."""
+        if self.source is None:
+            return None
+        return self.source.version if self.source.kind == "code" else self.source.identifier
+
+    def diff(self) -> tuple[tuple[str, str, str], ...]:
+        if not self.to:
+            return ()
+        now = self.current() or "?"
+        if self._what == "image":
+            # The same repository: what changes is the tag (or digest), said alone.
+            repository, _, was = _split_image(now)
+            other, _, to = _split_image(self.to)
+            if repository == other and was and to:
+                return (("image", was, to),)
+        return ((self._what, now, self.to),)
+
+    def problem(self) -> str | None:
+        if not self.to:
+            return None
+        if self.source is None or self.source.kind not in ("image", "code"):
+            return "artui could not read the service's source"
+        if self.to == self.current():
+            return "that is the version the service runs"
+        return None
+
+    def request(self) -> dict[str, Any]:
+        source = self.source
+        assert source is not None
+        if source.kind == "image":
+            image = {"ImageIdentifier": self.to, "ImageRepositoryType": source.repository_type}
+            return {"SourceConfiguration": {"ImageRepository": image}}
+        version = {"Type": source.repository_type or "BRANCH", "Value": self.to}
+        code = {"RepositoryUrl": source.identifier, "SourceCodeVersion": version}
+        return {"SourceConfiguration": {"CodeRepository": code}}
+
+
+@dataclass(frozen=True)
 class LinkDomain(Change):
     """AssociateCustomDomain. An empty `domain` is the change before the form has named it."""
 
@@ -338,6 +395,14 @@ class UnlinkDomain(Change):
         if held is None:
             return f"{self.domain} is not linked to {service.name}"
         return unlink_blocked(service, held)
+
+
+def _split_image(identifier: str) -> tuple[str, str, str]:
+    """(repository, separator, tag or digest) of an image identifier."""
+    if "@" in identifier:
+        return identifier.partition("@")
+    repository, colon, tag = identifier.rpartition(":")
+    return (repository, colon, tag) if repository and "/" not in tag else (identifier, "", "")
 
 
 def _changed(rows: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:

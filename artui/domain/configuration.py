@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from artui.domain.apprunner import HealthCheck
 
@@ -130,6 +131,35 @@ class Tracing:
 
 
 @dataclass(frozen=True)
+class Image:
+    """One image of the service's ECR repository (DescribeImages)."""
+
+    digest: str
+    tags: tuple[str, ...] = ()
+    pushed_at: datetime | None = None
+
+    def identifier(self, repository: str) -> str:
+        """The ImageIdentifier that names this image: `repository:tag`, or by digest when
+        it has no tag."""
+        return f"{repository}:{self.tags[0]}" if self.tags else f"{repository}@{self.digest}"
+
+
+def ecr_repository(identifier: str) -> tuple[str, str, str] | None:
+    """(registry account, region, repository name) of a private ECR image identifier
+    (`123456789012.dkr.ecr.us-east-1.amazonaws.com/name:tag`), or None for any other."""
+    found = _PRIVATE_ECR.match(identifier)
+    if found is None:
+        return None
+    return found["account"], found["region"], found["name"]
+
+
+_PRIVATE_ECR = re.compile(
+    r"^(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
+    r"(?P<name>[a-z0-9._/-]+?)(?::[\w.-]+|@sha256:[0-9a-f]{64})?$"
+)
+
+
+@dataclass(frozen=True)
 class Configuration:
     """Everything a service is made of, as artui could read it. A related read that
     failed leaves its part None and says why in `problems` (what was read, AWS's words)."""
@@ -147,4 +177,6 @@ class Configuration:
     tracing: Tracing | None = None
     encryption_key: str | None = None
     tags: tuple[tuple[str, str], ...] | None = None
+    # The repository's images, newest first, for a private ECR image (None: not read).
+    images: tuple[Image, ...] | None = None
     problems: tuple[tuple[str, str], ...] = ()

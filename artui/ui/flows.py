@@ -28,7 +28,7 @@ from artui.domain.changes import (
 from artui.domain.custom_domains import CustomDomain, CustomDomains
 from artui.domain.errors import as_artui_error
 from artui.domain.format import duration
-from artui.engine import activity, custom_domains
+from artui.engine import activity, configuration, custom_domains
 from artui.engine.actions import Refused
 from artui.engine.journal import Failure
 from artui.ui.messages import StoreChanged
@@ -86,7 +86,9 @@ class ChangeFlow:
             assert domain is not None
             return unlink_dialog(service, domain, held.dns_target)
         if isinstance(change, Reconfigure) and not change.chosen:
-            return configure_form(service, change)
+            read = self.app.store.get(configuration.KIND, self.app.scope_of(service), service.arn)
+            images = read.value.images if read.value is not None else None
+            return configure_form(service, change, images, self.app.clock())
         return ConfirmScreen.for_change(change, service)
 
     def _refused(self, service: Service, change: Change, reason: str) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from artui.domain.apprunner import Service, ServiceStatus
-from artui.domain.changes import Resize, Scale, SetVariable
+from artui.domain.changes import Resize, RollBack, Scale, SetVariable
 from artui.domain.configuration import (
     INSTANCE_SIZES,
     MASK,
     AutoScaling,
     Source,
     Variable,
+    ecr_repository,
     scaling_name,
 )
 from artui.sim.apprunner.limits import INSTANCE_SIZES as SIMULATED_SIZES
@@ -122,3 +123,41 @@ def test_configuration_changes_are_refused_where_a_deploy_is() -> None:
     assert change.refusal(service_in(ServiceStatus.OPERATION_IN_PROGRESS)) is not None
     assert change.refusal(service_in(ServiceStatus.PAUSED)) is not None
     assert change.refusal(service_in(ServiceStatus.RUNNING)) is None
+
+
+def test_a_rollback_names_only_the_version() -> None:
+    private = Source(
+        kind="image",
+        identifier="123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v2",
+        repository_type="ECR",
+    )
+    back = RollBack(source=private, to="123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v1")
+    assert back.diff() == (("image", "v2", "v1"),)
+    assert back.request() == {
+        "SourceConfiguration": {
+            "ImageRepository": {"ImageIdentifier": back.to, "ImageRepositoryType": "ECR"}
+        }
+    }
+    assert "runs" in (RollBack(source=private, to=private.identifier).problem() or "")
+    code = Source(
+        kind="code",
+        identifier="https://github.com/acme/api",
+        repository_type="BRANCH",
+        version="main",
+    )
+    to_branch = RollBack(source=code, to="release-1.4")
+    assert to_branch.diff() == (("branch", "main", "release-1.4"),)
+    assert to_branch.request()["SourceConfiguration"]["CodeRepository"] == {
+        "RepositoryUrl": "https://github.com/acme/api",
+        "SourceCodeVersion": {"Type": "BRANCH", "Value": "release-1.4"},
+    }
+
+
+def test_private_ecr_images_are_told_from_others() -> None:
+    assert ecr_repository("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:1") == (
+        "123456789012",
+        "eu-west-1",
+        "team/api",
+    )
+    assert ecr_repository("public.ecr.aws/acme/api:1") is None
+    assert ecr_repository("docker.io/library/nginx:1") is None

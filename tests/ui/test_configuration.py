@@ -22,7 +22,7 @@ from artui.domain.configuration import MASK
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.panes.configuration import VARIABLE, ConfigurationPane
-from artui.ui.screens.configure import ResizeScreen, ScaleScreen, VariableScreen
+from artui.ui.screens.configure import ResizeScreen, RollBackScreen, ScaleScreen, VariableScreen
 from artui.ui.screens.confirm import ConfirmScreen
 from artui.ui.screens.service import ServiceScreen
 from tests.ui.test_actions import (
@@ -311,3 +311,71 @@ async def test_read_only_sends_no_configuration_change(sim: Simulator, service: 
             await wait_until(pilot, lambda: toasted(app, "read-only"), "the refusal")
             assert not isinstance(app.screen, (ResizeScreen, ScaleScreen, VariableScreen))
     assert calls(sim, CHANGES) == []
+
+
+# -- roll back: the repository's images ------------------------------------------------------
+
+
+async def roll_back_to(pilot, app: ArtuiApp, name: str, pick) -> tuple[str, str]:
+    """On `name`'s configuration, B, the first image whose identifier `pick` takes, enter:
+    (that identifier, the confirmation's text)."""
+    await select(pilot, name)
+    await pilot.press("C")
+    await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+    pane = app.screen.query_one(ConfigurationPane)
+    await wait_until(
+        pilot,
+        lambda: (pane.known.value or None) and pane.known.value.images,
+        "the repository's images",
+    )
+    await form(pilot, app, "B", RollBackScreen)
+    images = app.screen.query_one("#rollback-images")
+    ids = [str(images.get_option_at_index(i).id) for i in range(images.option_count)]
+    target = next(i for i, identifier in enumerate(ids) if pick(i, identifier))
+    while images.highlighted != target:
+        await pilot.press("j")
+    await pilot.press("enter")
+    return ids[target], dialog_text(await confirm_dialog(pilot))
+
+
+async def test_roll_back_to_an_earlier_image_of_the_repository(sim: Simulator) -> None:
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    arn = next(
+        s["ServiceArn"]
+        for s in client.list_services()["ServiceSummaryList"]
+        if s["ServiceName"] == "auth-gateway"
+    )
+    running = client.describe_service(ServiceArn=arn)["Service"]["SourceConfiguration"]
+    current = running["ImageRepository"]["ImageIdentifier"]
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        # The one after the newest: the demo's newest is what runs.
+        chosen, text = await roll_back_to(pilot, app, "auth-gateway", lambda i, _: i == 1)
+        images = app.screen_stack[-2].query_one(ConfigurationPane).known.value.images
+        assert images[0].identifier(current.rsplit(":", 1)[0]) == current  # newest first
+        was, to = current.rsplit(":", 1)[1], chosen.rsplit(":", 1)[1]
+        assert f"image {was} → {to}" in " ".join(text.split())
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "Roll back", "started"), "started")
+        advance(sim, 600)
+        await wait_until(pilot, lambda: toasted(app, "Roll back", "succeeded"), "ended")
+    after = client.describe_service(ServiceArn=arn)["Service"]["SourceConfiguration"]
+    assert after["ImageRepository"]["ImageIdentifier"] == chosen
+    # What the update did not name stays: the port and the variables.
+    assert (
+        after["ImageRepository"]["ImageConfiguration"]
+        == (running["ImageRepository"]["ImageConfiguration"])
+    )
+    assert calls(sim, CHANGES) == ["UpdateService"]
+
+
+async def test_a_rollback_to_a_broken_image_fails_and_says_so(sim: Simulator) -> None:
+    advance(sim, 3600)  # orders-service's deployment in the demo ends
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        broken = lambda _, identifier: identifier.endswith("-broken")  # noqa: E731
+        await roll_back_to(pilot, app, "orders-service", broken)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "Roll back", "started"), "started")
+        advance(sim, 600)
+        await wait_until(pilot, lambda: toasted(app, "Roll back", "failed"), "the failure told")

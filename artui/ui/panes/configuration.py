@@ -13,7 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from artui.domain.apprunner import HealthCheck, Service
-from artui.domain.changes import Reconfigure, Resize, Scale, SetVariable
+from artui.domain.changes import Reconfigure, Resize, RollBack, Scale, SetVariable
 from artui.domain.configuration import MASK, Configuration, Source
 from artui.domain.errors import describe
 from artui.domain.format import cpu_label, memory_label
@@ -254,6 +254,13 @@ _CHANGE_BINDINGS = [
         tooltip="Scale: instances and concurrency, a new auto scaling revision (asks first)",
     ),
     Binding(
+        "B",
+        "reconfigure('rollback')",
+        "Roll back",
+        id="configuration.rollback",
+        tooltip="Roll back or pick a version: an earlier image, tag, branch or commit (asks first)",
+    ),
+    Binding(
         "V",
         "reconfigure('variable')",
         "Variable",
@@ -368,7 +375,7 @@ class ConfigurationPane(Pane):
         return True if self.known.value is not None else None  # greyed until read
 
     def action_reconfigure(self, what: str, mode: str = "") -> None:
-        """`R`, `I`, `V`: the change's form, then its before/after to confirm (`mode`
+        """`R`, `I`, `B`, `V`: the change's form, then its before/after to confirm (`mode`
         READ_ONLY: the twin, which the flow refuses saying why)."""
         held = self.known.value
         if held is None:
@@ -378,6 +385,8 @@ class ConfigurationPane(Pane):
             change = Resize(was_cpu=held.cpu, was_memory=held.memory)
         elif what == "scale":
             change = Scale(was=held.auto_scaling, service_name=self.service.name)
+        elif what == "rollback":
+            change = RollBack(source=held.source)
         else:
             option = self.options.highlighted_option
             name = ""

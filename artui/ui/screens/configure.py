@@ -17,9 +17,9 @@ from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from artui.domain.apprunner import Service
-from artui.domain.changes import Reconfigure, Resize, Scale, SetVariable
-from artui.domain.configuration import INSTANCE_SIZES, MAX_CONCURRENCY, MAX_SIZE
-from artui.domain.format import cpu_label, memory_label
+from artui.domain.changes import Reconfigure, Resize, RollBack, Scale, SetVariable
+from artui.domain.configuration import INSTANCE_SIZES, MAX_CONCURRENCY, MAX_SIZE, Image
+from artui.domain.format import ago, cpu_label, memory_label
 from artui.ui.text import shown
 
 
@@ -207,8 +207,91 @@ class VariableScreen(_FieldsScreen):
         self.dismiss((name, None if removing else value, removing))
 
 
-def configure_form(service: Service, change: Reconfigure) -> ModalScreen[Any]:
-    """The form that gives `change` its new values."""
+class RollBackScreen(_FieldsScreen):
+    """The version to run: one of the private ECR repository's images, newest first (the
+    running one marked), or, for any other source, a tag, branch or commit typed."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="rollback.cancel"),
+        Binding("j", "cursor('down')", "Down", show=False, id="rollback.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="rollback.up"),
+    ]
+
+    def __init__(
+        self, service: Service, change: RollBack, images: tuple[Image, ...] | None, now: float
+    ) -> None:
+        super().__init__(classes="configure")
+        self.service = service
+        self.change = change
+        self.images = images
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        source = self.change.source
+        assert source is not None
+        with Vertical(id="configure"):
+            yield Static(_title(self.change, self.service), id="configure-question")
+            if self.images:
+                repository = source.identifier.rsplit("@", 1)[0].rsplit(":", 1)[0]
+                yield Static(shown(f"The images of {repository}, newest first:"))
+                options = []
+                for image in self.images:
+                    identifier = image.identifier(repository)
+                    label = shown(f"{', '.join(image.tags) or '(untagged)':<18}", "bold")
+                    pushed = image.pushed_at.timestamp() if image.pushed_at else None
+                    label.append(f" pushed {ago(None if pushed is None else self.now - pushed)}")
+                    label.append_text(shown(f"  {image.digest[7:19]}", "dim"))
+                    if identifier == source.identifier or (
+                        image.tags and source.identifier.endswith(f":{image.tags[0]}")
+                    ):
+                        label.append("  now", style="bold cyan")
+                    options.append(Option(label, id=identifier))
+                yield OptionList(*options, id="rollback-images")
+                hint = "enter chooses (you confirm next) · escape cancels"
+            else:
+                what = (
+                    "image identifier"
+                    if source.kind == "image"
+                    else ((source.repository_type or "version").lower())
+                )
+                yield Static(shown(f"The {what} to run (now: {self.change.current()}):"))
+                yield Input(self.change.current() or "", id="rollback-to")
+                hint = "enter: confirm next · escape cancels"
+            yield Static(Text(hint, style="dim"), id="configure-hint")
+
+    def on_mount(self) -> None:
+        if self.images:
+            self.query_one("#rollback-images", OptionList).focus()
+        else:
+            self.query_one("#rollback-to", Input).focus()
+
+    def action_cursor(self, way: str) -> None:
+        if self.images:
+            images = self.query_one("#rollback-images", OptionList)
+            images.action_cursor_down() if way == "down" else images.action_cursor_up()
+
+    def _choose(self, to: str) -> None:
+        problem = replace(self.change, to=to).problem() if to else "name a version"
+        if problem is not None:
+            self.say(f"{problem[0].upper()}{problem[1:]}: nothing was sent.")
+            return
+        self.dismiss(to)
+
+    @on(OptionList.OptionSelected, "#rollback-images")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self._choose(str(event.option.id))
+
+    @on(Input.Submitted, "#rollback-to")
+    def _typed(self, event: Input.Submitted) -> None:
+        self._choose(event.value.strip())
+
+
+def configure_form(
+    service: Service, change: Reconfigure, images: tuple[Image, ...] | None = None, now: float = 0.0
+) -> ModalScreen[Any]:
+    """The form that gives `change` its new values (a rollback offers `images`)."""
+    if isinstance(change, RollBack):
+        return RollBackScreen(service, change, images, now)
     if isinstance(change, Resize):
         return ResizeScreen(service, change)
     if isinstance(change, Scale):
@@ -229,4 +312,6 @@ def with_values(change: Reconfigure, answer: Any) -> Reconfigure:
     if isinstance(change, SetVariable):
         name, value, removing = answer
         return replace(change, variable=name, value=value, removing=removing)
+    if isinstance(change, RollBack):
+        return replace(change, to=answer)
     raise ValueError(f"{change.name} has no form")
