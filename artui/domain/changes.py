@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from artui.domain.apprunner import OperationType, Service, refusal
+from artui.domain.apprunner import HealthCheck, OperationType, Service, refusal
 from artui.domain.configuration import (
     INSTANCE_SIZES,
     MASK,
@@ -260,6 +260,11 @@ class SetVariable(Reconfigure):
             return None
         if self.source is None or self.source.kind not in ("image", "code"):
             return "artui could not read the service's source, which the update must name"
+        if self.source.configuration_source == "REPOSITORY":
+            return (
+                "the service reads its settings from apprunner.yaml in its repository: "
+                "change the variable there"
+            )
         if not _VARIABLE_NAME.match(self.variable):
             return "a variable's name is letters, digits and underscores, not starting with a digit"
         if self.variable.startswith("AWSAPPRUNNER"):
@@ -349,14 +354,131 @@ class RollBack(Reconfigure):
         return None
 
     def request(self) -> dict[str, Any]:
-        source = self.source
-        assert source is not None
-        if source.kind == "image":
-            image = {"ImageIdentifier": self.to, "ImageRepositoryType": source.repository_type}
-            return {"SourceConfiguration": {"ImageRepository": image}}
-        version = {"Type": source.repository_type or "BRANCH", "Value": self.to}
-        code = {"RepositoryUrl": source.identifier, "SourceCodeVersion": version}
-        return {"SourceConfiguration": {"CodeRepository": code}}
+        assert self.source is not None
+        return {"SourceConfiguration": _repository(self.source, self.to)}
+
+
+@dataclass(frozen=True)
+class SetHealthCheck(Reconfigure):
+    """The health check: TCP or HTTP (with a path), and its timings (1 to 20 each, as the
+    API takes them)."""
+
+    was: HealthCheck = HealthCheck()
+    check: HealthCheck | None = None
+    name = "health check"
+
+    @property
+    def verb(self) -> str:
+        return "Change the health check of"
+
+    def title(self, service: Service) -> str:
+        return f"Health check of {service.name}"
+
+    def diff(self) -> tuple[tuple[str, str, str], ...]:
+        if self.check is None:
+            return ()
+        return _changed(
+            tuple(
+                zip(
+                    _HEALTH_WORDS,
+                    _health_values(self.was),
+                    _health_values(self.check),
+                    strict=True,
+                )
+            )
+        )
+
+    def problem(self) -> str | None:
+        check = self.check
+        if check is None:
+            return None
+        if check.protocol not in ("TCP", "HTTP"):
+            return "the protocol is TCP or HTTP"
+        if check.protocol == "HTTP" and not (check.path or "").startswith("/"):
+            return "an HTTP check needs a path starting with /"
+        for word, value in zip(_HEALTH_WORDS[2:], _health_numbers(check), strict=True):
+            if value is None or not 1 <= value <= 20:
+                return f"the {word} goes from 1 to 20"
+        if not self.diff():
+            return "that is the health check the service has"
+        return None
+
+    def request(self) -> dict[str, Any]:
+        check = self.check
+        assert check is not None
+        body: dict[str, Any] = {
+            "Protocol": check.protocol,
+            "Interval": check.interval,
+            "Timeout": check.timeout,
+            "HealthyThreshold": check.healthy_threshold,
+            "UnhealthyThreshold": check.unhealthy_threshold,
+        }
+        if check.protocol == "HTTP":
+            body["Path"] = check.path
+        return {"HealthCheckConfiguration": body}
+
+
+_HEALTH_WORDS = ("protocol", "path", "interval", "timeout", "healthy after", "unhealthy after")
+
+
+def _health_numbers(check: HealthCheck) -> tuple[int | None, ...]:
+    return (check.interval, check.timeout, check.healthy_threshold, check.unhealthy_threshold)
+
+
+def _health_values(check: HealthCheck) -> tuple[str, ...]:
+    path = (check.path or "/") if check.protocol == "HTTP" else "—"
+    return (
+        check.protocol or "?",
+        path,
+        *("?" if n is None else str(n) for n in _health_numbers(check)),
+    )
+
+
+@dataclass(frozen=True)
+class AutoDeployments(Reconfigure):
+    """Automatic deployments on or off: App Runner deploys each new image or commit."""
+
+    source: Source | None = field(default=None, repr=False)
+    on: bool | None = None
+    name = "automatic deployments"
+
+    @property
+    def verb(self) -> str:
+        return (
+            "Turn automatic deployments on for" if self.on else "Turn automatic deployments off for"
+        )
+
+    def title(self, service: Service) -> str:
+        return f"Automatic deployments of {service.name}"
+
+    def diff(self) -> tuple[tuple[str, str, str], ...]:
+        if self.on is None or self.source is None:
+            return ()
+        was = self.source.auto_deployments
+        return (("automatic deployments", "?" if was is None else _on_off(was), _on_off(self.on)),)
+
+    def problem(self) -> str | None:
+        if self.on is None or self.source is None:
+            return None
+        if self.on and self.source.repository_type == "ECR_PUBLIC":
+            return (
+                "automatic deployments work for a code repository or an image in your own "
+                "account's ECR, not ECR Public"
+            )
+        if self.source.auto_deployments is self.on:
+            return f"automatic deployments are already {_on_off(self.on)}"
+        return None
+
+    def request(self) -> dict[str, Any]:
+        assert self.source is not None
+        # UpdateService takes the source's own member back (its required fields as they are).
+        version = self.source.identifier if self.source.kind == "image" else self.source.version
+        repository = _repository(self.source, version or "")
+        return {"SourceConfiguration": {**repository, "AutoDeploymentsEnabled": self.on}}
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
 
 
 @dataclass(frozen=True)
@@ -395,6 +517,17 @@ class UnlinkDomain(Change):
         if held is None:
             return f"{self.domain} is not linked to {service.name}"
         return unlink_blocked(service, held)
+
+
+def _repository(source: Source, to: str) -> dict[str, Any]:
+    """The SourceConfiguration member that names the service's repository at version `to`
+    (an image identifier, or a branch or commit): UpdateService must name the same member
+    the service was created with, with its required fields."""
+    if source.kind == "image":
+        image = {"ImageIdentifier": to, "ImageRepositoryType": source.repository_type}
+        return {"ImageRepository": image}
+    version = {"Type": source.repository_type or "BRANCH", "Value": to}
+    return {"CodeRepository": {"RepositoryUrl": source.identifier, "SourceCodeVersion": version}}
 
 
 def _split_image(identifier: str) -> tuple[str, str, str]:

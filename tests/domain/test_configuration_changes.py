@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from artui.domain.apprunner import Service, ServiceStatus
-from artui.domain.changes import Resize, RollBack, Scale, SetVariable
+from artui.domain.apprunner import HealthCheck, Service, ServiceStatus
+from artui.domain.changes import (
+    AutoDeployments,
+    Resize,
+    RollBack,
+    Scale,
+    SetHealthCheck,
+    SetVariable,
+)
 from artui.domain.configuration import (
     INSTANCE_SIZES,
     MASK,
@@ -161,3 +168,53 @@ def test_private_ecr_images_are_told_from_others() -> None:
     )
     assert ecr_repository("public.ecr.aws/acme/api:1") is None
     assert ecr_repository("docker.io/library/nginx:1") is None
+
+
+def test_the_health_check_rules_and_request() -> None:
+    was = HealthCheck("TCP", None, 5, 2, 1, 5)
+    http = SetHealthCheck(was=was, check=HealthCheck("HTTP", "/ready", 10, 2, 1, 5))
+    assert http.problem() is None
+    assert http.diff() == (
+        ("protocol", "TCP", "HTTP"),
+        ("path", "—", "/ready"),
+        ("interval", "5", "10"),
+    )
+    assert http.request()["HealthCheckConfiguration"]["Path"] == "/ready"
+    assert "path" in (
+        SetHealthCheck(was=was, check=HealthCheck("HTTP", "ready", 5, 2, 1, 5)).problem() or ""
+    )
+    assert "1 to 20" in (
+        SetHealthCheck(was=was, check=HealthCheck("TCP", None, 21, 2, 1, 5)).problem() or ""
+    )
+    assert "has" in (SetHealthCheck(was=was, check=was).problem() or "")
+    tcp = SetHealthCheck(was=was, check=HealthCheck("TCP", None, 6, 2, 1, 5)).request()
+    assert "Path" not in tcp["HealthCheckConfiguration"]
+
+
+def test_automatic_deployments_name_the_repository_and_not_ecr_public() -> None:
+    private = Source(
+        kind="image",
+        identifier="123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v2",
+        repository_type="ECR",
+        auto_deployments=False,
+    )
+    on = AutoDeployments(source=private, on=True)
+    assert on.problem() is None
+    assert on.request() == {
+        "SourceConfiguration": {
+            "ImageRepository": {
+                "ImageIdentifier": private.identifier,
+                "ImageRepositoryType": "ECR",
+            },
+            "AutoDeploymentsEnabled": True,
+        }
+    }
+    assert "ECR Public" in (AutoDeployments(source=IMAGE, on=True).problem() or "")
+    assert "already" in (AutoDeployments(source=private, on=False).problem() or "")
+
+
+def test_a_variable_of_a_service_configured_by_apprunner_yaml_is_refused() -> None:
+    code = Source(
+        kind="code", identifier="https://github.com/acme/api", configuration_source="REPOSITORY"
+    )
+    assert "apprunner.yaml" in (SetVariable(source=code, variable="A", value="1").problem() or "")

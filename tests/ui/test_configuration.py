@@ -22,7 +22,13 @@ from artui.domain.configuration import MASK
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.panes.configuration import VARIABLE, ConfigurationPane
-from artui.ui.screens.configure import ResizeScreen, RollBackScreen, ScaleScreen, VariableScreen
+from artui.ui.screens.configure import (
+    HealthCheckScreen,
+    ResizeScreen,
+    RollBackScreen,
+    ScaleScreen,
+    VariableScreen,
+)
 from artui.ui.screens.confirm import ConfirmScreen
 from artui.ui.screens.service import ServiceScreen
 from tests.ui.test_actions import (
@@ -379,3 +385,66 @@ async def test_a_rollback_to_a_broken_image_fails_and_says_so(sim: Simulator) ->
         await wait_until(pilot, lambda: toasted(app, "Roll back", "started"), "started")
         advance(sim, 600)
         await wait_until(pilot, lambda: toasted(app, "Roll back", "failed"), "the failure told")
+
+
+async def test_the_health_check_is_changed_within_the_rules(sim: Simulator, service: dict) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_configuration(pilot, app)
+        await form(pilot, app, "H", HealthCheckScreen)
+        screen = app.screen
+        screen.query_one("#health-interval").value = "30"  # over the API's 20
+        screen.query_one("#health-path").value = "/ready"
+        screen.query_one("#health-protocol").focus()
+        await pilot.press("enter")
+        hint = lambda: str(screen.query_one("#configure-hint").render())  # noqa: E731
+        await wait_until(pilot, lambda: "1 to 20" in hint(), "the rule said")
+        assert calls(sim, CHANGES) == []
+        screen.query_one("#health-interval").value = "10"
+        await pilot.press("enter")
+        text = " ".join(dialog_text(await confirm_dialog(pilot)).split())
+        assert "path /healthz → /ready" in text and "interval" in text
+        assert "protocol" not in text  # unchanged: not listed
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "Health check", "started"), "started")
+        advance(sim, 600)
+        await wait_until(pilot, lambda: toasted(app, "Health check", "succeeded"), "ended")
+    check = describe(sim)["HealthCheckConfiguration"]
+    assert (check["Protocol"], check["Path"], check["Interval"]) == ("HTTP", "/ready", 10)
+
+
+async def test_t_turns_automatic_deployments_on_where_they_work(
+    sim: Simulator, service: dict
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_configuration(pilot, app)
+        # The planted service runs an ECR Public image: App Runner cannot watch it.
+        await pilot.press("T")
+        await wait_until(pilot, lambda: toasted(app, "not ECR Public"), "the refusal")
+        assert not isinstance(app.screen, ConfirmScreen)
+    assert calls(sim, CHANGES) == []
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    arn = next(
+        s["ServiceArn"]
+        for s in client.list_services()["ServiceSummaryList"]
+        if s["ServiceName"] == "auth-gateway"  # a private ECR image of the account
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await select(pilot, "auth-gateway")
+        await pilot.press("C")
+        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
+        pane = app.screen.query_one(ConfigurationPane)
+        await wait_until(pilot, lambda: pane.known.value is not None, "the configuration")
+        before = pane.known.value.source.auto_deployments
+        await pilot.press("T")
+        text = " ".join(dialog_text(await confirm_dialog(pilot)).split())
+        words = ("off", "on") if not before else ("on", "off")
+        assert f"automatic deployments {words[0]} → {words[1]}" in text
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "Automatic deployments", "started"), "sent")
+        advance(sim, 600)
+        await wait_until(pilot, lambda: toasted(app, "Automatic deployments", "succeeded"), "end")
+    source = client.describe_service(ServiceArn=arn)["Service"]["SourceConfiguration"]
+    assert source["AutoDeploymentsEnabled"] is (not before)

@@ -55,7 +55,7 @@ SERVICE = "checkout-api"
 # The change keys' footer words, and the domains pane's.
 SERVICE_CHANGES = {"d", "p", "u", "ctrl+d", "b"}
 DOMAIN_CHANGES = {"A", "X"}
-CONFIG_CHANGES = {"R", "I", "B", "V"}
+CONFIG_CHANGES = {"R", "I", "B", "H", "T", "V"}
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ async def test_change_keys_are_offered_on_the_list_and_the_overview_only(sim: Si
                 f"no change key in the {pane_id} footer",
             )
         # The configuration pane's own changes are capitals.
-        await wait_until(pilot, lambda: CONFIG_CHANGES <= footer_keys(app), "R, I, B and V")
+        await wait_until(pilot, lambda: CONFIG_CHANGES <= footer_keys(app), "R, I, B, H, T and V")
         await pilot.press(tab("domains").key)
         # The domains pane's own changes are capitals.
         await wait_until(pilot, lambda: DOMAIN_CHANGES <= footer_keys(app), "A and X")

@@ -13,7 +13,15 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from artui.domain.apprunner import HealthCheck, Service
-from artui.domain.changes import Reconfigure, Resize, RollBack, Scale, SetVariable
+from artui.domain.changes import (
+    AutoDeployments,
+    Reconfigure,
+    Resize,
+    RollBack,
+    Scale,
+    SetHealthCheck,
+    SetVariable,
+)
 from artui.domain.configuration import MASK, Configuration, Source
 from artui.domain.errors import describe
 from artui.domain.format import cpu_label, memory_label
@@ -261,6 +269,20 @@ _CHANGE_BINDINGS = [
         tooltip="Roll back or pick a version: an earlier image, tag, branch or commit (asks first)",
     ),
     Binding(
+        "H",
+        "reconfigure('health')",
+        "Health check",
+        id="configuration.health",
+        tooltip="Change the health check (UpdateService; asks first)",
+    ),
+    Binding(
+        "T",
+        "reconfigure('autodeploy')",
+        "Auto deploy",
+        id="configuration.autodeploy",
+        tooltip="Turn automatic deployments on or off (UpdateService; asks first)",
+    ),
+    Binding(
         "V",
         "reconfigure('variable')",
         "Variable",
@@ -375,8 +397,8 @@ class ConfigurationPane(Pane):
         return True if self.known.value is not None else None  # greyed until read
 
     def action_reconfigure(self, what: str, mode: str = "") -> None:
-        """`R`, `I`, `B`, `V`: the change's form, then its before/after to confirm (`mode`
-        READ_ONLY: the twin, which the flow refuses saying why)."""
+        """`R`, `I`, `B`, `H`, `T`, `V`: the change's form (`T` has none), then its
+        before/after to confirm (`mode` READ_ONLY: the twin, which the flow refuses)."""
         held = self.known.value
         if held is None:
             return
@@ -387,6 +409,10 @@ class ConfigurationPane(Pane):
             change = Scale(was=held.auto_scaling, service_name=self.service.name)
         elif what == "rollback":
             change = RollBack(source=held.source)
+        elif what == "health":
+            change = SetHealthCheck(was=held.health_check)
+        elif what == "autodeploy":
+            change = AutoDeployments(source=held.source, on=not held.source.auto_deployments)
         else:
             option = self.options.highlighted_option
             name = ""

@@ -11,13 +11,20 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import HorizontalGroup, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from artui.domain.apprunner import Service
-from artui.domain.changes import Reconfigure, Resize, RollBack, Scale, SetVariable
+from artui.domain.apprunner import HealthCheck, Service
+from artui.domain.changes import (
+    Reconfigure,
+    Resize,
+    RollBack,
+    Scale,
+    SetHealthCheck,
+    SetVariable,
+)
 from artui.domain.configuration import INSTANCE_SIZES, MAX_CONCURRENCY, MAX_SIZE, Image
 from artui.domain.format import ago, cpu_label, memory_label
 from artui.ui.text import shown
@@ -286,12 +293,72 @@ class RollBackScreen(_FieldsScreen):
         self._choose(event.value.strip())
 
 
+class HealthCheckScreen(_FieldsScreen):
+    """The health check: protocol, path (HTTP), and its four timings."""
+
+    AUTO_FOCUS = "#health-protocol"
+    FIELDS = (
+        ("protocol", "protocol (TCP, HTTP)"),
+        ("path", "path (HTTP only)"),
+        ("interval", "interval s (1-20)"),
+        ("timeout", "timeout s (1-20)"),
+        ("healthy", "healthy after (1-20)"),
+        ("unhealthy", "unhealthy after (1-20)"),
+    )
+
+    def __init__(self, service: Service, change: SetHealthCheck) -> None:
+        super().__init__(classes="configure")
+        self.service = service
+        self.change = change
+
+    def compose(self) -> ComposeResult:
+        was = self.change.was
+        values = (
+            was.protocol or "TCP",
+            was.path or "",
+            *(
+                "" if n is None else str(n)
+                for n in (was.interval, was.timeout, was.healthy_threshold, was.unhealthy_threshold)
+            ),
+        )
+        with Vertical(id="configure"):
+            yield Static(_title(self.change, self.service), id="configure-question")
+            for (key, label), value in zip(self.FIELDS, values, strict=True):
+                # One row each, the label beside a compact field: six fit at 80x24.
+                with HorizontalGroup(classes="configure-row"):
+                    yield Static(label, classes="configure-label")
+                    yield Input(value, id=f"health-{key}", compact=True)
+            yield Static(
+                Text("enter: confirm next · tab: next field · escape cancels", style="dim"),
+                id="configure-hint",
+            )
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        read = {
+            key: self.query_one(f"#health-{key}", Input).value.strip() for key, _ in self.FIELDS
+        }
+        try:
+            numbers = [int(read[key]) for key in ("interval", "timeout", "healthy", "unhealthy")]
+        except ValueError:
+            self.say("The timings are whole numbers of seconds and checks.")
+            return
+        check = HealthCheck(read["protocol"].upper(), read["path"] or None, *numbers)
+        problem = replace(self.change, check=check).problem()
+        if problem is not None:
+            self.say(f"{problem[0].upper()}{problem[1:]}: nothing was sent.")
+            return
+        self.dismiss(check)
+
+
 def configure_form(
     service: Service, change: Reconfigure, images: tuple[Image, ...] | None = None, now: float = 0.0
 ) -> ModalScreen[Any]:
     """The form that gives `change` its new values (a rollback offers `images`)."""
     if isinstance(change, RollBack):
         return RollBackScreen(service, change, images, now)
+    if isinstance(change, SetHealthCheck):
+        return HealthCheckScreen(service, change)
     if isinstance(change, Resize):
         return ResizeScreen(service, change)
     if isinstance(change, Scale):
@@ -314,4 +381,6 @@ def with_values(change: Reconfigure, answer: Any) -> Reconfigure:
         return replace(change, variable=name, value=value, removing=removing)
     if isinstance(change, RollBack):
         return replace(change, to=answer)
+    if isinstance(change, SetHealthCheck):
+        return replace(change, check=answer)
     raise ValueError(f"{change.name} has no form")
