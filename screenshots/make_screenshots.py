@@ -17,8 +17,10 @@ from conftest import control  # noqa: E402
 from artui.engine.activity import KIND as OPERATIONS  # noqa: E402
 from artui.sim.server import Simulator  # noqa: E402
 from artui.ui.panes.activity import ActivityPane  # noqa: E402
+from artui.ui.panes.configuration import ConfigurationPane  # noqa: E402
 from artui.ui.panes.custom_domains import DomainsPane  # noqa: E402
 from artui.ui.panes.metrics import MetricsPane  # noqa: E402
+from artui.ui.screens.configure import RollBackScreen  # noqa: E402
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen  # noqa: E402
 from artui.ui.screens.custom_domains import LinkScreen  # noqa: E402
 from artui.ui.widgets.logview import LogView  # noqa: E402
@@ -53,6 +55,8 @@ SHOTS = [
     ("domains-80x24", (80, 24), ["c"], "domains"),
     ("domains-120x40", (120, 40), ["c"], "root domains"),
     ("link-80x24", (80, 24), ["c", "A"], "link"),
+    ("configuration-80x24", (80, 24), ["C"], "configuration"),
+    ("rollback-80x24", (80, 24), ["C", "B"], "rollback"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -81,6 +85,14 @@ async def shoot(
             pane = app.screen.query_one(DomainsPane)
             await wait_until(pilot, lambda: pane.options.option_count, "DescribeCustomDomains")
             keys = keys[1:]
+        if wait in ("configuration", "rollback"):
+            # orders-service: variables, secrets, a VPC connector, tracing; auth-gateway:
+            # a private ECR image with earlier versions to roll back to.
+            await select(pilot, "orders-service" if wait == "configuration" else "auth-gateway")
+            await pilot.press("enter", keys[0])
+            pane = app.screen.query_one(ConfigurationPane)
+            await wait_until(pilot, lambda: pane.options.option_count > 20, "the configuration")
+            keys = keys[1:]
         if wait == "activity":
             await pilot.press(*keys[:-1])
             await wait_until(pilot, lambda: described(app), "DescribeService")
@@ -106,6 +118,9 @@ async def shoot(
         elif wait == "link":
             await wait_until(pilot, lambda: isinstance(app.screen, LinkScreen), "the form")
             await pilot.press(*"shop.example.org")
+        elif wait == "rollback":
+            await wait_until(pilot, lambda: isinstance(app.screen, RollBackScreen), "the form")
+            await pilot.press("j")
         elif wait == "dialog":
             dialogs = (ConfirmScreen, DeleteScreen)
             await wait_until(pilot, lambda: isinstance(app.screen, dialogs), "the dialog")
