@@ -185,6 +185,32 @@ def test_configuration(snap_compare, name: str) -> None:
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
 
 
+@pytest.mark.parametrize(
+    ("keys", "form"),
+    [
+        (["R"], "ResizeScreen"),
+        (["I"], "ScaleScreen"),
+        (["B"], "RollBackScreen"),
+        (["H"], "HealthCheckScreen"),
+        (["V"], "VariableScreen"),
+        (["R", "j", "enter"], "ConfirmScreen"),
+    ],
+    ids=["resize", "scale", "rollback", "health", "variable", "confirm-diff"],
+)
+def test_configuration_dialogs(snap_compare, keys: list[str], form: str) -> None:
+    # auth-gateway: running, a private ECR image with earlier versions, two variables.
+    async def run_before(pilot) -> None:
+        await select(pilot, "auth-gateway")
+        await pilot.press("enter", "C")
+        await wait_until(pilot, lambda: pilot.app.screen.query(ConfigurationPane), "the pane")
+        pane = pilot.app.screen.query_one(ConfigurationPane)
+        await wait_until(pilot, lambda: pane.options.option_count > 20, "the configuration")
+        await pilot.press(*keys)
+        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == form, form)
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_link_form(snap_compare) -> None:
     async def run_before(pilot) -> None:
         await _domains_shown(pilot, "checkout-api")
