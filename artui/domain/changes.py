@@ -269,6 +269,9 @@ class SetVariable(Reconfigure):
             return "a variable's name is letters, digits and underscores, not starting with a digit"
         if self.variable.startswith("AWSAPPRUNNER"):
             return "names starting with AWSAPPRUNNER are App Runner's own"
+        if self.value is not None and len(self.value) > MAX_VALUE:
+            # The API's limit: refused here, so that no answer can quote the value back.
+            return f"a value holds at most {MAX_VALUE:,} characters"
         before = self._before()
         if self.removing and self.variable not in before:
             return f"{self.variable} is not set"
@@ -544,6 +547,8 @@ def _changed(rows: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, st
 
 
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# RuntimeEnvironmentVariablesValue's length limit in the API.
+MAX_VALUE = 51_200
 
 # The keys' names for the changes that act on a service as a whole (`act('deploy')`).
 BY_NAME: dict[str, type[Change]] = {

@@ -116,6 +116,7 @@ def test_a_variable_is_sent_with_the_others_and_never_shown() -> None:
         ("AWSAPPRUNNER_X", "x", False, "App Runner's own"),
         ("NOPE", None, True, "not set"),
         ("A", "1", False, "already"),
+        ("A", "x" * 51_201, False, "at most 51,200"),
     ],
 )
 def test_a_variable_the_rules_refuse(
