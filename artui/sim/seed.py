@@ -360,22 +360,20 @@ def _source(rng: random.Random, region: str, name: str, index: int, role: str) -
             },
         }
     tag = f"v1.{rng.randint(2, 40)}.{rng.randint(0, 9)}"
-    if index % 2 == 0:
-        image = f"public.ecr.aws/artui-demo/{name}:{tag}"
-        kind = "ECR_PUBLIC"
-    else:
-        image = f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{name}:{tag}"
-        kind = "ECR"
+    # Every image service runs a private ECR image of the simulated account, with an access
+    # role, as most teams' services do: each has its repository's earlier versions (ecr.py)
+    # to roll back to.
+    image = f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{name}:{tag}"
+    kind = "ECR"
     repo: dict[str, Any] = {
         "ImageIdentifier": image,
         "ImageRepositoryType": kind,
         "ImageConfiguration": {"Port": "8080"},
     }
     source: dict[str, Any] = {"ImageRepository": repo, "AutoDeploymentsEnabled": False}
-    if kind == "ECR":
-        source["AuthenticationConfiguration"] = {
-            "AccessRoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/service-role/AppRunnerECRAccessRole"
-        }
+    source["AuthenticationConfiguration"] = {
+        "AccessRoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/service-role/AppRunnerECRAccessRole"
+    }
     return source
 
 
