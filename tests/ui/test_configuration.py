@@ -448,3 +448,25 @@ async def test_t_turns_automatic_deployments_on_where_they_work(
         await wait_until(pilot, lambda: toasted(app, "Automatic deployments", "succeeded"), "end")
     source = client.describe_service(ServiceArn=arn)["Service"]["SourceConfiguration"]
     assert source["AutoDeploymentsEnabled"] is (not before)
+
+
+async def test_a_scale_at_the_revision_quota_says_so_and_changes_nothing(
+    sim: Simulator, service: dict
+) -> None:
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    for size in range(2, 12):  # the guide's quota: 10 revisions of a name
+        client.create_auto_scaling_configuration(AutoScalingConfigurationName=NAME, MaxSize=size)
+    before = len(calls(sim, CHANGES))
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_configuration(pilot, app)
+        await form(pilot, app, "I", ScaleScreen)
+        app.screen.query_one("#scale-max").value = "20"
+        await pilot.press("enter")
+        await confirm_dialog(pilot)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: toasted(app, "Scale", "failed", "quota"), "the quota said")
+    # The app's one CreateAutoScalingConfiguration, refused; no UpdateService after it.
+    assert calls(sim, CHANGES)[before:] == ["CreateAutoScalingConfiguration"]
+    summary = describe(sim)["AutoScalingConfigurationSummary"]
+    assert summary["AutoScalingConfigurationName"] == "DefaultConfiguration"
