@@ -17,6 +17,7 @@ import pytest
 import textual.drivers.headless_driver as headless
 from conftest import client_kwargs, control
 from rich.console import Console
+from textual.screen import ModalScreen
 
 from artui.domain.configuration import MASK
 from artui.sim.server import Simulator
@@ -312,10 +313,10 @@ async def test_read_only_sends_no_configuration_change(sim: Simulator, service: 
     app = make_app(read_only=True)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_configuration(pilot, app)
-        for key in ("R", "I", "V"):
+        for key in ("R", "I", "B", "H", "T", "V"):
             await pilot.press(key)
             await wait_until(pilot, lambda: toasted(app, "read-only"), "the refusal")
-            assert not isinstance(app.screen, (ResizeScreen, ScaleScreen, VariableScreen))
+            assert not isinstance(app.screen, ModalScreen), key  # no form, no confirmation
     assert calls(sim, CHANGES) == []
 
 
