@@ -11,7 +11,6 @@ from botocore import xform_name
 from artui.aws import configuration
 from artui.aws.errors import aws_errors
 from artui.domain.apprunner import (
-    HealthCheck,
     Operation,
     OperationsPage,
     OperationStatus,
@@ -186,14 +185,7 @@ class AppRunner:
             cpu=instance.get("Cpu"),
             memory=instance.get("Memory"),
             instance_role=instance.get("InstanceRoleArn"),
-            health_check=HealthCheck(
-                protocol=hc.get("Protocol"),
-                path=hc.get("Path"),
-                interval=hc.get("Interval"),
-                timeout=hc.get("Timeout"),
-                healthy_threshold=hc.get("HealthyThreshold"),
-                unhealthy_threshold=hc.get("UnhealthyThreshold"),
-            ),
+            health_check=configuration.health_check(hc),
             auto_scaling=scaling_label,
         )
 

@@ -90,6 +90,18 @@ def _secrets(run: dict[str, Any]) -> tuple[Secret, ...]:
     return tuple(Secret(name, arn) for name, arn in sorted(pairs.items()))
 
 
+def health_check(hc: dict[str, Any]) -> HealthCheck:
+    """HealthCheckConfiguration as artui holds it."""
+    return HealthCheck(
+        protocol=hc.get("Protocol"),
+        path=hc.get("Path"),
+        interval=hc.get("Interval"),
+        timeout=hc.get("Timeout"),
+        healthy_threshold=hc.get("HealthyThreshold"),
+        unhealthy_threshold=hc.get("UnhealthyThreshold"),
+    )
+
+
 def configuration(item: dict[str, Any]) -> Configuration:
     """DescribeService's Service as a Configuration (the related resources not yet read)."""
     instance = item.get("InstanceConfiguration") or {}
@@ -104,14 +116,7 @@ def configuration(item: dict[str, Any]) -> Configuration:
         cpu=_text(instance.get("Cpu")),
         memory=_text(instance.get("Memory")),
         instance_role=_text(instance.get("InstanceRoleArn")),
-        health_check=HealthCheck(
-            protocol=hc.get("Protocol"),
-            path=hc.get("Path"),
-            interval=hc.get("Interval"),
-            timeout=hc.get("Timeout"),
-            healthy_threshold=hc.get("HealthyThreshold"),
-            unhealthy_threshold=hc.get("UnhealthyThreshold"),
-        ),
+        health_check=health_check(hc),
         auto_scaling=AutoScaling(
             arn=str(scaling.get("AutoScalingConfigurationArn", "")),
             name=str(scaling.get("AutoScalingConfigurationName", "?")),

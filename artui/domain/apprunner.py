@@ -184,6 +184,19 @@ class HealthCheck:
     healthy_threshold: int | None = None
     unhealthy_threshold: int | None = None
 
+    @property
+    def words(self) -> str:
+        """'HTTP /health, every 5s, timeout 2s, healthy after 1, unhealthy after 5'."""
+        if not self.protocol:
+            return "—"
+        where = self.protocol
+        if self.protocol == "HTTP" and self.path:
+            where = f"{self.protocol} {self.path}"
+        return (
+            f"{where}, every {self.interval}s, timeout {self.timeout}s, "
+            f"healthy after {self.healthy_threshold}, unhealthy after {self.unhealthy_threshold}"
+        )
+
 
 @dataclass(frozen=True)
 class ServiceDetail:

@@ -10,9 +10,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
-from artui.domain.apprunner import HealthCheck, Service
+from artui.domain.apprunner import Service
 from artui.domain.changes import (
     AutoDeployments,
     Reconfigure,
@@ -88,16 +88,6 @@ def _source_lines(source: Source) -> list[Table]:
     ]
 
 
-def _health_text(hc: HealthCheck) -> str:
-    if not hc.protocol:
-        return "—"
-    where = f"{hc.protocol} {hc.path}" if hc.protocol == "HTTP" and hc.path else hc.protocol
-    return (
-        f"{where}, every {hc.interval}s, timeout {hc.timeout}s, "
-        f"healthy after {hc.healthy_threshold}, unhealthy after {hc.unhealthy_threshold}"
-    )
-
-
 def configuration_lines(config: Configuration, revealed: frozenset[str]) -> list[Line]:
     """The pane's lines: headings (id None), `name value` fields, one line per variable
     (its value masked unless its name is in `revealed`) and per secret, and what could not
@@ -147,7 +137,7 @@ def _lines(config: Configuration, revealed: frozenset[str]) -> list[Line]:
     ]
 
     lines.append(_heading("Health check"))
-    lines.append((None, _field("check", _health_text(config.health_check))))
+    lines.append((None, _field("check", config.health_check.words)))
 
     lines.append(_heading("Auto scaling"))
     scaling = config.auto_scaling
@@ -383,11 +373,7 @@ class ConfigurationPane(Pane):
             return
         name = option.id.removeprefix(VARIABLE)
         self.revealed = self.revealed ^ {name}
-        self.fill()
-        try:
-            self.options.highlighted = self.options.get_option_index(option.id)
-        except OptionDoesNotExist:
-            pass
+        self.fill()  # the same lines: the highlight keeps its place
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action != "reconfigure":

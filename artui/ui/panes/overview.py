@@ -20,17 +20,6 @@ from artui.ui.text import shown
 from artui.ui.tones import toned
 
 
-def _health(detail: ServiceDetail) -> str:
-    hc = detail.health_check
-    if not hc.protocol:
-        return "—"
-    where = f"{hc.protocol} {hc.path}" if hc.protocol == "HTTP" and hc.path else hc.protocol
-    return (
-        f"{where}, every {hc.interval}s, timeout {hc.timeout}s, "
-        f"healthy after {hc.healthy_threshold}, unhealthy after {hc.unhealthy_threshold}"
-    )
-
-
 def overview_table(service: Service, detail: ServiceDetail | None, now: float) -> Table:
     """Key/value grid of what DescribeService says (list data until it answers).
 
@@ -64,7 +53,7 @@ def overview_table(service: Service, detail: ServiceDetail | None, now: float) -
         row("CPU / memory", f"{cpu_label(detail.cpu)} / {memory_label(detail.memory)}")
         if detail.instance_role:
             row("Instance role", detail.instance_role)
-        row("Health check", _health(detail))
+        row("Health check", detail.health_check.words)
         row("Auto scaling", detail.auto_scaling or "—")
     row("Created", when_text(service.created_at, now))
     row("Updated", when_text(service.updated_at, now))

@@ -98,6 +98,10 @@ class _FieldsScreen(ModalScreen[Any]):
     def say(self, problem: str) -> None:
         self.query_one("#configure-hint", Static).update(shown(problem, "bold red"))
 
+    def refuse(self, problem: str) -> None:
+        """Say a rule's refusal (a change's `problem()`) where the hint was."""
+        self.say(f"{problem[0].upper()}{problem[1:]}: nothing was sent.")
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -160,7 +164,7 @@ class ScaleScreen(_FieldsScreen):
         )
         problem = chosen.problem()
         if problem is not None:
-            self.say(f"{problem[0].upper()}{problem[1:]}: nothing was sent.")
+            self.refuse(problem)
             return
         self.dismiss(sizes)
 
@@ -209,7 +213,7 @@ class VariableScreen(_FieldsScreen):
         )
         problem = chosen.problem() if name else "a variable needs a name"
         if problem is not None:
-            self.say(f"{problem[0].upper()}{problem[1:]}: nothing was sent.")
+            self.refuse(problem)
             return
         self.dismiss((name, None if removing else value, removing))
 
@@ -280,7 +284,7 @@ class RollBackScreen(_FieldsScreen):
     def _choose(self, to: str) -> None:
         problem = replace(self.change, to=to).problem() if to else "name a version"
         if problem is not None:
-            self.say(f"{problem[0].upper()}{problem[1:]}: nothing was sent.")
+            self.refuse(problem)
             return
         self.dismiss(to)
 
@@ -346,7 +350,7 @@ class HealthCheckScreen(_FieldsScreen):
         check = HealthCheck(read["protocol"].upper(), read["path"] or None, *numbers)
         problem = replace(self.change, check=check).problem()
         if problem is not None:
-            self.say(f"{problem[0].upper()}{problem[1:]}: nothing was sent.")
+            self.refuse(problem)
             return
         self.dismiss(check)
 
