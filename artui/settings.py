@@ -75,9 +75,20 @@ _FILE_KINDS = {
 
 
 @dataclass(frozen=True)
+class Account:
+    """One profile (None: botocore's default chain) and the regions shown for it
+    (empty: the settings' regions, else the profile's own region)."""
+
+    profile: str | None
+    regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     profile: str | None = None
     regions: tuple[str, ...] = ()
+    # Several profiles at once (`--profile` repeated, `profiles:`); empty: `profile` alone.
+    profiles: tuple[Account, ...] = ()
     refresh: float = DEFAULT_REFRESH
     demo: bool = False
     read_only: bool = False
@@ -85,7 +96,16 @@ class Settings:
     metrics_refresh: float = DEFAULT_METRICS_REFRESH
     error_threshold: float = DEFAULT_ERROR_THRESHOLD
     timezone: Zone = "local"
+    # The keymap: (binding id, keys, line in the settings file) for each `keys:` entry.
+    keys: tuple[tuple[str, str, int], ...] = ()
+    theme: str | None = None
     source: str | None = field(default=None, compare=False)
+
+    def accounts(self) -> tuple[Account, ...]:
+        """Each profile shown, in order, with its regions (the settings' own when it names none)."""
+        if not self.profiles:
+            return (Account(self.profile, self.regions),)
+        return tuple(a if a.regions else replace(a, regions=self.regions) for a in self.profiles)
 
 
 def config_path(flag: Path | None = None) -> tuple[Path, str | None]:
