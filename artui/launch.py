@@ -6,6 +6,7 @@ on the way to the first frame (the backend is imported when the app connects, af
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from artui.aws.credentials import Resolved
     from artui.boot.prefetch import Prefetch
     from artui.engine.ports import Ask, FirstList
-    from artui.settings import Settings
+    from artui.settings import Account, Settings
     from artui.ui.app import ArtuiApp
 
 Connect = Callable[..., "Backend"]
@@ -29,7 +30,8 @@ def connect(settings: Settings, **kwargs: Any) -> Backend:
 
 
 class Launch:
-    """The app's Connector: the prefetched list and credentials, then the backend."""
+    """The app's Connector: the prefetched list and credentials (of the first account),
+    then a backend per account."""
 
     def __init__(
         self, settings: Settings, prefetch: Prefetch | None = None, connect: Connect = connect
@@ -38,6 +40,9 @@ class Launch:
         self._prefetch = prefetch
         self._connect = connect
         self._credentials: Resolved | None = None
+        # The demo's one simulator, started by the first account to connect, shared by all.
+        self._simulator: object = None
+        self._demo_lock = threading.Lock()
 
     def first(self, ask: Ask) -> FirstList | None:
         """The child's list, waiting for it (it resolves the credentials the app will use)."""
@@ -49,9 +54,20 @@ class Launch:
         self._credentials = got.credentials
         return got.first
 
-    def connect(self, ask: Ask) -> Backend:
-        """The backend, on the credentials the child resolved (if it did)."""
-        return self._connect(self.settings, credentials=self._credentials, ask=ask)
+    def connect(self, ask: Ask, account: Account | None = None) -> Backend:
+        """The backend of `account` (the first by default), on the credentials the child
+        resolved for the first."""
+        first = self.settings.accounts()[0]
+        credentials = self._credentials if account in (None, first) else None
+        if not self.settings.demo:
+            return self._connect(self.settings, account=account, credentials=credentials, ask=ask)
+        with self._demo_lock:  # one simulator for every account of the demo
+            backend = self._connect(
+                self.settings, account=account, ask=ask, simulator=self._simulator
+            )
+            if self._simulator is None:
+                self._simulator = backend.simulator
+        return backend
 
     def abort(self) -> None:
         """Stop waiting for the child, and end it."""

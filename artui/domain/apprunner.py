@@ -150,6 +150,9 @@ class Service:
     # The operation in progress (read from ListOperations by the engine) while the status
     # says one is; None when not read, or the read failed.
     running: OperationType | None = None
+    # The AWS profile it was listed through (None: botocore's default chain): the engine
+    # reads and changes it through that profile's connection.
+    profile: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -173,6 +176,25 @@ class Service:
     @property
     def tone(self) -> Tone:
         return SERVICE_TONES[self.status]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a profile acts as (STS GetCallerIdentity), and the account's alias if IAM says."""
+
+    account: str
+    arn: str = ""
+    alias: str | None = None
+
+    @property
+    def short(self) -> str:
+        """The alias, else the account id's last four digits (`…9012`): an account column."""
+        return self.alias or f"…{self.account[-4:]}"
+
+    @property
+    def words(self) -> str:
+        """'123456789012 (demo)', or the id alone when the account has no alias."""
+        return f"{self.account} ({self.alias})" if self.alias else self.account
 
 
 @dataclass(frozen=True)

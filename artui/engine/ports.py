@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from artui.domain.apprunner import (
+    Identity,
     LogEvent,
     LogSource,
     OperationsPage,
@@ -20,6 +21,9 @@ from artui.domain.changes import Applied, Change
 from artui.domain.configuration import Configuration
 from artui.domain.custom_domains import CustomDomains
 from artui.domain.series import Query, Series
+
+if TYPE_CHECKING:
+    from artui.settings import Account
 
 # A question for the operator (an MFA code, say), answered from the UI; None: declined.
 Ask = Callable[[str], "str | None"]
@@ -119,6 +123,14 @@ class MetricReader(Protocol):
         ...
 
 
+class AccountReader(Protocol):
+    """Who the profile's credentials act as."""
+
+    async def identity(self) -> Identity:
+        """STS GetCallerIdentity, with the account's alias when IAM allows reading it."""
+        ...
+
+
 class Gateway(Protocol):
     """A connection to AWS (or the simulator) for one profile and its regions: each
     capability is its own port, implemented in `artui.aws` without a mirror here."""
@@ -135,6 +147,9 @@ class Gateway(Protocol):
     @property
     def metrics(self) -> MetricReader: ...
 
+    @property
+    def account(self) -> AccountReader: ...
+
     async def close(self) -> None:
         """Release connections (and stop the demo simulator)."""
         ...
@@ -147,8 +162,9 @@ class Connector(Protocol):
         """The startup prefetch's list (which also resolves credentials), or None."""
         ...
 
-    def connect(self, ask: Ask) -> Gateway:
-        """Connect; raises ArtuiError with a message an operator can act on."""
+    def connect(self, ask: Ask, account: Account | None = None) -> Gateway:
+        """Connect `account` (the settings' first by default); raises ArtuiError with a
+        message an operator can act on."""
         ...
 
     def abort(self) -> None:

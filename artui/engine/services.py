@@ -32,6 +32,12 @@ class Snapshot:
     polling: bool = False
     # The most recent failure, kept after recovery: (when, "region: message").
     last_error: tuple[float, str] | None = None
+    # Several profiles: `regions` and the keys above name `profile/region` (see `place`).
+    several: bool = False
+
+    def place_of(self, service: Service) -> str:
+        """The key of `service`'s scope in `fetched_at` and `errors`."""
+        return place(Scope(service.profile, service.region), self.several)
 
     @property
     def loaded(self) -> bool:
@@ -49,23 +55,35 @@ class Snapshot:
         return bool(self.errors)
 
 
+def place(scope: Scope, several: bool) -> str:
+    """How the status line names a scope: its region, and its profile too when the list
+    covers several profiles (`prod/us-east-1`)."""
+    return f"{scope.profile or 'default'}/{scope.region}" if several else scope.region
+
+
 def snapshot(store: Store, scopes: Sequence[Scope], *, polling: bool = False) -> Snapshot:
-    """The services of `scopes` as last known, in scope order."""
-    known = [(scope, store.get(KIND, scope)) for scope in scopes]
+    """The services of `scopes` as last known, in scope order; a service two profiles both
+    reach (one account, two roles) is listed once, under the first."""
+    several = len({scope.profile for scope in scopes}) > 1
+    known = [(place(scope, several), store.get(KIND, scope)) for scope in scopes]
     last_errors = [k.last_error for _, k in known if k.last_error is not None]
+    listed = {s.arn: s for _, k in reversed(known) for s in (k.value or ())}
     return Snapshot(
-        services=tuple(s for _, k in known for s in (k.value or ())),
-        regions=tuple(scope.region for scope in scopes),
-        fetched_at={s.region: k.fetched_at for s, k in known if k.fetched_at is not None},
-        errors={s.region: k.error for s, k in known if k.error is not None},
+        services=tuple(s for _, k in known for s in (k.value or ()) if listed[s.arn] is s),
+        regions=tuple(name for name, _ in known),
+        fetched_at={name: k.fetched_at for name, k in known if k.fetched_at is not None},
+        errors={name: k.error for name, k in known if k.error is not None},
         last_error=max(last_errors, default=None),
         polling=polling,
+        several=several,
     )
 
 
-def _sorted(services: Sequence[Service]) -> tuple[Service, ...]:
-    # AWS promises no order; sorted rows do not jump between polls.
-    return tuple(sorted(services, key=lambda s: (s.name, s.arn)))
+def _sorted(services: Sequence[Service], profile: str | None) -> tuple[Service, ...]:
+    # AWS promises no order; sorted rows do not jump between polls. Each is tagged with the
+    # profile it was listed through: its reads and changes go through that profile.
+    ordered = sorted(services, key=lambda s: (s.name, s.arn))
+    return tuple(s if s.profile == profile else replace(s, profile=profile) for s in ordered)
 
 
 def seed(
@@ -74,7 +92,7 @@ def seed(
     """Take lists fetched elsewhere (the startup prefetch) as the last known state."""
     for scope in scopes:
         if scope.region in listed:
-            store.put(KIND, scope, _sorted(listed[scope.region]), at)
+            store.put(KIND, scope, _sorted(listed[scope.region], scope.profile), at)
 
 
 async def with_running(operations: OperationReader, service: Service) -> Service:
@@ -119,7 +137,7 @@ def refresher(
         listed = await list_services(scope.region)
         if operations is not None:
             listed = await name_running(operations, listed)
-        return _sorted(listed)
+        return _sorted(listed, scope.profile)
 
     def busy(services: tuple[Service, ...] | None) -> bool:
         return any(s.status is ServiceStatus.OPERATION_IN_PROGRESS for s in services or ())
@@ -153,7 +171,8 @@ def detail_refresher(
 
     async def fetch(scope: Scope) -> ServiceDetail:
         detail = await apprunner.describe_service(scope.region, arn)
-        return replace(detail, service=await with_running(apprunner, detail.service))
+        service = replace(detail.service, profile=scope.profile)
+        return replace(detail, service=await with_running(apprunner, service))
 
     def busy(detail: ServiceDetail | None) -> bool:
         return detail is not None and detail.service.status is ServiceStatus.OPERATION_IN_PROGRESS

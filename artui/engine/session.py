@@ -17,8 +17,8 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from artui.domain.apprunner import LogEvent, LogSource, Service
-from artui.domain.errors import ArtuiError, as_artui_error
+from artui.domain.apprunner import Identity, LogEvent, LogSource, Service
+from artui.domain.errors import ArtuiError, AuthError, as_artui_error
 from artui.domain.series import Range
 from artui.engine import activity, configuration, custom_domains, metrics, services, tail
 from artui.engine.journal import Failure
@@ -27,7 +27,7 @@ from artui.engine.refresh import Cadence, Refresher
 from artui.engine.services import DETAIL, Snapshot
 from artui.engine.store import Kind, Scope, Store
 from artui.engine.threads import in_daemon_thread
-from artui.settings import Settings
+from artui.settings import Account, Settings
 
 
 class Task(Protocol):
@@ -74,14 +74,24 @@ class Session:
         failures: Callable[[], None],
         listed: Callable[[], None],
         clock: Callable[[], float] = time.time,
+        account: Account | None = None,
+        prefetched: bool = True,
     ) -> None:
         """`changed(kind, key)`: the store holds something new for a shown screen;
-        `failures()`: the journal may hold new failures; `listed()`: the list's state moved."""
+        `failures()`: the journal may hold new failures; `listed()`: the list's state moved.
+        `account`: the profile and regions read (the settings' first); `prefetched`: the
+        connector's prefetch is this account's."""
         self.settings = settings
+        self.account = account or settings.accounts()[0]
+        self.profile = self.account.profile
         self.store = store
         self.clock = clock
         self.gateway: Gateway | None = None
-        self.scopes: tuple[Scope, ...] = ()
+        # The regions named are known before connecting: a failure is shown against them.
+        self.scopes: tuple[Scope, ...] = tuple(Scope(self.profile, r) for r in self.account.regions)
+        # Who the profile acts as, read once after connecting (None until then, or refused).
+        self.identity: Identity | None = None
+        self._prefetched = prefetched
         self.services: Refresher[tuple[Service, ...]] | None = None
         self.fleet: Refresher[dict[str, metrics.FleetSeries]] | None = None
         self.connect_error: str | None = None
@@ -109,10 +119,14 @@ class Session:
             return None
         return services.snapshot(self.store, self.scopes, polling=self._polling)
 
+    @property
+    def polling(self) -> bool:
+        """True while the services list is being read."""
+        return self._polling
+
     def scope_of(self, service: Service) -> Scope:
         """The scope a service was listed in."""
-        profile = self.gateway.profile if self.gateway is not None else self.settings.profile
-        return Scope(profile, service.region)
+        return Scope(self.profile, service.region)
 
     async def connected(self) -> Gateway | None:
         """The gateway once connecting has ended; None (see `connect_error`) if it failed."""
@@ -128,28 +142,20 @@ class Session:
 
     async def run(self, ask: Ask) -> None:
         """Show the prefetched list, connect in a thread, then poll until cancelled."""
-        first = await in_daemon_thread(self._connector.first, ask)
+        first = await in_daemon_thread(self._connector.first, ask) if self._prefetched else None
         if first is not None:
-            self.scopes = tuple(Scope(self.settings.profile, r) for r in first.regions)
+            self.scopes = tuple(Scope(self.profile, r) for r in first.regions)
             # The child's wall clock, turned into this session's clock (tests may fix it).
             age = max(0.0, time.time() - first.fetched_at)
             services.seed(self.store, self.scopes, first.services, self.clock() - age)
             self._services_polled(False)
+        await self._connect_and_poll(ask)
+
+    async def _connect_and_poll(self, ask: Ask) -> None:
         try:
             gateway = await in_daemon_thread(self._connect, ask)
         except Exception as exc:  # never a traceback: say what failed
-            self.connect_error = str(as_artui_error(exc, "connecting"))
-            self.store.journal.add(
-                Failure(
-                    self.clock(),
-                    "",
-                    "connect",
-                    self.connect_error,
-                    "nothing more until artui is started again with this fixed",
-                )
-            )
-            self._listed()
-            self._failures()
+            self._failed_to_connect(as_artui_error(exc, "connecting"))
             return
         finally:
             self._connect_done.set()
@@ -159,7 +165,8 @@ class Session:
         # the app: keep it out of the collector's full passes, which held the event loop for
         # 90-140 ms at 500 services (bench/stall.py --gc-freeze).
         gc.freeze()
-        self.scopes = tuple(Scope(gateway.profile, r) for r in gateway.regions)
+        self.scopes = tuple(Scope(self.profile, r) for r in gateway.regions)
+        self._spawn(self._read_identity(gateway), f"identity {self.profile}")
         self.services = services.refresher(
             gateway.apprunner.list_services,
             self.scopes,
@@ -172,9 +179,47 @@ class Session:
         self._watch_fleet(gateway)
         await self.services.run()
 
+    def _failed_to_connect(self, error: ArtuiError) -> None:
+        """Say why connecting failed, against each region named, and how to put it right."""
+        message = str(error)
+        if isinstance(error, AuthError) and "aws sso login" in message and self.profile:
+            message = message.replace("aws sso login", f"aws sso login --profile {self.profile}")
+        self.connect_error = message
+        where = f"profile {self.profile}: " if len(self.settings.accounts()) > 1 else ""
+        self.store.journal.add(
+            Failure(self.clock(), "", "connect", f"{where}{message}", "r tries again")
+        )
+        for scope in self.scopes:
+            self.store.fail(services.KIND, scope, ArtuiError(message), self.clock())
+        self._listed()
+        self._failures()
+
+    def reconnect(self, ask: Ask) -> bool:
+        """`r` after connecting failed (an SSO login since, say): try again; False if there
+        was nothing to retry."""
+        if self.connect_error is None or not self._connect_done.is_set():
+            return False
+        self.connect_error = None
+        self._connect_done = asyncio.Event()
+        self._spawn(self._connect_and_poll(ask), f"reconnect {self.profile}")
+        return True
+
+    async def _read_identity(self, gateway: Gateway) -> None:
+        """Who the profile acts as, once: the header and every confirmation name it."""
+        try:
+            self.identity = await gateway.account.identity()
+        except Exception as exc:  # the list carries on without it; `e` says why
+            error = as_artui_error(exc, "GetCallerIdentity")
+            self.store.journal.add(
+                Failure(self.clock(), "", "GetCallerIdentity", str(error), "account not shown")
+            )
+            self._failures()
+            return
+        self._listed()
+
     def _connect(self, ask: Ask) -> Gateway | None:
         """Build the gateway (in a thread); if the app quit meanwhile, tear it down here."""
-        gateway = self._connector.connect(ask)
+        gateway = self._connector.connect(ask, self.account)
         with self._gateway_lock:
             if not self._quitting:
                 self.gateway = gateway

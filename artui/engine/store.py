@@ -63,5 +63,6 @@ class Store:
     ) -> None:
         """Record a failure; the last good answer stays."""
         known = self.get(kind, scope, key)
-        message = f"{scope.region}: {error}"
+        where = f"{scope.profile}/{scope.region}" if scope.profile else scope.region
+        message = f"{where}: {error}"
         self._known[(kind, scope, key)] = replace(known, error=error, last_error=(at, message))

@@ -34,8 +34,8 @@ from artui.domain.errors import ArtuiError, describe
 from artui.domain.format import use_timezone
 from artui.engine import tail
 from artui.engine.actions import Actions
+from artui.engine.fleet import Fleet
 from artui.engine.journal import Failure
-from artui.engine.session import Session
 from artui.engine.store import Store
 from artui.logfile import logger, setup
 from artui.ui.messages import (
@@ -92,7 +92,7 @@ class ArtuiApp(ToastingApp):
         self.clock = clock
         self.store = Store()
         self.services_screen = ServicesScreen()
-        self.session = Session(
+        self.session = Fleet(
             settings,
             connector,
             self.store,

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from artui.domain.apprunner import Service
     from artui.domain.changes import Change
     from artui.engine.actions import Actions
+    from artui.engine.fleet import Fleet
     from artui.engine.journal import Failure
     from artui.engine.services import Snapshot
-    from artui.engine.session import Session
     from artui.engine.store import Scope, Store
     from artui.settings import Settings
 
@@ -29,7 +29,7 @@ class ViewContext(Protocol):
 
     settings: Settings
     store: Store
-    session: Session
+    session: Fleet
     actions: Actions
     clock: Callable[[], float]
     internal: Failure | None

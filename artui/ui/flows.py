@@ -105,10 +105,11 @@ class ChangeFlow:
     async def _send(self, service: Service, change: Change, held: CustomDomains | None) -> None:
         """Send one change; follow the operation it started to the end and say how it ended."""
         app = self.app
-        gateway = await app.session.connected()
+        gateway = await app.session.connected(service.profile)
         title = change.title(service)
         if gateway is None:
-            self._refused(service, change, app.session.connect_error or "not connected to AWS")
+            error = app.session.error_of(service.profile)
+            self._refused(service, change, error or "not connected to AWS")
             return
         try:
             started = await app.actions.perform(gateway.apprunner, service, change, held)

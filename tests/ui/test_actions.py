@@ -191,7 +191,7 @@ async def test_read_only_sends_nothing_whatever_is_pressed(sim: Simulator) -> No
         assert shown(app.screen.query_one("#status", Static)).startswith("READ-ONLY")
         await pilot.press("d", "y", "b", "y")
         # Below the UI, the clients refuse any call that changes state before it is sent.
-        gateway = app.session.gateway
+        gateway = app.session.sessions[0].gateway
         assert gateway is not None
         from artui.domain.changes import Deploy
         from artui.domain.errors import ReadOnlyError
@@ -205,7 +205,7 @@ async def test_state_changed_meanwhile_shows_aws_answer_and_refreshes(sim: Simul
     app = make_app(refresh=3600)  # the list polls once, then only when asked
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await select(pilot, "orders-service")
-        await wait_until(pilot, lambda: app.session.services is not None, "the poller")
+        await wait_until(pilot, lambda: app.session.sessions[0].services is not None, "the poller")
         # Someone else deploys between the list and the key: the list still says running.
         client = boto3.client("apprunner", region_name=REGION, endpoint_url=sim.endpoint)
         client.start_deployment(ServiceArn=arn_of(sim, "orders-service"))

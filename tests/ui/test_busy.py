@@ -47,7 +47,7 @@ async def test_a_deployment_someone_else_started_shows_as_deploying(sim: Simulat
     app = make_app(refresh=3600)  # the list polls once, then when `r` or a change asks
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        await wait_until(pilot, lambda: app.session.services is not None, "the poller")
+        await wait_until(pilot, lambda: app.session.sessions[0].services is not None, "the poller")
         assert listed_status(app, arn) == "running"
         control(sim, "DELETE", "/_sim/requests")
         await refreshed(pilot, sim, 3)

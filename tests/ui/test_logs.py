@@ -564,7 +564,7 @@ class Unreachable:
     def first(self, ask: object) -> FirstList:
         return FirstList((REGION,), {REGION: [self.service]}, time.time())
 
-    def connect(self, ask: object) -> NoReturn:
+    def connect(self, ask: object, account: object = None) -> NoReturn:
         raise ArtuiError("cannot reach AWS: connection refused")
 
     def abort(self) -> None:

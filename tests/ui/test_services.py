@@ -399,7 +399,7 @@ async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simul
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await loaded(pilot)
-            assert app.session.gateway is None  # the rows came from the prefetch child
+            assert app.session.sessions[0].gateway is None  # the rows came from the prefetch child
             shown_rows = {(r[0], r[1], region_of(r)) for r in table_rows(app)}
             expected = {
                 (s["ServiceName"], short(s["Status"]), region)
@@ -414,6 +414,6 @@ async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simul
             assert isinstance(app.screen, ServiceScreen)
             release.set()
             await wait_until(pilot, lambda: described(app), "DescribeService")
-            assert app.session.services is not None
+            assert app.session.sessions[0].services is not None
     finally:
         release.set()
