@@ -1,5 +1,5 @@
-"""Command line: `artui [--profile P] [--region R ...] [--refresh S] [--demo] [--read-only]
-[--config FILE]` and `artui sim`.
+"""Command line: `artui [--profile P ...] [--region R ...] [--refresh S] [--demo] [--read-only]
+[--config FILE]`, `artui sim` and `artui config --default`; `artui --help` says it all.
 
 Exit status: 0 after `q`; 1 when artui crashed (the message names the log file); 2 for
 bad input (flags, settings file, a terminal that cannot show the app); 128 + the signal's
@@ -24,16 +24,60 @@ if TYPE_CHECKING:
     from artui.settings import Settings
 
 
+# What --help says after the flags: where artui reads and writes, and what it answers.
+EPILOG = """\
+subcommands:
+  artui sim               the local App Runner simulator on its own (artui sim --help)
+  artui status            the fleet's status, printed once (artui status --help)
+  artui config --default  print a settings file with every key at its default
+
+settings file:
+  --config FILE, else $ARTUI_CONFIG, else $XDG_CONFIG_HOME/artui/config.yaml
+  (~/.config/artui/config.yaml). A file named by --config or $ARTUI_CONFIG must
+  exist; flags win over the file.
+
+environment:
+  ARTUI_CONFIG     the settings file
+  XDG_CONFIG_HOME  where the default settings file is (default ~/.config)
+  XDG_STATE_HOME   where the log file is (default ~/.local/state)
+  AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_CONFIG_FILE,
+  AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_APPRUNNER and the rest of
+                   botocore's usual AWS_* chain: credentials, profile, region, endpoints
+  TERM             the terminal; unset or dumb cannot show artui
+  NO_COLOR         set: no colours
+
+log file:
+  $XDG_STATE_HOME/artui/artui.log (~/.local/state/artui/artui.log): what went wrong,
+  in full
+
+exit status:
+  0        ok (q)
+  1        crashed (the log has why); for status: a service is failing
+  2        usage or settings error (or a terminal that cannot show artui)
+  3        for status: a profile or region could not be read
+  128+N    ended by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="artui",
         description="A keyboard-first terminal console for AWS App Runner.",
-        epilog="`artui sim --help` runs the local App Runner simulator on its own.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"artui {__version__}")
-    parser.add_argument("--profile", help="AWS profile (default: botocore's chain)")
     parser.add_argument(
-        "--region", action="append", metavar="R", help="region to show; repeat for several"
+        "--profile",
+        action="append",
+        metavar="P",
+        help="AWS profile (default: botocore's chain); repeat for several at once",
+    )
+    parser.add_argument(
+        "--region",
+        action="append",
+        metavar="R",
+        help="region to show; repeat for several; all: every App Runner region",
     )
     parser.add_argument(
         "--refresh", type=float, metavar="S", help="seconds between refreshes (default 5)"
@@ -132,6 +176,21 @@ def _sim(argv: list[str]) -> int:
     return serve_forever(port=args.port, regions=list(regions), services=services, quota=args.quota)
 
 
+def _config(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="artui config", description="artui's settings file.")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--default",
+        action="store_true",
+        help="print a settings file with every key at its default, commented",
+    )
+    parser.parse_args(argv)
+    from artui.settings import default_file
+
+    sys.stdout.write(default_file())
+    return 0
+
+
 def _tui(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     from artui.settings import resolve
@@ -211,11 +270,16 @@ def _run(settings: Settings, signals: Signals, log: Path | None) -> NoReturn:
     os._exit(code)
 
 
+# `artui <name> ...`: each takes the arguments after its name and returns the exit status.
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"sim": _sim, "config": _config}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `artui` console script."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        return _sim(argv[1:]) if argv[:1] == ["sim"] else _tui(argv)
+        command = SUBCOMMANDS.get(argv[0]) if argv else None
+        return command(argv[1:]) if command is not None else _tui(argv)
     except ConfigError as exc:
         print(f"artui: {exc}", file=sys.stderr)
         return 2

@@ -12,7 +12,13 @@ import pytest
 from artui import launch
 from artui.cli import main
 from artui.settings import Settings, resolve
-from tests.test_settings import billion_laughs, no_hang
+from tests.test_settings import aws_config, billion_laughs, no_hang
+
+
+@pytest.fixture(autouse=True)
+def aws_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """resolve() checks profiles against botocore's files: these, not the machine's."""
+    return aws_config(tmp_path / "aws", monkeypatch)
 
 
 def run(

@@ -24,6 +24,27 @@ def write(tmp_path: Path, text: str) -> Path:
 # The usual way to say "no settings file", with --config or $ARTUI_CONFIG.
 NO_FILE = Path(os.devnull)
 
+AWS_PROFILES = "[default]\n[profile prod]\n[profile staging]\n[profile ops]\n"
+
+
+def aws_config(directory: Path, monkeypatch: pytest.MonkeyPatch, text: str = AWS_PROFILES) -> Path:
+    """botocore's config file holding `text` (the profiles prod, staging, ops by default), no
+    credentials file, and App Runner's endpoint AWS's own: whatever this machine has."""
+    directory.mkdir(exist_ok=True)
+    config = directory / "aws-config"
+    config.write_text(text)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(directory / "no-credentials"))
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_APPRUNNER", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    return config
+
+
+@pytest.fixture(autouse=True)
+def aws_profiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """resolve() checks profiles against botocore's files: these, not the machine's."""
+    return aws_config(tmp_path / "aws", monkeypatch)
+
 
 def test_no_file_at_the_default_place_gives_defaults(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -149,8 +170,8 @@ def test_read_only_is_off_unless_asked() -> None:
 def test_unknown_setting_lists_read_only(tmp_path: Path) -> None:
     message = refused(write(tmp_path, "readonly: true\n"))
     assert (
-        "unknown setting (known: profile, regions, refresh, read_only, max_lines, "
-        "metrics_refresh, error_threshold, timezone)"
+        "unknown setting (known: profile, profiles, regions, refresh, read_only, max_lines, "
+        "metrics_refresh, error_threshold, timezone, keys, theme)"
     ) in message
 
 
