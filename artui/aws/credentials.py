@@ -96,7 +96,15 @@ def resolved_from(session: Any) -> Resolved:
 
 def resolve(profile: str | None, ask: Ask | None = None, region: str | None = None) -> Resolved:
     """Run botocore's credential chain once (blocking); an MFA code is asked through `ask`."""
-    return resolved_from(blocking_session(profile, ask, region))
+    try:
+        return resolved_from(blocking_session(profile, ask, region))
+    except AuthError as exc:
+        # With several profiles on screen, the login to run must name the one that expired.
+        message = str(exc)
+        if profile and "`aws sso login`" in message:
+            fixed = message.replace("`aws sso login`", f"`aws sso login --profile {profile}`")
+            raise AuthError(fixed) from exc
+        raise
 
 
 def _ask_mfa_through(resolver: Any, ask: Ask | None) -> None:

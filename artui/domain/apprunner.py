@@ -155,6 +155,23 @@ class Service:
     profile: str | None = None
 
     @property
+    def account(self) -> str:
+        """The account id its ARN names ('' if the ARN is not one)."""
+        parts = self.arn.split(":")
+        return parts[4] if len(parts) > 5 and parts[0] == "arn" else ""
+
+    @property
+    def place(self) -> str:
+        """Where a change to it lands, for every confirmation: 'us-east-1, account
+        123456789012 (profile prod)'."""
+        words = self.region
+        if self.account:
+            words += f", account {self.account}"
+        if self.profile:
+            words += f" (profile {self.profile})"
+        return words
+
+    @property
     def status_label(self) -> str:
         if self.status is ServiceStatus.UNKNOWN:
             return f"unknown ({self.raw_status})" if self.raw_status else "unknown"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from artui.domain.apprunner import Identity, LogEvent, LogSource, Service
-from artui.domain.errors import ArtuiError, AuthError, as_artui_error
+from artui.domain.errors import ArtuiError, as_artui_error
 from artui.domain.series import Range
 from artui.engine import activity, configuration, custom_domains, metrics, services, tail
 from artui.engine.journal import Failure
@@ -182,8 +182,6 @@ class Session:
     def _failed_to_connect(self, error: ArtuiError) -> None:
         """Say why connecting failed, against each region named, and how to put it right."""
         message = str(error)
-        if isinstance(error, AuthError) and "aws sso login" in message and self.profile:
-            message = message.replace("aws sso login", f"aws sso login --profile {self.profile}")
         self.connect_error = message
         where = f"profile {self.profile}: " if len(self.settings.accounts()) > 1 else ""
         self.store.journal.add(

@@ -78,7 +78,7 @@ async def test_deploy_confirms_sends_once_and_reports_how_it_ended(sim: Simulato
         control(sim, "DELETE", "/_sim/requests")
         await pilot.press("d")
         dialog = await confirm_dialog(pilot)
-        assert "Deploy orders-service in us-east-1?" in dialog_text(dialog)
+        assert "Deploy orders-service in us-east-1, account 123456789012?" in dialog_text(dialog)
         await pilot.press("y")
         await wait_until(pilot, lambda: toasted(app, "Deploy orders-service: started"), "start")
         assert calls(sim, MUTATING) == ["StartDeployment"]
@@ -147,7 +147,7 @@ async def test_pause_warns_of_lost_state_and_resume_brings_it_back(sim: Simulato
         await wait_until(pilot, lambda: "paused" in table_rows(app)[2], "paused in the list")
         await pilot.press("u")
         dialog = await confirm_dialog(pilot)
-        assert "Resume inventory-sync in us-east-1?" in dialog_text(dialog)
+        assert "Resume inventory-sync in us-east-1, account 123456789012?" in dialog_text(dialog)
         await pilot.press("y")
         await wait_until(pilot, lambda: toasted(app, "Resume inventory-sync: started"), "resume")
     assert calls(sim, MUTATING) == ["PauseService", "ResumeService"]
@@ -160,7 +160,7 @@ async def test_delete_needs_the_name_typed(sim: Simulator) -> None:
         await pilot.press("ctrl+d")
         await wait_until(pilot, lambda: isinstance(app.screen, DeleteScreen), "the dialog")
         text = dialog_text(app.screen)
-        assert "Delete checkout-api in us-east-1?" in text
+        assert "Delete checkout-api in us-east-1, account 123456789012?" in text
         assert "new URL" in text and "Pausing (p) is the reversible alternative" in text
         await pilot.press(*"checkout", "enter")
         await wait_until(
@@ -301,7 +301,7 @@ async def test_create_failed_offers_rebuild_with_the_current_configuration(
         assert "rebuild (b) or delete it (ctrl+d)" in overview
         await pilot.press("b")
         dialog = await confirm_dialog(pilot)
-        assert "Rebuild search-indexer in us-east-1?" in dialog_text(dialog)
+        assert "Rebuild search-indexer in us-east-1, account 123456789012?" in dialog_text(dialog)
         await pilot.press("y")
         await wait_until(pilot, lambda: toasted(app, "Rebuild search-indexer: started"), "rebuild")
     assert calls(sim, MUTATING) == ["UpdateService"]

@@ -33,7 +33,7 @@ from artui.ui.text import shown
 def _title(change: Reconfigure, service: Service) -> Text:
     line = Text(f"{change.verb} ", style="bold")
     line.append_text(shown(service.name, "bold cyan"))
-    line.append_text(shown(f" in {service.region}", "bold"))
+    line.append_text(shown(f" in {service.place}", "bold"))
     return line
 
 

@@ -19,7 +19,7 @@ from artui.ui.text import shown
 def _naming(verb: str, service: Service) -> Text:
     line = Text(f"{verb} ", style="bold")
     line.append_text(shown(service.name, "bold cyan"))
-    line.append_text(shown(f" in {service.region}?", "bold"))
+    line.append_text(shown(f" in {service.place}?", "bold"))
     return line
 
 

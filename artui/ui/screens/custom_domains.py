@@ -41,7 +41,7 @@ def _about(question: str, what: str, service: Service) -> Text:
     before, after = question.split("{}")
     line = Text(before, style="bold")
     line.append_text(shown(what, "bold cyan"))
-    line.append_text(shown(f"{after} {service.name} in {service.region}?", "bold"))
+    line.append_text(shown(f"{after} {service.name} in {service.place}?", "bold"))
     return line
 
 

@@ -10,6 +10,7 @@ from textual.widgets import ContentSwitcher, Static
 from artui.domain.apprunner import LogSource, Service
 from artui.domain.format import duration
 from artui.engine.services import DETAIL, Snapshot
+from artui.ui.accounts import who
 from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged, Watch
 from artui.ui.panes import PANES, Pane
@@ -68,6 +69,10 @@ class ServiceScreen(ActsOnService, StatusScreen):
 
     def _title(self) -> Text:
         title = Text("artui · ", style="dim")
+        title.append_text(shown(who(self.ctx.session, self.service.profile), "bold magenta"))
+        if self.ctx.settings.read_only:
+            title.append(" READ-ONLY", style="bold yellow")
+        title.append(" · ", style="dim")
         title.append_text(shown(self.service.name, "bold"))
         title.append("  ")
         detail = self.ctx.store.get(DETAIL, self.ctx.scope_of(self.service), self.service.arn)
@@ -183,8 +188,8 @@ class ServiceScreen(ActsOnService, StatusScreen):
             self.service = match
             for pane in self.query(Pane):
                 pane.follow(match)
-        elif self.service.region in snapshot.fetched_at and self.service.region not in (
-            snapshot.errors
+        elif (place := snapshot.place_of(self.service)) in snapshot.fetched_at and (
+            place not in snapshot.errors
         ):
             self.listed = False
         self.query_one("#title", Static).update(self._title())

@@ -16,7 +16,8 @@ from artui.domain.format import ago, duration, since
 from artui.domain.inert import inert
 from artui.engine import metrics
 from artui.engine.metrics import Figures, FleetSeries
-from artui.engine.services import Snapshot
+from artui.engine.services import Snapshot, place
+from artui.ui.accounts import header, short
 from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen
@@ -120,6 +121,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
         self._failing = False
         self._good_at: float | None = None
         self._composed = False
+        self._title_shown = ""
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -148,6 +150,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
     def _ready(self) -> None:
         self._composed = True
         self._show()
+        self._show_title()
 
     @guarded("the services list")
     def on_screen_resume(self) -> None:
@@ -173,6 +176,14 @@ class ServicesScreen(ActsOnService, StatusScreen):
         """Show a new snapshot, keeping the cursor on the same service."""
         self.snapshot = snapshot
         self._show()
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """The header again, when it says something new (an account's identity came)."""
+        title = self._title()
+        if self._composed and title.plain != self._title_shown:
+            self._title_shown = title.plain
+            self.query_one("#title", Static).update(title)
 
     @guarded("the services list")
     def show_error(self, error: str) -> None:
@@ -297,6 +308,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
         rows: dict[str, Row] = {}
         visible = self._visible()
         self._services = {s.arn: s for s in visible}
+        several = self.ctx.session.several
         for s in visible:
             held = fleet.get(s.arn)
             figures: Figures | None = None
@@ -305,11 +317,12 @@ class ServicesScreen(ActsOnService, StatusScreen):
             if held is not None:
                 # As of the last good read: a failing read keeps the figures it had.
                 figures = self._figures[s.arn][1]
-            elif s.region in read and not metrics.metered(s):
+            elif self._place(s) in read and not metrics.metered(s):
                 figures = metrics.figures(None, now)
             rows[s.arn] = Row(
                 # Data enters the table here, made inert, as plain text.
                 name=inert(s.name),
+                account=inert(short(self.ctx.session, s.profile)) if several else "",
                 status=inert(s.short_label),
                 tone=s.tone,
                 region=inert(s.region),
@@ -331,7 +344,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
         for scope in self.ctx.scopes:
             known = self.ctx.store.get(metrics.FLEET_KIND, scope)
             if known.fetched_at is not None:
-                read.add(scope.region)
+                read.add(place(scope, self.ctx.session.several))
                 fleet.update(known.value or {})
             if known.error is not None:
                 self._failing = True
@@ -351,12 +364,19 @@ class ServicesScreen(ActsOnService, StatusScreen):
         self._over = sum(
             1
             for s in services
-            if s.region in read and s.arn in fleet and self._figures[s.arn][1].hurting(threshold)
+            if self._place(s) in read
+            and s.arn in fleet
+            and self._figures[s.arn][1].hurting(threshold)
         )
         return fleet, read
 
+    def _place(self, service: Service) -> str:
+        return place(self.ctx.scope_of(service), self.ctx.session.several)
+
     def _title(self) -> Text:
-        title = Text("artui · App Runner services")
+        title = Text("artui · ")
+        if self._composed:  # the fleet is the app's: not there before mounting
+            title.append_text(header(self.ctx.session, self.ctx.settings.read_only))
         title.append(f"  sorted {ORDER_WORDS[self.order]} (o)", style="dim")
         return title
 
@@ -364,7 +384,7 @@ class ServicesScreen(ActsOnService, StatusScreen):
         """Cycle the order: name, 5xx share, requests; the cursor goes to the first row, where
         the order put what matters most."""
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
-        self.query_one("#title", Static).update(self._title())
+        self._show_title()
         self._fill_table(cursor_to_first=True)
 
     def status_text(self) -> Text:

@@ -19,8 +19,9 @@ from artui.ui.widgets.sparkline import buckets, sparkline
 from artui.ui.widgets.table import Table
 
 # The columns, in order; which of them show, and how wide, depends on the width (`layout`).
-NAME, STATUS, REGION, REQUESTS, ERRORS, NOW, UPDATED, URL = (
+NAME, ACCOUNT, STATUS, REGION, REQUESTS, ERRORS, NOW, UPDATED, URL = (
     "name",
+    "account",
     "status",
     "region",
     "requests",
@@ -65,6 +66,8 @@ class Row:
     region: str
     updated: str
     url: str
+    # The account's alias or last digits, when the list covers several profiles ('' else).
+    account: str = ""
     # The service's last hour as last read, and the hour the sparklines show (the same for
     # every row); None until a metrics read has covered the service.
     series: FleetSeries | None = None
@@ -187,7 +190,9 @@ def layout(width: int, rows: Sequence[Row]) -> Layout:
     def cost(*widths: int) -> int:
         return sum(w + _CELL_PADDING for w in widths)
 
-    fixed = cost(status_w, _NOW_WIDTH)
+    accounts = [r.account for r in rows if r.account]
+    account_w = wide("Acct", accounts) if accounts else 0
+    fixed = cost(status_w, _NOW_WIDTH) + (cost(account_w) if accounts else 0)
 
     def fits(name: int, spark: int) -> bool:
         return fixed + cost(name, short_w, spark, spark) <= room
@@ -223,6 +228,7 @@ def layout(width: int, rows: Sequence[Row]) -> Layout:
     requests_label, errors_label = _spark_labels(spark)
     columns = [
         (NAME, "Name", name_w),
+        *([(ACCOUNT, "Acct", account_w)] if accounts else []),
         (STATUS, "Status", status_w),
         (REGION, short_label if short else "Region", short_w if short else region_w),
         (REQUESTS, requests_label, spark),
@@ -296,6 +302,8 @@ def cells(row: Row, shape: Layout, threshold: float) -> dict[str, Cell]:
                 name = name[: width - 1] + "…"
             style = "bold red" if row.hurting else "bold"
             out[key] = Cell.of(Text(name, style=style, no_wrap=True))
+        elif key == ACCOUNT:
+            out[key] = Cell.of(Text(row.account, no_wrap=True))
         elif key == STATUS:
             out[key] = Cell.of(toned(row.status, row.tone))
         elif key == REGION:
