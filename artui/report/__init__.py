@@ -1,0 +1,2 @@
+"""Reports printed once, for scripts, cron and incident channels (no Textual here):
+status (`artui status`)."""
