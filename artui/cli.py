@@ -1,5 +1,6 @@
 """Command line: `artui [--profile P ...] [--region R ...] [--refresh S] [--demo] [--read-only]
-[--config FILE]`, `artui sim` and `artui config --default`; `artui --help` says it all.
+[--config FILE]`, `artui sim`, `artui status [--json]` and `artui config --default`;
+`artui --help` says it all.
 
 Exit status: 0 after `q`; 1 when artui crashed (the message names the log file); 2 for
 bad input (flags, settings file, a terminal that cannot show the app); 128 + the signal's
@@ -270,8 +271,18 @@ def _run(settings: Settings, signals: Signals, log: Path | None) -> NoReturn:
     os._exit(code)
 
 
+def _status(argv: list[str]) -> int:
+    from artui.report.status import run  # no Textual on this path: it prints and ends
+
+    return run(argv)
+
+
 # `artui <name> ...`: each takes the arguments after its name and returns the exit status.
-SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"sim": _sim, "config": _config}
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "sim": _sim,
+    "config": _config,
+    "status": _status,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -382,8 +382,8 @@ async def gather_status(
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="artui status",
-        description="Print every App Runner service of the settings' profiles and regions "
-        "once, with its requests, 5xx share and latency, and exit with a status that says "
+        description="Print every App Runner service of the settings' profiles and regions\n"
+        "once, with its requests, 5xx share and latency, and exit with a status that says\n"
         "whether all is well. Read-only: it never changes anything.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
