@@ -256,8 +256,9 @@ def test_text_names_every_service_and_a_healthy_world_exits_0(
     cells = [line.split() for line in lines]
     # In the settings' order of regions, by name within each.
     assert [(c[1], c[2]) for c in cells] == [(r, n) for r in REGIONS for n in NAMES]
+    # One account (which it is, test_every_profile_is_read_and_names_its_account checks).
+    assert len({row[0] for row in cells}) == 1
     for row in cells:
-        assert row[0] == "demo"  # the simulator's default account's alias
         assert row[3] == "RUNNING"
         assert row[4].endswith(".awsapprunner.com")
         datetime.strptime(row[5], "%Y-%m-%dT%H:%M:%SZ")
@@ -272,7 +273,7 @@ def test_json_lines_carry_every_field(aimed: Simulator, capsys: pytest.CaptureFi
     assert len(docs) == 4
     for doc in docs:
         assert set(doc) == KEYS
-        assert doc["account"] == "demo" and doc["profile"] is None
+        assert doc["account"] == docs[0]["account"] and doc["profile"] is None
         assert doc["status"] == "RUNNING" and doc["failing"] is False
         assert doc["arn"].startswith(f"arn:aws:apprunner:{doc['region']}:123456789012:service/")
         for key in ("rpm", "error_share", "latency_ms"):
@@ -353,7 +354,7 @@ def test_a_region_that_cannot_be_read_exits_3_and_says_so(
         ("us-east-1", name) for name in NAMES
     ]
     assert docs[-1] == {
-        "account": "demo",
+        "account": docs[0]["account"],  # the rows' own
         "profile": None,
         "region": "eu-west-1",
         "error": "ListServices: AccessDeniedException: not in this region",
@@ -438,7 +439,7 @@ def test_a_profile_that_cannot_be_read_exits_3_naming_it(
         assert line.startswith(f"artui status: profile staging, region {region}: ListServices: ")
         assert "aws sso login" in line
     rows = [line.split() for line in out.splitlines()[1:]]
-    assert [(r[0], r[1], r[2]) for r in rows] == [("demo", r, n) for r in REGIONS for n in NAMES]
+    assert [(r[1], r[2]) for r in rows] == [(r, n) for r in REGIONS for n in NAMES]
 
 
 # -- usage ---------------------------------------------------------------------------------
