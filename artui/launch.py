@@ -82,7 +82,11 @@ def build_app(
     connect: Connect = connect,
     clock: Callable[[], float] = time.time,
 ) -> ArtuiApp:
-    """The app, wired to AWS (or the demo simulator) as `settings` say."""
+    """The app, wired to AWS (or the demo simulator) as `settings` say; a ConfigError for
+    a keymap or theme the settings name wrongly."""
+    from artui.ui.keymap import check_keymap
+
+    check_keymap(settings)
     from artui.ui.app import ArtuiApp
 
     return ArtuiApp(settings, Launch(settings, prefetch, connect), clock=clock)

@@ -32,7 +32,10 @@ from artui.engine.activity import KIND, merge
 from artui.engine.ports import AppRunnerPort
 from artui.engine.store import Scope, Store
 
-READ_ONLY = "artui is read-only (--read-only, or read_only: true in the settings file)"
+READ_ONLY = (
+    "artui is read-only (--read-only, read_only: true in the settings file, or turned on "
+    "from the command palette)"
+)
 # Answers that say AWS refused the request, so it changed nothing; any other failure (a
 # dropped connection, a 5xx) may have come after App Runner started the operation.
 _REFUSED = (InvalidStateError, AuthError, NotFoundError, ThrottledError, ReadOnlyError)

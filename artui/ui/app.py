@@ -38,6 +38,7 @@ from artui.engine.fleet import Fleet
 from artui.engine.journal import Failure
 from artui.engine.store import Store
 from artui.logfile import logger, setup
+from artui.ui.keymap import keymap_of
 from artui.ui.messages import (
     LogLines,
     OlderLogsRequested,
@@ -49,8 +50,10 @@ from artui.ui.messages import (
     Watch,
     WatchMetrics,
 )
+from artui.ui.palette import PALETTE_BINDING, PROVIDERS
 from artui.ui.screens.base import StatusScreen
 from artui.ui.screens.services import ServicesScreen
+from artui.ui.themes import theme_for
 from artui.ui.toasts import ToastingApp
 
 if TYPE_CHECKING:
@@ -69,8 +72,11 @@ class ArtuiApp(ToastingApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "artui"
-    ENABLE_COMMAND_PALETTE = False
+    # ctrl+p: artui's commands (artui.ui.palette), not Textual's system commands.
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = PROVIDERS
     BINDINGS = [
+        PALETTE_BINDING,
         # Quits from anywhere, a dialog or a field included: priority, over Textual's own
         # ctrl+c (copy in an Input, "press ctrl+q" elsewhere). Status 130, as for SIGINT.
         Binding("ctrl+c", "quit_130", "Quit", show=False, priority=True, id="quit_130"),
@@ -108,6 +114,10 @@ class ArtuiApp(ToastingApp):
         self.internal: Failure | None = None
         self._told = 0  # journal entries already considered for a notification
         self.actions = Actions(read_only=settings.read_only, clock=clock)
+        # `keys:` and `theme:` (checked before the app was built: artui.launch).
+        self.set_keymap(keymap_of(settings))
+        if (theme := theme_for(settings)) is not None:
+            self.theme = theme
 
     @cached_property
     def flow(self) -> ChangeFlow:

@@ -12,6 +12,7 @@ from artui.domain.format import duration
 from artui.engine.services import DETAIL, Snapshot
 from artui.ui.accounts import who
 from artui.ui.guard import guarded
+from artui.ui.keymap import in_force
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged, Watch
 from artui.ui.panes import PANES, Pane
 from artui.ui.panes.logs import LogsPane
@@ -106,7 +107,8 @@ class ServiceScreen(ActsOnService, StatusScreen):
         line = Text()
         for pane in PANES:
             style = "bold reverse" if pane.TAB.id == current else ""
-            key = self.app.get_key_display(self._binding(f"pane.{pane.TAB.id}"))
+            # The key in force: the keymap may have moved it.
+            key = self.app.get_key_display(in_force(self.app, self._binding(f"pane.{pane.TAB.id}")))
             line.append(f" {key} ", style=f"bold cyan {style}".strip())
             line.append(f"{pane.TAB.title} ", style=style)
             line.append(" ")
