@@ -68,11 +68,11 @@ def check_keymap(settings: Settings) -> dict[str, str]:
     lines: dict[str, int] = {}
     wanted: dict[str, list[str]] = {}
     for binding_id, keys, line in settings.keys:
-        at = f"{where} line {line}, key {binding_id!r}"
+        at = f"{where} line {line}, key 'keys': {binding_id}"
         if binding_id not in known:
-            raise ConfigError(f"{at}: no artui key has this id{_nearest(binding_id, known)}")
+            raise ConfigError(f"{at} is not the id of an artui key{_nearest(binding_id, known)}")
         if binding_id in lines:
-            raise ConfigError(f"{at}: set twice (first on line {lines[binding_id]})")
+            raise ConfigError(f"{at} is given keys twice (first on line {lines[binding_id]})")
         lines[binding_id] = line
         wanted[binding_id] = _parse_keys(keys, at)
     _check_clashes(wanted, lines, where)
@@ -97,8 +97,9 @@ def _parse_keys(keys: str, at: str) -> list[str]:
         key = raw.strip()
         name = _character_to_key(key) if len(key) == 1 else key
         if not _is_key(name):
+            hint = f"did you mean {name.lower()!r}? " if _is_key(name.lower()) else ""
             raise ConfigError(
-                f"{at}: {key!r} is not a key (keys look like e, E, ?, f5, ctrl+d, "
+                f"{at}: {key!r} is not a key ({hint}keys look like e, E, ?, f5, ctrl+d, "
                 "shift+tab, escape, pagedown; several are separated by commas)"
             )
         if name not in names:
@@ -245,7 +246,7 @@ def _check_clashes(wanted: dict[str, list[str]], lines: dict[str, int], where: s
     from artui.ui.app import ArtuiApp
 
     def refuse(mover: str, key: str, why: str) -> ConfigError:
-        return ConfigError(f"{where} line {lines[mover]}, key {mover!r}: {key!r} {why}")
+        return ConfigError(f"{where} line {lines[mover]}, key 'keys': {mover}: {key!r} {why}")
 
     app_keys = bindings_of(ArtuiApp, wanted)
     everywhere = [b for b in app_keys if b.priority]

@@ -60,7 +60,7 @@ def test_a_keymap_moves_a_key_and_its_read_only_twin() -> None:
 
 def test_an_unknown_id_is_refused_with_the_file_the_line_and_the_nearest_ids() -> None:
     message = refused(("help", "f1", 2), ("errrors", "E", 3))
-    assert message.startswith(f"{SOURCE} line 3, key 'errrors': no artui key has this id")
+    assert message.startswith(f"{SOURCE} line 3, key 'keys': errrors is not the id of an artui")
     assert "did you mean 'errors'" in message
     message = refused(("action.deploy.read_only", "D", 7))
     assert "line 7" in message and "'action.deploy'" in message
@@ -70,7 +70,7 @@ def test_an_unknown_id_is_refused_with_the_file_the_line_and_the_nearest_ids() -
 def test_a_clash_is_refused_naming_the_other_binding() -> None:
     # d onto p: pause keeps p, on the same screens.
     message = refused(("action.deploy", "p", 6))
-    assert message.startswith(f"{SOURCE} line 6, key 'action.deploy': 'p' is already the key")
+    assert message.startswith(f"{SOURCE} line 6, key 'keys': action.deploy: 'p' is already the")
     assert "'action.pause'" in message
     # A key onto one Textual keeps on the same widget (a table's sideways move).
     assert "Textual's cursor_right" in refused(("table.first", "right", 2))
@@ -86,7 +86,8 @@ def test_a_clash_is_refused_naming_the_other_binding() -> None:
 def test_a_key_that_is_not_one_is_refused() -> None:
     for keys in ("F1", "ctl+d", "", "f5,,d"):
         message = refused(("help", keys, 9))
-        assert message.startswith(f"{SOURCE} line 9, key 'help': "), keys
+        assert message.startswith(f"{SOURCE} line 9, key 'keys': help: "), keys
+    assert "did you mean 'f1'?" in refused(("help", "F1", 2))
 
 
 def test_build_app_checks_the_keymap_and_the_theme_before_building() -> None:
