@@ -1,7 +1,8 @@
 """The demo's private ECR repositories, kept in moto's ECR store on the simulator's clock.
 
-A demo service whose source is a private ECR image of the simulated account
-(`123456789012.dkr.ecr.<region>.amazonaws.com/<name>:<tag>`) has that repository, holding
+A demo service whose source is a private ECR image of its own account
+(`<account>.dkr.ecr.<region>.amazonaws.com/<name>:<tag>`) has that repository, in that
+account's ECR (moto keeps a store per account), holding
 its current tag and 3 or 4 earlier ones, each its own image (its own manifest, so its own
 digest), pushed days apart over the weeks before the service was created: the versions
 an operator could roll back to. One earlier image of the demo's orders-service is tagged
@@ -14,7 +15,8 @@ set on moto's model afterwards, as `logstore` writes logs: a simulator whose clo
 elsewhere (the frozen demo the snapshots use) sees pushes weeks before its own now.
 
 moto's store is process-wide: the last simulator to start in a process seeds the
-repositories (a repository of the same name is replaced, images pushed to it included).
+repositories (a repository of the same name in the same account is replaced, images pushed
+to it included).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from artui.sim.apprunner.failures import BROKEN_SUFFIX
-from artui.sim.apprunner.ids import ACCOUNT_ID
+from artui.sim.apprunner.ids import seed_key
 from artui.sim.apprunner.services import ServiceRecord
 
 DAY = 86400.0
@@ -58,8 +60,9 @@ class SeededImage:
 
 @dataclass(frozen=True)
 class SeededRepository:
-    """A private ECR repository of the simulated account and its images, newest first."""
+    """A private ECR repository of an account and its images, newest first."""
 
+    account: str
     region: str
     name: str
     created_at: int
@@ -67,12 +70,12 @@ class SeededRepository:
 
 
 def private_image(service: ServiceRecord) -> tuple[str, str] | None:
-    """(repository, tag) when the service runs a tagged private ECR image of the simulated
+    """(repository, tag) when the service runs a tagged private ECR image of its own
     account in its own region; None otherwise."""
     image = service.source.get("ImageRepository")
     if not isinstance(image, dict) or image.get("ImageRepositoryType") != "ECR":
         return None
-    registry = f"{ACCOUNT_ID}.dkr.ecr.{service.region}.amazonaws.com/"
+    registry = f"{service.account}.dkr.ecr.{service.region}.amazonaws.com/"
     identifier = image.get("ImageIdentifier")
     if not isinstance(identifier, str) or not identifier.startswith(registry):
         return None
@@ -83,7 +86,8 @@ def private_image(service: ServiceRecord) -> tuple[str, str] | None:
 
 
 def plan(services: Sequence[ServiceRecord], seed: int) -> list[SeededRepository]:
-    """The repositories the demo's `services` (one region's, in seed order) pull from.
+    """The repositories the demo's `services` (one account's in one region, in seed order)
+    pull from.
 
     Each is drawn from an rng of its own, so nothing else the seed draws changes; push
     times count back from the service's creation, so they move with the simulator's now.
@@ -94,7 +98,7 @@ def plan(services: Sequence[ServiceRecord], seed: int) -> list[SeededRepository]
         if found is None:
             continue
         name, tag = found
-        rng = random.Random(f"{seed}:{service.region}:ecr:{name}")
+        rng = random.Random(f"{seed_key(seed, service.account)}:{service.region}:ecr:{name}")
         tags = [tag, *_earlier(rng, tag, rng.randint(3, 4))]
         if index == BROKEN_IMAGE_INDEX and len(tags) > BROKEN_IMAGE_BACK:
             tags[BROKEN_IMAGE_BACK] += BROKEN_SUFFIX
@@ -107,7 +111,9 @@ def plan(services: Sequence[ServiceRecord], seed: int) -> list[SeededRepository]
             images.append(_image(rng, image_tag, base, int(pushed)))
             pushed -= rng.uniform(2, 8) * DAY
         created = int(pushed - rng.uniform(10, 60) * DAY)
-        repositories.append(SeededRepository(service.region, name, created, tuple(images)))
+        repositories.append(
+            SeededRepository(service.account, service.region, name, created, tuple(images))
+        )
     return repositories
 
 
@@ -161,11 +167,11 @@ def _image(rng: random.Random, tag: str, base: list[dict[str, Any]], pushed_at: 
 
 
 def store(repositories: Iterable[SeededRepository]) -> None:
-    """Write `repositories` into moto's ECR store in this process, push times included;
-    a repository of the same name is replaced."""
-    backends, account = moto_ecr()
+    """Write `repositories` into moto's ECR store in this process (each in its account's),
+    push times included; a repository of the same name is replaced."""
+    backends = moto_ecr()
     for repository in repositories:
-        backend = backends[account][repository.region]
+        backend = backends[repository.account][repository.region]
         if repository.name in backend.repositories:
             backend.delete_repository(repository.name, force=True)
         made = backend.create_repository(
@@ -194,10 +200,9 @@ def _naive_utc(epoch: float) -> datetime:
 
 
 @functools.cache
-def moto_ecr() -> tuple[Any, str]:
-    """moto's ECR backends and account, loaded when first needed (importing the simulator
-    stays cheap)."""
-    from moto.core import DEFAULT_ACCOUNT_ID
+def moto_ecr() -> Any:
+    """moto's ECR backends (by account, then region), loaded when first needed (importing
+    the simulator stays cheap)."""
     from moto.ecr.models import ecr_backends
 
-    return ecr_backends, DEFAULT_ACCOUNT_ID
+    return ecr_backends

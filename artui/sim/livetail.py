@@ -110,9 +110,10 @@ class TailedGroup:
         return list(group.streams.values()) if group is not None else []
 
 
-def resolve(request: TailRequest, region: str) -> list[TailedGroup]:
-    """The log groups `request` names in `region`; ResourceNotFoundException for any missing."""
-    backends, account = moto_logs().logs_backends, moto_logs().account
+def resolve(request: TailRequest, region: str, account: str) -> list[TailedGroup]:
+    """The log groups `request` names in `region` of `account`, the caller's;
+    ResourceNotFoundException for any missing."""
+    backends = moto_logs().logs_backends
     groups = []
     for identifier in request.identifiers:
         arn = _ARN_RE.fullmatch(identifier)
@@ -120,9 +121,10 @@ def resolve(request: TailRequest, region: str) -> list[TailedGroup]:
         if arn is not None:
             where, owner, name = arn.groups()
         backend = None
-        # CloudWatch Logs is regional: an ARN of another region is not found from this one.
-        # An account moto has never seen holds no group (and is not created by asking).
-        if where == region and owner in backends:
+        # CloudWatch Logs is regional: an ARN of another region is not found from this one;
+        # nor is another account's group (no cross-account observability here). An account
+        # moto has never seen holds no group (and is not created by asking).
+        if where == region and owner == account and owner in backends:
             try:
                 backend = backends[owner][region]
             except KeyError:  # a region moto does not know
@@ -301,15 +303,18 @@ class LiveTail:
         """Sessions streaming now."""
         return len(self._open)
 
-    async def serve(self, request: web.Request, body: bytes, region: str) -> web.StreamResponse:
-        """Answer one StartLiveTail (live or refuse mode): an error, or a session's stream."""
+    async def serve(
+        self, request: web.Request, body: bytes, region: str, account: str
+    ) -> web.StreamResponse:
+        """Answer one StartLiveTail of `account`, the caller's (live or refuse mode): an
+        error, or a session's stream."""
         try:
             if self._mode == "refuse":
-                raise _access_denied(region)
+                raise _access_denied(region, account)
             if self._closed:
                 raise LogsError("ServiceUnavailableException", "The simulator is stopping.", 503)
             tail = parse_request(body)
-            session = Session(tail, resolve(tail, region))
+            session = Session(tail, resolve(tail, region, account))
         except LogsError as exc:
             self._requests.record(OPERATION, "logs", region, exc.status)
             return exc.response()
@@ -410,8 +415,7 @@ def _duration(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
-def _access_denied(region: str) -> LogsError:
-    account = moto_logs().account
+def _access_denied(region: str, account: str) -> LogsError:
     return LogsError(
         "AccessDeniedException",
         f"User: arn:aws:iam::{account}:user/testing is not authorized to perform: "

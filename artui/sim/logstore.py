@@ -5,7 +5,8 @@ CloudWatch Logs accepts an event no more than 14 days older and 2 hours newer th
 clock, so a simulator whose clock stands elsewhere (the frozen demo the snapshots use, or a
 machine whose calendar moved) would see its own events dropped. So the simulator answers
 PutLogEvents itself: it judges each event against its own clock and stores what it accepts
-in moto's backend, in this process, where moto's reads (and Live Tail) find it.
+in moto's backend, in this process, where moto's reads (and Live Tail) find it: in the
+caller's account (moto keeps a store per account; `ids.account_for` names it).
 """
 
 from __future__ import annotations
@@ -106,22 +107,35 @@ def input_shape(operation: str) -> Shape:
     return model.operation_model(operation).input_shape
 
 
-def put_log_events(body: bytes, region: str, now: float) -> dict[str, Any]:
-    """Answer PutLogEvents at simulated time `now` (epoch seconds); LogsError if refused."""
+def put_log_events(body: bytes, account: str, region: str, now: float) -> dict[str, Any]:
+    """Answer PutLogEvents of `account` at simulated time `now` (epoch seconds); LogsError
+    if refused."""
     params = checked_params(body, PUT_LOG_EVENTS)
-    return store(region, params["logGroupName"], params["logStreamName"], params["logEvents"], now)
+    return store(
+        account,
+        region,
+        params["logGroupName"],
+        params["logStreamName"],
+        params["logEvents"],
+        now,
+    )
 
 
 def store(
-    region: str, group_name: str, stream_name: str, events: Sequence[dict[str, Any]], now: float
+    account: str,
+    region: str,
+    group_name: str,
+    stream_name: str,
+    events: Sequence[dict[str, Any]],
+    now: float,
 ) -> dict[str, Any]:
-    """Store `events` ({timestamp ms, message}) in a stream as PutLogEvents does at `now`.
+    """Store `events` ({timestamp ms, message}) in a stream of `account` as PutLogEvents
+    does at `now`.
 
     Events too old, too new or past the group's retention are left out and reported in
     `rejectedLogEventsInfo`; the batch must be in time order.
     """
-    moto = moto_logs()
-    group = moto.logs_backends[moto.account][region].groups.get(group_name)
+    group = moto_logs().logs_backends[account][region].groups.get(group_name)
     if group is None:
         raise not_found("log group")
     if stream_name not in group.streams:
@@ -155,11 +169,11 @@ def store(
     return answer
 
 
-def ensure_log(region: str, group_name: str, stream_name: str | None = None) -> None:
-    """Create a log group (and a stream in it) in moto's store, unless they exist: the
-    demo world's own groups, made in this process rather than over HTTP (a call each)."""
-    moto = moto_logs()
-    backend = moto.logs_backends[moto.account][region]
+def ensure_log(account: str, region: str, group_name: str, stream_name: str | None = None) -> None:
+    """Create a log group (and a stream in it) of `account` in moto's store, unless they
+    exist: the demo world's own groups, made in this process rather than over HTTP (a call
+    each)."""
+    backend = moto_logs().logs_backends[account][region]
     group = backend.groups.get(group_name)
     if group is None:
         group = backend.create_log_group(group_name, {})
@@ -172,7 +186,6 @@ class MotoLogs:
     """The parts of moto's CloudWatch Logs the simulator reads and writes in-process."""
 
     logs_backends: Any
-    account: str
     encoder: Any
     message_filter: Any
     next_event_id: Any
@@ -182,14 +195,12 @@ class MotoLogs:
 def moto_logs() -> MotoLogs:
     """moto's log backends and helpers, loaded once a caller needs them (importing the
     simulator stays cheap)."""
-    from moto.core import DEFAULT_ACCOUNT_ID
     from moto.core.eventstream import EventStreamEncoder
     from moto.logs.models import LogEvent, logs_backends
     from moto.logs.utils import EventMessageFilter
 
     return MotoLogs(
         logs_backends=logs_backends,
-        account=DEFAULT_ACCOUNT_ID,
         encoder=EventStreamEncoder(),
         message_filter=EventMessageFilter,
         # The id moto gives the next event it stores (a class-wide counter).

@@ -1,4 +1,11 @@
-"""Pass non-App Runner requests through to moto unchanged, streaming the answer back."""
+"""Pass non-App Runner requests through to moto, streaming the answer back; and what a
+request's SigV4 Authorization header says: its region, service and account.
+
+A request reaches moto unchanged but for one header: `x-moto-account-id`, the caller's
+account (`ids.account_for` of its access key id). moto 5.2 would put every call signed with
+a key it did not issue in its default account; with the header, moto's stores (CloudWatch,
+Logs, ECR, STS's GetCallerIdentity, IAM) are the caller's account's, as the simulator's are.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,12 @@ import aiohttp
 from aiohttp import web
 from multidict import CIMultiDict
 
+from artui.sim.apprunner.ids import account_for
+
 _SCOPE_RE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_KEY_RE = re.compile(r"Credential=([^/,\s]+)/")
+# The header moto reads a request's account from before it looks at the access key.
+MOTO_ACCOUNT_HEADER = "x-moto-account-id"
 _CBOR_PATH_RE = re.compile(r"^/service/[^/]+/operation/([^/?]+)")
 # Credential-scope signing names → the names the request log uses.
 _SERVICE_NAMES = {"monitoring": "cloudwatch"}
@@ -23,6 +35,17 @@ def credential_scope(headers: Mapping[str, str]) -> tuple[str, str] | None:
     """(region, signing name) from a SigV4 Authorization header."""
     match = _SCOPE_RE.search(headers.get("Authorization", ""))
     return (match.group(1), match.group(2)) if match else None
+
+
+def access_key(headers: Mapping[str, str]) -> str | None:
+    """The access key id a SigV4 Authorization header was signed with."""
+    match = _KEY_RE.search(headers.get("Authorization", ""))
+    return match.group(1) if match else None
+
+
+def caller_account(headers: Mapping[str, str]) -> str:
+    """The account a request is made in: its access key id's (`ids.account_for`)."""
+    return account_for(access_key(headers))
 
 
 def describe(request: web.Request, body: bytes) -> tuple[str, str, str]:
@@ -65,12 +88,14 @@ class MotoProxy:
         if self._session is not None:
             await self._session.close()
 
-    async def forward(self, request: web.Request, body: bytes) -> web.StreamResponse:
-        """Send `request` to moto and stream moto's response back chunk by chunk."""
+    async def forward(self, request: web.Request, body: bytes, account: str) -> web.StreamResponse:
+        """Send `request` to moto, in `account`, and stream moto's response back chunk by
+        chunk."""
         assert self._session is not None, "MotoProxy.start() first"
         headers = CIMultiDict(
             (k, v) for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST
         )
+        headers[MOTO_ACCOUNT_HEADER] = account  # replaces any the caller sent
         url = self.moto_url + request.rel_url.raw_path_qs
         async with self._session.request(
             request.method,

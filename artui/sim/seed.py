@@ -1,4 +1,7 @@
-"""The demo services every region starts with, deterministic from a seed.
+"""The demo services every region of an account starts with, deterministic from a seed.
+
+Every account has the same demo fleet (the same names, roles and story) with its own ids,
+ARNs and draws: the default account's are what they always were (`ids.seed_key`).
 
 Each service's runtime configuration (variables, secrets, start command, and for one the VPC
 and tracing) comes from `_runtime`, drawing from an rng of its own: the draws of the services,
@@ -21,10 +24,11 @@ from artui.sim.apprunner.configs import (
 from artui.sim.apprunner.custom_domains import new_domain
 from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
 from artui.sim.apprunner.ids import (
-    ACCOUNT_ID,
+    DEFAULT_ACCOUNT,
     new_operation_id,
     new_service_id,
     new_service_url,
+    seed_key,
 )
 from artui.sim.apprunner.operations import DURATIONS, Operation
 from artui.sim.apprunner.services import DEFAULT_HEALTH_CHECK, ServiceRecord
@@ -185,32 +189,37 @@ def seed_region(
     in_flight: bool = False,
     speedup: float = 1.0,
     configs: RegionConfigs | None = None,
+    account: str = DEFAULT_ACCOUNT,
 ) -> list[ServiceRecord]:
-    """`count` demo services for one region, settled as of `now`, using `autoscaling`.
+    """`count` demo services of `account` for one region, settled as of `now`, using
+    `autoscaling`.
 
     `in_flight` also starts a deployment just before `now` (for the demo: something moving).
     `configs`, the region's configuration resources, gets the demo's VPC connector and
     observability configuration, which service VPC_INDEX uses (without `configs`, or
     with fewer services, neither is made and no service uses them).
     """
-    rng = random.Random(f"{seed}:{region}")
+    key = f"{seed_key(seed, account)}:{region}"
+    rng = random.Random(key)
     services = []
     for index in range(count):
-        services.append(_service(rng, region, index, count, now, in_flight, speedup, autoscaling))
-    extras = random.Random(f"{seed}:{region}:runtime")
+        services.append(
+            _service(rng, account, region, index, count, now, in_flight, speedup, autoscaling)
+        )
+    extras = random.Random(f"{key}:runtime")
     network = None
     if configs is not None and count > VPC_INDEX:  # only for the service that uses them
-        network = _network_configs(extras, region, now, configs)
+        network = _network_configs(extras, account, region, now, configs)
     for index, service in enumerate(services):
         _runtime(extras, service, index, network)
     for service in services:
         service.settle(now)
-    _domains(random.Random(f"{seed}:{region}:domains"), services, now, speedup)
+    _domains(random.Random(f"{key}:domains"), services, now, speedup)
     return services
 
 
 def _network_configs(
-    rng: random.Random, region: str, now: float, configs: RegionConfigs
+    rng: random.Random, account: str, region: str, now: float, configs: RegionConfigs
 ) -> tuple[VpcConnector, ObservabilityConfiguration]:
     """The demo's VPC connector (three private subnets, one security group) and X-Ray
     tracing configuration, made in `configs`."""
@@ -225,6 +234,7 @@ def _network_configs(
             subnets=[f"subnet-{rng.getrandbits(68):017x}" for _ in range(3)],
             security_groups=[f"sg-{rng.getrandbits(68):017x}"],
             tags={"env": "prod"},
+            account=account,
         )
     )
     tracing = configs.observability.add(
@@ -236,19 +246,20 @@ def _network_configs(
             id=f"{rng.getrandbits(128):032x}",
             trace={"Vendor": "AWSXRAY"},
             tags={"env": "prod"},
+            account=account,
         )
     )
     return connector, tracing
 
 
-def _secret_arn(rng: random.Random, region: str, name: str) -> str:
+def _secret_arn(rng: random.Random, account: str, region: str, name: str) -> str:
     if name.startswith("ssm:"):
-        return f"arn:aws:ssm:{region}:{ACCOUNT_ID}:parameter/{name[4:]}"
+        return f"arn:aws:ssm:{region}:{account}:parameter/{name[4:]}"
     # Secrets Manager adds six random characters to a secret's name in its ARN.
     suffix = "".join(
         rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") for _ in range(6)
     )
-    return f"arn:aws:secretsmanager:{region}:{ACCOUNT_ID}:secret:{name}-{suffix}"
+    return f"arn:aws:secretsmanager:{region}:{account}:secret:{name}-{suffix}"
 
 
 def _runtime(
@@ -261,10 +272,13 @@ def _runtime(
     through the demo's connector and tracing on (when `network` is given)."""
     start, runtime, variables, secrets = PROFILES[NAMES[index % len(NAMES)]]
     variables = {
-        key: value.format(region=service.region, account=ACCOUNT_ID)
+        key: value.format(region=service.region, account=service.account)
         for key, value in variables.items()
     }
-    secret_arns = {key: _secret_arn(rng, service.region, name) for key, name in secrets.items()}
+    secret_arns = {
+        key: _secret_arn(rng, service.account, service.region, name)
+        for key, name in secrets.items()
+    }
     values: dict[str, Any] = {"RuntimeEnvironmentVariables": variables}
     if secret_arns:
         values["RuntimeEnvironmentSecrets"] = secret_arns
@@ -343,7 +357,9 @@ def _role(index: int, count: int, in_flight: bool) -> str:
     return "running"
 
 
-def _source(rng: random.Random, region: str, name: str, index: int, role: str) -> dict[str, Any]:
+def _source(
+    rng: random.Random, account: str, region: str, name: str, index: int, role: str
+) -> dict[str, Any]:
     if index % 3 == 1 and role != "create_failed":
         return {
             "CodeRepository": {
@@ -354,7 +370,7 @@ def _source(rng: random.Random, region: str, name: str, index: int, role: str) -
             "AutoDeploymentsEnabled": True,
             "AuthenticationConfiguration": {
                 "ConnectionArn": (
-                    f"arn:aws:apprunner:{region}:{ACCOUNT_ID}:connection/github-example/"
+                    f"arn:aws:apprunner:{region}:{account}:connection/github-example/"
                     f"{rng.getrandbits(128):032x}"
                 )
             },
@@ -363,7 +379,7 @@ def _source(rng: random.Random, region: str, name: str, index: int, role: str) -
     # Every image service runs a private ECR image of the simulated account, with an access
     # role, as most teams' services do: each has its repository's earlier versions (ecr.py)
     # to roll back to.
-    image = f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{name}:{tag}"
+    image = f"{account}.dkr.ecr.{region}.amazonaws.com/{name}:{tag}"
     kind = "ECR"
     repo: dict[str, Any] = {
         "ImageIdentifier": image,
@@ -372,13 +388,14 @@ def _source(rng: random.Random, region: str, name: str, index: int, role: str) -
     }
     source: dict[str, Any] = {"ImageRepository": repo, "AutoDeploymentsEnabled": False}
     source["AuthenticationConfiguration"] = {
-        "AccessRoleArn": f"arn:aws:iam::{ACCOUNT_ID}:role/service-role/AppRunnerECRAccessRole"
+        "AccessRoleArn": f"arn:aws:iam::{account}:role/service-role/AppRunnerECRAccessRole"
     }
     return source
 
 
 def _service(
     rng: random.Random,
+    account: str,
     region: str,
     index: int,
     count: int,
@@ -400,7 +417,7 @@ def _service(
     )
     instance: dict[str, Any] = {"Cpu": cpu, "Memory": memory}
     if rng.random() < 0.5:
-        instance["InstanceRoleArn"] = f"arn:aws:iam::{ACCOUNT_ID}:role/{name}-instance"
+        instance["InstanceRoleArn"] = f"arn:aws:iam::{account}:role/{name}-instance"
     if rng.random() < 0.5:
         health: dict[str, Any] = {
             "Protocol": "HTTP",
@@ -415,12 +432,13 @@ def _service(
     service = ServiceRecord(
         name=name,
         id=new_service_id(rng),
+        account=account,
         region=region,
         url=new_service_url(rng, region),
         created_at=created,
         updated_at=created,
         status="OPERATION_IN_PROGRESS",
-        source=_source(rng, region, name, index, role),
+        source=_source(rng, account, region, name, index, role),
         instance=instance,
         health=health,
         network={
@@ -434,7 +452,7 @@ def _service(
     )
     if rng.random() < 0.3:
         service.encryption = {
-            "KmsKey": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/"
+            "KmsKey": f"arn:aws:kms:{region}:{account}:key/"
             f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-{rng.getrandbits(16):04x}-"
             f"{rng.getrandbits(16):04x}-{rng.getrandbits(48):012x}"
         }

@@ -1,7 +1,14 @@
 """The simulator's HTTP server: App Runner itself, CloudWatch's AWS/AppRunner metrics
 (`artui.sim.cloudwatch`), Live Tail and PutLogEvents (judged by the simulator's clock),
-/_sim/ control, everything else to moto (ECR among it: the demo's repositories are written
-into moto's store at start, `artui.sim.ecr`).
+/_sim/ control, everything else to moto (ECR, STS and IAM among it: the demo's repositories
+and the default account's alias are written into moto's store at start, `artui.sim.ecr`,
+`artui.sim.accounts`).
+
+Every request is served in its caller's account, named by its access key id
+(`artui.sim.accounts`): App Runner state is per account, and moto is told the account.
+Before anything else a request may wait: a latency fault (`POST /_sim/faults` with
+`latency_ms`) delays the calls it matches, whichever API serves them, without blocking the
+event loop.
 
 moto note: `ThreadedMotoServer` keeps its state in moto's process-wide backends, so two
 Simulators in one process share CloudWatch, CloudWatch Logs and ECR data (App Runner state is
@@ -26,7 +33,9 @@ from typing import Any
 from aiohttp import web
 
 from artui.sim import ecr, logstore, wire
+from artui.sim.accounts import Accounts, Fleet
 from artui.sim.apprunner.api import AppRunnerBackend
+from artui.sim.apprunner.ids import DEFAULT_ACCOUNT
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
 from artui.sim.cloudwatch import CloudWatch
@@ -36,8 +45,7 @@ from artui.sim.errors import ApiError
 from artui.sim.livetail import TARGET as LIVE_TAIL_TARGET
 from artui.sim.livetail import LiveTail
 from artui.sim.logstore import PUT_LOG_EVENTS_TARGET
-from artui.sim.proxy import MotoProxy, credential_scope, describe
-from artui.sim.seed import seed_region
+from artui.sim.proxy import MotoProxy, caller_account, credential_scope, describe
 from artui.sim.world.metrics import TrafficModel
 
 log = logging.getLogger(__name__)
@@ -62,6 +70,8 @@ class Simulator:
     `speedup` divides operation durations while the clock keeps its pace (the demo).
     `quota` is the most services CreateService allows per region (the guide's default: 30).
     `livetail_interval` is the seconds between a Live Tail session's updates (AWS: 1).
+    `regions` and `services` make the demo fleet of every account (`artui.sim.accounts`):
+    the default account's now, any other's when it first calls.
     """
 
     def __init__(
@@ -87,30 +97,25 @@ class Simulator:
         self.world_enabled = world
         self.seed = seed
         self.clock = SimClock(start_time, time_scale)
-        self.backend = AppRunnerBackend(self.clock, seed, speedup, quota=quota)
+        now = self.clock.now()
+        # The default account is seeded here; its moto side (ECR, alias) by start().
+        self.accounts = Accounts(
+            self.clock,
+            Fleet(
+                regions=self.regions,
+                services=services,
+                seed=seed,
+                epoch=now,
+                in_flight=world,
+                speedup=speedup,
+                quota=quota,
+            ),
+        )
         self.requests = RequestLog()
         self.faults = Faults()
         self.livetail = LiveTail(self.requests, self.clock.now, interval=livetail_interval)
-        now = self.clock.now()
         self.metrics = TrafficModel(seed, now)
-        self.cloudwatch = CloudWatch(self.backend, self.metrics)
-        # The demo's private ECR repositories, written into moto's store by start().
-        self.repositories: list[ecr.SeededRepository] = []
-        for region in self.regions:
-            table = self.backend.region(region)
-            seeded = seed_region(
-                region,
-                services,
-                seed,
-                now,
-                autoscaling=self.backend.default_autoscaling(region),
-                configs=self.backend.region_configs(region),
-                in_flight=world,
-                speedup=speedup,
-            )
-            for service in seeded:
-                table[service.arn] = service
-            self.repositories += ecr.plan(seeded, seed)
+        self.cloudwatch = CloudWatch(self.accounts, self.metrics)
         self._endpoint: str | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -126,6 +131,16 @@ class Simulator:
     # -- public ------------------------------------------------------------------
 
     @property
+    def backend(self) -> AppRunnerBackend:
+        """The default account's App Runner state."""
+        return self.accounts.default
+
+    @property
+    def repositories(self) -> list[ecr.SeededRepository]:
+        """The default account's private ECR repositories, as planned from its fleet."""
+        return self.accounts.repositories[DEFAULT_ACCOUNT]
+
+    @property
     def endpoint(self) -> str:
         """`http://127.0.0.1:PORT` once started."""
         if self._endpoint is None:
@@ -135,13 +150,18 @@ class Simulator:
     def env(self) -> dict[str, str]:
         """Environment variables that point botocore (and the AWS CLI) at the simulator.
 
-        In the order `artui sim` prints them: endpoint URLs, credentials, region.
+        In the order `artui sim` prints them: endpoint URLs, credentials, region. The
+        credentials are the default account's; an access key id of 12 digits is that
+        account instead (`artui.sim.accounts`).
         """
         return {
             "AWS_ENDPOINT_URL_APPRUNNER": self.endpoint,
             "AWS_ENDPOINT_URL_CLOUDWATCH": self.endpoint,
             "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": self.endpoint,
             "AWS_ENDPOINT_URL_ECR": self.endpoint,
+            # moto's, through the simulator: GetCallerIdentity, ListAccountAliases.
+            "AWS_ENDPOINT_URL_STS": self.endpoint,
+            "AWS_ENDPOINT_URL_IAM": self.endpoint,
             # StartLiveTail's endpoint carries a `stream-` host prefix, which would turn
             # 127.0.0.1 into a host that does not resolve; botocore honours this variable.
             "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
@@ -159,7 +179,7 @@ class Simulator:
 
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
-        ecr.store(self.repositories)
+        self.accounts.open_moto()
         moto_host, moto_port = self._moto.get_host_and_port()
         self.moto_endpoint = f"http://{moto_host}:{moto_port}"
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -229,7 +249,7 @@ class Simulator:
         # none of them falls through to moto below.
         app.add_subapp(
             "/_sim",
-            control_app(self.backend, self.requests, self.faults, self.livetail, self.cloudwatch),
+            control_app(self.accounts, self.requests, self.faults, self.livetail, self.cloudwatch),
         )
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -238,7 +258,7 @@ class Simulator:
         if self.world_enabled:
             from artui.sim.world import DemoWorld
 
-            world = DemoWorld(self.backend, seed=self.seed, model=self.metrics)
+            world = DemoWorld(self.accounts, seed=self.seed, model=self.metrics)
             self._world_task = asyncio.get_running_loop().create_task(world.run())
 
     async def _shutdown(self) -> None:
@@ -260,23 +280,27 @@ class Simulator:
         body = await request.read()
         target = request.headers.get("X-Amz-Target", "")
         scope = credential_scope(request.headers)
+        region = scope[0] if scope else self.regions[0]
+        account = caller_account(request.headers)
+        self.accounts.get(account)  # an account's first request seeds its fleet
         # Signed for App Runner, or aimed at it: never moto's, whose answer would be a 500 page.
         if target.partition(".")[0] == "AppRunner" or (scope and scope[1] == "apprunner"):
-            return self._apprunner(request, target, body)
+            await self._latency(target.partition(".")[2], region, "apprunner", account)
+            return self._apprunner(target, body, region, account)
+        service, operation, named = describe(request, body)
+        await self._latency(operation, named or region, service or "unknown", account)
         # Live Tail is served here; in oneshot mode moto answers it (what exists, then the end).
         if target == LIVE_TAIL_TARGET and self.livetail.mode != "oneshot":
-            region = scope[0] if scope else self.regions[0]
-            return await self.livetail.serve(request, body, region)
+            return await self.livetail.serve(request, body, region, account)
         if target == PUT_LOG_EVENTS_TARGET:
-            return self._put_log_events(body, scope[0] if scope else self.regions[0])
+            return self._put_log_events(body, region, account)
         call = self.cloudwatch.claim(request, body)
         if call is not None:
-            return await self._cloudwatch(request, call)
-        service, operation, region = describe(request, body)
+            return await self._cloudwatch(call, region, account)
         status = 502
         try:
             assert self._proxy is not None
-            response = await self._proxy.forward(request, body)
+            response = await self._proxy.forward(request, body, account)
             status = response.status
             return response
         except (OSError, asyncio.TimeoutError) as exc:
@@ -285,18 +309,24 @@ class Simulator:
                 {"__type": "ServiceUnavailable", "message": str(exc)}, status=502
             )
         finally:
-            self.requests.record(operation, service or "unknown", region, status)
+            self.requests.record(operation, service or "unknown", named, status)
 
-    def _apprunner(self, request: web.Request, target: str, body: bytes) -> web.Response:
-        scope = credential_scope(request.headers)
-        region = scope[0] if scope else self.regions[0]
+    async def _latency(self, operation: str, region: str, service: str, account: str) -> None:
+        """Wait as long as a latency fault matching the call says (on the loop, never
+        blocking it: other calls go on meanwhile)."""
+        seconds = self.faults.delay(operation, region, service, account)
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+    def _apprunner(self, target: str, body: bytes, region: str, account: str) -> web.Response:
         prefix, _, operation = target.partition(".")
         error = None if prefix == "AppRunner" and operation else _unknown_target(target)
-        error = error or self.faults.take(operation, region)
+        error = error or self.faults.take(operation, region, "apprunner", account)
         result: dict[str, Any] = {}
         if error is None:
             try:
-                result = self.backend.call(operation, region, parse_body(body))
+                backend = self.accounts.get(account)
+                result = backend.call(operation, region, parse_body(body))
             except ApiError as exc:
                 error = exc
             except Exception:  # a bug here must answer 500, not drop the connection
@@ -317,25 +347,23 @@ class Simulator:
             headers=headers,
         )
 
-    def _put_log_events(self, body: bytes, region: str) -> web.Response:
+    def _put_log_events(self, body: bytes, region: str, account: str) -> web.Response:
         # Judged by the simulator's clock, not moto's (the machine's): see artui.sim.logstore.
         try:
-            doc = logstore.put_log_events(body, region, self.clock.now())
+            doc = logstore.put_log_events(body, account, region, self.clock.now())
         except logstore.LogsError as exc:
             self.requests.record(logstore.PUT_LOG_EVENTS, "logs", region, exc.status)
             return exc.response()
         self.requests.record(logstore.PUT_LOG_EVENTS, "logs", region, 200)
         return logstore.answer(doc)
 
-    async def _cloudwatch(self, request: web.Request, call: Call) -> web.Response:
-        scope = credential_scope(request.headers)
-        region = scope[0] if scope else self.regions[0]
-        fault = self.faults.take(call.operation, region)
+    async def _cloudwatch(self, call: Call, region: str, account: str) -> web.Response:
+        fault = self.faults.take(call.operation, region, "cloudwatch", account)
         if fault is not None:
             response = error_response(call.protocol, fault.code, fault.message, fault.status)
         else:
             try:
-                services = self.cloudwatch.snapshot(region)
+                services = self.cloudwatch.snapshot(account, region)
                 now = self.clock.now()
                 # Off the loop: 500 queries over hours is a few hundred ms of arithmetic.
                 doc = await asyncio.to_thread(self.cloudwatch.answer, call, services, now)

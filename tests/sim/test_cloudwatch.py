@@ -526,6 +526,7 @@ def test_traffic_control_sets_zero_requests(cwsim, cw):
     assert settings["traffic"] == [
         {
             "service": "inventory-sync",
+            "account": "123456789012",
             "region": "us-east-1",
             "serviceId": service["ServiceId"],
             "rpm": 0,

@@ -252,12 +252,32 @@ BAD_BODIES = [
     ("/_sim/faults", b'{"operation": ""}', "operation"),
     ("/_sim/faults", b'{"region": null}', "region"),
     ("/_sim/faults", b'{"error": "ThrottlingException", "statsu": 503}', "statsu"),
+    ("/_sim/faults", b'{"latency_ms": 0}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": -5}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": 60001}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": 1.5}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": 100.0}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": "100"}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": true}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": null}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": NaN}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": 1e9}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": 100, "error": "ThrottlingException"}', "latency_ms"),
+    ("/_sim/faults", b'{"latency_ms": 100, "status": 503}', "status"),
+    ("/_sim/faults", b'{"latency_ms": 100, "message": "slow"}', "message"),
+    ("/_sim/faults", b'{"latency_ms": 100, "count": 0}', "count"),
+    ("/_sim/faults", b'{"latency": 100}', "latency"),
+    ("/_sim/faults", b'{"account": "12345"}', "account"),
+    ("/_sim/faults", b'{"account": 123456789012}', "account"),
+    ("/_sim/faults", b'{"account": "12345678901a"}', "account"),
+    ("/_sim/faults", b'{"service": ""}', "service"),
     ("/_sim/services/{name}/status", b'{"status": 123}', "status"),
     ("/_sim/services/{name}/status", b'{"status": ["x"]}', "status"),
     ("/_sim/services/{name}/status", b'{"status": ""}', "status"),
     ("/_sim/services/{name}/status", ('{"status": "%s"}' % ("S" * 257)).encode(), "status"),
     ("/_sim/services/{name}/status", b'{"status": "WARPING", "region": 5}', "region"),
     ("/_sim/services/{name}/status", b'{"state": "WARPING"}', "state"),
+    ("/_sim/services/{name}/status", b'{"status": "WARPING", "account": "1"}', "account"),
     ("/_sim/services/{name}/status", b"{not json}", "JSON"),
     ("/_sim/services/{name}/reported", b'{"fields": [1]}', "fields"),
     ("/_sim/services/{name}/reported", b'{"fields": "x"}', "fields"),
@@ -293,7 +313,8 @@ def test_bounds_themselves_are_accepted(frozen):
     assert control(frozen, "POST", path, {"status": None})["service"]["Status"] != "S" * 256
     # Last: it fails every App Runner call until the fixture clears it.
     fault = {"error": "E", "status": 599, "count": -1, "message": "", "operation": "*"}
-    assert control(frozen, "POST", "/_sim/faults", fault)["faults"] == [{**fault, "region": None}]
+    armed = {**fault, "region": None, "service": None, "account": None}
+    assert control(frozen, "POST", "/_sim/faults", fault)["faults"] == [armed]
     assert control(frozen, "GET", "/_sim/clock")["now"] == at["now"]
 
 

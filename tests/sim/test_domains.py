@@ -251,6 +251,7 @@ def test_a_caa_record_naming_another_ca_fails_the_domain(fresh_sim, client, earl
     [entry] = [d for d in control(fresh_sim, "GET", "/_sim/dns")["domains"] if d["service"] == FREE]
     assert entry == {
         "service": FREE,
+        "account": "123456789012",
         "region": "us-east-1",
         "domain": "caa.example.org",
         "status": "CREATE_FAILED",

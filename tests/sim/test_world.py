@@ -183,13 +183,15 @@ def test_serve_forever_prints_exports_and_stops_on_sigint():
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        lines = [proc.stdout.readline().strip() for _ in range(8)]
+        lines = [proc.stdout.readline().strip() for _ in range(10)]
         keys = [line.split("=", 1)[0] for line in lines]
         assert keys == [
             "export AWS_ENDPOINT_URL_APPRUNNER",
             "export AWS_ENDPOINT_URL_CLOUDWATCH",
             "export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
             "export AWS_ENDPOINT_URL_ECR",
+            "export AWS_ENDPOINT_URL_STS",
+            "export AWS_ENDPOINT_URL_IAM",
             "export AWS_DISABLE_HOST_PREFIX_INJECTION",
             "export AWS_ACCESS_KEY_ID",
             "export AWS_SECRET_ACCESS_KEY",

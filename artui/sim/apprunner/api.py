@@ -1,6 +1,11 @@
-"""App Runner's API over per-region in-memory state: AppRunnerBackend and its handlers.
+"""App Runner's API over one account's in-memory state, region by region: AppRunnerBackend
+and its handlers.
 
 Conventions worth knowing:
+
+- One AppRunnerBackend per account (`artui.sim.accounts` keeps them): the ARNs it hands out
+  carry its account, and an ARN of another account names nothing here
+  (ResourceNotFoundException), as AWS answers a caller for what it cannot see.
 
 - Failures on demand come from exact source versions (`fail-create`, `fail-deploy`,
   `fail-update`) or from a service's own `deploy_failure` (the demo's payments-worker);
@@ -43,11 +48,13 @@ from artui.sim.apprunner.configs import (
     subnet_ids,
 )
 from artui.sim.apprunner.ids import (
+    DEFAULT_ACCOUNT,
     SERVICE_ARN_RE,
     new_config_id,
     new_operation_id,
     new_service_id,
     new_service_url,
+    seed_key,
 )
 from artui.sim.apprunner.lifecycle import refusal
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
@@ -64,20 +71,30 @@ _DEFAULT_CONFIG_AGE = 30 * 86400.0
 
 
 class AppRunnerBackend:
-    """Every region's services, and the App Runner operations that act on them."""
+    """One account's services in every region, and the App Runner operations that act on
+    them."""
 
     def __init__(
-        self, clock: SimClock, seed: int = 7, speedup: float = 1.0, quota: int = DEFAULT_QUOTA
+        self,
+        clock: SimClock,
+        seed: int = 7,
+        speedup: float = 1.0,
+        quota: int = DEFAULT_QUOTA,
+        account: str = DEFAULT_ACCOUNT,
+        started: float | None = None,
     ) -> None:
+        """`started`: when the simulator started (simulated time; default: now), which
+        each region's DefaultConfiguration predates."""
         self.clock = clock
+        self.account = account
         self.speedup = speedup
         self.quota = quota
         self.lock = threading.RLock()
         self.regions: dict[str, dict[str, ServiceRecord]] = {}
         self.configs: dict[str, RegionConfigs] = {}
-        self.rng = random.Random(f"{seed}:runtime")
+        self.rng = random.Random(f"{seed_key(seed, account)}:runtime")
         self.pager = Pager()
-        self._started = clock.now()
+        self._started = clock.now() if started is None else started
         self._handlers: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
             "CreateService": self.create_service,
             "ListServices": self.list_services,
@@ -123,7 +140,7 @@ class AppRunnerBackend:
         """A region's configuration resources (an unseen region has only the default)."""
         configs = self.configs.get(region)
         if configs is None:
-            configs = RegionConfigs.new(region, self._started - _DEFAULT_CONFIG_AGE)
+            configs = RegionConfigs.new(self.account, region, self._started - _DEFAULT_CONFIG_AGE)
             self.configs[region] = configs
         return configs
 
@@ -153,7 +170,8 @@ class AppRunnerBackend:
             raise invalid_request(
                 f"{member} is in region {match.group(1)}, but the request went to {region}."
             )
-        service = self.region(region).get(arn)
+        # Another account's ARN: nothing this caller can see.
+        service = self.region(region).get(arn) if match.group(2) == self.account else None
         if service is None:
             raise not_found(f"Service {arn} can't be found.")
         return service
@@ -245,12 +263,13 @@ class AppRunnerBackend:
         service = ServiceRecord(
             name=name,
             id=new_service_id(self.rng),
+            account=self.account,
             region=region,
             url=new_service_url(self.rng, region),
             created_at=now,
             updated_at=now,
             status="OPERATION_IN_PROGRESS",
-            source=rules.source(params["SourceConfiguration"]),
+            source=rules.source(params["SourceConfiguration"], account=self.account),
             instance=rules.instance(params.get("InstanceConfiguration", {})),
             health={**DEFAULT_HEALTH_CHECK, **params.get("HealthCheckConfiguration", {})},
             network=network,
@@ -307,7 +326,9 @@ class AppRunnerBackend:
         # Every change is worked out (and refused) before the operation starts.
         changes: dict[str, Any] = {}
         if "SourceConfiguration" in params:
-            changes["source"] = rules.source(params["SourceConfiguration"], service.source)
+            changes["source"] = rules.source(
+                params["SourceConfiguration"], service.source, self.account
+            )
         if "InstanceConfiguration" in params:
             changes["instance"] = rules.instance(params["InstanceConfiguration"], service.instance)
         if "HealthCheckConfiguration" in params:
@@ -383,6 +404,7 @@ class AppRunnerBackend:
                 max_size=high,
                 is_default=False,
                 tags=_tags(params.get("Tags", [])),
+                account=self.account,
             )
         )
         return {"AutoScalingConfiguration": self._autoscaling_doc(region, config)}
@@ -486,6 +508,7 @@ class AppRunnerBackend:
                 id=new_config_id(self.rng),
                 trace=params.get("TraceConfiguration"),
                 tags=_tags(params.get("Tags", [])),
+                account=self.account,
             )
         )
         return {"ObservabilityConfiguration": config.describe(registry.is_latest(config))}
@@ -543,6 +566,7 @@ class AppRunnerBackend:
                 subnets=list(params["Subnets"]),
                 security_groups=list(params.get("SecurityGroups", [])),
                 tags=_tags(params.get("Tags", [])),
+                account=self.account,
             )
         )
         return {"VpcConnector": connector.describe()}
@@ -727,6 +751,7 @@ class AppRunnerBackend:
             return [
                 {
                     "service": service.name,
+                    "account": self.account,
                     "region": region,
                     "domain": domain.name,
                     "status": domain.status(now),

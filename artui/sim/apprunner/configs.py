@@ -1,5 +1,6 @@
 """Sharable configuration resources: auto scaling and observability configurations, VPC
-connectors, one `Registry` of each per region.
+connectors, one `Registry` of each per account and region. An ARN of another account names
+nothing the caller can see (ResourceNotFoundException).
 
 The Developer Guide's "Configuration resources": a configuration has a name and numbered
 revisions (the first is 1, the next ones count up); nothing is updated in place, a new
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from artui.sim.apprunner.ids import ACCOUNT_ID
+from artui.sim.apprunner.ids import DEFAULT_ACCOUNT
 from artui.sim.apprunner.limits import CONFIG_NAMES, CONFIG_REVISIONS, VPC_CONNECTORS
 from artui.sim.errors import ApiError, invalid_request, not_found
 
@@ -55,13 +56,14 @@ class Revision:
     # Made by App Runner, not the caller: outside the quotas (the DefaultConfiguration).
     provided: bool = False
     tags: dict[str, str] = field(default_factory=dict)
+    account: str = DEFAULT_ACCOUNT
 
     KIND = ""  # the ARN's resource type
 
     @property
     def arn(self) -> str:
         return (
-            f"arn:aws:apprunner:{self.region}:{ACCOUNT_ID}:{self.KIND}/"
+            f"arn:aws:apprunner:{self.region}:{self.account}:{self.KIND}/"
             f"{self.name}/{self.revision}/{self.id}"
         )
 
@@ -177,9 +179,11 @@ def _arn_pattern(kind: str) -> re.Pattern[str]:
 
 
 class Registry(Generic[R]):
-    """One region's resources of one kind: every revision of every name, deleted ones too."""
+    """One account's resources of one kind in one region: every revision of every name,
+    deleted ones too."""
 
-    def __init__(self, region: str, kind: str, words: str, member: str) -> None:
+    def __init__(self, account: str, region: str, kind: str, words: str, member: str) -> None:
+        self.account = account
         self.region = region
         self.kind = kind
         self.words = words  # "auto scaling configuration", for messages
@@ -250,7 +254,7 @@ class Registry(Generic[R]):
         if rid is None and not partial:
             raise invalid_request(f"{member} must be a full {self.words} ARN.")
         missing = not_found(f"The {self.words} {arn} can't be found.")
-        if account != ACCOUNT_ID:
+        if account != self.account:  # another account's: this caller sees none of it
             raise missing
         candidates = self._by_name.get(name, [])
         if active:
@@ -287,30 +291,32 @@ def _quota(message: str) -> ApiError:
 
 @dataclass
 class RegionConfigs:
-    """A region's configuration resources."""
+    """An account's configuration resources in one region."""
 
     autoscaling: Registry[AutoScalingConfiguration]
     observability: Registry[ObservabilityConfiguration]
     vpc_connectors: Registry[VpcConnector]
 
     @classmethod
-    def new(cls, region: str, default_created_at: float) -> RegionConfigs:
+    def new(cls, account: str, region: str, default_created_at: float) -> RegionConfigs:
         out = cls(
             Registry(
+                account,
                 region,
                 AutoScalingConfiguration.KIND,
                 "auto scaling configuration",
                 "AutoScalingConfigurationArn",
             ),
             Registry(
+                account,
                 region,
                 ObservabilityConfiguration.KIND,
                 "observability configuration",
                 "ObservabilityConfigurationArn",
             ),
-            Registry(region, VpcConnector.KIND, "VPC connector", "VpcConnectorArn"),
+            Registry(account, region, VpcConnector.KIND, "VPC connector", "VpcConnectorArn"),
         )
-        out.autoscaling.add(AutoScalingConfiguration(region, default_created_at))
+        out.autoscaling.add(AutoScalingConfiguration(region, default_created_at, account=account))
         return out
 
     def default_autoscaling(self) -> AutoScalingConfiguration:

@@ -1,4 +1,4 @@
-"""Identifiers App Runner hands out: operation and service ids, ARNs, URLs."""
+"""Identifiers App Runner hands out: accounts, operation and service ids, ARNs, URLs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import re
 import string
 import uuid
 
-ACCOUNT_ID = "123456789012"
+# The account of every access key id but a 12-digit one (moto's DEFAULT_ACCOUNT_ID).
+DEFAULT_ACCOUNT = "123456789012"
+_ACCOUNT_KEY = re.compile(r"[0-9]{12}")
 
 # region, account, service name, service id
 SERVICE_ARN_RE = re.compile(
@@ -15,9 +17,24 @@ SERVICE_ARN_RE = re.compile(
 )
 
 
-def service_arn(region: str, name: str, service_id: str) -> str:
-    """The ARN of a service in the simulator's account."""
-    return f"arn:aws:apprunner:{region}:{ACCOUNT_ID}:service/{name}/{service_id}"
+def account_for(access_key: str | None) -> str:
+    """The account an access key id names: itself when it is exactly 12 digits,
+    DEFAULT_ACCOUNT for any other key or none (LocalStack's rule; moto 5.2 maps every key
+    it did not issue to its default account, so the simulator names the account to it)."""
+    if access_key is not None and _ACCOUNT_KEY.fullmatch(access_key):
+        return access_key
+    return DEFAULT_ACCOUNT
+
+
+def seed_key(seed: int, account: str) -> str:
+    """What an account's random draws are seeded with: the seed alone for the default
+    account (its demo is what it always was), the seed and the account for any other."""
+    return str(seed) if account == DEFAULT_ACCOUNT else f"{seed}:{account}"
+
+
+def service_arn(account: str, region: str, name: str, service_id: str) -> str:
+    """The ARN of a service of `account`."""
+    return f"arn:aws:apprunner:{region}:{account}:service/{name}/{service_id}"
 
 
 def new_operation_id(rng: random.Random) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.model import Shape
 
-from artui.sim.apprunner.ids import ACCOUNT_ID
+from artui.sim.apprunner.ids import DEFAULT_ACCOUNT
 from artui.sim.apprunner.limits import DEFAULT_CPU, DEFAULT_MEMORY, INSTANCE_SIZES
 from artui.sim.apprunner.validate import model
 from artui.sim.errors import invalid_request
@@ -45,17 +45,17 @@ def merge(current: dict[str, Any], update: dict[str, Any], shape: Shape | str) -
     return out
 
 
-def auto_deployments_default(source: dict[str, Any]) -> bool:
+def auto_deployments_default(source: dict[str, Any], account: str = DEFAULT_ACCOUNT) -> bool:
     """AutoDeploymentsEnabled when a new service's source leaves it out (the model's
     SourceConfiguration): false for ECR Public and another account's ECR image, true
-    otherwise (a code repository, or an image in the service's own account's ECR)."""
+    otherwise (a code repository, or an image in the ECR of `account`, the service's)."""
     image = source.get("ImageRepository")
     if image is None:
         return True
     if image.get("ImageRepositoryType") != "ECR":
         return False
     match = _ECR_ACCOUNT.match(image.get("ImageIdentifier", ""))
-    return match is not None and match.group(1) == ACCOUNT_ID
+    return match is not None and match.group(1) == account
 
 
 SOURCE_KINDS = ("ImageRepository", "CodeRepository")
@@ -98,15 +98,17 @@ def source_kind(source: dict[str, Any]) -> str:
     return kinds[0]
 
 
-def source(config: dict[str, Any], current: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A SourceConfiguration as the service will hold it.
+def source(
+    config: dict[str, Any], current: dict[str, Any] | None = None, account: str = DEFAULT_ACCOUNT
+) -> dict[str, Any]:
+    """A SourceConfiguration as the service (of `account`) will hold it.
 
     An update keeps the service's source kind and is laid over its source (`merge`): what it
     leaves out (the port, the variables, AutoDeploymentsEnabled, the authentication) stays.
     """
     kind = source_kind(config)
     if current is None:
-        out = {"AutoDeploymentsEnabled": auto_deployments_default(config), **config}
+        out = {"AutoDeploymentsEnabled": auto_deployments_default(config, account), **config}
     else:
         if kind not in current:
             raise invalid_request(

@@ -31,6 +31,7 @@ class ServiceRecord:
 
     name: str
     id: str
+    account: str
     region: str
     url: str
     created_at: float
@@ -59,7 +60,7 @@ class ServiceRecord:
 
     @property
     def arn(self) -> str:
-        return service_arn(self.region, self.name, self.id)
+        return service_arn(self.account, self.region, self.name, self.id)
 
     def settle(self, now: float) -> None:
         """Apply the outcome of every operation that has ended by `now`."""

@@ -2,21 +2,24 @@
 
 GetMetricData whose queries all read AWS/AppRunner (MetricStat, or expressions beside
 them) and ListMetrics of that namespace are computed from the traffic model
-(`artui.sim.world.metrics`) when asked; nothing is stored. Every other CloudWatch call
-(other namespaces, PutMetricData, alarms...) goes on to moto.
+(`artui.sim.world.metrics`) when asked, over the caller's account's services (its own
+metrics, as CloudWatch keeps them per account); nothing is stored. Every other CloudWatch
+call (other namespaces, PutMetricData, alarms...) goes on to moto, in the caller's account.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.cloudwatch.protocol import Call, CloudWatchError, decode, operation_of
 from artui.sim.cloudwatch.queries import Served, get_metric_data, list_metrics
 from artui.sim.world.metrics import NAMESPACE, TrafficModel
+
+if TYPE_CHECKING:
+    from artui.sim.accounts import Accounts
 
 PERCENTILE_MODES = ("serve", "empty", "error")
 OPERATIONS = ("GetMetricData", "ListMetrics")
@@ -30,8 +33,8 @@ class CloudWatch:
     percentile data; "error" refuses a GetMetricData naming one (InvalidParameterValue).
     """
 
-    def __init__(self, backend: AppRunnerBackend, model: TrafficModel) -> None:
-        self.backend = backend
+    def __init__(self, accounts: Accounts, model: TrafficModel) -> None:
+        self.accounts = accounts
         self.model = model
         self.percentiles = "serve"
         self._listings: dict[Any, list[dict[str, Any]]] = {}
@@ -66,13 +69,13 @@ class CloudWatch:
             ours = True
         return Call(protocol, operation, params) if ours else None
 
-    def snapshot(self, region: str) -> list[Served]:
-        """The region's services (deleted ones too: their metrics outlive them), read under
-        the backend lock."""
-        with self.backend.lock:
+    def snapshot(self, account: str, region: str) -> list[Served]:
+        """The account's services in the region (deleted ones too: their metrics outlive
+        them), read under its backend's lock."""
+        backend = self.accounts.get(account)
+        with backend.lock:
             services = [
-                (s, list(reversed(s.operations)))
-                for s in self.backend.regions.get(region, {}).values()
+                (s, list(reversed(s.operations))) for s in backend.regions.get(region, {}).values()
             ]
         return [Served.of(s.name, s.id, self.model.profile(s), ops) for s, ops in services]
 
@@ -86,18 +89,20 @@ class CloudWatch:
         """The control's view: percentile mode and the request rates set per service."""
         overrides = self.model.rpm_overrides()
         traffic = []
-        with self.backend.lock:
-            for region, table in self.backend.regions.items():
-                for service in table.values():
-                    if service.id in overrides:
-                        traffic.append(
-                            {
-                                "service": service.name,
-                                "region": region,
-                                "serviceId": service.id,
-                                "rpm": overrides[service.id],
-                            }
-                        )
+        for backend in self.accounts.backends():
+            with backend.lock:
+                for region, table in backend.regions.items():
+                    for service in table.values():
+                        if service.id in overrides:
+                            traffic.append(
+                                {
+                                    "service": service.name,
+                                    "account": backend.account,
+                                    "region": region,
+                                    "serviceId": service.id,
+                                    "rpm": overrides[service.id],
+                                }
+                            )
         return {"percentiles": self.percentiles, "traffic": traffic}
 
 

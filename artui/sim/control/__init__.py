@@ -1,4 +1,5 @@
-"""The request log, injected faults, and the `/_sim/` control API that exposes them.
+"""The request log, injected faults (errors and delays), and the `/_sim/` control API that
+exposes them.
 
 One module per group of routes, each route one handler reading what it acts on from the
 sub-application's typed keys (`keys`): `calls` (/requests, /faults), `clock` (/clock),
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from artui.sim.control.app import control_app
 from artui.sim.control.body import (
+    ACCOUNT,
     MAX_COUNT,
     MAX_MESSAGE,
     MAX_NAME,
@@ -25,6 +27,7 @@ from artui.sim.control.body import (
 )
 from artui.sim.control.calls import (
     FAULT_FIELDS,
+    MAX_LATENCY_MS,
     REQUEST_LOG_LIMIT,
     Fault,
     Faults,
@@ -36,12 +39,14 @@ from artui.sim.control.services import DNS_FIELDS, REPORTED_FIELDS, STATUS_FIELD
 from artui.sim.control.telemetry import CLOUDWATCH_FIELDS, LIVETAIL_FIELDS, TRAFFIC_FIELDS
 
 __all__ = [
+    "ACCOUNT",
     "CLOCK_FIELDS",
     "CLOUDWATCH_FIELDS",
     "DNS_FIELDS",
     "FAULT_FIELDS",
     "LIVETAIL_FIELDS",
     "MAX_COUNT",
+    "MAX_LATENCY_MS",
     "MAX_MESSAGE",
     "MAX_NAME",
     "MAX_STATUS",

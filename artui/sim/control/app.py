@@ -10,10 +10,10 @@ from aiohttp import web
 
 from artui.sim.control import calls, clock, services, telemetry
 from artui.sim.control.body import Refused
-from artui.sim.control.keys import BACKEND, CLOUDWATCH, FAULTS, LIVETAIL, REQUESTS
+from artui.sim.control.keys import ACCOUNTS, CLOUDWATCH, FAULTS, LIVETAIL, REQUESTS
 
 if TYPE_CHECKING:
-    from artui.sim.apprunner.api import AppRunnerBackend
+    from artui.sim.accounts import Accounts
     from artui.sim.cloudwatch import CloudWatch
     from artui.sim.control.calls import Faults, RequestLog
     from artui.sim.livetail import LiveTail
@@ -23,7 +23,7 @@ log = logging.getLogger("artui.sim.control")
 
 
 def control_app(
-    backend: AppRunnerBackend,
+    accounts: Accounts,
     requests: RequestLog,
     faults: Faults,
     livetail: LiveTail,
@@ -35,7 +35,7 @@ def control_app(
     a wrong method a JSON 405 with Allow, a bad body a JSON 400 that changed nothing.
     """
     app = web.Application()
-    app[BACKEND] = backend
+    app[ACCOUNTS] = accounts
     app[REQUESTS] = requests
     app[FAULTS] = faults
     app[LIVETAIL] = livetail

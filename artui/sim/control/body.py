@@ -90,6 +90,13 @@ def text(
 
 
 OBJECT = Field("an object", lambda v: isinstance(v, dict))
+# An account id, as a control body names the account it acts in (default: 123456789012).
+ACCOUNT = text(
+    12,
+    least=12,
+    pattern=r"[0-9]{12}",
+    rule='an account id of 12 digits, such as "123456789012"',
+)
 
 
 def check(doc: Any, fields: Mapping[str, Field]) -> dict[str, Any]:

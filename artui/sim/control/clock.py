@@ -6,7 +6,7 @@ from aiohttp import web
 
 from artui.sim.clock import MAX_ADVANCE, MAX_SCALE
 from artui.sim.control.body import Field, Refused, number, read_body
-from artui.sim.control.keys import BACKEND
+from artui.sim.control.keys import ACCOUNTS
 
 CLOCK_FIELDS: dict[str, Field] = {
     "scale": number(0, MAX_SCALE, "simulated seconds per real second"),
@@ -16,13 +16,13 @@ CLOCK_FIELDS: dict[str, Field] = {
 
 async def get_clock(request: web.Request) -> web.Response:
     """GET /clock: now and the scale."""
-    clock = request.app[BACKEND].clock
+    clock = request.app[ACCOUNTS].clock
     return web.json_response({"now": clock.now(), "scale": clock.scale})
 
 
 async def post_clock(request: web.Request) -> web.Response:
     """POST /clock: advance the clock and/or set its scale."""
-    clock = request.app[BACKEND].clock
+    clock = request.app[ACCOUNTS].clock
     doc = await read_body(request, CLOCK_FIELDS)
     # Advance first: it alone can still be refused (at the end of time), and then the
     # scale must not have changed either.

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from artui.sim.control.body import MAX_NAME, MAX_STATUS, OBJECT, Field, Refused, read_body, text
-from artui.sim.control.keys import BACKEND, default_region
+from artui.sim.control.body import (
+    ACCOUNT,
+    MAX_NAME,
+    MAX_STATUS,
+    OBJECT,
+    Field,
+    Refused,
+    read_body,
+    text,
+)
+from artui.sim.control.keys import ACCOUNTS, backend_of, default_region
 from artui.sim.errors import ApiError
 
 STATUS_FIELDS: dict[str, Field] = {
     "status": text(MAX_STATUS, null_means="to clear the override"),
     "region": text(MAX_NAME),
+    "account": ACCOUNT,
 }
-REPORTED_FIELDS: dict[str, Field] = {"fields": OBJECT, "region": text(MAX_NAME)}
+REPORTED_FIELDS: dict[str, Field] = {
+    "fields": OBJECT,
+    "region": text(MAX_NAME),
+    "account": ACCOUNT,
+}
 # A domain name as AssociateCustomDomain's DomainName takes it (botocore's model).
 DNS_FIELDS: dict[str, Field] = {
     "domain": text(
@@ -21,6 +35,7 @@ DNS_FIELDS: dict[str, Field] = {
         rule="a domain name of 1 to 255 letters, digits, '*', '.' and '-'",
     ),
     "region": text(MAX_NAME),
+    "account": ACCOUNT,
     "service": text(MAX_NAME),
     "caa": text(
         MAX_NAME,
@@ -32,9 +47,9 @@ DNS_FIELDS: dict[str, Field] = {
 
 async def post_status(request: web.Request) -> web.Response:
     """POST /services/{name}/status: override the status App Runner reports (null clears)."""
-    backend = request.app[BACKEND]
     doc = await read_body(request, STATUS_FIELDS)
-    region = doc.get("region", default_region(backend))
+    backend = backend_of(request.app[ACCOUNTS], doc)
+    region = doc.get("region", default_region(request.app[ACCOUNTS]))
     try:
         service = backend.force_status(region, request.match_info["name"], doc.get("status"))
     except ApiError as exc:
@@ -46,9 +61,9 @@ async def post_status(request: web.Request) -> web.Response:
 
 async def post_reported(request: web.Request) -> web.Response:
     """POST /services/{name}/reported: override fields of DescribeService's answer."""
-    backend = request.app[BACKEND]
     doc = await read_body(request, REPORTED_FIELDS)
-    region = doc.get("region", default_region(backend))
+    backend = backend_of(request.app[ACCOUNTS], doc)
+    region = doc.get("region", default_region(request.app[ACCOUNTS]))
     name = request.match_info["name"]
     try:
         service = backend.force_reported(region, name, doc.get("fields", {}))
@@ -61,9 +76,9 @@ async def post_reported(request: web.Request) -> web.Response:
 
 async def post_domain_reported(request: web.Request) -> web.Response:
     """POST /services/{name}/domains/{domain}/reported: override a custom domain's fields."""
-    backend = request.app[BACKEND]
     doc = await read_body(request, REPORTED_FIELDS)
-    region = doc.get("region", default_region(backend))
+    backend = backend_of(request.app[ACCOUNTS], doc)
+    region = doc.get("region", default_region(request.app[ACCOUNTS]))
     try:
         domain = backend.force_domain_reported(
             region,
@@ -77,17 +92,20 @@ async def post_domain_reported(request: web.Request) -> web.Response:
 
 
 async def get_dns(request: web.Request) -> web.Response:
-    """GET /dns: every custom domain and whether its DNS records are in place."""
-    return web.json_response({"domains": request.app[BACKEND].dns_report()})
+    """GET /dns: every account's custom domains and whether their DNS records are in place."""
+    backends = request.app[ACCOUNTS].backends()
+    return web.json_response({"domains": [d for b in backends for d in b.dns_report()]})
 
 
 async def post_dns(request: web.Request) -> web.Response:
     """POST /dns: add a custom domain's validation records (and CAA, if given)."""
-    backend = request.app[BACKEND]
     doc = await read_body(request, DNS_FIELDS)
     if "domain" not in doc:
-        raise Refused('send {"domain": ...}, with "caa", "service" and "region" if need be')
-    region = doc.get("region", default_region(backend))
+        raise Refused(
+            'send {"domain": ...}, with "caa", "service", "region" and "account" if need be'
+        )
+    backend = backend_of(request.app[ACCOUNTS], doc)
+    region = doc.get("region", default_region(request.app[ACCOUNTS]))
     try:
         service, domain = backend.add_dns_records(
             region, doc["domain"], doc.get("service"), doc.get("caa")

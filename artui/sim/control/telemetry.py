@@ -6,6 +6,7 @@ from aiohttp import web
 
 from artui.sim.cloudwatch import PERCENTILE_MODES
 from artui.sim.control.body import (
+    ACCOUNT,
     MAX_COUNT,
     MAX_NAME,
     OBJECT,
@@ -15,7 +16,7 @@ from artui.sim.control.body import (
     read_body,
     text,
 )
-from artui.sim.control.keys import BACKEND, CLOUDWATCH, LIVETAIL, default_region
+from artui.sim.control.keys import ACCOUNTS, CLOUDWATCH, LIVETAIL, backend_of, default_region
 from artui.sim.livetail import MODES
 from artui.sim.wire import is_number
 
@@ -33,6 +34,7 @@ CLOUDWATCH_FIELDS: dict[str, Field] = {
 TRAFFIC_FIELDS: dict[str, Field] = {
     "service": text(MAX_NAME),
     "region": text(MAX_NAME),
+    "account": ACCOUNT,
     "rpm": Field(
         "a number of requests per minute from 0 to 1000000, or null for the service's own",
         lambda v: v is None or (is_number(v) and 0 <= v <= MAX_COUNT),
@@ -62,7 +64,7 @@ async def get_cloudwatch(request: web.Request) -> web.Response:
 
 async def post_cloudwatch(request: web.Request) -> web.Response:
     """POST /cloudwatch: set the percentile mode and/or one service's requests per minute."""
-    backend = request.app[BACKEND]
+    accounts = request.app[ACCOUNTS]
     cloudwatch = request.app[CLOUDWATCH]
     doc = await read_body(request, CLOUDWATCH_FIELDS)
     if not doc:
@@ -71,7 +73,8 @@ async def post_cloudwatch(request: web.Request) -> web.Response:
     if "traffic" in doc:
         if "service" not in traffic or "rpm" not in traffic:
             raise Refused("traffic needs service and rpm (null to clear)")
-        region = traffic.get("region", default_region(backend))
+        region = traffic.get("region", default_region(accounts))
+        backend = backend_of(accounts, traffic)
         with backend.lock:
             found = [
                 s

@@ -1,6 +1,8 @@
 """The demo world: writes logs into moto the way App Runner would.
 
-For every service in every region:
+For every service of every account in every region (into that account's log store; an
+account that appears later, `artui.sim.accounts`, has its history backfilled on the next
+tick):
 
 - `/aws/apprunner/<name>/<id>/application`, streams `instance/<instance-id>`: request lines,
   JSON lines, warnings and errors, a few per second per running service;
@@ -28,10 +30,9 @@ import logging
 import math
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from artui.sim import logstore
-from artui.sim.apprunner.api import AppRunnerBackend
 from artui.sim.apprunner.operations import Operation
 from artui.sim.apprunner.services import ServiceRecord
 from artui.sim.world.logs import (
@@ -48,6 +49,9 @@ from artui.sim.world.metrics import (
     ever_served,
     service_profile,
 )
+
+if TYPE_CHECKING:
+    from artui.sim.accounts import Accounts
 
 __all__ = [
     "SERVICE_METRICS",
@@ -98,15 +102,19 @@ class DemoWorld:
 
     def __init__(
         self,
-        backend: AppRunnerBackend,
+        accounts: Accounts,
         seed: int = 7,
         model: TrafficModel | None = None,
     ) -> None:
-        self.backend = backend
+        self.accounts = accounts
+        self.clock = accounts.clock
         self.seed = seed
-        self.model = model or TrafficModel(seed, backend.clock.now())
+        self.model = model or TrafficModel(seed, self.clock.now())
         self.tracked: dict[str, Tracked] = {}
-        self._pending: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        # Accounts whose history is written (the rest are backfilled on the next tick).
+        self.backfilled: set[str] = set()
+        # (account, region, group, stream) -> events to store
+        self._pending: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
         self.ready = asyncio.Event()
 
     async def run(self) -> None:
@@ -127,15 +135,22 @@ class DemoWorld:
 
     # -- bookkeeping -------------------------------------------------------------
 
-    def _snapshot(self) -> list[tuple[str, ServiceRecord, str, list[Operation]]]:
-        """(region, service, status, operations oldest first), read under the backend lock."""
+    def _snapshot(
+        self, accounts: set[str] | None = None
+    ) -> list[tuple[str, ServiceRecord, str, list[Operation]]]:
+        """(region, service, status, operations oldest first) of every account's services
+        (or of `accounts`'), each account's read under its backend's lock."""
         out = []
-        with self.backend.lock:
-            now = self.backend.clock.now()
-            for region, table in self.backend.regions.items():
-                for service in table.values():
-                    status = service.true_status(now)
-                    out.append((region, service, status, list(reversed(service.operations))))
+        for backend in self.accounts.backends():
+            if accounts is not None and backend.account not in accounts:
+                continue
+            with backend.lock:
+                now = self.clock.now()
+                for region, table in backend.regions.items():
+                    for service in table.values():
+                        status = service.true_status(now)
+                        ops = list(reversed(service.operations))
+                        out.append((region, service, status, ops))
         return out
 
     def _track(self, service: ServiceRecord) -> Tracked:
@@ -161,11 +176,13 @@ class DemoWorld:
         key = f"{group}:{stream or ''}"
         if key in tracked.streams:
             return
-        logstore.ensure_log(region, group, stream)
+        logstore.ensure_log(tracked.service.account, region, group, stream)
         tracked.streams.add(key)
 
-    def _emit(self, region: str, group: str, stream: str, ts_ms: float, message: str) -> None:
-        self._pending.setdefault((region, group, stream), []).append(
+    def _emit(
+        self, tracked: Tracked, region: str, group: str, stream: str, ts_ms: float, message: str
+    ) -> None:
+        self._pending.setdefault((tracked.service.account, region, group, stream), []).append(
             {"timestamp": int(ts_ms), "message": message}
         )
 
@@ -173,18 +190,24 @@ class DemoWorld:
         """Everything queued, stream by stream, judged by the simulator's clock as the
         simulator's own PutLogEvents judges it (events past the 14 days are dropped)."""
         pending, self._pending = self._pending, {}
-        now = self.backend.clock.now()
-        for (region, group, stream), events in pending.items():
+        now = self.clock.now()
+        for (account, region, group, stream), events in pending.items():
             events.sort(key=lambda e: e["timestamp"])
             self._ensure_log(region, tracked_by_group[group], group, stream)
-            logstore.store(region, group, stream, events, now)
+            logstore.store(account, region, group, stream, events, now)
 
     # -- writing -----------------------------------------------------------------
 
     async def _backfill(self) -> None:
-        sim_now = self.backend.clock.now()
+        """The history of every account not backfilled yet: its operations' lines at their
+        own times, and the last minutes of application lines."""
+        fresh = {b.account for b in self.accounts.backends()} - self.backfilled
+        if not fresh:
+            return
+        self.backfilled |= fresh
+        sim_now = self.clock.now()
         groups: dict[str, Tracked] = {}
-        for region, service, status, ops in self._snapshot():
+        for region, service, status, ops in self._snapshot(fresh):
             if status == "DELETED":
                 continue
             tracked = self._track(service)
@@ -203,9 +226,10 @@ class DemoWorld:
         await self._flush(groups)
 
     async def _tick(self) -> None:
-        sim_now = self.backend.clock.now()
+        await self._backfill()  # accounts that appeared since the last tick
+        sim_now = self.clock.now()
         groups: dict[str, Tracked] = {}
-        for region, service, status, ops in self._snapshot():
+        for region, service, status, ops in self._snapshot(self.backfilled):
             if service.arn not in self.tracked and status == "DELETED":
                 continue
             tracked = self._track(service)
@@ -234,11 +258,11 @@ class DemoWorld:
         """Queue an operation's start, its deployment lines so far, and its end."""
         group = service_group(tracked.service)
         for stream, ts_ms, line in op_events(tracked, op, sim_now, history):
-            self._emit(region, group, stream, ts_ms, line)
+            self._emit(tracked, region, group, stream, ts_ms, line)
 
     def _app_line(self, region: str, tracked: Tracked, ts: float) -> None:
         stream, line = app_line(tracked, ts)
-        self._emit(region, application_group(tracked.service), stream, ts * 1000, line)
+        self._emit(tracked, region, application_group(tracked.service), stream, ts * 1000, line)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
