@@ -4,16 +4,19 @@ read-only refusing), a theme chosen, read-only turned on for the rest of the ses
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import control
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
+from artui.domain.apprunner import Service, ServiceStatus
 from artui.launch import build_app
 from artui.settings import Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
-from artui.ui.palette import READ_ONLY_HELP
+from artui.ui.palette import READ_ONLY_HELP, where
 from artui.ui.panes.configuration import ConfigurationPane
 from artui.ui.screens.configure import ResizeScreen
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen
@@ -45,32 +48,41 @@ def hits(app: ArtuiApp) -> list[str]:
     ]
 
 
-async def choose(pilot, typed: str, first: str) -> list[str]:
-    """ctrl+p, `typed`, and enter once `first` is the best hit; the hits seen."""
+def first_prompt(app: ArtuiApp) -> str:
+    """The best hit as shown: its text, then its help."""
+    return str(app.screen.query_one(CommandList).get_option_at_index(0).prompt)
+
+
+async def choose(pilot, typed: str, first: str) -> tuple[list[str], str]:
+    """ctrl+p, `typed`, and enter once `first` is the best hit; the hits seen, and the
+    best one as shown (its text, then its help)."""
     app = pilot.app
     await pilot.press("ctrl+p")
     await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
     await pilot.press(*typed)
     await wait_until(pilot, lambda: hits(app)[:1] == [first], f"{first!r} first for {typed!r}")
-    seen = hits(app)
+    seen, shown = hits(app), first_prompt(app)
     await pilot.press("enter")
     await wait_until(pilot, lambda: not isinstance(app.screen, CommandPalette), "closed")
-    return seen
+    return seen, shown
 
 
 async def test_a_fuzzy_name_opens_the_service(sim: Simulator) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        await choose(pilot, "chkout", "checkout-api")
+        _, shown = await choose(pilot, "chkout", "checkout-api")
+        assert shown == f"checkout-api\n{REGION}"
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the view")
         assert app.screen.service.name == "checkout-api"  # type: ignore[attr-defined]
         # From a service's view, another service: the view is replaced, not stacked.
         await choose(pilot, "ordrs", "orders-service")
         await wait_until(
             pilot,
-            lambda: getattr(app.screen, "service", None) is not None
-            and app.screen.service.name == "orders-service",  # type: ignore[attr-defined]
+            lambda: (
+                getattr(app.screen, "service", None) is not None
+                and app.screen.service.name == "orders-service"
+            ),  # type: ignore[attr-defined]
             "the other service",
         )
         assert [type(s) for s in app.screen_stack[1:]] == [ServicesScreen, ServiceScreen]
@@ -81,7 +93,8 @@ async def test_a_deploy_hit_asks_the_change_flow_as_d_does(sim: Simulator) -> No
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await select(pilot, "orders-service")
         control(sim, "DELETE", "/_sim/requests")
-        seen = await choose(pilot, "deploy", "Deploy orders-service")
+        seen, shown = await choose(pilot, "deploy", "Deploy orders-service")
+        assert shown.endswith("Deploy (StartDeployment) · key d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen)
         assert "Rebuild orders-service" not in seen  # as its key: a failed creation's only
@@ -141,8 +154,7 @@ async def test_read_only_on_refuses_the_next_change(sim: Simulator) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
         await pilot.press(*"read-only")
         await wait_until(pilot, lambda: hits(app)[:1] == ["Read-only on"], "the hit")
-        first = app.screen.query_one(CommandList).get_option_at_index(0)
-        assert READ_ONLY_HELP in str(first.prompt)
+        assert READ_ONLY_HELP in first_prompt(app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: toasted(app, "Read-only on"), "turned on")
         await wait_until(pilot, lambda: isinstance(app.screen, ServicesScreen), "the list")
@@ -150,6 +162,11 @@ async def test_read_only_on_refuses_the_next_change(sim: Simulator) -> None:
             pilot,
             lambda: "READ-ONLY" in str(app.screen.query_one("#status", Static).content),
             "the status line says so",
+        )
+        await wait_until(
+            pilot,
+            lambda: "READ-ONLY" in str(app.screen.query_one("#title", Static).content),
+            "and the header",
         )
         await pilot.press("d")
         await wait_until(pilot, lambda: toasted(app, "artui is read-only"), "d refused")
@@ -161,3 +178,9 @@ async def test_read_only_on_refuses_the_next_change(sim: Simulator) -> None:
         await pilot.press(*"read-only")
         await wait_until(pilot, lambda: hits(app) and "Read-only on" not in hits(app), "gone")
     assert calls(sim, MUTATING) == []
+
+
+def test_a_services_hit_names_its_region_and_profile() -> None:
+    service = Service("api", "id", "arn", REGION, ServiceStatus.RUNNING, "RUNNING")
+    assert where(service) == REGION
+    assert where(replace(service, profile="prod")) == f"{REGION}, profile prod"
