@@ -17,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import boto3
 import botocore.session
 import pytest
 from aiobotocore.config import AioConfig
@@ -59,12 +60,12 @@ def writer(tail_sim: Simulator) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def aio_logs(sim: Simulator, **config: Any) -> AsyncIterator[Any]:
-    """An aiobotocore CloudWatch Logs client for `sim` (no `stream-` host prefix)."""
+async def aio_logs(sim: Simulator, key: str = "testing", **config: Any) -> AsyncIterator[Any]:
+    """An aiobotocore CloudWatch Logs client for `sim` (no `stream-` host prefix), signed
+    with access key id `key` (12 digits: that account)."""
     aio_config = AioConfig(inject_host_prefix=False, retries={"total_max_attempts": 1}, **config)
-    async with get_session().create_client(
-        "logs", config=aio_config, **client_kwargs(sim)
-    ) as client:
+    kwargs = {**client_kwargs(sim), "aws_access_key_id": key}
+    async with get_session().create_client("logs", config=aio_config, **kwargs) as client:
         yield client
 
 
@@ -308,6 +309,23 @@ async def test_two_groups_in_one_session(server, writer):
         write(writer, second, "app", "two")
         assert await tail.until(has("one", "two")) == ["one", "two"]
     assert [r["logGroupIdentifier"] for r in tail.results] == [first_arn, second]
+
+
+async def test_a_session_tails_its_own_accounts_groups_only(server):
+    other = "210987654399"  # no other test signs with it: moto's stores are process-wide
+    theirs = boto3.client("logs", **{**client_kwargs(server), "aws_access_key_id": other})
+    name, arn = new_group(theirs)
+    arn = arn.replace(ACCOUNT, other)
+    async with aio_logs(server, other) as logs:
+        tail = Tail(await logs.start_live_tail(logGroupIdentifiers=[name]))
+        assert (await tail.start())["logGroupIdentifiers"] == [name]
+        write(theirs, name, "app", "in the other account")
+        assert await tail.until(has("in the other account")) == ["in the other account"]
+    # The default account sees no such group, by name or by the other account's ARN.
+    async with aio_logs(server) as logs:
+        for identifier in (name, arn):
+            with pytest.raises(logs.exceptions.ResourceNotFoundException):
+                await logs.start_live_tail(logGroupIdentifiers=[identifier])
 
 
 async def test_invalid_requests_are_refused_as_aws_refuses_them(server, writer):
