@@ -92,6 +92,7 @@ class Session:
         # Who the profile acts as, read once after connecting (None until then, or refused).
         self.identity: Identity | None = None
         self._prefetched = prefetched
+        self._identity_asked = False
         self.services: Refresher[tuple[Service, ...]] | None = None
         self.fleet: Refresher[dict[str, metrics.FleetSeries]] | None = None
         self.connect_error: str | None = None
@@ -166,7 +167,7 @@ class Session:
         # 90-140 ms at 500 services (bench/stall.py --gc-freeze).
         gc.freeze()
         self.scopes = tuple(Scope(self.profile, r) for r in gateway.regions)
-        self._spawn(self._read_identity(gateway), f"identity {self.profile}")
+        self._ask_identity()
         self.services = services.refresher(
             gateway.apprunner.list_services,
             self.scopes,
@@ -202,6 +203,14 @@ class Session:
         self._spawn(self._connect_and_poll(ask), f"reconnect {self.profile}")
         return True
 
+    def _ask_identity(self) -> None:
+        """Read who the profile acts as, unless known or being read: after connecting, and
+        after a list poll while it is still unknown (its credentials were fixed since)."""
+        if self.gateway is None or self.identity is not None or self._identity_asked:
+            return
+        self._identity_asked = True
+        self._spawn(self._read_identity(self.gateway), f"identity {self.profile}")
+
     async def _read_identity(self, gateway: Gateway) -> None:
         """Who the profile acts as, once: the header and every confirmation name it."""
         try:
@@ -213,6 +222,8 @@ class Session:
             )
             self._failures()
             return
+        finally:
+            self._identity_asked = False
         self._listed()
 
     def _connect(self, ask: Ask) -> Gateway | None:
@@ -255,6 +266,8 @@ class Session:
         if not polling:
             self._failures()
             self._meter_new_services()
+            if any(self.store.get(services.KIND, scope).error is None for scope in self.scopes):
+                self._ask_identity()
 
     def _meter_new_services(self) -> None:
         """A service the list has not read metrics for yet gets them now, not a minute on."""
