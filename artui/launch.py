@@ -6,6 +6,7 @@ on the way to the first frame (the backend is imported when the app connects, af
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,8 @@ class Launch:
         # The demo's one simulator, started by the first account to connect, shared by all.
         self._simulator: object = None
         self._demo_lock = threading.Lock()
+        self._owner_lock = threading.Lock()  # held briefly: close() takes it on the loop
+        self._closed = False
 
     def first(self, ask: Ask) -> FirstList | None:
         """The child's list, waiting for it (it resolves the credentials the app will use)."""
@@ -65,9 +68,21 @@ class Launch:
             backend = self._connect(
                 self.settings, account=account, ask=ask, simulator=self._simulator
             )
-            if self._simulator is None:
-                self._simulator = backend.simulator
+            with self._owner_lock:
+                if self._simulator is None and not self._closed:
+                    # Launch owns it: a profile removed in the app must not stop the
+                    # others'. Once closed, the backend keeps it: its teardown stops it.
+                    self._simulator, backend.simulator = backend.simulator, None
         return backend
+
+    async def close(self) -> None:
+        """Stop the demo's simulator, once every backend is closed."""
+        with self._owner_lock:
+            self._closed = True
+            simulator, self._simulator = self._simulator, None
+        if simulator is not None:
+            # Stopping joins the simulator's threads: not on the event loop.
+            await asyncio.to_thread(simulator.stop)  # type: ignore[attr-defined]
 
     def abort(self) -> None:
         """Stop waiting for the child, and end it."""

@@ -662,6 +662,18 @@ def _known_regions(
     return tuple(dict.fromkeys(chosen))
 
 
+def choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The profiles in botocore's files and the regions App Runner is offered in: what the
+    palette offers to add (none of either when botocore cannot say)."""
+    from artui.aws.names import Unreadable, apprunner_regions, profiles
+
+    try:
+        names = profiles().names
+    except Unreadable:
+        names = ()
+    return tuple(names), apprunner_regions()
+
+
 def _check_known_profiles(accounts: tuple[Account, ...], origins: dict[str, str]) -> None:
     """Refuse a profile that is in neither of botocore's files, with the nearest that are."""
     from artui.aws.names import Unreadable, profiles  # botocore: only now, never on import

@@ -7,7 +7,6 @@ was listed in (`Service.profile`). The app talks to the fleet as it would to one
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +18,7 @@ from artui.engine.ports import Ask, Connector, Gateway
 from artui.engine.services import Snapshot
 from artui.engine.session import Session, Spawn
 from artui.engine.store import Kind, Scope, Store
-from artui.settings import Settings
+from artui.settings import Account, Settings
 
 
 class Fleet:
@@ -40,22 +39,31 @@ class Fleet:
         """The callbacks are each session's (see `Session`)."""
         self.settings = settings
         self.store = store
+        self._connector = connector
+        self._spawn = spawn
+        self._callbacks = (changed, failures, listed, clock)
         self.sessions: tuple[Session, ...] = tuple(
-            Session(
-                settings,
-                connector,
-                store,
-                spawn=spawn,
-                changed=changed,
-                failures=failures,
-                listed=listed,
-                clock=clock,
-                account=account,
-                prefetched=n == 0,  # the startup prefetch lists the first account
-            )
+            # The startup prefetch lists the first account.
+            self._session(account, prefetched=n == 0)
             for n, account in enumerate(settings.accounts())
         )
         self._ask: Ask | None = None
+        self._runs: dict[int, Any] = {}  # each session's run, by id(session)
+
+    def _session(self, account: Account, prefetched: bool = False) -> Session:
+        changed, failures, listed, clock = self._callbacks
+        return Session(
+            self.settings,
+            self._connector,
+            self.store,
+            spawn=self._spawn,
+            changed=changed,
+            failures=failures,
+            listed=listed,
+            clock=clock,
+            account=account,
+            prefetched=prefetched,
+        )
 
     @property
     def several(self) -> bool:
@@ -115,9 +123,45 @@ class Fleet:
     # -- the list ----------------------------------------------------------------------
 
     async def run(self, ask: Ask) -> None:
-        """Every profile's session, side by side, until cancelled."""
+        """Every profile's session, side by side, each in a task of its own."""
         self._ask = ask
-        await asyncio.gather(*(session.run(ask) for session in self.sessions))
+        for session in self.sessions:
+            self._start(session)
+
+    def _start(self, session: Session) -> None:
+        assert self._ask is not None
+        name = f"profile {session.profile or 'default'}"
+        self._runs[id(session)] = self._spawn(session.run(self._ask), name)
+
+    # -- profiles and regions added and removed (the palette) --------------------------
+
+    def accounts(self) -> tuple[Account, ...]:
+        """The profiles shown now, each with its regions as connected."""
+        return tuple(Account(s.profile, tuple(c.region for c in s.scopes)) for s in self.sessions)
+
+    def show(self, accounts: tuple[Account, ...]) -> None:
+        """Show exactly `accounts`: a profile new, or whose regions changed, connects afresh;
+        one gone stops and leaves the list (its last data stays in the store, unshown)."""
+        if self._ask is None or not accounts:
+            return
+        kept: dict[Account, Session] = {}
+        for session, account in zip(self.sessions, self.accounts(), strict=True):
+            if account in accounts:
+                kept[account] = session
+            else:
+                self._end(session)
+        self.sessions = tuple(kept.get(a) or self._session(a) for a in accounts)
+        for session in self.sessions:
+            if id(session) not in self._runs:
+                self._start(session)
+        self.refresh_now()
+
+    def _end(self, session: Session) -> None:
+        run = self._runs.pop(id(session), None)
+        if run is not None:
+            run.cancel()
+        session.stop()
+        self._spawn(session.close(), f"close {session.profile or 'default'}")
 
     def refresh_now(self) -> None:
         """`r`: read every list now, and connect again any profile that failed to."""
@@ -172,6 +216,7 @@ class Fleet:
             session.abort()
 
     async def close(self) -> None:
-        """The app is quitting: close every gateway (the demo's simulator last)."""
-        for session in reversed(self.sessions):
+        """The app is quitting: close every gateway, then the demo's simulator."""
+        for session in self.sessions:
             await session.close()
+        await self._connector.close()

@@ -170,3 +170,7 @@ class Connector(Protocol):
     def abort(self) -> None:
         """The app is quitting: stop whatever `first` or `connect` is waiting for."""
         ...
+
+    async def close(self) -> None:
+        """The app has closed every gateway: release what they shared (the demo's simulator)."""
+        ...

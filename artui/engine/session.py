@@ -93,6 +93,7 @@ class Session:
         self.identity: Identity | None = None
         self._prefetched = prefetched
         self._identity_asked = False
+        self._fleet_task: Task | None = None
         self.services: Refresher[tuple[Service, ...]] | None = None
         self.fleet: Refresher[dict[str, metrics.FleetSeries]] | None = None
         self.connect_error: str | None = None
@@ -258,7 +259,7 @@ class Session:
             clock=self.clock,
             on_update=polled,
         )
-        self._spawn(self.fleet.run(), "fleet-metrics")
+        self._fleet_task = self._spawn(self.fleet.run(), "fleet-metrics")
 
     def _services_polled(self, polling: bool) -> None:
         self._polling = polling
@@ -481,6 +482,13 @@ class Session:
     def abort(self) -> None:
         """The app is quitting: stop whatever connecting is waiting for."""
         self._connector.abort()
+
+    def stop(self) -> None:
+        """Stop every read this session keeps going (its profile leaves the list)."""
+        if self._fleet_task is not None:
+            self._fleet_task.cancel()
+        for key in list(self._running):
+            self._stop(key)
 
     async def close(self) -> None:
         """The app is quitting: stop connecting, and close the gateway if there is one."""

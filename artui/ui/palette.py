@@ -23,6 +23,7 @@ from textual.screen import Screen
 
 from artui.domain.apprunner import Service, ServiceStatus
 from artui.domain.changes import BY_NAME
+from artui.settings import Account, choices
 from artui.ui.keymap import in_force
 from artui.ui.messages import ServicesChanged
 from artui.ui.screens.base import ACTION_BINDINGS, ActsOnService, StatusScreen, is_twin
@@ -234,8 +235,8 @@ def read_only_on(app: ArtuiApp) -> None:
 
 
 class SettingsCommands(ArtuiProvider):
-    """Read-only on (not off: that takes a restart), and the hook for switching profile or
-    region."""
+    """Read-only on (not off: that takes a restart), and profiles and regions added to the
+    list or removed from it."""
 
     def commands(self) -> Iterator[Command]:
         app = _app(self)
@@ -244,9 +245,51 @@ class SettingsCommands(ArtuiProvider):
         yield from self.scope_commands()
 
     def scope_commands(self) -> Iterator[Command]:
-        """Switching profile or region: the hook for the session's several profiles. None
-        yet: each would be a Command whose `run` asks the session for another scope."""
-        return iter(())
+        """A hit per profile in botocore's files not shown, and per App Runner region not
+        shown (added to every profile); one per shown profile or region to remove."""
+        app = _app(self)
+        fleet = app.session
+        shown = fleet.accounts()
+        known_profiles, known_regions = _choices(app.settings.demo)
+        names = [a.profile for a in shown]
+        for name in known_profiles:
+            if name not in names:
+                regions = shown[0].regions if shown else ()
+                added = (*shown, Account(name, regions))
+                yield Command(
+                    f"Add profile {name}", "list its services too", partial(fleet.show, added)
+                )
+        if len(shown) > 1:
+            for account in shown:
+                rest = tuple(a for a in shown if a is not account)
+                yield Command(
+                    f"Remove profile {account.profile or 'default'}",
+                    "its services leave the list",
+                    partial(fleet.show, rest),
+                )
+        listed = list(dict.fromkeys(r for a in shown for r in a.regions))
+        for region in known_regions:
+            if region not in listed:
+                grown = tuple(replace(a, regions=(*a.regions, region)) for a in shown)
+                yield Command(
+                    f"Add region {region}", "every profile lists it too", partial(fleet.show, grown)
+                )
+        if len(listed) > 1:
+            for region in listed:
+                less = tuple(
+                    replace(a, regions=tuple(r for r in a.regions if r != region)) for a in shown
+                )
+                yield Command(
+                    f"Remove region {region}",
+                    "its services leave the list",
+                    partial(fleet.show, tuple(a for a in less if a.regions)),
+                )
+
+
+def _choices(demo: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The profiles and regions that may be added: none in the demo, whose profiles label
+    simulated accounts and whose simulator serves the regions it started with."""
+    return ((), ()) if demo else choices()
 
 
 # The providers the app's palette asks (ArtuiApp.COMMANDS): artui's only, not Textual's

@@ -570,6 +570,9 @@ class Unreachable:
     def abort(self) -> None:
         pass  # nothing runs in the background to stop
 
+    async def close(self) -> None:
+        pass  # nothing was started
+
 
 async def test_without_a_connection_the_pane_says_there_is_no_tail() -> None:
     service = Service(
