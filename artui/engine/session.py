@@ -36,6 +36,8 @@ class Task(Protocol):
     def cancel(self) -> object: ...
 
 
+# What `changed` names when a profile's identity has been read (the key: the profile).
+IDENTITY = "identity"
 # Runs a coroutine as a task named `name`; a failure in it must be reported, never fatal.
 Spawn = Callable[[Coroutine[Any, Any, None], str], Task]
 # A pane's poll: the engine's refresher for its kind, and what it reads from the gateway.
@@ -225,7 +227,8 @@ class Session:
             return
         finally:
             self._identity_asked = False
-        self._listed()
+        # Not `listed`: a snapshot taken now could catch the list halfway through a poll.
+        self._changed(IDENTITY, self.profile or "")
 
     def _connect(self, ask: Ask) -> Gateway | None:
         """Build the gateway (in a thread); if the app quit meanwhile, tear it down here."""

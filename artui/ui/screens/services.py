@@ -4,6 +4,8 @@ or over the threshold is marked, and `o` sorts by it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +19,7 @@ from artui.domain.inert import inert
 from artui.engine import metrics
 from artui.engine.metrics import Figures, FleetSeries
 from artui.engine.services import Snapshot, place
+from artui.engine.session import IDENTITY
 from artui.ui.accounts import header, short
 from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
@@ -122,6 +125,9 @@ class ServicesScreen(ActsOnService, StatusScreen):
         self._good_at: float | None = None
         self._composed = False
         self._title_shown = ""
+        # What the table was last filled from (`_basis`): a snapshot that changes none of
+        # it (a poll starting, or one that found nothing new) repaints the status line only.
+        self._filled: _Basis | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title")
@@ -167,6 +173,9 @@ class ServicesScreen(ActsOnService, StatusScreen):
     def on_store_changed(self, message: StoreChanged) -> None:
         if message.kind == metrics.FLEET_KIND:
             self._fill_table()
+        elif message.kind == IDENTITY:  # the header's account, the account column
+            self._fill_table()
+            self._show_title()
 
     @guarded("the services list")
     def on_resize(self) -> None:
@@ -196,7 +205,12 @@ class ServicesScreen(ActsOnService, StatusScreen):
             return
         if self.fatal_error or (self.snapshot and (self.snapshot.loaded or self.snapshot.errors)):
             self._stop_loading()
-        self._fill_table()
+        if self._filled is not None and self._filled.same(self._basis(self.ctx.clock())):
+            # Every row would come out as it is: at 500 services, making them again was
+            # most of what an idle list cost.
+            self.update_status()
+        else:
+            self._fill_table()
 
     def _stop_loading(self) -> None:
         # A loading table cannot take focus, so AUTO_FOCUS missed it: give it focus now.
@@ -214,7 +228,9 @@ class ServicesScreen(ActsOnService, StatusScreen):
         if not self._composed:
             return
         table = self.table
-        rows = self._rows()
+        now = self.ctx.clock()
+        self._filled = self._basis(now)
+        rows = self._rows(now)
         keys = list(rows)
         shape = layout(self.size.width or 80, list(rows.values()))
         threshold = self.ctx.settings.error_threshold
@@ -255,10 +271,9 @@ class ServicesScreen(ActsOnService, StatusScreen):
 
     def _update_cells(self, made: dict[str, dict[str, Cell]], keep_equal: bool) -> None:
         """Put `made`'s cells in the rows the table holds, touching only those that are not
-        already there; with `keep_equal`, not those that compare equal either (as the table
-        has always been updated in place: Text's == leaves out the style of the whole text).
-        A cell kept that looks exactly like the one made takes its place in `made`, so the
-        next sort finds it already there."""
+        already there; with `keep_equal`, not those that look exactly like the one made
+        either (each such cell takes its place in `made`, so the next sort finds it already
+        there)."""
         table = self.table
         for key, row_cells in made.items():
             held_cells = self._cells[key]
@@ -266,9 +281,10 @@ class ServicesScreen(ActsOnService, StatusScreen):
                 held = held_cells.get(column)
                 if held is value:
                     continue
-                if keep_equal and held is not None and held == value:
-                    if held.look == value.look:
-                        row_cells[column] = held
+                if keep_equal and held is not None and held == value and held.look == value.look:
+                    # What it shows, style of the whole text included (a name turning red as
+                    # its service starts failing): kept as it is.
+                    row_cells[column] = held
                     continue
                 table.update_cell(key, column, value)
                 held_cells[column] = value
@@ -299,9 +315,32 @@ class ServicesScreen(ActsOnService, StatusScreen):
             table.sort(NAME, key=lambda name: rank[id(name)])
         self._cells = {key: self._cells[key] for key in keys}
 
-    def _rows(self) -> dict[str, Row]:
+    def _basis(self, now: float) -> _Basis:
+        """Everything `_rows`, the table's shape and the empty state are made from."""
+        snapshot = self.snapshot
+        services = snapshot.services if snapshot else ()
+        several = self.ctx.session.several
+        profiles = dict.fromkeys(s.profile for s in services) if several else {}
+        return _Basis(
+            services=services,
+            ages=tuple(since(s.updated_at, now) for s in services),
+            accounts=tuple(short(self.ctx.session, p) for p in profiles),
+            metrics=tuple(self.ctx.store.get(metrics.FLEET_KIND, s) for s in self.ctx.scopes),
+            view=(
+                self.size.width,
+                self.filter_text,
+                self.order,
+                self.ctx.settings.error_threshold,
+                several,
+                self.fatal_error,
+                snapshot.regions if snapshot else None,
+                snapshot.loaded if snapshot else None,
+                tuple(snapshot.errors.items()) if snapshot else None,
+            ),
+        )
+
+    def _rows(self, now: float) -> dict[str, Row]:
         """The visible services by ARN, in the order chosen, with their metrics."""
-        now = self.ctx.clock()
         fleet, read = self._fleet()
         window = metrics.fleet_window(fleet)
         threshold = self.ctx.settings.error_threshold
@@ -309,6 +348,9 @@ class ServicesScreen(ActsOnService, StatusScreen):
         visible = self._visible()
         self._services = {s.arn: s for s in visible}
         several = self.ctx.session.several
+        # Looked up once per profile, not once per row.
+        accounts: dict[str | None, str] = {}
+        places: dict[tuple[str | None, str], str] = {}
         for s in visible:
             held = fleet.get(s.arn)
             figures: Figures | None = None
@@ -317,12 +359,12 @@ class ServicesScreen(ActsOnService, StatusScreen):
             if held is not None:
                 # As of the last good read: a failing read keeps the figures it had.
                 figures = self._figures[s.arn][1]
-            elif self._place(s) in read and not metrics.metered(s):
+            elif self._place(s, places) in read and not metrics.metered(s):
                 figures = metrics.figures(None, now)
             rows[s.arn] = Row(
                 # Data enters the table here, made inert, as plain text.
                 name=inert(s.name),
-                account=inert(short(self.ctx.session, s.profile)) if several else "",
+                account=self._account(s.profile, accounts) if several else "",
                 status=inert(s.short_label),
                 tone=s.tone,
                 region=inert(s.region),
@@ -361,17 +403,29 @@ class ServicesScreen(ActsOnService, StatusScreen):
                 self._figures[arn] = (held, metrics.figures(held, held.until))
         threshold = self.ctx.settings.error_threshold
         services = self.snapshot.services if self.snapshot else ()
+        places: dict[tuple[str | None, str], str] = {}
         self._over = sum(
             1
             for s in services
-            if self._place(s) in read
-            and s.arn in fleet
+            if s.arn in fleet
+            and self._place(s, places) in read
             and self._figures[s.arn][1].hurting(threshold)
         )
         return fleet, read
 
-    def _place(self, service: Service) -> str:
-        return place(self.ctx.scope_of(service), self.ctx.session.several)
+    def _place(self, service: Service, known: dict[tuple[str | None, str], str]) -> str:
+        """Where `service` was listed, as the status line names it; `known` keeps the names
+        worked out so far (one per profile and region)."""
+        key = (service.profile, service.region)
+        if key not in known:
+            known[key] = place(self.ctx.scope_of(service), self.ctx.session.several)
+        return known[key]
+
+    def _account(self, profile: str | None, known: dict[str | None, str]) -> str:
+        """The account column's text for `profile`; `known` keeps those worked out so far."""
+        if profile not in known:
+            known[profile] = inert(short(self.ctx.session, profile))
+        return known[profile]
 
     def _title(self) -> Text:
         title = Text("artui · ")
@@ -494,6 +548,34 @@ class ServicesScreen(ActsOnService, StatusScreen):
         service = self.acted_on()
         if service is not None:
             self.ctx.open_service(service, pane_id)
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What the services table was filled from (`ServicesScreen._basis`)."""
+
+    services: tuple[Service, ...]
+    # Each service's age as the Updated column words it.
+    ages: tuple[str, ...]
+    # The account column's words, one per profile listed (with several profiles).
+    accounts: tuple[str, ...]
+    # Each scope's fleet metrics as the store holds them: a read replaces its entry.
+    metrics: tuple[object, ...]
+    # The width, the filter, the order, the threshold and the snapshot's regions, state
+    # and errors.
+    view: tuple[object, ...]
+
+    def same(self, other: _Basis) -> bool:
+        """True when rows made from `other` would be these rows: services equal (a poll that
+        found nothing new lists equal ones), the metrics the very same reads."""
+        return (
+            self.view == other.view
+            and self.ages == other.ages
+            and self.accounts == other.accounts
+            and len(self.metrics) == len(other.metrics)
+            and all(a is b for a, b in zip(self.metrics, other.metrics, strict=True))
+            and self.services == other.services
+        )
 
 
 def _order_key(order: str, row: Row) -> tuple[bool, float]:
