@@ -68,12 +68,25 @@ def control(sim: Simulator, method: str, path: str, doc: dict[str, object] | Non
 
 def read_at(fleet: Fleet, store: Store) -> float:
     """When the oldest of every scope's list and metrics was last read (0: one never was)."""
-    times = [
-        store.get(kind, scope).fetched_at or 0.0
+    return min(stamps(fleet, store).values(), default=0.0)
+
+
+def stamps(fleet: Fleet, store: Store) -> dict[tuple[str, object], float]:
+    """When each scope's list and metrics were last read (0: never)."""
+    return {
+        (kind, scope): store.get(kind, scope).fetched_at or 0.0
         for scope in fleet.scopes
         for kind in (services.KIND, metrics.FLEET_KIND)
-    ]
-    return min(times, default=0.0)
+    }
+
+
+def settled(fleet: Fleet, store: Store) -> bool:
+    """Every scope read, every identity known, no read under way."""
+    return (
+        read_at(fleet, store) > 0
+        and all(s.identity is not None and not s.polling for s in fleet.sessions)
+        and all(s.fleet is not None and not s._fleet_polling for s in fleet.sessions)
+    )
 
 
 async def until(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +118,7 @@ async def start(settings: Settings) -> tuple[Fleet, Store, list[asyncio.Task[Non
     )
     spawn(fleet.run(lambda question: None), "fleet")
     scopes = sum(len(a.regions) for a in settings.accounts())
-    await until(lambda: len(fleet.scopes) == scopes and read_at(fleet, store))
+    await until(lambda: len(fleet.scopes) == scopes and settled(fleet, store))
     return fleet, store, tasks
 
 
@@ -128,11 +141,17 @@ async def measure(sim: Simulator, args: argparse.Namespace) -> None:
     control(sim, "POST", "/_sim/faults", {"latency_ms": args.latency})
     figures = []
     for _ in range(args.runs):
+        await until(lambda: settled(fleet, store))
         sim.requests.clear()
-        before = read_at(fleet, store)
+        before = stamps(fleet, store)
         began = time.perf_counter()
         fleet.refresh_now()
-        await until(lambda: read_at(fleet, store) > before)  # noqa: B023 - awaited here
+
+        def done() -> bool:
+            now = stamps(fleet, store)
+            return all(now[key] > at for key, at in before.items())  # noqa: B023 - awaited
+
+        await until(done)
         seconds = time.perf_counter() - began
         calls = Counter(entry["operation"] for entry in sim.requests.entries())
         figures.append(seconds)
