@@ -47,7 +47,7 @@ def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: 
     """The one-line summary under the table: regions, count, data age, last error."""
     if snapshot is None:
         return Text("Connecting…", style="dim")
-    line = Text(inert(" ".join(snapshot.regions)), style="bold")
+    line = Text(inert(_where(snapshot)), style="bold")
     if not snapshot.loaded:
         if snapshot.errors:
             line.append("  no data (e: errors): ", style="bold red")
@@ -61,6 +61,16 @@ def status_line(snapshot: Snapshot | None, now: float, shown: int, filter_text: 
         line.append(f"filter '{inert(filter_text)}': {shown} shown  ", style="yellow")
     line.append_text(freshness(snapshot, now))
     return line
+
+
+def _where(snapshot: Snapshot) -> str:
+    """The regions read, or with several profiles how many of each (80 columns hold no
+    more: each profile/region is named where it fails)."""
+    if not snapshot.several:
+        return " ".join(snapshot.regions)
+    profiles = {place.split("/", 1)[0] for place in snapshot.regions}
+    regions = {place.split("/", 1)[-1] for place in snapshot.regions}
+    return f"{len(profiles)} profiles, {len(regions)} region{'s' * (len(regions) != 1)}"
 
 
 class ServicesScreen(ActsOnService, StatusScreen):
