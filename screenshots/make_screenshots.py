@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from artui.ui.screens.custom_domains import LinkScreen  # noqa: E402
 from artui.ui.widgets.logview import LogView  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     FROZEN_LOG_LINES,
+    accounts_shown,
     aim_botocore_at,
     described,
     fail_list_services,
@@ -33,6 +35,7 @@ from tests.uihelp import (  # noqa: E402 - after the path fix above
     frozen_app,
     frozen_simulator,
     select,
+    two_accounts_app,
     wait_until,
     write_frozen_logs,
 )
@@ -129,6 +132,16 @@ async def shoot(
     print(f"screenshots/{name}.svg")
 
 
+async def shoot_accounts(folder: Path) -> None:
+    """Two profiles, two accounts: the header names both, the list has an account column."""
+    app = two_accounts_app(folder, os.environ.__setitem__)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await accounts_shown(pilot)
+        app.save_screenshot("accounts-80x24.svg", str(HERE))
+    os.environ["AWS_CONFIG_FILE"] = os.devnull
+    print("screenshots/accounts-80x24.svg")
+
+
 def main() -> int:
     os.environ["TZ"] = "UTC"
     # The errors shot names the log file: the same path on every machine, not your home.
@@ -140,6 +153,8 @@ def main() -> int:
         for name, size, keys, wait in SHOTS:
             asyncio.run(shoot(sim, name, size, keys, wait))
             control(sim, "DELETE", "/_sim/faults")
+        with tempfile.TemporaryDirectory() as folder:
+            asyncio.run(shoot_accounts(Path(folder)))
     return 0
 
 

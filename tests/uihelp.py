@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from conftest import (  # noqa: F401 - aim_botocore_at: for the UI tests
@@ -18,7 +19,7 @@ from textual.widgets import Static
 
 from artui.engine import metrics, services
 from artui.launch import build_app
-from artui.settings import DEMO_REGIONS, Settings
+from artui.settings import DEMO_REGIONS, Account, Settings
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.widgets.services_table import ServicesTable
@@ -75,6 +76,37 @@ def frozen_simulator() -> Simulator:
 def frozen_app() -> ArtuiApp:
     """An app whose clock reads FROZEN_NOW, polling rarely."""
     return build_app(Settings(regions=DEMO_REGIONS, refresh=3600), clock=lambda: FROZEN_NOW)
+
+
+# The frozen demo's second account: a profile per simulated account (12-digit access keys).
+TWO_ACCOUNTS = (("prod", "123456789012"), ("staging", "210987654321"))
+
+
+def two_accounts_app(folder: Path, setenv: Callable[[str, str], None]) -> ArtuiApp:
+    """An app on the frozen clock reading two profiles, prod and staging, in us-east-1: an
+    AWS config in `folder` names their accounts, and AWS_CONFIG_FILE is set to it."""
+    config = folder / "config"
+    config.write_text(
+        "".join(
+            f"[profile {name}]\naws_access_key_id = {key}\naws_secret_access_key = s\n"
+            for name, key in TWO_ACCOUNTS
+        )
+    )
+    setenv("AWS_CONFIG_FILE", str(config))
+    profiles = tuple(Account(name) for name, _ in TWO_ACCOUNTS)
+    settings = Settings(profiles=profiles, regions=("us-east-1",), refresh=3600)
+    return build_app(settings, clock=lambda: FROZEN_NOW)
+
+
+async def accounts_shown(pilot: Pilot) -> None:
+    """Both accounts' rows, figures and identities on screen, the cursor on the first row
+    (it stays on the service it was on as the other account's rows come in)."""
+    app = pilot.app
+    await fleet_shown(pilot)
+    named = lambda: all(s.identity for s in app.session.sessions) and fleet_read(app)  # noqa: E731
+    await wait_until(pilot, named, "both accounts named and read")
+    await pilot.press("g")
+    await pilot.pause()
 
 
 def table_rows(app: ArtuiApp) -> list[list[str]]:

@@ -282,7 +282,9 @@ async def test_unlink_confirms_reminds_of_dns_and_the_domain_goes(sim: Simulator
         await pilot.press("X")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the dialog")
         text = dialog_text(app.screen)
-        assert "Unlink api.example.com from checkout-api in us-east-1, account 123456789012?" in text
+        assert (
+            "Unlink api.example.com from checkout-api in us-east-1, account 123456789012?" in text
+        )
         assert "Then delete its records from your DNS" in text
         record = described(sim, "checkout-api")["CustomDomains"][1]["CertificateValidationRecords"][
             0

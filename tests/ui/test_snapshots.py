@@ -8,8 +8,6 @@ from collections.abc import Iterator
 import pytest
 
 from artui.engine.activity import KIND as OPERATIONS
-from artui.launch import build_app
-from artui.settings import Account, Settings
 from artui.sim.seed import service_name
 from artui.sim.server import DEMO_SERVICES, Simulator
 from artui.ui.panes.activity import ActivityPane
@@ -21,15 +19,15 @@ from artui.ui.screens.custom_domains import LinkScreen
 from artui.ui.widgets.logview import LogView
 from tests.uihelp import (
     FROZEN_LOG_LINES,
-    FROZEN_NOW,
+    accounts_shown,
     aim_botocore_at,
     described,
-    fleet_read,
     fleet_shown,
     frozen_app,
     frozen_simulator,
     loaded,
     select,
+    two_accounts_app,
     wait_until,
     write_frozen_logs,
 )
@@ -61,32 +59,8 @@ def test_services_screen(snap_compare, size: tuple[int, int]) -> None:
 def test_two_accounts(snap_compare, tmp_path, monkeypatch) -> None:
     # Two profiles, two simulated accounts (an account per 12-digit access key): the header
     # names both, the list has an account column, at 80 columns.
-    config = tmp_path / "config"
-    config.write_text(
-        "".join(
-            f"[profile {name}]\naws_access_key_id = {key}\naws_secret_access_key = s\n"
-            for name, key in (("prod", "123456789012"), ("staging", "210987654321"))
-        )
-    )
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-    settings = Settings(
-        profiles=(Account("prod"), Account("staging")), regions=("us-east-1",), refresh=3600
-    )
-    app = build_app(settings, clock=lambda: FROZEN_NOW)
-
-    async def run_before(pilot) -> None:
-        await fleet_shown(pilot)
-        await wait_until(
-            pilot,
-            lambda: all(s.identity for s in app.session.sessions) and fleet_read(app),
-            "both accounts named and read",
-        )
-        # The cursor stays on the service it was on as the other account's rows come in:
-        # whichever account answered first. The first row, as the operator would go to it.
-        await pilot.press("g")
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    app = two_accounts_app(tmp_path, monkeypatch.setenv)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=accounts_shown)
 
 
 def test_services_by_5xx(snap_compare) -> None:
