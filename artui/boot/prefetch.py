@@ -87,7 +87,8 @@ def _child() -> None:
     from artui.aws.first import first_list
 
     try:
-        result = Prefetched(*first_list(settings.profile, settings.regions, ask))
+        account = settings.accounts()[0]  # the app's first session takes this list
+        result = Prefetched(*first_list(account.profile, account.regions, ask))
     except BaseException:  # the app resolves and reports on its own
         result = Prefetched(None, None)
     _send(answers, ("done", result))
