@@ -124,7 +124,9 @@ class StatusScreen(Screen):
             line = bug.append("  ").append_text(line)
         if line != self._status:
             self._status = line
-            self.query_one("#status", Static).update(line)
+            # One row whatever it says (app.tcss): no layout of the whole screen, once a
+            # second, for a line whose size cannot change.
+            self.query_one("#status", Static).update(line, layout=False)
 
 
 class ActsOnService(StatusScreen):
