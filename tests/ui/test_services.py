@@ -7,6 +7,7 @@ import re
 import threading
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 
 import boto3
 import pytest
@@ -25,12 +26,13 @@ from artui.ui.panes import PANES
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.service import ServiceScreen
 from artui.ui.tabs import TABS
-from artui.ui.widgets.services_table import ServicesTable, short_region
+from artui.ui.widgets.services_table import Row, ServicesTable, short_region
 from tests.eventually import eventually_async
 from tests.uihelp import (
     aim_botocore_at,
     described,
     fail_list_services,
+    fleet_read,
     loaded,
     shown,
     table_rows,
@@ -417,3 +419,51 @@ async def test_prefetched_list_shows_before_the_app_has_connected(aws_env: Simul
             assert app.session.sessions[0].services is not None
     finally:
         release.set()
+
+
+async def test_a_snapshot_that_changes_no_row_repaints_only_the_status_line(
+    aws_env: Simulator,
+) -> None:
+    # Every poll posts the list twice (as it starts, and as it ends): at 500 services making
+    # each row again for a poll that found nothing new was most of what an idle list cost
+    # (bench/idle.py). A change still reaches its row.
+    app = build_app(Settings(regions=REGIONS, refresh=3600), clock=lambda: 1_800_000_000.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await wait_until(pilot, lambda: fleet_read(app), "the fleet's metrics")
+        await pilot.pause()
+        screen = app.services_screen
+        table = screen.query_one(ServicesTable)
+        made: list[float] = []
+        rows = screen._rows
+
+        def counted(now: float) -> dict[str, Row]:
+            made.append(now)
+            return rows(now)
+
+        screen._rows = counted  # type: ignore[method-assign]
+        held = {key.value: table.get_row(key) for key in table.rows}
+        snapshot = app.snapshot
+        assert snapshot is not None
+
+        screen.show_snapshot(replace(snapshot, polling=True))
+        await pilot.pause()
+        assert made == []
+        assert {key.value: table.get_row(key) for key in table.rows} == held
+        assert "↻" in status_text(app)
+
+        # A poll that found nothing new lists equal services, not the same ones.
+        screen.show_snapshot(
+            replace(snapshot, services=tuple(replace(s) for s in snapshot.services))
+        )
+        await pilot.pause()
+        assert made == []
+        assert "↻" not in status_text(app)
+
+        first = snapshot.services[0]
+        paused = replace(first, status=ServiceStatus.PAUSED)
+        screen.show_snapshot(replace(snapshot, services=(paused, *snapshot.services[1:])))
+        await pilot.pause()
+        assert len(made) == 1
+        statuses = {(row[0], region_of(row)): row[1] for row in table_rows(app)}
+        assert statuses[(first.name, first.region)] == short("PAUSED")

@@ -5,6 +5,7 @@ or over the threshold is marked, and `o` sorts by it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -20,6 +21,7 @@ from artui.engine import metrics
 from artui.engine.metrics import Figures, FleetSeries
 from artui.engine.services import Snapshot, place
 from artui.engine.session import IDENTITY
+from artui.engine.store import Known
 from artui.ui.accounts import header, short
 from artui.ui.guard import guarded
 from artui.ui.messages import RefreshRequested, ServicesChanged, StoreChanged
@@ -335,7 +337,9 @@ class ServicesScreen(ActsOnService, StatusScreen):
             services=services,
             ages=tuple(since(s.updated_at, now) for s in services),
             accounts=tuple(short(self.ctx.session, p) for p in profiles),
-            metrics=tuple(self.ctx.store.get(metrics.FLEET_KIND, s) for s in self.ctx.scopes),
+            metrics=tuple(
+                _held(self.ctx.store.get(metrics.FLEET_KIND, s)) for s in self.ctx.scopes
+            ),
             view=(
                 self.size.width,
                 self.filter_text,
@@ -569,7 +573,7 @@ class _Basis:
     ages: tuple[str, ...]
     # The account column's words, one per profile listed (with several profiles).
     accounts: tuple[str, ...]
-    # Each scope's fleet metrics as the store holds them: a read replaces its entry.
+    # Each scope's fleet metrics as the store holds them (`_held`): a read replaces its entry.
     metrics: tuple[object, ...]
     # The width, the filter, the order, the threshold and the snapshot's regions, state
     # and errors.
@@ -586,6 +590,12 @@ class _Basis:
             and all(a is b for a, b in zip(self.metrics, other.metrics, strict=True))
             and self.services == other.services
         )
+
+
+def _held(known: Known[Any]) -> Known[Any] | None:
+    """`known` as `_Basis.same` compares it, by identity: None when nothing was ever read
+    or failed (the store hands out a new empty Known for that each time)."""
+    return known if known.fetched_at is not None or known.error is not None else None
 
 
 def _order_key(order: str, row: Row) -> tuple[bool, float]:
