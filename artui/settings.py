@@ -291,14 +291,15 @@ def check_keys(value: Any, binding: str, where: str) -> str:
         raise ConfigError(
             f"{where}: the keys for {binding} contain control characters, got {quote(value)}"
         )
-    parts = value.split(",") if isinstance(value, str) and len(value) <= MAX_KEYS else []
+    keys = value if isinstance(value, str) and len(value) <= MAX_KEYS else ""
+    parts = keys.split(",") if keys else []
     # Textual strips the spaces around each name; one with a space inside is no key.
     if not parts or any(not part.strip() or len(part.strip().split()) > 1 for part in parts):
         raise ConfigError(
             f"{where}: the keys for {binding} must be key names separated by commas, like "
             f"f5,ctrl+r (a digit quoted: '5'), got {quote(value)}"
         )
-    return value
+    return keys
 
 
 def check_theme(value: Any, where: str) -> str:
