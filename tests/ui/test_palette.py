@@ -38,14 +38,13 @@ def make_app(read_only: bool = False) -> ArtuiApp:
 
 
 def hits(app: ArtuiApp) -> list[str]:
-    """The palette's hits as listed, best first."""
+    """The palette's hits as listed, best first (not the "No matches found" line Textual
+    shows while a search has found nothing yet: an option without a hit)."""
     if not isinstance(app.screen, CommandPalette):
         return []
     commands = app.screen.query_one(CommandList)
-    return [
-        str(commands.get_option_at_index(i).hit.text)  # type: ignore[attr-defined]
-        for i in range(commands.option_count)
-    ]
+    options = (commands.get_option_at_index(i) for i in range(commands.option_count))
+    return [str(hit.text) for option in options if (hit := getattr(option, "hit", None))]
 
 
 def first_prompt(app: ArtuiApp) -> str:
