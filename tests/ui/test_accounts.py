@@ -90,9 +90,10 @@ async def test_two_profiles_list_two_fleets_and_one_failing_keeps_the_other(
         await pilot.press("r")
         # (The session's simulator is shared: prod may hold more than the seed by now.)
         await wait_until(pilot, lambda: len({row[1] for row in table_rows(app)}) == 2, "staging")
-        accounts = {row[1] for row in table_rows(app)}
-        assert accounts == {app.session.identity_of(p).short for p in ("prod", "staging")}
-        assert f"staging {STAGING}" in title(app)
+        # Its rows may come before STS has named its account (the column says `staging`).
+        await wait_until(pilot, lambda: f"staging {STAGING}" in title(app), "staging's account")
+        shorts = {app.session.identity_of(p).short for p in ("prod", "staging")}
+        await wait_until(pilot, lambda: {row[1] for row in table_rows(app)} == shorts, "column")
         arns = {s.arn.split(":")[4] for s in app.snapshot.services}
         assert arns == {PROD, STAGING}
 
