@@ -15,6 +15,7 @@ from artui.launch import build_app
 from artui.settings import Account, Settings
 from artui.sim.server import Simulator
 from artui.ui.screens.confirm import ConfirmScreen
+from artui.ui.screens.service import ServiceScreen
 
 REGION = "us-east-1"
 PROD, STAGING = "123456789012", "210987654321"
@@ -66,8 +67,9 @@ async def test_the_header_names_the_profile_and_the_account(aimed: Simulator) ->
         assert "READ-ONLY" in title(app)
         await wait_until(pilot, lambda: table_rows(app), "the services")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "checkout" in title(app) or "·" in title(app), "view")
-        assert f"default {PROD}" in title(app) and "READ-ONLY" in title(app)
+        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the view")
+        name = app.screen.service.name
+        assert title(app).startswith(f"artui · default {PROD} (demo) READ-ONLY · {name}")
 
 
 async def test_two_profiles_list_two_fleets_and_one_failing_keeps_the_other(
