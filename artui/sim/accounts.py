@@ -118,6 +118,7 @@ class Accounts:
                 fleet.epoch,
                 autoscaling=backend.default_autoscaling(region),
                 configs=backend.region_configs(region),
+                connections=backend.region_connections(region),
                 in_flight=fleet.in_flight,
                 speedup=fleet.speedup,
                 account=account,

@@ -21,6 +21,7 @@ from artui.sim.apprunner.configs import (
     RegionConfigs,
     VpcConnector,
 )
+from artui.sim.apprunner.connections import CONNECTION_ARN_RE, Connection, Connections
 from artui.sim.apprunner.custom_domains import new_domain
 from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
 from artui.sim.apprunner.ids import (
@@ -77,6 +78,8 @@ YAML_INDEX = FAILING_INDEX
 CONNECTOR_NAME = "prod-vpc-connector"
 TRACING_NAME = "xray-tracing"
 CONFIGS_AGE = 20 * DAY
+# The GitHub connection the demo's code repository services build through.
+CONNECTION_NAME = "github-example"
 
 # Per service (by base name): its start command, runtime (for a code repository built from
 # API settings), variables, and secrets by variable name (the secret's name; `ssm:` for a
@@ -190,6 +193,7 @@ def seed_region(
     speedup: float = 1.0,
     configs: RegionConfigs | None = None,
     account: str = DEFAULT_ACCOUNT,
+    connections: Connections | None = None,
 ) -> list[ServiceRecord]:
     """`count` demo services of `account` for one region, settled as of `now`, using
     `autoscaling`.
@@ -197,7 +201,8 @@ def seed_region(
     `in_flight` also starts a deployment just before `now` (for the demo: something moving).
     `configs`, the region's configuration resources, gets the demo's VPC connector and
     observability configuration, which service VPC_INDEX uses (without `configs`, or
-    with fewer services, neither is made and no service uses them).
+    with fewer services, neither is made and no service uses them). `connections`, the
+    region's connections, gets the AVAILABLE GitHub connection the code repositories name.
     """
     key = f"{seed_key(seed, account)}:{region}"
     rng = random.Random(key)
@@ -206,6 +211,8 @@ def seed_region(
         services.append(
             _service(rng, account, region, index, count, now, in_flight, speedup, autoscaling)
         )
+    if connections is not None:
+        _connection(account, region, now, connections, services)
     extras = random.Random(f"{key}:runtime")
     network = None
     if configs is not None and count > VPC_INDEX:  # only for the service that uses them
@@ -250,6 +257,31 @@ def _network_configs(
         )
     )
     return connector, tracing
+
+
+def _connection(
+    account: str, region: str, now: float, connections: Connections, services: list[ServiceRecord]
+) -> None:
+    """The GitHub connection every code repository service uses, handshake done, made in
+    `connections` (the id of the first such service's drawn ARN, so no draw moves)."""
+    code = [s for s in services if "CodeRepository" in s.source]
+    if not code:
+        return
+    match = CONNECTION_ARN_RE.match(code[0].source["AuthenticationConfiguration"]["ConnectionArn"])
+    assert match is not None  # _source draws it so
+    connection = connections.add(
+        Connection(
+            region,
+            CONNECTION_NAME,
+            match.group(4),
+            "GITHUB",
+            now - CONFIGS_AGE,
+            status="AVAILABLE",
+            account=account,
+        )
+    )
+    for service in code:
+        service.source["AuthenticationConfiguration"]["ConnectionArn"] = connection.arn
 
 
 def _secret_arn(rng: random.Random, account: str, region: str, name: str) -> str:
@@ -370,7 +402,7 @@ def _source(
             "AutoDeploymentsEnabled": True,
             "AuthenticationConfiguration": {
                 "ConnectionArn": (
-                    f"arn:aws:apprunner:{region}:{account}:connection/github-example/"
+                    f"arn:aws:apprunner:{region}:{account}:connection/{CONNECTION_NAME}/"
                     f"{rng.getrandbits(128):032x}"
                 )
             },

@@ -26,6 +26,10 @@ Conventions worth knowing:
   revisions, VPC connectors; what a service names must exist and be active (else
   InvalidRequestException), and one a live service uses (or an update in flight will) can't
   be deleted (InvalidRequestException: the model lists no other error for Delete*).
+- Connections (`connections`): a code repository's ConnectionArn must name an AVAILABLE
+  connection of the service's account and region (InvalidRequestException), and one a live
+  service uses can't be deleted. VPC ingress connections (`ingress`): one per service, with
+  their own lifecycle; a service with one can't be deleted until it is.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from artui.sim.apprunner import custom_domains, failures, rules
+from artui.sim.apprunner import custom_domains, failures, ingress, rules
 from artui.sim.apprunner.configs import (
     DEFAULT_NAME,
     AutoScalingConfiguration,
@@ -47,6 +51,7 @@ from artui.sim.apprunner.configs import (
     autoscaling_sizes,
     subnet_ids,
 )
+from artui.sim.apprunner.connections import Connections, connection_arn, used_by
 from artui.sim.apprunner.ids import (
     DEFAULT_ACCOUNT,
     SERVICE_ARN_RE,
@@ -92,6 +97,8 @@ class AppRunnerBackend:
         self.lock = threading.RLock()
         self.regions: dict[str, dict[str, ServiceRecord]] = {}
         self.configs: dict[str, RegionConfigs] = {}
+        self.connections: dict[str, Connections] = {}
+        self.ingress: dict[str, ingress.IngressConnections] = {}
         self.rng = random.Random(f"{seed_key(seed, account)}:runtime")
         self.pager = Pager()
         self._started = clock.now() if started is None else started
@@ -125,6 +132,14 @@ class AppRunnerBackend:
             "AssociateCustomDomain": self.associate_custom_domain,
             "DescribeCustomDomains": self.describe_custom_domains,
             "DisassociateCustomDomain": self.disassociate_custom_domain,
+            "CreateConnection": self.create_connection,
+            "ListConnections": self.list_connections,
+            "DeleteConnection": self.delete_connection,
+            "CreateVpcIngressConnection": self.create_vpc_ingress_connection,
+            "DescribeVpcIngressConnection": self.describe_vpc_ingress_connection,
+            "ListVpcIngressConnections": self.list_vpc_ingress_connections,
+            "UpdateVpcIngressConnection": self.update_vpc_ingress_connection,
+            "DeleteVpcIngressConnection": self.delete_vpc_ingress_connection,
         }
 
     @property
@@ -143,6 +158,17 @@ class AppRunnerBackend:
             configs = RegionConfigs.new(self.account, region, self._started - _DEFAULT_CONFIG_AGE)
             self.configs[region] = configs
         return configs
+
+    def region_connections(self, region: str) -> Connections:
+        """A region's connections to source code providers."""
+        return self.connections.setdefault(region, Connections(self.account, region))
+
+    def region_ingress(self, region: str) -> ingress.IngressConnections:
+        """A region's VPC ingress connections."""
+        found = self.ingress.get(region)
+        if found is None:
+            found = self.ingress[region] = ingress.IngressConnections(self.account, region)
+        return found
 
     def default_autoscaling(self, region: str) -> AutoScalingConfiguration:
         """The region's default auto scaling configuration: what a new service gets when it
@@ -269,7 +295,9 @@ class AppRunnerBackend:
             created_at=now,
             updated_at=now,
             status="OPERATION_IN_PROGRESS",
-            source=rules.source(params["SourceConfiguration"], account=self.account),
+            source=self._connected(
+                region, rules.source(params["SourceConfiguration"], account=self.account)
+            ),
             instance=rules.instance(params.get("InstanceConfiguration", {})),
             health={**DEFAULT_HEALTH_CHECK, **params.get("HealthCheckConfiguration", {})},
             network=network,
@@ -326,8 +354,8 @@ class AppRunnerBackend:
         # Every change is worked out (and refused) before the operation starts.
         changes: dict[str, Any] = {}
         if "SourceConfiguration" in params:
-            changes["source"] = rules.source(
-                params["SourceConfiguration"], service.source, self.account
+            changes["source"] = self._connected(
+                region, rules.source(params["SourceConfiguration"], service.source, self.account)
             )
         if "InstanceConfiguration" in params:
             changes["instance"] = rules.instance(params["InstanceConfiguration"], service.instance)
@@ -356,6 +384,7 @@ class AppRunnerBackend:
         return self._simple(region, params, "ResumeService", "RESUME_SERVICE")
 
     def delete_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        self._refuse_if_ingress(region, params["ServiceArn"])
         return self._simple(region, params, "DeleteService", "DELETE_SERVICE")
 
     def _simple(
@@ -631,6 +660,124 @@ class AppRunnerBackend:
         domain = custom_domains.disassociate(service, params["DomainName"], now)
         return custom_domains.answer(service, CustomDomain=domain.describe(now))
 
+    # -- connections -------------------------------------------------------------
+
+    def create_connection(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        connection = self.region_connections(region).create(
+            params["ConnectionName"],
+            params["ProviderType"],
+            self.clock.now(),
+            self.rng,
+            _tags(params.get("Tags", [])),
+        )
+        return {"Connection": connection.describe()}
+
+    def list_connections(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        name = params.get("ConnectionName")
+        return self.pager.listing(
+            "ListConnections",
+            f"{region}\n{name}",
+            "ConnectionSummaryList",
+            self.region_connections(region).live(name),
+            params,
+            lambda c: c.describe(),
+        )
+
+    def delete_connection(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        connection = self.region_connections(region).find(params["ConnectionArn"])
+        # A live service's source, or the one an update in flight moves it to.
+        users = [
+            s.name
+            for s in self.live_services(region, self.clock.now())
+            if connection.arn
+            in used_by(
+                [s.source, *(op.changes.get("source") for op in s.operations if not op.applied)]
+            )
+        ]
+        if users:
+            raise invalid_request(
+                f"Connection {connection.name} is used by {', '.join(users)}; delete those "
+                "services or move them to another connection before deleting it."
+            )
+        connection.status = "DELETED"
+        return {"Connection": connection.describe()}
+
+    def _connected(self, region: str, source: dict[str, Any]) -> dict[str, Any]:
+        """`source`, once the connection its code repository names is found AVAILABLE."""
+        arn = connection_arn(source)
+        if arn is not None:
+            member = "SourceConfiguration.AuthenticationConfiguration.ConnectionArn"
+            self.region_connections(region).usable(arn, member)
+        return source
+
+    # -- VPC ingress connections ---------------------------------------------------
+
+    def create_vpc_ingress_connection(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        service = self.find(region, params["ServiceArn"])
+        running = service.running_operation(now)
+        message = ingress.service_refusal(
+            f"Service {service.name}", service.true_status(now), running.type if running else None
+        )
+        if message is not None:
+            raise invalid_state(message)
+        item = self.region_ingress(region).create(
+            {**params, "ServiceArn": service.arn},
+            now,
+            self.rng,
+            self.speedup,
+            _tags(params.get("Tags", [])),
+        )
+        return {"VpcIngressConnection": item.describe(now)}
+
+    def describe_vpc_ingress_connection(
+        self, region: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        now = self.clock.now()
+        item = self.region_ingress(region).find(params["VpcIngressConnectionArn"], now)
+        return {"VpcIngressConnection": item.describe(now)}
+
+    def list_vpc_ingress_connections(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        wanted = params.get("Filter", {})
+        items = [
+            c
+            for c in self.region_ingress(region).live(now)
+            if wanted.get("ServiceArn", c.service_arn) == c.service_arn
+            and wanted.get("VpcEndpointId", c.endpoint_id) == c.endpoint_id
+        ]
+        return self.pager.listing(
+            "ListVpcIngressConnections",
+            f"{region}\n{wanted.get('ServiceArn')}\n{wanted.get('VpcEndpointId')}",
+            "VpcIngressConnectionSummaryList",
+            items,
+            params,
+            lambda c: c.summary(),
+        )
+
+    def update_vpc_ingress_connection(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        registry = self.region_ingress(region)
+        item = registry.find(params["VpcIngressConnectionArn"], now)
+        registry.update(item, params["IngressVpcConfiguration"], now, self.speedup)
+        return {"VpcIngressConnection": item.describe(now)}
+
+    def delete_vpc_ingress_connection(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock.now()
+        registry = self.region_ingress(region)
+        item = registry.find(params["VpcIngressConnectionArn"], now)
+        registry.delete(item, now, self.speedup)
+        return {"VpcIngressConnection": item.describe(now)}
+
+    def _refuse_if_ingress(self, region: str, service_arn: str) -> None:
+        """InvalidRequestException if the service still has a VPC ingress connection."""
+        held = self.region_ingress(region).of_service(service_arn, self.clock.now())
+        if held is not None:
+            raise invalid_request(
+                f"The service has VPC ingress connection {held.name} ({held.status}); delete "
+                "it, and wait for it to be DELETED, before deleting the service."
+            )
+
     def _named_autoscaling(self, region: str, arn: str) -> AutoScalingConfiguration:
         return self.region_configs(region).autoscaling.named(arn)
 
@@ -761,6 +908,24 @@ class AppRunnerBackend:
                 for region in list(self.regions)
                 for service in self.live_services(region, now)
                 for domain in custom_domains.held(service, now)
+            ]
+
+    def complete_handshake(self, region: str, name: str) -> dict[str, Any]:
+        """Complete connection `name`'s handshake, as the console does: PENDING_HANDSHAKE
+        turns AVAILABLE (an AVAILABLE one stays so). Its Connection document; raises
+        ResourceNotFoundException."""
+        with self.lock:
+            connection = self.region_connections(region).named(name)
+            connection.status = "AVAILABLE"
+            return connection.describe()
+
+    def connections_report(self) -> list[dict[str, Any]]:
+        """Every live connection, in every region, for the control API."""
+        with self.lock:
+            return [
+                {**c.describe(), "account": self.account, "region": region}
+                for region, registry in list(self.connections.items())
+                for c in registry.live()
             ]
 
     def _live_named(self, region: str, name: str) -> ServiceRecord:

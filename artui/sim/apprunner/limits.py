@@ -27,3 +27,7 @@ DEFAULT_MEMORY = "2048"
 CONFIG_NAMES = 10
 CONFIG_REVISIONS = 10
 VPC_CONNECTORS = 10
+# The guide's "App Runner resource quotas", per account and region: connections to source
+# code providers, VPC ingress connections.
+CONNECTIONS = 10
+VPC_INGRESS_CONNECTIONS = 10

@@ -4,7 +4,8 @@ exposes them.
 One module per group of routes, each route one handler reading what it acts on from the
 sub-application's typed keys (`keys`): `calls` (/requests, /faults), `clock` (/clock),
 `services` (forced statuses and reported fields, /dns), `telemetry` (/livetail,
-/cloudwatch); `body` checks what they are sent; `app` builds the router.
+/cloudwatch), `connections` (handshakes, /connections); `body` checks what they are sent;
+`app` builds the router.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from artui.sim.control.calls import (
     fault_from_json,
 )
 from artui.sim.control.clock import CLOCK_FIELDS
+from artui.sim.control.connections import HANDSHAKE_FIELDS
 from artui.sim.control.services import DNS_FIELDS, REPORTED_FIELDS, STATUS_FIELDS
 from artui.sim.control.telemetry import CLOUDWATCH_FIELDS, LIVETAIL_FIELDS, TRAFFIC_FIELDS
 
@@ -44,6 +46,7 @@ __all__ = [
     "CLOUDWATCH_FIELDS",
     "DNS_FIELDS",
     "FAULT_FIELDS",
+    "HANDSHAKE_FIELDS",
     "LIVETAIL_FIELDS",
     "MAX_COUNT",
     "MAX_LATENCY_MS",

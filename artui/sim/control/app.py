@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from artui.sim.control import calls, clock, services, telemetry
+from artui.sim.control import calls, clock, connections, services, telemetry
 from artui.sim.control.body import Refused
 from artui.sim.control.keys import ACCOUNTS, CLOUDWATCH, FAULTS, LIVETAIL, REQUESTS
 
@@ -60,6 +60,8 @@ def control_app(
     router.add_post("/cloudwatch", telemetry.post_cloudwatch)
     router.add_get("/dns", services.get_dns, allow_head=False)
     router.add_post("/dns", services.post_dns)
+    router.add_get("/connections", connections.get_connections, allow_head=False)
+    router.add_post("/connections/{name}/handshake", connections.post_handshake)
     return app
 
 
