@@ -248,3 +248,12 @@ async def apprunner(sim: Simulator) -> AsyncIterator[Any]:
         yield client
     finally:
         await cm.__aexit__(None, None, None)
+
+
+def available_connection(sim: Simulator, name: str = "github", region: str = "us-east-1") -> str:
+    """A new GitHub connection with its handshake done (`/_sim/connections/<name>/handshake`,
+    for the person who does it in the console): the ARN a code repository service can name."""
+    client = make_boto3(sim, "apprunner", region)
+    made = client.create_connection(ConnectionName=name, ProviderType="GITHUB")["Connection"]
+    control(sim, "POST", f"/_sim/connections/{name}/handshake", {"region": region})
+    return str(made["ConnectionArn"])

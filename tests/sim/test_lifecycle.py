@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from conftest import control
@@ -176,6 +177,11 @@ async def test_fail_create_version_ends_create_failed_rebuild_or_delete(frozen, 
     assert await _status(apprunner, arn) == "DELETED"
 
 
+async def _demo_connection(apprunner: Any) -> str:
+    listed = await apprunner.list_connections(ConnectionName="github-example")
+    return str(listed["ConnectionSummaryList"][0]["ConnectionArn"])
+
+
 async def test_fail_create_code_version_ends_create_failed(frozen, apprunner):
     source = {
         "CodeRepository": {
@@ -183,9 +189,8 @@ async def test_fail_create_code_version_ends_create_failed(frozen, apprunner):
             "SourceCodeVersion": {"Type": "BRANCH", "Value": "fail-create"},
             "CodeConfiguration": {"ConfigurationSource": "REPOSITORY"},
         },
-        "AuthenticationConfiguration": {
-            "ConnectionArn": "arn:aws:apprunner:us-east-1:123456789012:connection/gh/0123abcd"
-        },
+        # The demo's GitHub connection, AVAILABLE in every seeded region.
+        "AuthenticationConfiguration": {"ConnectionArn": await _demo_connection(apprunner)},
     }
     created = await _create(apprunner, source=source)
     advance(frozen, DURATIONS["CREATE_SERVICE"])

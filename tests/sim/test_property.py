@@ -159,12 +159,13 @@ class World:
     autoscaling_arn: str
     vpc_connector_arn: str
     observability_arn: str
+    connection_arn: str  # AVAILABLE, handshake done
     # (ARN, source kind) of services UpdateService may change, and of paused or deleted ones.
     running: tuple[tuple[str, str], ...]
     stopped: tuple[tuple[str, str], ...]
 
 
-def _base_body(name: str, kind: str) -> dict[str, Any]:
+def _base_body(name: str, kind: str, connection: str) -> dict[str, Any]:
     if kind == "ImageRepository":
         source = {
             "ImageRepository": {
@@ -178,9 +179,7 @@ def _base_body(name: str, kind: str) -> dict[str, Any]:
                 "RepositoryUrl": "https://github.com/example/app",
                 "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"},
             },
-            "AuthenticationConfiguration": {
-                "ConnectionArn": "arn:aws:apprunner:us-east-1:123456789012:connection/gh/0123"
-            },
+            "AuthenticationConfiguration": {"ConnectionArn": connection},
         }
     return {"ServiceName": name, "SourceConfiguration": source}
 
@@ -207,8 +206,15 @@ def world() -> Iterator[World]:
             "CreateObservabilityConfiguration",
             {"ObservabilityConfigurationName": "prop-tracing"},
         )["ObservabilityConfiguration"]["ObservabilityConfigurationArn"]
+        connection = client.ok(
+            "CreateConnection", {"ConnectionName": "prop-github", "ProviderType": "GITHUB"}
+        )["Connection"]["ConnectionArn"]
+        answer = client.post("/_sim/connections/prop-github/handshake", b"", {})
+        assert answer.status == 200, answer
         made = {
-            name: client.ok("CreateService", _base_body(name, kind))["Service"]["ServiceArn"]
+            name: client.ok("CreateService", _base_body(name, kind, connection))["Service"][
+                "ServiceArn"
+            ]
             for name, kind in [
                 ("prop-image", "ImageRepository"),
                 ("prop-code", "CodeRepository"),
@@ -229,7 +235,13 @@ def world() -> Iterator[World]:
         stopped.append((made["prop-deleted"], _kind(deleted)))
         assert running and stopped, (running, stopped)
         yield World(
-            client, autoscaling_arn, connector, observability, tuple(running), tuple(stopped)
+            client,
+            autoscaling_arn,
+            connector,
+            observability,
+            connection,
+            tuple(running),
+            tuple(stopped),
         )
     finally:
         sim.stop()
@@ -395,13 +407,17 @@ def _instance(values: Values) -> SearchStrategy[dict[str, Any]]:
     return build()
 
 
-def _source(values: Values, kind: str) -> SearchStrategy[dict[str, Any]]:
-    """A SourceConfiguration of one kind, with the credentials App Runner needs for it."""
+def _source(values: Values, kind: str, world: World) -> SearchStrategy[dict[str, Any]]:
+    """A SourceConfiguration of one kind, with the credentials App Runner needs for it (a
+    code repository mostly the world's AVAILABLE connection: any other is refused)."""
     shape = _shape(CREATE.input_shape, "SourceConfiguration")
     members = shape.members  # type: ignore[attr-defined]
     auth_shape = members["AuthenticationConfiguration"]
     repository, auths = values.of(members[kind]), values.of(auth_shape)
     credentials = {name: values.of(member) for name, member in auth_shape.members.items()}
+    credentials["ConnectionArn"] = st.one_of(
+        st.just(world.connection_arn), credentials["ConnectionArn"]
+    )
 
     @st.composite
     def build(draw: DrawFn) -> dict[str, Any]:
@@ -479,7 +495,7 @@ def body_values(world: World, kind: str | None = None) -> Values:
         }
     )
     kinds = [kind] if kind else list(SOURCE_KINDS)
-    values.overrides["SourceConfiguration"] = st.one_of(*(_source(values, k) for k in kinds))
+    values.overrides["SourceConfiguration"] = st.one_of(*(_source(values, k, world) for k in kinds))
     return values
 
 

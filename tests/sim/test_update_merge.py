@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import control, make_boto3
+from conftest import available_connection, control, make_boto3
 
 from artui.sim import Simulator
 from artui.sim.apprunner.operations import DURATIONS
@@ -25,7 +25,8 @@ from artui.sim.apprunner.operations import DURATIONS
 ACCOUNT = "123456789012"
 ECR_IMAGE = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/orders:v1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AppRunnerECRAccessRole"
-CONNECTION = f"arn:aws:apprunner:us-east-1:{ACCOUNT}:connection/github/{'0' * 32}"
+# msim's AVAILABLE connection, filled in when msim starts (cases are made before it).
+CONNECTION: dict[str, str] = {"ConnectionArn": ""}
 SECRET = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:orders/db-password-AbCdEf"
 
 
@@ -33,6 +34,7 @@ SECRET = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:orders/db-password-
 def msim() -> Iterator[Simulator]:
     simulator = Simulator(regions=("us-east-1",), services=1, time_scale=0, world=False)
     simulator.start()
+    CONNECTION["ConnectionArn"] = available_connection(simulator)
     yield simulator
     simulator.stop()
 
@@ -66,7 +68,7 @@ def _code(**values: Any) -> dict[str, Any]:
             "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"},
             "CodeConfiguration": code,
         },
-        "AuthenticationConfiguration": {"ConnectionArn": CONNECTION},
+        "AuthenticationConfiguration": CONNECTION,
     }
 
 

@@ -29,7 +29,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 from botocore import xform_name
 from botocore.exceptions import ClientError
-from conftest import client_kwargs, control, validate_output
+from conftest import available_connection, client_kwargs, control, validate_output
 
 from artui.sim import Simulator
 from artui.sim.apprunner.operations import DURATIONS
@@ -39,7 +39,6 @@ ACCOUNT = "123456789012"
 IMAGE = "public.ecr.aws/aws-containers/hello-app-runner:latest"
 ECR_IMAGE = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/hello:v1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/service-role/AppRunnerECRAccessRole"
-CONNECTION = f"arn:aws:apprunner:us-east-1:{ACCOUNT}:connection/github/{'0' * 32}"
 # Longer than any operation takes at speedup 1: whatever was in flight has ended.
 SETTLE = 1000.0
 # One session for every client: it loads botocore's models once, not once per test.
@@ -54,6 +53,7 @@ def vsim() -> Iterator[Simulator]:
     """Validation, lifecycle and paging: a quota high enough never to get in the way."""
     simulator = Simulator(regions=(US, EU), services=3, time_scale=0, world=False, quota=1000)
     simulator.start()
+    CODE_AUTH["AuthenticationConfiguration"]["ConnectionArn"] = available_connection(simulator)
     yield simulator
     simulator.stop()
 
@@ -158,7 +158,9 @@ def code_source(**extra: Any) -> dict[str, Any]:
     }
 
 
-CODE_AUTH = {"AuthenticationConfiguration": {"ConnectionArn": CONNECTION}}
+# The ConnectionArn is vsim's AVAILABLE connection, filled in when vsim starts (the cases
+# hold this dict, made before any simulator, by reference).
+CODE_AUTH: dict[str, dict[str, str]] = {"AuthenticationConfiguration": {"ConnectionArn": ""}}
 
 
 async def names(client: Any) -> list[str]:
