@@ -714,7 +714,10 @@ class AppRunnerBackend:
 
     def create_vpc_ingress_connection(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
-        service = self.find(region, params["ServiceArn"])
+        try:
+            service = self.find(region, params["ServiceArn"])
+        except ApiError as exc:  # the model lists no ResourceNotFoundException here
+            raise invalid_request(exc.message) from None
         running = service.running_operation(now)
         message = ingress.service_refusal(
             f"Service {service.name}", service.true_status(now), running.type if running else None
