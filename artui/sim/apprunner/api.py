@@ -161,7 +161,10 @@ class AppRunnerBackend:
 
     def region_connections(self, region: str) -> Connections:
         """A region's connections to source code providers."""
-        return self.connections.setdefault(region, Connections(self.account, region))
+        found = self.connections.get(region)
+        if found is None:
+            found = self.connections[region] = Connections(self.account, region)
+        return found
 
     def region_ingress(self, region: str) -> ingress.IngressConnections:
         """A region's VPC ingress connections."""
