@@ -536,7 +536,9 @@ def test_traffic_control_sets_zero_requests(cwsim, cw):
         quiet = series(cw, queries, minutes=10)
         assert list(quiet["r"].values()) == [0.0] * 10  # zeros, not gaps: it still runs
         assert quiet["lat"] == {}  # no requests, no latency
-        assert quiet["n"] == before["n"]
+        # The guide: ActiveInstances is zero while there are no requests (a figure, not a gap).
+        assert list(quiet["n"].values()) == [0.0] * 10
+        assert set(before["n"].values()) and 0.0 not in before["n"].values()
     finally:
         control(
             cwsim,
@@ -545,6 +547,33 @@ def test_traffic_control_sets_zero_requests(cwsim, cw):
             {"traffic": {"service": "inventory-sync", "rpm": None}},
         )
     assert series(cw, queries, minutes=10) == before
+
+
+def test_active_instances_is_zero_in_each_minute_without_requests(cwsim, cw):
+    service = services(cwsim)["inventory-sync"]
+    queries = [
+        query("r", service, "Requests", "Sum"),
+        query("n", service, "ActiveInstances", "Maximum"),
+    ]
+    # Half a request a minute: some minutes get one, some none.
+    control(
+        cwsim, "POST", "/_sim/cloudwatch", {"traffic": {"service": "inventory-sync", "rpm": 0.5}}
+    )
+    try:
+        got = series(cw, queries, minutes=120)
+    finally:
+        control(
+            cwsim,
+            "POST",
+            "/_sim/cloudwatch",
+            {"traffic": {"service": "inventory-sync", "rpm": None}},
+        )
+    assert set(got["r"]) == set(got["n"]) and len(got["r"]) == 120
+    idle = [t for t, v in got["r"].items() if v == 0]
+    busy = [t for t, v in got["r"].items() if v > 0]
+    assert idle and busy
+    assert all(got["n"][t] == 0 for t in idle)
+    assert all(1 <= got["n"][t] <= got["r"][t] for t in busy)
 
 
 def test_faults_fail_get_metric_data(cwsim, cw):
