@@ -1,7 +1,8 @@
 """CloudWatch for the `AWS/AppRunner` namespace, answered by the simulator itself.
 
 GetMetricData whose queries all read AWS/AppRunner (MetricStat, or expressions beside
-them) and ListMetrics of that namespace are computed from the traffic model
+them), GetMetricStatistics of that namespace (`statistics`: the same figures) and
+ListMetrics of that namespace are computed from the traffic model
 (`artui.sim.world.metrics`) when asked, over the caller's account's services (its own
 metrics, as CloudWatch keeps them per account); nothing is stored. Every other CloudWatch
 call (other namespaces, PutMetricData, alarms...) goes on to moto, in the caller's account.
@@ -16,13 +17,14 @@ from aiohttp import web
 
 from artui.sim.cloudwatch.protocol import Call, CloudWatchError, decode, operation_of
 from artui.sim.cloudwatch.queries import Served, get_metric_data, list_metrics
+from artui.sim.cloudwatch.statistics import get_metric_statistics
 from artui.sim.world.metrics import NAMESPACE, TrafficModel
 
 if TYPE_CHECKING:
     from artui.sim.accounts import Accounts
 
 PERCENTILE_MODES = ("serve", "empty", "error")
-OPERATIONS = ("GetMetricData", "ListMetrics")
+OPERATIONS = ("GetMetricData", "GetMetricStatistics", "ListMetrics")
 
 
 class CloudWatch:
@@ -49,7 +51,7 @@ class CloudWatch:
             params = decode(request, protocol, body)
         except (ValueError, OSError, EOFError):  # moto has its own words for a bad body
             return None
-        if operation == "ListMetrics":
+        if operation in ("ListMetrics", "GetMetricStatistics"):
             return (
                 Call(protocol, operation, params) if params.get("Namespace") == NAMESPACE else None
             )
@@ -83,6 +85,8 @@ class CloudWatch:
         """The answer to `call`; CloudWatchError when CloudWatch would refuse it."""
         if call.operation == "ListMetrics":
             return list_metrics(call.params, services, self.model, now, self._listings)
+        if call.operation == "GetMetricStatistics":
+            return get_metric_statistics(call.params, services, self.model, now, self.percentiles)
         return get_metric_data(call.params, services, self.model, now, self.percentiles)
 
     def settings(self) -> dict[str, Any]:

@@ -165,11 +165,11 @@ def get_metric_data(
             answers.append((result, None))
             continue
         metric = stat_query.get("Metric") or {}
-        points = _points(stat_query, by_dims, model, start, end, now, percentiles)
+        found = points(stat_query, by_dims, model, start, end, now, percentiles)
         if descending:
-            points.reverse()
+            found.reverse()
         result = {"Id": query.get("Id"), "Label": label or metric.get("MetricName", "")}
-        answers.append((result, points))
+        answers.append((result, found))
     return _page(answers, offset, most, now, fingerprint)
 
 
@@ -251,7 +251,7 @@ def _minutes(served: Served, first: int, last: int) -> list[int]:
     return out
 
 
-def _points(
+def points(
     stat_query: dict[str, Any],
     by_dims: dict[tuple[str, str], Served],
     model: TrafficModel,
@@ -523,4 +523,11 @@ def _listing(
     return found
 
 
-__all__ = ["LATENCY_SIGMA", "Served", "get_metric_data", "list_metrics", "percentile"]
+__all__ = [
+    "LATENCY_SIGMA",
+    "Served",
+    "get_metric_data",
+    "list_metrics",
+    "percentile",
+    "points",
+]
