@@ -194,6 +194,86 @@ def test_list_metrics_pages_500_at_a_time():
         assert len(answer["MetricDataResults"]) == 500
 
 
+MERGED_REGION = "af-south-1"  # no other test writes here: moto's state is process-wide
+
+
+@pytest.fixture(scope="module")
+def merged() -> Iterator[Simulator]:
+    """A stopped-clock demo whose region's moto CloudWatch holds 600 metrics of another
+    namespace, 3 of them named Requests."""
+    with Simulator(
+        regions=(MERGED_REGION,), services=7, time_scale=0, world=False, start_time=FROZEN
+    ) as simulator:
+        cw = make_boto3(simulator, "cloudwatch", MERGED_REGION)
+        cw.put_metric_data(
+            Namespace="Artui/Merged",
+            MetricData=[
+                {
+                    "MetricName": "Requests" if n < 3 else f"Other{n}",
+                    "Dimensions": [{"Name": "Shard", "Value": str(n)}],
+                    "Value": 1.0,
+                }
+                for n in range(600)
+            ],
+        )
+        yield simulator
+
+
+def every_page(client: Any, **request: Any) -> list[list[dict[str, Any]]]:
+    """Each page of a ListMetrics listing."""
+    pages = []
+    while True:
+        answer = client.list_metrics(**request)
+        pages.append(answer["Metrics"])
+        if "NextToken" not in answer:
+            return pages
+        request["NextToken"] = answer["NextToken"]
+
+
+def keys(metrics: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(namespace, name, dimensions) of each listed metric."""
+    return [(m["Namespace"], m["MetricName"], json.dumps(m["Dimensions"])) for m in metrics]
+
+
+def test_list_metrics_without_a_namespace_lists_app_runner_and_moto(merged):
+    cw = make_boto3(merged, "cloudwatch", MERGED_REGION)
+    ours = [m for p in every_page(cw, Namespace=NAMESPACE, MetricName="Requests") for m in p]
+    theirs = [m for p in every_page(cw, Namespace="Artui/Merged", MetricName="Requests") for m in p]
+    assert len(ours) == 6 and len(theirs) == 3
+    pages = every_page(cw, MetricName="Requests")
+    assert len(pages) == 1
+    assert sorted(keys(pages[0])) == sorted(keys(ours + theirs))
+
+
+def test_list_metrics_of_every_namespace_pages_through_both(merged):
+    cw = make_boto3(merged, "cloudwatch", MERGED_REGION)
+    ours = [m for p in every_page(cw, Namespace=NAMESPACE) for m in p]
+    theirs = [m for p in every_page(cw, Namespace="Artui/Merged") for m in p]
+    assert 0 < len(ours) < 500 and len(theirs) == 600
+    pages = every_page(cw)
+    assert all(0 < len(p) <= 500 for p in pages) and len(pages) >= 3
+    listed = keys([m for p in pages for m in p])
+    assert len(listed) == len(set(listed))  # nothing twice
+    assert sorted(listed) == sorted(keys(ours + theirs))  # nothing left out
+    # App Runner's first, then moto's: the first page is topped up to 500.
+    assert keys(pages[0][: len(ours)]) == keys(ours) and len(pages[0]) == 500
+
+
+def test_list_metrics_of_every_namespace_refuses_another_listings_token(merged):
+    cw = make_boto3(merged, "cloudwatch", MERGED_REGION)
+    token = cw.list_metrics()["NextToken"]
+    response = error_of(lambda: cw.list_metrics(MetricName="Other9", NextToken=token))
+    assert response["Error"]["Code"] == "InvalidParameterValue"
+
+
+def test_list_metrics_without_a_namespace_over_cbor(merged):
+    # Unsigned: the simulator's first region, for its metrics and for moto's alike.
+    status, listed = cbor_call(merged, "ListMetrics", {"MetricName": "Requests"})
+    assert status == 200
+    assert {m["Namespace"] for m in listed["Metrics"]} == {NAMESPACE, "Artui/Merged"}
+    assert len(listed["Metrics"]) == 9
+
+
 def services_all(sim: Simulator) -> dict[str, dict[str, Any]]:
     """Every service of the region, all ListServices pages."""
     apprunner = make_boto3(sim, "apprunner")

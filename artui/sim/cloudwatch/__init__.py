@@ -4,17 +4,20 @@ GetMetricData whose queries all read AWS/AppRunner (MetricStat, or expressions b
 them), GetMetricStatistics of that namespace (`statistics`: the same figures) and
 ListMetrics of that namespace are computed from the traffic model
 (`artui.sim.world.metrics`) when asked, over the caller's account's services (its own
-metrics, as CloudWatch keeps them per account); nothing is stored. Every other CloudWatch
-call (other namespaces, PutMetricData, alarms...) goes on to moto, in the caller's account.
+metrics, as CloudWatch keeps them per account); nothing is stored. ListMetrics without a
+Namespace lists those and moto's together (`listing`). Every other CloudWatch call (other
+namespaces, PutMetricData, alarms...) goes on to moto, in the caller's account.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from artui.sim.cloudwatch.listing import Source, list_everything
 from artui.sim.cloudwatch.protocol import Call, CloudWatchError, decode, operation_of
 from artui.sim.cloudwatch.queries import Served, get_metric_data, list_metrics
 from artui.sim.cloudwatch.statistics import get_metric_statistics
@@ -51,7 +54,11 @@ class CloudWatch:
             params = decode(request, protocol, body)
         except (ValueError, OSError, EOFError):  # moto has its own words for a bad body
             return None
-        if operation in ("ListMetrics", "GetMetricStatistics"):
+        if operation == "ListMetrics":
+            # Without a namespace: every namespace, App Runner's among them (`merges`).
+            namespace = params.get("Namespace")
+            return Call(protocol, operation, params) if namespace in (None, NAMESPACE) else None
+        if operation == "GetMetricStatistics":
             return (
                 Call(protocol, operation, params) if params.get("Namespace") == NAMESPACE else None
             )
@@ -80,6 +87,23 @@ class CloudWatch:
                 (s, list(reversed(s.operations))) for s in backend.regions.get(region, {}).values()
             ]
         return [Served.of(s.name, s.id, self.model.profile(s), ops) for s, ops in services]
+
+    @staticmethod
+    def merges(call: Call) -> bool:
+        """Whether `call` lists every namespace: the simulator's metrics and moto's."""
+        return call.operation == "ListMetrics" and call.params.get("Namespace") is None
+
+    async def list_everything(
+        self, call: Call, services: Sequence[Served], now: float, moto: Source
+    ) -> dict[str, Any]:
+        """ListMetrics without a namespace: AWS/AppRunner's, then what `moto` lists."""
+
+        async def ours(params: dict[str, Any]) -> dict[str, Any]:
+            return await asyncio.to_thread(
+                list_metrics, params, services, self.model, now, self._listings
+            )
+
+        return await list_everything(call.params, ours, moto)
 
     def answer(self, call: Call, services: Sequence[Served], now: float) -> dict[str, Any]:
         """The answer to `call`; CloudWatchError when CloudWatch would refuse it."""
