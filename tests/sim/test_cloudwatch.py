@@ -20,6 +20,7 @@ import pytest
 from botocore import parsers, serialize
 from botocore.awsrequest import HeadersDict
 from botocore.exceptions import ClientError
+from botocore.validate import ParamValidator
 from conftest import control, make_aio, make_boto3
 
 from artui.sim import Simulator
@@ -31,6 +32,32 @@ NAMESPACE = "AWS/AppRunner"
 _MODEL = botocore.session.get_session().get_service_model("cloudwatch")
 
 
+def checked(client: Any) -> Any:
+    """`client` with each 200 answer checked against CloudWatch's output shape in botocore's
+    model: types, required members and enum values (conftest's check is App Runner's)."""
+
+    def after(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if http_response.status_code == 200:
+            doc = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+            report = ParamValidator().validate(doc, model.output_shape)
+            assert not report.has_errors(), report.generate_report()
+            _check_enums(doc, model.output_shape, model.name)
+
+    client.meta.events.register("after-call.cloudwatch", after)
+    return client
+
+
+def _check_enums(value: Any, shape: Any, path: str) -> None:
+    if isinstance(value, dict) and shape.type_name == "structure":
+        for key, member in value.items():
+            _check_enums(member, shape.members[key], f"{path}.{key}")
+    elif isinstance(value, list) and shape.type_name == "list":
+        for n, item in enumerate(value):
+            _check_enums(item, shape.member, f"{path}[{n}]")
+    elif getattr(shape, "enum", None):
+        assert value in shape.enum, f"{path}: {value!r} not in {shape.enum}"
+
+
 @pytest.fixture(scope="module")
 def cwsim() -> Iterator[Simulator]:
     """The 7-service demo on a stopped clock, no world: metrics come from the model alone."""
@@ -40,8 +67,8 @@ def cwsim() -> Iterator[Simulator]:
 
 @pytest.fixture
 def cw(cwsim: Simulator) -> Iterator[Any]:
-    """A boto3 CloudWatch client; the controls are reset after each test."""
-    yield make_boto3(cwsim, "cloudwatch")
+    """A boto3 CloudWatch client, its answers checked; the controls are reset after each test."""
+    yield checked(make_boto3(cwsim, "cloudwatch"))
     control(cwsim, "DELETE", "/_sim/faults")
     control(cwsim, "POST", "/_sim/cloudwatch", {"percentiles": "serve"})
 
@@ -164,7 +191,7 @@ def test_list_metrics_filters(cwsim, cw):
 
 def test_list_metrics_pages_500_at_a_time():
     with Simulator(services=100, quota=1000, time_scale=0, world=False, start_time=FROZEN) as sim:
-        cw = make_boto3(sim, "cloudwatch")
+        cw = checked(make_boto3(sim, "cloudwatch"))
         pages = []
         page: dict[str, Any] = {"Namespace": NAMESPACE}
         while True:
@@ -236,7 +263,7 @@ def keys(metrics: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
 
 
 def test_list_metrics_without_a_namespace_lists_app_runner_and_moto(merged):
-    cw = make_boto3(merged, "cloudwatch", MERGED_REGION)
+    cw = checked(make_boto3(merged, "cloudwatch", MERGED_REGION))
     ours = [m for p in every_page(cw, Namespace=NAMESPACE, MetricName="Requests") for m in p]
     theirs = [m for p in every_page(cw, Namespace="Artui/Merged", MetricName="Requests") for m in p]
     assert len(ours) == 6 and len(theirs) == 3
@@ -246,7 +273,7 @@ def test_list_metrics_without_a_namespace_lists_app_runner_and_moto(merged):
 
 
 def test_list_metrics_of_every_namespace_pages_through_both(merged):
-    cw = make_boto3(merged, "cloudwatch", MERGED_REGION)
+    cw = checked(make_boto3(merged, "cloudwatch", MERGED_REGION))
     ours = [m for p in every_page(cw, Namespace=NAMESPACE) for m in p]
     theirs = [m for p in every_page(cw, Namespace="Artui/Merged") for m in p]
     assert 0 < len(ours) < 500 and len(theirs) == 600
@@ -260,7 +287,7 @@ def test_list_metrics_of_every_namespace_pages_through_both(merged):
 
 
 def test_list_metrics_of_every_namespace_refuses_another_listings_token(merged):
-    cw = make_boto3(merged, "cloudwatch", MERGED_REGION)
+    cw = checked(make_boto3(merged, "cloudwatch", MERGED_REGION))
     token = cw.list_metrics()["NextToken"]
     response = error_of(lambda: cw.list_metrics(MetricName="Other9", NextToken=token))
     assert response["Error"]["Code"] == "InvalidParameterValue"
@@ -683,7 +710,7 @@ def test_faults_fail_get_metric_data(cwsim, cw):
 
 def test_a_paused_service_leaves_gaps(fresh_sim):
     apprunner = make_boto3(fresh_sim, "apprunner")
-    cw = make_boto3(fresh_sim, "cloudwatch")
+    cw = checked(make_boto3(fresh_sim, "cloudwatch"))
     service = services(fresh_sim)["orders-service"]
     apprunner.pause_service(ServiceArn=service["ServiceArn"])
     control(fresh_sim, "POST", "/_sim/clock", {"advance": 1800})

@@ -20,6 +20,7 @@ from tests.sim.test_cloudwatch import (
     NAMESPACE,
     NOW,
     cbor_call,
+    checked,
     dims,
     error_of,
     query,
@@ -40,8 +41,8 @@ def statsim() -> Iterator[Simulator]:
 
 @pytest.fixture
 def cw(statsim: Simulator) -> Iterator[Any]:
-    """A boto3 CloudWatch client (answers checked against the model by conftest's hook)."""
-    yield make_boto3(statsim, "cloudwatch")
+    """A boto3 CloudWatch client, its answers checked against the model."""
+    yield checked(make_boto3(statsim, "cloudwatch"))
     control(statsim, "DELETE", "/_sim/faults")
     control(statsim, "POST", "/_sim/cloudwatch", {"percentiles": "serve"})
 
