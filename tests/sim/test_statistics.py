@@ -6,6 +6,9 @@ serializer and parser check the CBOR protocol. The clock stands still at FROZEN.
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -185,6 +188,30 @@ def test_refusals(statsim, cw, change, code, words):
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert response["Error"]["Code"] == code
     assert words in response["Error"]["Message"]
+
+
+def test_a_missing_parameter_is_cloudwatchs_missing_parameter(statsim):
+    # botocore checks required members itself: a raw JSON 1.0 call leaves one out.
+    body = {"Namespace": NAMESPACE, "MetricName": "Requests", "StartTime": FROZEN - 600}
+    body |= {"EndTime": FROZEN, "Statistics": ["Sum"]}
+    request = urllib.request.Request(
+        statsim.endpoint + "/",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={
+            "X-Amz-Target": "GraniteServiceVersion20100801.GetMetricStatistics",
+            "Content-Type": "application/x-amz-json-1.0",
+        },
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 400
+    assert caught.value.headers["x-amzn-query-error"] == "MissingParameter;Sender"
+    doc = json.loads(caught.value.read())
+    assert doc == {
+        "__type": "com.amazonaws.cloudwatch#MissingRequiredParameterException",
+        "message": "The parameter Period is required.",
+    }
 
 
 def test_a_day_at_one_minute_is_the_most_allowed(statsim, cw):
