@@ -9,8 +9,11 @@ Logs, ECR, STS's GetCallerIdentity, IAM) are the caller's account's, as the simu
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qs
 
 import aiohttp
@@ -27,7 +30,16 @@ _CBOR_PATH_RE = re.compile(r"^/service/[^/]+/operation/([^/?]+)")
 # Credential-scope signing names → the names the request log uses.
 _SERVICE_NAMES = {"monitoring": "cloudwatch"}
 # Hop-by-hop headers and those aiohttp recomputes; the rest pass through untouched.
-_DROP_REQUEST = {"host", "content-length", "transfer-encoding", "connection", "keep-alive"}
+# Content-Encoding too: aiohttp's server has already decoded the body (botocore gzips a large
+# PutMetricData), and moto would try to decode it again.
+_DROP_REQUEST = {
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "content-encoding",
+}
 _DROP_RESPONSE = {"transfer-encoding", "connection", "keep-alive", "content-length"}
 
 
@@ -87,6 +99,36 @@ class MotoProxy:
         """Close the connection pool."""
         if self._session is not None:
             await self._session.close()
+
+    async def ask_json(
+        self, target: str, doc: dict[str, Any], request: web.Request, region: str, account: str
+    ) -> tuple[int, Mapping[str, str], Any]:
+        """(status, headers, decoded body) of a JSON 1.0 call `target` made to moto on
+        behalf of `request`, in `region` and `account`."""
+        assert self._session is not None, "MotoProxy.start() first"
+        # moto reads the region from the credential scope: the caller's, or one naming the
+        # region the simulator served an unsigned call in.
+        authorization = request.headers.get("Authorization") or (
+            f"AWS4-HMAC-SHA256 Credential=unsigned/20000101/{region}/monitoring/aws4_request, "
+            "SignedHeaders=host, Signature=0"
+        )
+        headers = {
+            "X-Amz-Target": target,
+            "Content-Type": "application/x-amz-json-1.0",
+            "Authorization": authorization,
+            MOTO_ACCOUNT_HEADER: account,
+        }
+        async with self._session.post(
+            self.moto_url + "/", data=json.dumps(doc).encode(), headers=headers
+        ) as upstream:
+            body = await upstream.read()
+            if upstream.headers.get("Content-Encoding", "").lower() == "gzip":
+                body = gzip.decompress(body)
+            try:
+                parsed = json.loads(body) if body.strip() else {}
+            except ValueError:
+                parsed = {"message": body[:200].decode("utf-8", "replace")}
+            return upstream.status, upstream.headers, parsed
 
     async def forward(self, request: web.Request, body: bytes, account: str) -> web.StreamResponse:
         """Send `request` to moto, in `account`, and stream moto's response back chunk by

@@ -39,6 +39,7 @@ from artui.sim.apprunner.ids import DEFAULT_ACCOUNT
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
 from artui.sim.cloudwatch import CloudWatch
+from artui.sim.cloudwatch.protocol import SERVICE as CLOUDWATCH_SERVICE
 from artui.sim.cloudwatch.protocol import Call, CloudWatchError, error_response, respond
 from artui.sim.control import Faults, RequestLog, control_app
 from artui.sim.errors import ApiError
@@ -296,7 +297,7 @@ class Simulator:
             return self._put_log_events(body, region, account)
         call = self.cloudwatch.claim(request, body)
         if call is not None:
-            return await self._cloudwatch(call, region, account)
+            return await self._cloudwatch(call, request, region, account)
         status = 502
         try:
             assert self._proxy is not None
@@ -357,7 +358,9 @@ class Simulator:
         self.requests.record(logstore.PUT_LOG_EVENTS, "logs", region, 200)
         return logstore.answer(doc)
 
-    async def _cloudwatch(self, call: Call, region: str, account: str) -> web.Response:
+    async def _cloudwatch(
+        self, call: Call, request: web.Request, region: str, account: str
+    ) -> web.Response:
         fault = self.faults.take(call.operation, region, "cloudwatch", account)
         if fault is not None:
             response = error_response(call.protocol, fault.code, fault.message, fault.status)
@@ -365,8 +368,15 @@ class Simulator:
             try:
                 services = self.cloudwatch.snapshot(account, region)
                 now = self.clock.now()
-                # Off the loop: 500 queries over hours is a few hundred ms of arithmetic.
-                doc = await asyncio.to_thread(self.cloudwatch.answer, call, services, now)
+                if self.cloudwatch.merges(call):
+
+                    async def moto(params: dict[str, Any]) -> dict[str, Any]:
+                        return await self._ask_moto("ListMetrics", params, request, region, account)
+
+                    doc = await self.cloudwatch.list_everything(call, services, now, moto)
+                else:
+                    # Off the loop: 500 queries over hours is a few hundred ms of arithmetic.
+                    doc = await asyncio.to_thread(self.cloudwatch.answer, call, services, now)
                 response = respond(call.protocol, doc)
             except CloudWatchError as exc:
                 response = error_response(call.protocol, exc.code, exc.message, exc.status)
@@ -377,6 +387,28 @@ class Simulator:
                 )
         self.requests.record(call.operation, "cloudwatch", region, response.status)
         return response
+
+    async def _ask_moto(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        request: web.Request,
+        region: str,
+        account: str,
+    ) -> dict[str, Any]:
+        """moto's CloudWatch answer to `operation` (asked in JSON 1.0, which moto speaks
+        whatever protocol the caller used); its refusal as a CloudWatchError."""
+        assert self._proxy is not None
+        target = f"{CLOUDWATCH_SERVICE}.{operation}"
+        status, headers, answer = await self._proxy.ask_json(
+            target, params, request, region, account
+        )
+        doc = answer if isinstance(answer, dict) else {}
+        if status != 200:
+            code = headers.get("x-amzn-query-error", "").partition(";")[0]
+            code = code or str(doc.get("__type", "InternalServiceError")).rpartition("#")[2]
+            raise CloudWatchError(code, str(doc.get("message", "moto refused the call")), status)
+        return dict(doc)
 
 
 def _unknown_target(target: str) -> ApiError:

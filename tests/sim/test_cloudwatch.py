@@ -20,6 +20,7 @@ import pytest
 from botocore import parsers, serialize
 from botocore.awsrequest import HeadersDict
 from botocore.exceptions import ClientError
+from botocore.validate import ParamValidator
 from conftest import control, make_aio, make_boto3
 
 from artui.sim import Simulator
@@ -31,6 +32,32 @@ NAMESPACE = "AWS/AppRunner"
 _MODEL = botocore.session.get_session().get_service_model("cloudwatch")
 
 
+def checked(client: Any) -> Any:
+    """`client` with each 200 answer checked against CloudWatch's output shape in botocore's
+    model: types, required members and enum values (conftest's check is App Runner's)."""
+
+    def after(http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if http_response.status_code == 200:
+            doc = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+            report = ParamValidator().validate(doc, model.output_shape)
+            assert not report.has_errors(), report.generate_report()
+            _check_enums(doc, model.output_shape, model.name)
+
+    client.meta.events.register("after-call.cloudwatch", after)
+    return client
+
+
+def _check_enums(value: Any, shape: Any, path: str) -> None:
+    if isinstance(value, dict) and shape.type_name == "structure":
+        for key, member in value.items():
+            _check_enums(member, shape.members[key], f"{path}.{key}")
+    elif isinstance(value, list) and shape.type_name == "list":
+        for n, item in enumerate(value):
+            _check_enums(item, shape.member, f"{path}[{n}]")
+    elif getattr(shape, "enum", None):
+        assert value in shape.enum, f"{path}: {value!r} not in {shape.enum}"
+
+
 @pytest.fixture(scope="module")
 def cwsim() -> Iterator[Simulator]:
     """The 7-service demo on a stopped clock, no world: metrics come from the model alone."""
@@ -40,8 +67,8 @@ def cwsim() -> Iterator[Simulator]:
 
 @pytest.fixture
 def cw(cwsim: Simulator) -> Iterator[Any]:
-    """A boto3 CloudWatch client; the controls are reset after each test."""
-    yield make_boto3(cwsim, "cloudwatch")
+    """A boto3 CloudWatch client, its answers checked; the controls are reset after each test."""
+    yield checked(make_boto3(cwsim, "cloudwatch"))
     control(cwsim, "DELETE", "/_sim/faults")
     control(cwsim, "POST", "/_sim/cloudwatch", {"percentiles": "serve"})
 
@@ -164,7 +191,7 @@ def test_list_metrics_filters(cwsim, cw):
 
 def test_list_metrics_pages_500_at_a_time():
     with Simulator(services=100, quota=1000, time_scale=0, world=False, start_time=FROZEN) as sim:
-        cw = make_boto3(sim, "cloudwatch")
+        cw = checked(make_boto3(sim, "cloudwatch"))
         pages = []
         page: dict[str, Any] = {"Namespace": NAMESPACE}
         while True:
@@ -192,6 +219,86 @@ def test_list_metrics_pages_500_at_a_time():
             MetricDataQueries=queries, StartTime=NOW - timedelta(hours=3), EndTime=NOW
         )
         assert len(answer["MetricDataResults"]) == 500
+
+
+MERGED_REGION = "af-south-1"  # no other test writes here: moto's state is process-wide
+
+
+@pytest.fixture(scope="module")
+def merged() -> Iterator[Simulator]:
+    """A stopped-clock demo whose region's moto CloudWatch holds 600 metrics of another
+    namespace, 3 of them named Requests."""
+    with Simulator(
+        regions=(MERGED_REGION,), services=7, time_scale=0, world=False, start_time=FROZEN
+    ) as simulator:
+        cw = make_boto3(simulator, "cloudwatch", MERGED_REGION)
+        cw.put_metric_data(
+            Namespace="Artui/Merged",
+            MetricData=[
+                {
+                    "MetricName": "Requests" if n < 3 else f"Other{n}",
+                    "Dimensions": [{"Name": "Shard", "Value": str(n)}],
+                    "Value": 1.0,
+                }
+                for n in range(600)
+            ],
+        )
+        yield simulator
+
+
+def every_page(client: Any, **request: Any) -> list[list[dict[str, Any]]]:
+    """Each page of a ListMetrics listing."""
+    pages = []
+    while True:
+        answer = client.list_metrics(**request)
+        pages.append(answer["Metrics"])
+        if "NextToken" not in answer:
+            return pages
+        request["NextToken"] = answer["NextToken"]
+
+
+def keys(metrics: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(namespace, name, dimensions) of each listed metric."""
+    return [(m["Namespace"], m["MetricName"], json.dumps(m["Dimensions"])) for m in metrics]
+
+
+def test_list_metrics_without_a_namespace_lists_app_runner_and_moto(merged):
+    cw = checked(make_boto3(merged, "cloudwatch", MERGED_REGION))
+    ours = [m for p in every_page(cw, Namespace=NAMESPACE, MetricName="Requests") for m in p]
+    theirs = [m for p in every_page(cw, Namespace="Artui/Merged", MetricName="Requests") for m in p]
+    assert len(ours) == 6 and len(theirs) == 3
+    pages = every_page(cw, MetricName="Requests")
+    assert len(pages) == 1
+    assert sorted(keys(pages[0])) == sorted(keys(ours + theirs))
+
+
+def test_list_metrics_of_every_namespace_pages_through_both(merged):
+    cw = checked(make_boto3(merged, "cloudwatch", MERGED_REGION))
+    ours = [m for p in every_page(cw, Namespace=NAMESPACE) for m in p]
+    theirs = [m for p in every_page(cw, Namespace="Artui/Merged") for m in p]
+    assert 0 < len(ours) < 500 and len(theirs) == 600
+    pages = every_page(cw)
+    assert all(0 < len(p) <= 500 for p in pages) and len(pages) >= 3
+    listed = keys([m for p in pages for m in p])
+    assert len(listed) == len(set(listed))  # nothing twice
+    assert sorted(listed) == sorted(keys(ours + theirs))  # nothing left out
+    # App Runner's first, then moto's: the first page is topped up to 500.
+    assert keys(pages[0][: len(ours)]) == keys(ours) and len(pages[0]) == 500
+
+
+def test_list_metrics_of_every_namespace_refuses_another_listings_token(merged):
+    cw = checked(make_boto3(merged, "cloudwatch", MERGED_REGION))
+    token = cw.list_metrics()["NextToken"]
+    response = error_of(lambda: cw.list_metrics(MetricName="Other9", NextToken=token))
+    assert response["Error"]["Code"] == "InvalidParameterValue"
+
+
+def test_list_metrics_without_a_namespace_over_cbor(merged):
+    # Unsigned: the simulator's first region, for its metrics and for moto's alike.
+    status, listed = cbor_call(merged, "ListMetrics", {"MetricName": "Requests"})
+    assert status == 200
+    assert {m["Namespace"] for m in listed["Metrics"]} == {NAMESPACE, "Artui/Merged"}
+    assert len(listed["Metrics"]) == 9
 
 
 def services_all(sim: Simulator) -> dict[str, dict[str, Any]]:
@@ -536,7 +643,9 @@ def test_traffic_control_sets_zero_requests(cwsim, cw):
         quiet = series(cw, queries, minutes=10)
         assert list(quiet["r"].values()) == [0.0] * 10  # zeros, not gaps: it still runs
         assert quiet["lat"] == {}  # no requests, no latency
-        assert quiet["n"] == before["n"]
+        # The guide: ActiveInstances is zero while there are no requests (a figure, not a gap).
+        assert list(quiet["n"].values()) == [0.0] * 10
+        assert set(before["n"].values()) and 0.0 not in before["n"].values()
     finally:
         control(
             cwsim,
@@ -545,6 +654,33 @@ def test_traffic_control_sets_zero_requests(cwsim, cw):
             {"traffic": {"service": "inventory-sync", "rpm": None}},
         )
     assert series(cw, queries, minutes=10) == before
+
+
+def test_active_instances_is_zero_in_each_minute_without_requests(cwsim, cw):
+    service = services(cwsim)["inventory-sync"]
+    queries = [
+        query("r", service, "Requests", "Sum"),
+        query("n", service, "ActiveInstances", "Maximum"),
+    ]
+    # Half a request a minute: some minutes get one, some none.
+    control(
+        cwsim, "POST", "/_sim/cloudwatch", {"traffic": {"service": "inventory-sync", "rpm": 0.5}}
+    )
+    try:
+        got = series(cw, queries, minutes=120)
+    finally:
+        control(
+            cwsim,
+            "POST",
+            "/_sim/cloudwatch",
+            {"traffic": {"service": "inventory-sync", "rpm": None}},
+        )
+    assert set(got["r"]) == set(got["n"]) and len(got["r"]) == 120
+    idle = [t for t, v in got["r"].items() if v == 0]
+    busy = [t for t, v in got["r"].items() if v > 0]
+    assert idle and busy
+    assert all(got["n"][t] == 0 for t in idle)
+    assert all(1 <= got["n"][t] <= got["r"][t] for t in busy)
 
 
 def test_faults_fail_get_metric_data(cwsim, cw):
@@ -574,7 +710,7 @@ def test_faults_fail_get_metric_data(cwsim, cw):
 
 def test_a_paused_service_leaves_gaps(fresh_sim):
     apprunner = make_boto3(fresh_sim, "apprunner")
-    cw = make_boto3(fresh_sim, "cloudwatch")
+    cw = checked(make_boto3(fresh_sim, "cloudwatch"))
     service = services(fresh_sim)["orders-service"]
     apprunner.pause_service(ServiceArn=service["ServiceArn"])
     control(fresh_sim, "POST", "/_sim/clock", {"advance": 1800})

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import make_boto3
+from conftest import control, make_boto3
 
 from artui.sim import Simulator
 from artui.sim.world import SERVICE_METRICS, deployment_stream
@@ -172,6 +172,58 @@ def test_world_logs_a_new_deployment(world):
         "the RUNNING status event",
     )
     assert events == ["[AppRunner] Service status is set to RUNNING."]
+
+
+CLOCK_REGION = "eu-west-3"  # no other test writes here: moto's state is process-wide
+
+
+def test_operation_logs_are_stamped_by_the_simulators_clock():
+    # A stopped clock, moved by hand: a day on, then past the deployment's end.
+    with Simulator(
+        regions=(CLOCK_REGION,), services=3, time_scale=0, world=True, seed=5
+    ) as simulator:
+        apprunner = make_boto3(simulator, "apprunner", CLOCK_REGION)
+        logs = make_boto3(simulator, "logs", CLOCK_REGION)
+        control(simulator, "POST", "/_sim/clock", {"advance": 86400})
+        service = next(
+            s for s in apprunner.list_services()["ServiceSummaryList"] if s["Status"] == "RUNNING"
+        )
+        operation = apprunner.start_deployment(ServiceArn=service["ServiceArn"])["OperationId"]
+        control(simulator, "POST", "/_sim/clock", {"advance": 3600})
+        now = simulator.clock.now()
+        listed = apprunner.list_operations(ServiceArn=service["ServiceArn"])
+        op = next(o for o in listed["OperationSummaryList"] if o["Id"] == operation)
+        started, ended = op["StartedAt"].timestamp(), op["EndedAt"].timestamp()
+        assert started < ended < now - 60
+        group = f"/aws/apprunner/{service['ServiceName']}/{service['ServiceId']}/service"
+
+        def read(stream: str) -> list[dict]:
+            try:
+                return logs.get_log_events(
+                    logGroupName=group, logStreamName=stream, startFromHead=True
+                )["events"]
+            except logs.exceptions.ResourceNotFoundException:
+                return []
+
+        def finished() -> list[dict] | None:
+            found = read(deployment_stream(operation))
+            return found if found and "completed" in found[-1]["message"] else None
+
+        def lifecycle() -> list[dict] | None:
+            found = [e for e in read("events") if operation in e["message"]]
+            return found if any("succeeded" in e["message"] for e in found) else None
+
+        deployment = eventually(finished, "the deployment log's last line")
+        events = eventually(lifecycle, "the deployment's start and end in the events stream")
+        start_line, end_line = events[0], events[-1]
+        assert "started" in start_line["message"] and "succeeded" in end_line["message"]
+        # Where ListOperations puts the operation, within a second.
+        assert abs(start_line["timestamp"] / 1000 - started) < 1
+        assert abs(end_line["timestamp"] / 1000 - ended) < 1
+        assert abs(deployment[0]["timestamp"] / 1000 - started) < 1
+        assert abs(deployment[-1]["timestamp"] / 1000 - ended) < 1
+        stamps = [e["timestamp"] for e in deployment]
+        assert stamps == sorted(stamps) and len(set(stamps)) > 2  # spread over the deployment
 
 
 def test_serve_forever_prints_exports_and_stops_on_sigint():

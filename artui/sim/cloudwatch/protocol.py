@@ -36,6 +36,8 @@ _SHAPES = {
     "InvalidParameterValue": "InvalidParameterValueException",
     "InternalServiceError": "InternalServiceFault",
     "InvalidNextToken": "InvalidNextToken",
+    "InvalidParameterCombination": "InvalidParameterCombinationException",
+    "MissingParameter": "MissingRequiredParameterException",
 }
 
 
@@ -67,7 +69,8 @@ def operation_of(request: web.Request) -> tuple[str, str] | None:
 
 def decode(request: web.Request, protocol: str, body: bytes) -> dict[str, Any]:
     """The request's parameters; ValueError when the body is not a document of its protocol."""
-    if request.headers.get("Content-Encoding", "").lower() == "gzip":
+    # aiohttp's server decodes a gzipped body itself; one still gzipped starts with its magic.
+    if request.headers.get("Content-Encoding", "").lower() == "gzip" and body[:2] == b"\x1f\x8b":
         body = gzip.decompress(body)
     if not body.strip():
         return {}
@@ -90,7 +93,8 @@ def epoch(value: Any) -> float | None:
 
 
 def respond(protocol: str, doc: dict[str, Any]) -> web.Response:
-    """A 200 answer carrying `doc`; `MetricDataResults[*].Timestamps` are epoch seconds."""
+    """A 200 answer carrying `doc`; `MetricDataResults[*].Timestamps` and
+    `Datapoints[*].Timestamp` are epoch seconds."""
     headers = {"x-amzn-RequestId": str(uuid.uuid4())}
     if protocol == CBOR:
         tags: dict[float, cbor2.CBORTag] = {}
@@ -98,6 +102,8 @@ def respond(protocol: str, doc: dict[str, Any]) -> web.Response:
             result["Timestamps"] = [
                 tags.get(t) or tags.setdefault(t, cbor2.CBORTag(1, t)) for t in result["Timestamps"]
             ]
+        for point in doc.get("Datapoints", ()):
+            point["Timestamp"] = cbor2.CBORTag(1, point["Timestamp"])
         headers["smithy-protocol"] = "rpc-v2-cbor"
         return web.Response(body=cbor2.dumps(doc), content_type="application/cbor", headers=headers)
     return web.Response(body=json.dumps(doc).encode(), content_type=_JSON_10, headers=headers)

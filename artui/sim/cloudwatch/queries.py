@@ -141,7 +141,7 @@ def get_metric_data(
                     " is not supported (the simulator's percentiles control is set to error).",
                 )
     offset = 0
-    fingerprint = _fingerprint(params)
+    fingerprint = request_fingerprint(params)
     token = params.get("NextToken")
     if token is not None:
         offset, now = _read_token(token, fingerprint)
@@ -165,11 +165,11 @@ def get_metric_data(
             answers.append((result, None))
             continue
         metric = stat_query.get("Metric") or {}
-        points = _points(stat_query, by_dims, model, start, end, now, percentiles)
+        found = points(stat_query, by_dims, model, start, end, now, percentiles)
         if descending:
-            points.reverse()
+            found.reverse()
         result = {"Id": query.get("Id"), "Label": label or metric.get("MetricName", "")}
-        answers.append((result, points))
+        answers.append((result, found))
     return _page(answers, offset, most, now, fingerprint)
 
 
@@ -251,7 +251,7 @@ def _minutes(served: Served, first: int, last: int) -> list[int]:
     return out
 
 
-def _points(
+def points(
     stat_query: dict[str, Any],
     by_dims: dict[tuple[str, str], Served],
     model: TrafficModel,
@@ -411,18 +411,19 @@ def _page(
         results.append(result)
     doc: dict[str, Any] = {"MetricDataResults": results, "Messages": []}
     if seen > stop:
-        doc["NextToken"] = _token({"o": stop, "n": now, "f": fingerprint})
+        doc["NextToken"] = make_token({"o": stop, "n": now, "f": fingerprint})
     return doc
 
 
-def _fingerprint(params: dict[str, Any]) -> str:
-    # What a NextToken belongs to: the same request, bar the token itself.
+def request_fingerprint(params: dict[str, Any]) -> str:
+    """What a NextToken belongs to: the same request, bar the token itself."""
     same = {k: v for k, v in params.items() if k != "NextToken"}
     text = json.dumps(same, sort_keys=True, default=lambda v: epoch(v) or str(v))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _token(state: dict[str, Any]) -> str:
+def make_token(state: dict[str, Any]) -> str:
+    """An opaque NextToken carrying `state`."""
     return base64.urlsafe_b64encode(json.dumps(state).encode()).decode()
 
 
@@ -451,7 +452,7 @@ def list_metrics(
     `cache` keeps listings between the pages of one listing (a token carries the first
     page's `now`), so paging through thousands of metrics lists them once.
     """
-    fingerprint = _fingerprint(params)
+    fingerprint = request_fingerprint(params)
     offset = 0
     if params.get("NextToken") is not None:
         try:
@@ -470,7 +471,7 @@ def list_metrics(
             cache[key] = found
     doc: dict[str, Any] = {"Metrics": found[offset : offset + LIST_PAGE]}
     if len(found) > offset + LIST_PAGE:
-        doc["NextToken"] = _token({"o": offset + LIST_PAGE, "n": now, "f": fingerprint})
+        doc["NextToken"] = make_token({"o": offset + LIST_PAGE, "n": now, "f": fingerprint})
     return doc
 
 
@@ -523,4 +524,13 @@ def _listing(
     return found
 
 
-__all__ = ["LATENCY_SIGMA", "Served", "get_metric_data", "list_metrics", "percentile"]
+__all__ = [
+    "LATENCY_SIGMA",
+    "Served",
+    "get_metric_data",
+    "list_metrics",
+    "make_token",
+    "percentile",
+    "points",
+    "request_fingerprint",
+]

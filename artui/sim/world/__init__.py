@@ -17,7 +17,10 @@ successful deployment, update or resume), rates and incident.
 
 The first demo service is the incident: its 5xx responses climb over the hour before the
 simulator started, and stay high. Log timestamps are the simulator's clock (the wall clock
-in the demo), and the simulator judges them by that clock, as it judges PutLogEvents.
+in the demo), and the simulator judges them by that clock, as it judges PutLogEvents. An
+operation's lines carry the times it happened at (its StartedAt and EndedAt, a deployment
+line its share of the way between), however late a tick sees them: a fast clock, or one
+moved by `POST /_sim/clock`, may pass a whole deployment between two ticks.
 
 What the lines say is in `logs`; this module keeps track of services and writes the lines
 on a timer.
@@ -217,7 +220,7 @@ class DemoWorld:
             if ever_served(ops):
                 self._ensure_log(region, tracked, application_group(service))
             for op in ops:
-                self._op_events(region, tracked, op, sim_now, history=True)
+                self._op_events(region, tracked, op, sim_now)
             tracked.instances = self.model.instances_at(service, ops, sim_now)
             if status in ("RUNNING", "OPERATION_IN_PROGRESS"):
                 for i in range(40):
@@ -236,7 +239,7 @@ class DemoWorld:
             groups[service_group(service)] = tracked
             groups[application_group(service)] = tracked
             for op in ops:
-                self._op_events(region, tracked, op, sim_now, history=False)
+                self._op_events(region, tracked, op, sim_now)
             tracked.instances = self.model.instances_at(service, ops, sim_now)
             serving = status == "RUNNING" or (
                 status == "OPERATION_IN_PROGRESS"
@@ -252,12 +255,10 @@ class DemoWorld:
                 )
         await self._flush(groups)
 
-    def _op_events(
-        self, region: str, tracked: Tracked, op: Operation, sim_now: float, history: bool
-    ) -> None:
+    def _op_events(self, region: str, tracked: Tracked, op: Operation, sim_now: float) -> None:
         """Queue an operation's start, its deployment lines so far, and its end."""
         group = service_group(tracked.service)
-        for stream, ts_ms, line in op_events(tracked, op, sim_now, history):
+        for stream, ts_ms, line in op_events(tracked, op, sim_now):
             self._emit(tracked, region, group, stream, ts_ms, line)
 
     def _app_line(self, region: str, tracked: Tracked, ts: float) -> None:

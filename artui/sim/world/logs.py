@@ -47,31 +47,32 @@ def deployment_stream(operation_id: str) -> str:
     return "deployment/" + operation_id.replace("-", "")
 
 
-def op_events(
-    tracked: Tracked, op: Operation, sim_now: float, history: bool
-) -> list[tuple[str, float, str]]:
+def op_events(tracked: Tracked, op: Operation, sim_now: float) -> list[tuple[str, float, str]]:
     """(stream, timestamp in ms, line) in the service group for an operation: its start,
-    its deployment lines so far and its end, each written once."""
+    its deployment lines so far and its end, each written once.
+
+    Every line carries the simulated time it happened at (the operation's StartedAt and
+    EndedAt, a deployment line its share of the way between), not the time the writer
+    got to it: a clock run fast, or moved on by `POST /_sim/clock`, may pass a whole
+    deployment between two of its ticks.
+    """
     service = tracked.service
     out: list[tuple[str, float, str]] = []
-    # Live events carry the time they are seen; history keeps the operation's own times.
-    started_ts = op.started_at if history else sim_now
     if op.id not in tracked.announced and sim_now >= op.started_at:
         tracked.announced.add(op.id)
-        out += [("events", started_ts * 1000, line) for line in _start_lines(op)]
+        out += [("events", op.started_at * 1000, line) for line in _start_lines(op)]
     if op.type in DEPLOYING_TYPES:
         script = _deployment_script(service, op)
         progress = 1.0 if sim_now >= op.ended_at else (sim_now - op.started_at) / op.duration
         due = sum(1 for frac, _ in script if frac <= progress)
         done = tracked.deploy_lines.get(op.id, 0)
         for frac, line in script[done:due]:
-            ts = op.started_at + frac * op.duration if history else sim_now
+            ts = op.started_at + frac * op.duration
             out.append((deployment_stream(op.id), ts * 1000, line))
         tracked.deploy_lines[op.id] = max(done, due)
     if op.id not in tracked.finished and sim_now >= op.ended_at:
         tracked.finished.add(op.id)
-        ended_ts = op.ended_at if history else sim_now
-        out += [("events", ended_ts * 1000, line) for line in _end_lines(service, op)]
+        out += [("events", op.ended_at * 1000, line) for line in _end_lines(service, op)]
     return out
 
 

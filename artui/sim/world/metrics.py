@@ -11,7 +11,8 @@ What one minute holds, per service (dimensions ServiceName, ServiceID):
 - RequestLatency: the minute's requests as a log-normal distribution of latencies
   (`LATENCY_SIGMA`), mean `latency` ms: p50 below the mean, p99 well above it; no
   figure in a minute without requests;
-- ActiveInstances, CPUUtilization, MemoryUtilization (also per instance, dimension Instance).
+- ActiveInstances (0 in a minute without requests, as the guide says), CPUUtilization,
+  MemoryUtilization (also per instance, dimension Instance).
 
 The troubled service (`seed.TROUBLED_INDEX`) has an incident: its 5xx share climbs through
 the hour before the simulator started (`epoch`, simulated time) and stays high after.
@@ -317,7 +318,11 @@ class TrafficModel:
                 return [0.002 * _UNIT * x for x in draws[1::6]]
             return [self.error_fraction(m * 60.0) for m in range(first, first + _BLOCK)]
         if name == "ActiveInstances":
-            return [float(len(profile.instances))] * _BLOCK
+            # "The number of instances that are processing HTTP requests" (the guide): zero
+            # in a minute without requests (the instances idle, not gone), and never more
+            # instances than requests.
+            active = float(len(profile.instances))
+            return [min(active, r) for r in self._column(profile, number, "Requests")]
         if name == "MemoryUtilization":
             return [int((35 + 15 * _UNIT * x) * 10 + 0.5) / 10 for x in draws[5::6]]
         frac5 = column(profile, number, "frac5")
