@@ -442,6 +442,8 @@ def unlink_blocked(service: Service, domain: CustomDomain) -> str | None:
     """Why `domain` cannot be unlinked now, or None."""
     if service.status is ServiceStatus.OPERATION_IN_PROGRESS:
         return "an operation is in progress: unlink the domain once it ends"
+    if service.status is ServiceStatus.PAUSED:
+        return "the service is paused: resume it (u) before unlinking a domain"
     if service.status is ServiceStatus.DELETED:
         return "the service is deleted"
     if domain.status is DomainStatus.DELETING:

@@ -333,8 +333,10 @@ def test_unlink_blocked_words() -> None:
     assert unlink_blocked(service(), domain(status=DomainStatus.DELETING)) == (
         "it is already being unlinked"
     )
-    # A paused service's domains can be unlinked (App Runner allows it).
-    assert unlink_blocked(service(ServiceStatus.PAUSED), domain()) is None
+    # The guide: a paused service refuses DeleteCustomDomainAssociations too.
+    assert unlink_blocked(service(ServiceStatus.PAUSED), domain()) == (
+        "the service is paused: resume it (u) before unlinking a domain"
+    )
 
 
 # -- zone_snippet -----------------------------------------------------------------------

@@ -468,10 +468,20 @@ def test_an_operation_in_progress_refuses_linking_and_unlinking(fresh_sim, clien
     assert statuses(client, arn, "busy.example.org")[0] == "CREATING"
 
 
-def test_a_paused_service_may_unlink(fresh_sim, client):
+def test_a_paused_service_refuses_unlinking(fresh_sim, client):
+    # The guide, "Actions you cannot perform on a paused service": DeleteCustomDomainAssociations.
     arn = arn_of(client, FREE)
     client.associate_custom_domain(ServiceArn=arn, DomainName="unlink.example.org")
     client.pause_service(ServiceArn=arn)
+    advance(fresh_sim, 3600)
+    params = {"ServiceArn": arn, "DomainName": "unlink.example.org"}
+    message = refused(
+        fresh_sim, client, "DisassociateCustomDomain", params, "InvalidStateException"
+    )
+    assert message == f"Service {FREE} is PAUSED; resume it before unlinking a domain."
+    assert statuses(client, arn, "unlink.example.org")[0] != "DELETING"
+    # Resumed, it may unlink.
+    client.resume_service(ServiceArn=arn)
     advance(fresh_sim, 3600)
     answer = client.disassociate_custom_domain(ServiceArn=arn, DomainName="unlink.example.org")
     assert answer["CustomDomain"]["Status"] == "DELETING"

@@ -40,11 +40,13 @@ MAX_LABEL = 63
 # CAA values that let ACM issue: the guide names amazon.com; ACM's own CAA page adds these.
 AMAZON_CAS = frozenset({"amazon.com", "amazontrust.com", "awstrust.com", "amazonaws.com"})
 
-# Service statuses in which App Runner refuses to link, or to unlink, a domain.
+# Service statuses in which App Runner refuses to link, or to unlink, a domain. The guide's
+# "Actions you cannot perform on a paused service" names both (Create- and
+# DeleteCustomDomainAssociations).
 LINK_REFUSED_STATUSES = frozenset(
     {"OPERATION_IN_PROGRESS", "PAUSED", "CREATE_FAILED", "DELETE_FAILED", "DELETED"}
 )
-UNLINK_REFUSED_STATUSES = frozenset({"OPERATION_IN_PROGRESS", "DELETED"})
+UNLINK_REFUSED_STATUSES = frozenset({"OPERATION_IN_PROGRESS", "PAUSED", "DELETED"})
 _VERBS = {
     "AssociateCustomDomain": "linking a domain",
     "DisassociateCustomDomain": "unlinking a domain",
