@@ -11,9 +11,11 @@ import uuid
 DEFAULT_ACCOUNT = "123456789012"
 _ACCOUNT_KEY = re.compile(r"[0-9]{12}")
 
-# region, account, service name, service id
+# region, account, service name, service id. The guide writes a service's ARN
+# `...:service/service-name[/service-id]`: without its id it names the live service of that
+# name (group 4 is then None).
 SERVICE_ARN_RE = re.compile(
-    r"^arn:aws:apprunner:([a-z0-9-]+):(\d{12}):service/([^/]+)/([0-9a-f]{32})$"
+    r"^arn:aws:apprunner:([a-z0-9-]+):(\d{12}):service/([^/]+)(?:/([0-9a-f]{32}))?$"
 )
 
 
