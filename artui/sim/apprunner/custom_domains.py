@@ -22,6 +22,7 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from artui.sim.apprunner.ids import next_sequence
 from artui.sim.errors import invalid_request, invalid_state, not_found
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ class DomainRecord:
     # Forced by the control API: members laid over the CustomDomain document as they are,
     # to see how a client copes with what AWS might send one day.
     reported_override: dict[str, Any] = field(default_factory=dict)
+    # The order domains were made in, for two linked at one instant (`paging.sort_key`).
+    sequence: int = field(default_factory=next_sequence)
 
     @property
     def caa_blocks(self) -> bool:

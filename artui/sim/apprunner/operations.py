@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from artui.sim.apprunner.ids import next_sequence
+
 # Simulated seconds each operation takes; real App Runner is in this range.
 DURATIONS: dict[str, float] = {
     "CREATE_SERVICE": 240.0,
@@ -46,6 +48,8 @@ class Operation:
     applied: bool = False
     # What an UPDATE_SERVICE would change, applied on success only.
     changes: dict[str, Any] = field(default_factory=dict)
+    # The order operations were made in, for two begun at one instant (`paging.sort_key`).
+    sequence: int = field(default_factory=next_sequence)
 
     @property
     def ended_at(self) -> float:
