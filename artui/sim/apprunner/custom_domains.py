@@ -20,7 +20,10 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from publicsuffixlist import PublicSuffixList
 
 from artui.sim.apprunner.ids import next_sequence
 from artui.sim.errors import invalid_request, invalid_state, not_found
@@ -200,12 +203,10 @@ def name_problem(name: str, www: bool) -> str | None:
         )
     if len(labels) < 2:
         return f"Domain name {name} needs at least two labels, such as example.com."
-    # A simplification: a root domain is taken to be exactly two labels (example.com); the
-    # real rule follows the public suffix list (example.co.uk).
-    if wildcard and len(labels) != 3:
+    if wildcard and not is_root(name.removeprefix("*.")):
         return (
             f"Domain name {name} is not valid: a wildcard can only be the immediate subdomain "
-            "of a root domain, as in *.example.com."
+            "of a root domain, as in *.example.com or *.example.co.uk."
         )
     if wildcard and www:
         return (
@@ -213,6 +214,20 @@ def name_problem(name: str, www: bool) -> str | None:
             "false (it defaults to true)."
         )
     return None
+
+
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    """The public suffix list's ICANN section, from the snapshot the library bundles (never
+    downloaded); read once, on first use."""
+    return PublicSuffixList(only_icann=True)
+
+
+def is_root(name: str) -> bool:
+    """Whether `name` is a root domain: one label above a public suffix, as `example.com`
+    or `example.co.uk` (the public suffix list decides, as for the domains people register)."""
+    name = name.lower().removesuffix(".")
+    return not name.startswith("*") and _public_suffixes().privatesuffix(name) == name
 
 
 def validation_record(rng: random.Random, name: str) -> tuple[str, str]:
