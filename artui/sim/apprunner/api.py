@@ -367,7 +367,14 @@ class AppRunnerBackend:
         return self._simple(region, params, "ResumeService", "RESUME_SERVICE")
 
     def delete_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
-        return self._simple(region, params, "DeleteService", "DELETE_SERVICE")
+        now = self.clock.now()
+        service = self.find(region, params["ServiceArn"])
+        self.check_allowed(service, "DeleteService", now)
+        failure = failures.delete_failure(service.source, service.true_status(now))
+        op = self.begin(service, "DELETE_SERVICE", now)
+        # A deletion's outcome is `delete_failure`'s: it depends on whether this is a retry.
+        op.failure = failure
+        return {"Service": service.describe(now), "OperationId": op.id}
 
     def _simple(
         self, region: str, params: dict[str, Any], action: str, op_type: str
