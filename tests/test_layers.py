@@ -1,6 +1,7 @@
 """The layers of the README's layout hold: only artui/aws talks AWS, the UI never imports
 botocore or the AWS side, the core never imports Textual, the engine and aws/ never import
-the UI, sim/ stands alone, and the domain modules need only the standard library."""
+the UI, sim/ stands alone, and the domain modules need only the standard library (one
+module, one library excepted, with its reason)."""
 
 from __future__ import annotations
 
@@ -82,16 +83,22 @@ def files(root: Path, *parts: str) -> list[Path]:
 
 @dataclass(frozen=True)
 class Rule:
-    """Files `scope` picks under the package root may not import what `forbidden` names."""
+    """Files `scope` picks under the package root may not import what `forbidden` names,
+    but for `excepted`: (file relative to the package, top-level module) pairs."""
 
     name: str
     scope: Callable[[Path], list[Path]]
     forbidden: Callable[[str], bool]
+    excepted: tuple[tuple[str, str], ...] = ()
 
 
 def violations(rule: Rule, path: Path, root: Path = PACKAGE) -> list[Violation]:
     where = str(path.relative_to(root))
-    return [(where, m) for m in sorted(imported_modules(path, root)) if rule.forbidden(m)]
+    return [
+        (where, m)
+        for m in sorted(imported_modules(path, root))
+        if rule.forbidden(m) and (where, top(m)) not in rule.excepted
+    ]
 
 
 def check(rule: Rule, root: Path = PACKAGE) -> list[Violation]:
@@ -144,6 +151,10 @@ DOMAIN_NEEDS_ONLY_STDLIB = Rule(
     "domain modules import only the standard library and each other",
     lambda root: files(root, "domain"),
     lambda m: top(m) not in STDLIB and not within(m, DOMAIN),
+    # What a root domain is follows the public suffix list, which no rule of thumb matches
+    # (example.co.uk): a maintained library with its bundled snapshot decides, in the one
+    # module that asks (is_root), rather than a copy of the list kept here by hand.
+    excepted=(("domain/custom_domains.py", "publicsuffixlist"),),
 )
 RULES = [
     UI_NEVER_IMPORTS_AWS,
@@ -217,7 +228,12 @@ def test_planted_imports_are_reported(tmp_path: Path) -> None:
         SIM_STANDS_ALONE: [
             ("sim/clock.py", LAZY_STORE_IMPORT, "artui.engine.store"),
         ],
-        DOMAIN_NEEDS_ONLY_STDLIB: [("domain/apprunner.py", "import textual", "textual")],
+        DOMAIN_NEEDS_ONLY_STDLIB: [
+            ("domain/apprunner.py", "import textual", "textual"),
+            # The exception is one library in one module: elsewhere, or another, is reported.
+            ("domain/format.py", "import publicsuffixlist", "publicsuffixlist"),
+            ("domain/custom_domains.py", "import yaml", "yaml"),
+        ],
     }
     for plants in planted.values():
         for file, code, _ in plants:

@@ -6,7 +6,8 @@ What artui hands on to the operator's other tools (the clipboard, a DNS provider
 import) is only ever a valid DNS name: `dns_problem` is that one rule, and any text from AWS
 that breaks it is refused and named in `escaped` form, never passed on raw.
 
-Nothing here imports AWS or Textual libraries.
+Nothing here imports AWS or Textual libraries. One library beside the standard one:
+`publicsuffixlist`, for what a root domain is (tests/test_layers.py allows exactly it, here).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+
+from publicsuffixlist import PublicSuffixList
 
 from artui.domain.apprunner import Parsable, Service, ServiceStatus, Tone
 
@@ -190,13 +194,19 @@ def normalised(name: str) -> str:
     return name.strip().lower().removesuffix(".")
 
 
-def is_root(name: str) -> bool:
-    """Whether `name` is a root domain (two labels: `example.com`).
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    """The public suffix list's ICANN section, as the library bundles it (never downloaded);
+    read once, on first use. The private section (github.io and the like) names hosting
+    platforms' subdomains, not zones their users register."""
+    return PublicSuffixList(only_icann=True)
 
-    A simplification: a registrable domain under a two-label suffix (`example.co.uk`) is
-    taken for a subdomain.
-    """
-    return name.count(".") == 1 and not name.startswith("*")
+
+def is_root(name: str) -> bool:
+    """Whether `name` is a root domain: one label above a public suffix, as `example.com`
+    or `example.co.uk` (the public suffix list decides); a wildcard never is."""
+    name = normalised(name)
+    return not name.startswith("*") and _public_suffixes().privatesuffix(name) == name
 
 
 def dns_problem(text: str, *, wildcard: bool = False) -> str | None:
@@ -426,10 +436,10 @@ def name_problem(name: str, www: bool, held: CustomDomains | None) -> str | None
     if "*" in name:
         if labels[0] != "*" or "*" in ".".join(labels[1:]):
             return "A wildcard is * on its own as the first label: *.example.com."
-        if len(labels) != 3:
+        if not is_root(name.removeprefix("*.")):
             return (
-                "A wildcard goes only directly under a root domain (*.example.com, not "
-                "*.login.example.com)."
+                "A wildcard goes only directly under a root domain (*.example.com or "
+                "*.example.co.uk, not *.login.example.com or *.co.uk)."
             )
         if www:
             return "The www option cannot go with a wildcard."
@@ -442,6 +452,8 @@ def unlink_blocked(service: Service, domain: CustomDomain) -> str | None:
     """Why `domain` cannot be unlinked now, or None."""
     if service.status is ServiceStatus.OPERATION_IN_PROGRESS:
         return "an operation is in progress: unlink the domain once it ends"
+    if service.status is ServiceStatus.PAUSED:
+        return "the service is paused: resume it (u) before unlinking a domain"
     if service.status is ServiceStatus.DELETED:
         return "the service is deleted"
     if domain.status is DomainStatus.DELETING:

@@ -183,7 +183,13 @@ def test_a_normalised_name_passes_where_the_typed_one_would_not() -> None:
         ("shop.example.com", False),
         ("www.example.com", False),
         ("*.example.com", False),
-        ("example.co.uk", False),  # the documented simplification
+        # The public suffix list decides: co.uk is a suffix, so example.co.uk is a root.
+        ("example.co.uk", True),
+        ("www.example.co.uk", False),
+        ("co.uk", False),
+        ("*.example.co.uk", False),
+        ("example.com.au", True),
+        ("shop.example.com.au", False),
     ],
 )
 def test_is_root(name: str, root: bool) -> None:
@@ -237,6 +243,16 @@ def test_unknown_status_is_refused_by_artui_only() -> None:
     assert link_blocked(service(ServiceStatus.UNKNOWN), held()) is not None
 
 
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [("*.example.co.uk", True), ("*.example.com", True), ("*.co.uk", False), ("*.com", False)],
+)
+def test_a_wildcard_goes_directly_under_a_root_by_the_public_suffix_list(
+    name: str, accepted: bool
+) -> None:
+    assert (name_problem(name, False, None) is None) is accepted
+
+
 def app_runner_accepts(name: str, www: bool) -> bool:
     """Whether the simulator takes `name`: the model's checks, then its own name rules."""
     params = {"ServiceArn": ARN, "DomainName": name, "EnableWWWSubdomain": www}
@@ -280,6 +296,12 @@ AGREEMENT_NAMES = [
     "*.*.com",
     "**.example.com",
     "*example.com",
+    "*.example.co.uk",
+    "*.co.uk",
+    "example.co.uk",
+    "www.example.co.uk",
+    "*.www.example.co.uk",
+    "*.example.com.au",
 ]
 
 
@@ -333,8 +355,10 @@ def test_unlink_blocked_words() -> None:
     assert unlink_blocked(service(), domain(status=DomainStatus.DELETING)) == (
         "it is already being unlinked"
     )
-    # A paused service's domains can be unlinked (App Runner allows it).
-    assert unlink_blocked(service(ServiceStatus.PAUSED), domain()) is None
+    # The guide: a paused service refuses DeleteCustomDomainAssociations too.
+    assert unlink_blocked(service(ServiceStatus.PAUSED), domain()) == (
+        "the service is paused: resume it (u) before unlinking a domain"
+    )
 
 
 # -- zone_snippet -----------------------------------------------------------------------

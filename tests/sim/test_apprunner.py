@@ -12,6 +12,7 @@ from conftest import (
     SIM_SERVICES,
     VALIDATED,
     client_kwargs,
+    control,
     make_aio,
     make_boto3,
     validate_error,
@@ -252,3 +253,43 @@ async def test_every_call_is_shape_checked(apprunner):
         "ListTagsForResource",
         "UntagResource",
     ]
+
+
+def test_a_service_arn_without_its_id_names_the_live_service(fresh_sim):
+    # The guide: a service's ARN is `...:service/service-name[/service-id]`; the model's
+    # pattern for every ServiceArn and ResourceArn allows it.
+    client = make_boto3(fresh_sim, "apprunner")
+    short = "arn:aws:apprunner:us-east-1:123456789012:service/short-arn"
+    source = {"ImageRepository": {"ImageIdentifier": IMAGE, "ImageRepositoryType": "ECR_PUBLIC"}}
+    first = client.create_service(ServiceName="short-arn", SourceConfiguration=source)
+    full = first["Service"]["ServiceArn"]
+    assert full.startswith(short + "/")
+    assert client.describe_service(ServiceArn=short)["Service"]["ServiceArn"] == full
+    control(fresh_sim, "POST", "/_sim/clock", {"advance": 1000})
+    # Reads, tags and changes all take it.
+    client.tag_resource(ResourceArn=short, Tags=[{"Key": "team", "Value": "core"}])
+    assert client.list_tags_for_resource(ResourceArn=full)["Tags"] == [
+        {"Key": "team", "Value": "core"}
+    ]
+    paused = client.pause_service(ServiceArn=short)
+    assert paused["Service"]["ServiceArn"] == full
+    operations = client.list_operations(ServiceArn=short)["OperationSummaryList"]
+    assert [op["Type"] for op in operations] == ["PAUSE_SERVICE", "CREATE_SERVICE"]
+    assert {op["TargetArn"] for op in operations} == {full}
+    control(fresh_sim, "POST", "/_sim/clock", {"advance": 1000})
+    client.delete_service(ServiceArn=short)
+    control(fresh_sim, "POST", "/_sim/clock", {"advance": 1000})
+    # Deleted: the full ARN still describes it; no live service has the name.
+    assert client.describe_service(ServiceArn=full)["Service"]["Status"] == "DELETED"
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_service(ServiceArn=short)
+    # The name reused: the short ARN names the new service.
+    second = client.create_service(ServiceName="short-arn", SourceConfiguration=source)
+    assert second["Service"]["ServiceArn"] != full
+    described = client.describe_service(ServiceArn=short)["Service"]
+    assert described["ServiceArn"] == second["Service"]["ServiceArn"]
+    # Another account's, or another region's, is not this one.
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_service(ServiceArn=short.replace("123456789012", "210987654321"))
+    with pytest.raises(client.exceptions.InvalidRequestException):
+        client.describe_service(ServiceArn=short.replace("us-east-1", "eu-west-1"))

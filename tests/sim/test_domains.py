@@ -29,6 +29,7 @@ from artui.sim.apprunner.custom_domains import (
     LINK_REFUSED_STATUSES,
     UNLINK_REFUSED_STATUSES,
     VALIDATION_WINDOW,
+    is_root,
     refusal,
 )
 from artui.sim.seed import seed_region
@@ -407,6 +408,9 @@ def test_the_same_domain_on_two_services_is_allowed(fresh_sim, client):
         ("*", "at least two labels"),  # the model's pattern allows it
         ("*.login.example.com", "immediate subdomain of a root domain"),
         ("*.com", "immediate subdomain of a root domain"),
+        # The public suffix list: co.uk is a suffix, so example.co.uk is the root.
+        ("*.co.uk", "immediate subdomain of a root domain"),
+        ("*.www.example.co.uk", "immediate subdomain of a root domain"),
         ("localhost", "at least two labels"),
         ("a..example.com", "empty label"),
         (".example.com", "empty label"),
@@ -430,6 +434,39 @@ def test_names_app_runner_accepts(fresh_sim, client):
     for name in ("example.org", "a" * 63 + ".example.org", "admin.login.example.org", "x-1.io"):
         client.associate_custom_domain(ServiceArn=arn, DomainName=name, EnableWWWSubdomain=False)
     client.associate_custom_domain(ServiceArn=arn, DomainName="*.b.io", EnableWWWSubdomain=False)
+
+
+def test_a_wildcard_under_a_multi_label_public_suffix_is_accepted(fresh_sim, client):
+    # The guide: a wildcard only as the immediate subdomain of a root domain; the public
+    # suffix list says example.co.uk is one (co.uk is the suffix), so its wildcard is taken.
+    arn = arn_of(client, FREE)
+    for name in ("*.example.co.uk", "*.Example.Com.AU", "example.co.uk", "www.example.co.uk"):
+        answer = client.associate_custom_domain(
+            ServiceArn=arn, DomainName=name, EnableWWWSubdomain=False
+        )
+        assert answer["CustomDomain"]["DomainName"] == name
+    assert [d["DomainName"] for d in all_domains(client, arn)] == [
+        "*.example.co.uk",
+        "*.Example.Com.AU",
+        "example.co.uk",
+        "www.example.co.uk",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "root"),
+    [
+        ("example.com", True),
+        ("example.co.uk", True),
+        ("Example.CO.UK.", True),
+        ("www.example.co.uk", False),
+        ("co.uk", False),
+        ("*.example.co.uk", False),
+        ("shop.example.com", False),
+    ],
+)
+def test_root_domains_follow_the_public_suffix_list(name, root):
+    assert is_root(name) is root
 
 
 @pytest.mark.parametrize("www", [True, None], ids=["www", "default"])
@@ -468,10 +505,20 @@ def test_an_operation_in_progress_refuses_linking_and_unlinking(fresh_sim, clien
     assert statuses(client, arn, "busy.example.org")[0] == "CREATING"
 
 
-def test_a_paused_service_may_unlink(fresh_sim, client):
+def test_a_paused_service_refuses_unlinking(fresh_sim, client):
+    # The guide, "Actions you cannot perform on a paused service": DeleteCustomDomainAssociations.
     arn = arn_of(client, FREE)
     client.associate_custom_domain(ServiceArn=arn, DomainName="unlink.example.org")
     client.pause_service(ServiceArn=arn)
+    advance(fresh_sim, 3600)
+    params = {"ServiceArn": arn, "DomainName": "unlink.example.org"}
+    message = refused(
+        fresh_sim, client, "DisassociateCustomDomain", params, "InvalidStateException"
+    )
+    assert message == f"Service {FREE} is PAUSED; resume it before unlinking a domain."
+    assert statuses(client, arn, "unlink.example.org")[0] != "DELETING"
+    # Resumed, it may unlink.
+    client.resume_service(ServiceArn=arn)
     advance(fresh_sim, 3600)
     answer = client.disassociate_custom_domain(ServiceArn=arn, DomainName="unlink.example.org")
     assert answer["CustomDomain"]["Status"] == "DELETING"

@@ -1,6 +1,8 @@
 """Deployments that fail, and why: the demo's payments-worker fails to build, a `fail-deploy`
 image fails its health check; either way the service stays RUNNING its previous version,
-and the deployment log and service events say what went wrong, as App Runner's do.
+and the deployment log and service events say what went wrong, as App Runner's do. And the
+triggers for the other failed statuses: a rollback that succeeds or fails (ROLLBACK_*), a
+deletion that fails (DELETE_FAILED) and its retry.
 
 App Runner calls go through botocore over HTTP; the logs are read back from moto, where
 the demo world wrote them. The clock is stopped and moved only by the control API.
@@ -15,7 +17,7 @@ from conftest import control, make_boto3
 
 from artui.sim import Simulator
 from artui.sim.apprunner import failures
-from artui.sim.apprunner.operations import DURATIONS
+from artui.sim.apprunner.operations import DURATIONS, ROLLBACK_FRACTION
 from artui.sim.server import DEMO_SERVICES, DEMO_SPEEDUP
 from artui.sim.world import deployment_stream
 from tests.eventually import eventually
@@ -231,3 +233,164 @@ def test_failures_decide_the_reason(op_type, source, deploy_failure, reason):
 def test_an_unknown_failure_reason_is_refused():
     with pytest.raises(ValueError, match="not a failure reason"):
         failures.failure("START_DEPLOYMENT", CODE_SOURCE, "cosmic-rays")
+
+
+# -- rollbacks and failed deletions, on a bare simulator -------------------------------
+
+BARE_REGION = "us-east-1"
+
+
+@pytest.fixture
+def bare() -> Iterator[Simulator]:
+    """No demo services, no world, the clock stopped: operations end when a test says."""
+    with Simulator(regions=(BARE_REGION,), services=0, time_scale=0, world=False) as sim:
+        yield sim
+
+
+def image(tag: str) -> dict:
+    return {
+        "ImageRepository": {
+            "ImageIdentifier": f"public.ecr.aws/artui-demo/app:{tag}",
+            "ImageRepositoryType": "ECR_PUBLIC",
+        }
+    }
+
+
+def move(sim: Simulator, seconds: float) -> None:
+    control(sim, "POST", "/_sim/clock", {"advance": seconds})
+
+
+def running(sim: Simulator, client, name: str, tag: str) -> str:
+    """A new service on `tag`, RUNNING; its ARN."""
+    arn = client.create_service(ServiceName=name, SourceConfiguration=image(tag))["Service"][
+        "ServiceArn"
+    ]
+    move(sim, DURATIONS["CREATE_SERVICE"] + 1)
+    assert client.describe_service(ServiceArn=arn)["Service"]["Status"] == "RUNNING"
+    return arn
+
+
+def seconds(start, end) -> float:
+    return (end - start).total_seconds()
+
+
+def latest(client, arn: str) -> dict:
+    return client.list_operations(ServiceArn=arn)["OperationSummaryList"][0]
+
+
+def status(client, arn: str) -> str:
+    return client.describe_service(ServiceArn=arn)["Service"]["Status"]
+
+
+@pytest.mark.parametrize(
+    ("tag", "ended"),
+    [("rollback-succeeds", "ROLLBACK_SUCCEEDED"), ("rollback-fails", "ROLLBACK_FAILED")],
+)
+def test_an_update_that_rolls_back(bare, tag, ended):
+    client = make_boto3(bare, "apprunner", BARE_REGION)
+    arn = running(bare, client, "rolls-back", "v1")
+    client.update_service(ServiceArn=arn, SourceConfiguration=image(tag))
+    duration = DURATIONS["UPDATE_SERVICE"]
+    move(bare, duration * ROLLBACK_FRACTION - 1)
+    op = latest(client, arn)
+    assert (op["Type"], op["Status"]) == ("UPDATE_SERVICE", "IN_PROGRESS")
+    # The health check fails: App Runner rolls back while the service stays busy.
+    move(bare, 2)
+    op = latest(client, arn)
+    assert op["Status"] == "ROLLBACK_IN_PROGRESS"
+    assert seconds(op["StartedAt"], op["UpdatedAt"]) == pytest.approx(
+        duration * ROLLBACK_FRACTION, abs=0.01
+    )
+    assert "EndedAt" not in op
+    assert status(client, arn) == "OPERATION_IN_PROGRESS"
+    move(bare, duration)
+    op = latest(client, arn)
+    assert op["Status"] == ended
+    assert op["EndedAt"] == op["UpdatedAt"]
+    assert seconds(op["StartedAt"], op["EndedAt"]) == pytest.approx(duration, abs=0.01)
+    service = client.describe_service(ServiceArn=arn)["Service"]
+    # Either way the update did not take, and the service keeps its status (RUNNING).
+    assert service["Status"] == "RUNNING"
+    assert service["SourceConfiguration"]["ImageRepository"]["ImageIdentifier"].endswith(":v1")
+
+
+def test_a_deployment_that_rolls_back_and_its_rollback_fails(bare):
+    client = make_boto3(bare, "apprunner", BARE_REGION)
+    # CreateService takes the version as an ordinary one: nothing to roll back to yet.
+    arn = running(bare, client, "deploys-badly", "rollback-fails")
+    assert latest(client, arn)["Status"] == "SUCCEEDED"
+    op_id = client.start_deployment(ServiceArn=arn)["OperationId"]
+    move(bare, DURATIONS["START_DEPLOYMENT"] * ROLLBACK_FRACTION + 1)
+    assert (latest(client, arn)["Id"], latest(client, arn)["Status"]) == (
+        op_id,
+        "ROLLBACK_IN_PROGRESS",
+    )
+    move(bare, DURATIONS["START_DEPLOYMENT"])
+    assert latest(client, arn)["Status"] == "ROLLBACK_FAILED"
+    assert status(client, arn) == "RUNNING"
+
+
+def test_a_failed_deletion_leaves_delete_failed_and_a_retry_deletes(bare):
+    client = make_boto3(bare, "apprunner", BARE_REGION)
+    arn = running(bare, client, "hard-to-delete", "fail-delete")
+    client.delete_service(ServiceArn=arn)
+    move(bare, DURATIONS["DELETE_SERVICE"] + 1)
+    op = latest(client, arn)
+    assert (op["Type"], op["Status"]) == ("DELETE_SERVICE", "FAILED")
+    assert status(client, arn) == "DELETE_FAILED"
+    listed = client.list_services()["ServiceSummaryList"]
+    assert [(s["ServiceName"], s["Status"]) for s in listed] == [
+        ("hard-to-delete", "DELETE_FAILED")
+    ]
+    # The guide: a DELETE_FAILED service can only be deleted again.
+    for call in (
+        lambda: client.start_deployment(ServiceArn=arn),
+        lambda: client.pause_service(ServiceArn=arn),
+        lambda: client.update_service(ServiceArn=arn, SourceConfiguration=image("v2")),
+    ):
+        with pytest.raises(client.exceptions.InvalidStateException) as err:
+            call()
+        message = err.value.response["Error"]["Message"]
+        assert message == "Service hard-to-delete is DELETE_FAILED; retry deleting it."
+    client.delete_service(ServiceArn=arn)
+    move(bare, DURATIONS["DELETE_SERVICE"] + 1)
+    assert latest(client, arn)["Status"] == "SUCCEEDED"
+    assert status(client, arn) == "DELETED"
+    assert client.list_services()["ServiceSummaryList"] == []
+
+
+@pytest.mark.parametrize(
+    ("op_type", "tag", "reason", "rollback"),
+    [
+        ("UPDATE_SERVICE", "rollback-succeeds", "health-check", "SUCCEEDED"),
+        ("START_DEPLOYMENT", "rollback-fails", "health-check", "FAILED"),
+        # A new service has nothing to roll back to; pausing deploys nothing.
+        ("CREATE_SERVICE", "rollback-succeeds", None, None),
+        ("PAUSE_SERVICE", "rollback-fails", None, None),
+        # Exact versions only, as the other triggers.
+        ("UPDATE_SERVICE", "rollback-succeeds-2", None, None),
+        # The old triggers still end FAILED, with no rollback status.
+        ("UPDATE_SERVICE", "fail-update", "health-check", None),
+        # Deletion is `delete_failure`'s alone.
+        ("DELETE_SERVICE", "fail-delete", None, None),
+    ],
+)
+def test_rollback_triggers(op_type, tag, reason, rollback):
+    found = failures.failure(op_type, image(tag))
+    assert found == reason
+    assert failures.rollback_of(found) == rollback
+
+
+@pytest.mark.parametrize(
+    ("tag", "status", "reason"),
+    [
+        ("fail-delete", "RUNNING", "deletion"),
+        ("fail-delete", "PAUSED", "deletion"),
+        ("fail-delete", "CREATE_FAILED", "deletion"),
+        ("fail-delete", "DELETE_FAILED", None),  # the retry succeeds
+        ("fail-deletes", "RUNNING", None),
+        ("fail-update", "RUNNING", None),
+    ],
+)
+def test_delete_failure(tag, status, reason):
+    assert failures.delete_failure(image(tag), status) == reason

@@ -471,6 +471,21 @@ def _observability(values: Values, world: World) -> SearchStrategy[dict[str, Any
     )
 
 
+def _health_check(values: Values) -> SearchStrategy[dict[str, Any]]:
+    """A HealthCheckConfiguration whose Interval is never less than its Timeout, as the
+    console requires: both or neither, so that one laid over a service's stays valid."""
+    shape = _shape(CREATE.input_shape, "HealthCheckConfiguration")
+
+    def order(health: dict[str, Any]) -> dict[str, Any]:
+        if "Interval" not in health and "Timeout" not in health:
+            return health
+        # App Runner's defaults (Interval 5, Timeout 2) stand in for the one left out.
+        low, high = sorted((health.get("Timeout", 2), health.get("Interval", 5)))
+        return {**health, "Timeout": low, "Interval": high}
+
+    return st.builds(order, values.structure(shape))
+
+
 def body_values(world: World, kind: str | None = None) -> Values:
     """Values for CreateService (any source kind) or UpdateService (a source of `kind`)."""
     values = Values()
@@ -479,6 +494,7 @@ def body_values(world: World, kind: str | None = None) -> Values:
     values.overrides.update(
         {
             "InstanceConfiguration": _instance(values),
+            "HealthCheckConfiguration": _health_check(values),
             "EgressConfiguration": _egress(values, world),
             "ServiceObservabilityConfiguration": _observability(values, world),
             # The model leaves a tag's Key optional; App Runner refuses a tag without one.

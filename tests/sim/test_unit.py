@@ -140,12 +140,18 @@ def test_operation_phases():
     assert op.summary(op.ended_at)["EndedAt"] == op.ended_at
 
 
+def by_value(item: int) -> tuple[int]:
+    return (item,)
+
+
 def test_tokens_are_bound_to_their_listing():
     pager = Pager()
     items = list(range(5))
 
     def page(bound_to: str, **params: object) -> dict[str, object]:
-        return pager.listing("ListServices", bound_to, "Items", items, params, lambda i: {"i": i})
+        return pager.listing(
+            "ListServices", bound_to, "Items", items, params, lambda i: {"i": i}, key=by_value
+        )
 
     first = page("us-east-1", MaxResults=2)
     token = first["NextToken"]
@@ -155,7 +161,9 @@ def test_tokens_are_bound_to_their_listing():
             page(where, NextToken=forged)
         assert err.value.code == "InvalidRequestException"
     # Another simulator's token (another secret) is refused too.
-    other = Pager().listing("ListServices", "us-east-1", "Items", items, {"MaxResults": 2}, str)
+    other = Pager().listing(
+        "ListServices", "us-east-1", "Items", items, {"MaxResults": 2}, str, key=by_value
+    )
     with pytest.raises(ApiError):
         page("us-east-1", NextToken=other["NextToken"])
 

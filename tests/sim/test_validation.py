@@ -375,6 +375,20 @@ CASES: list[Case] = [
         ops=("UpdateService",),
     ),
     Case("neither-image-nor-code", INV, {"SourceConfiguration": {"AutoDeploymentsEnabled": False}}),
+    # The console: "The interval can't be less than the timeout".
+    Case(
+        "interval-under-timeout",
+        INV,
+        {"HealthCheckConfiguration": {"Interval": 3, "Timeout": 4}},
+        member="interval",
+    ),
+    # Laid over the default Interval (5): the whole health check counts.
+    Case(
+        "timeout-past-the-interval-kept",
+        INV,
+        {"HealthCheckConfiguration": {"Timeout": 6}},
+        member="timeout",
+    ),
 ]
 
 
@@ -442,6 +456,32 @@ async def test_update_service_cannot_switch_source_kind(
     await refused(client.update_service(ServiceArn=arn, SourceConfiguration=source), INV)
     assert await describe(client, arn) == service
     assert await operations(client, arn) == ops
+
+
+async def test_a_health_check_interval_may_equal_its_timeout(vsim: Simulator, client: Any) -> None:
+    health = {"Interval": 4, "Timeout": 4}
+    created = await client.create_service(
+        ServiceName=unique(), SourceConfiguration=image_source(), HealthCheckConfiguration=health
+    )
+    arn = created["Service"]["ServiceArn"]
+    assert created["Service"]["HealthCheckConfiguration"]["Interval"] == 4
+    advance(vsim, SETTLE)
+    # The update's merged result counts: a Timeout up to the Interval it keeps is taken...
+    await client.update_service(ServiceArn=arn, HealthCheckConfiguration={"Timeout": 3})
+    advance(vsim, SETTLE)
+    # ...one past it is not, and the same Timeout with a longer Interval is.
+    message = await refused(
+        client.update_service(ServiceArn=arn, HealthCheckConfiguration={"Timeout": 5}), INV
+    )
+    assert message == (
+        "HealthCheckConfiguration Interval (4 seconds) can't be less than its Timeout (5 seconds)."
+    )
+    await client.update_service(
+        ServiceArn=arn, HealthCheckConfiguration={"Timeout": 5, "Interval": 20}
+    )
+    advance(vsim, SETTLE)
+    health_now = (await describe(client, arn))["HealthCheckConfiguration"]
+    assert (health_now["Interval"], health_now["Timeout"]) == (20, 5)
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,8 @@ class AppRunnerBackend:
     # -- lookups -----------------------------------------------------------------
 
     def find(self, region: str, arn: str, member: str = "ServiceArn") -> ServiceRecord:
-        """The service an ARN names in this region."""
+        """The service an ARN names in this region: `service/NAME/ID`, or `service/NAME` for
+        the live service of that name."""
         match = SERVICE_ARN_RE.match(arn)
         if not match:
             raise invalid_request(f"{member} '{arn}' is not a valid App Runner service ARN.")
@@ -199,8 +200,18 @@ class AppRunnerBackend:
             raise invalid_request(
                 f"{member} is in region {match.group(1)}, but the request went to {region}."
             )
-        # Another account's ARN: nothing this caller can see.
-        service = self.region(region).get(arn) if match.group(2) == self.account else None
+        service: ServiceRecord | None
+        if match.group(2) != self.account:
+            # Another account's ARN: nothing this caller can see.
+            service = None
+        elif match.group(4) is None:
+            # `service/NAME`, which the guide allows: the live service of that name.
+            now = self.clock.now()
+            service = next(
+                (s for s in self.live_services(region, now) if s.name == match.group(3)), None
+            )
+        else:
+            service = self.region(region).get(arn)
         if service is None:
             raise not_found(f"Service {arn} can't be found.")
         return service
@@ -387,8 +398,15 @@ class AppRunnerBackend:
         return self._simple(region, params, "ResumeService", "RESUME_SERVICE")
 
     def delete_service(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
-        self._refuse_if_ingress(region, params["ServiceArn"])
-        return self._simple(region, params, "DeleteService", "DELETE_SERVICE")
+        now = self.clock.now()
+        service = self.find(region, params["ServiceArn"])
+        self._refuse_if_ingress(region, service.arn)
+        self.check_allowed(service, "DeleteService", now)
+        failure = failures.delete_failure(service.source, service.true_status(now))
+        op = self.begin(service, "DELETE_SERVICE", now)
+        # A deletion's outcome is `delete_failure`'s: it depends on whether this is a retry.
+        op.failure = failure
+        return {"Service": service.describe(now), "OperationId": op.id}
 
     def _simple(
         self, region: str, params: dict[str, Any], action: str, op_type: str

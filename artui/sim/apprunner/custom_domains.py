@@ -20,8 +20,12 @@ from __future__ import annotations
 import random
 import string
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from publicsuffixlist import PublicSuffixList
+
+from artui.sim.apprunner.ids import next_sequence
 from artui.sim.errors import invalid_request, invalid_state, not_found
 
 if TYPE_CHECKING:
@@ -40,11 +44,13 @@ MAX_LABEL = 63
 # CAA values that let ACM issue: the guide names amazon.com; ACM's own CAA page adds these.
 AMAZON_CAS = frozenset({"amazon.com", "amazontrust.com", "awstrust.com", "amazonaws.com"})
 
-# Service statuses in which App Runner refuses to link, or to unlink, a domain.
+# Service statuses in which App Runner refuses to link, or to unlink, a domain. The guide's
+# "Actions you cannot perform on a paused service" names both (Create- and
+# DeleteCustomDomainAssociations).
 LINK_REFUSED_STATUSES = frozenset(
     {"OPERATION_IN_PROGRESS", "PAUSED", "CREATE_FAILED", "DELETE_FAILED", "DELETED"}
 )
-UNLINK_REFUSED_STATUSES = frozenset({"OPERATION_IN_PROGRESS", "DELETED"})
+UNLINK_REFUSED_STATUSES = frozenset({"OPERATION_IN_PROGRESS", "PAUSED", "DELETED"})
 _VERBS = {
     "AssociateCustomDomain": "linking a domain",
     "DisassociateCustomDomain": "unlinking a domain",
@@ -78,6 +84,8 @@ class DomainRecord:
     # Forced by the control API: members laid over the CustomDomain document as they are,
     # to see how a client copes with what AWS might send one day.
     reported_override: dict[str, Any] = field(default_factory=dict)
+    # The order domains were made in, for two linked at one instant (`paging.sort_key`).
+    sequence: int = field(default_factory=next_sequence)
 
     @property
     def caa_blocks(self) -> bool:
@@ -195,12 +203,10 @@ def name_problem(name: str, www: bool) -> str | None:
         )
     if len(labels) < 2:
         return f"Domain name {name} needs at least two labels, such as example.com."
-    # A simplification: a root domain is taken to be exactly two labels (example.com); the
-    # real rule follows the public suffix list (example.co.uk).
-    if wildcard and len(labels) != 3:
+    if wildcard and not is_root(name.removeprefix("*.")):
         return (
             f"Domain name {name} is not valid: a wildcard can only be the immediate subdomain "
-            "of a root domain, as in *.example.com."
+            "of a root domain, as in *.example.com or *.example.co.uk."
         )
     if wildcard and www:
         return (
@@ -208,6 +214,20 @@ def name_problem(name: str, www: bool) -> str | None:
             "false (it defaults to true)."
         )
     return None
+
+
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    """The public suffix list's ICANN section, from the snapshot the library bundles (never
+    downloaded); read once, on first use."""
+    return PublicSuffixList(only_icann=True)
+
+
+def is_root(name: str) -> bool:
+    """Whether `name` is a root domain: one label above a public suffix, as `example.com`
+    or `example.co.uk` (the public suffix list decides, as for the domains people register)."""
+    name = name.lower().removesuffix(".")
+    return not name.startswith("*") and _public_suffixes().privatesuffix(name) == name
 
 
 def validation_record(rng: random.Random, name: str) -> tuple[str, str]:

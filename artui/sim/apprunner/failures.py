@@ -21,9 +21,26 @@ its source version. A BUILD failure needs a code repository (an image has nothin
 build), so on an image source it fails the health check instead.
 
 A failed deployment or update rolls back: the service keeps RUNNING its previous version.
+The triggers above end their operation FAILED. Two more show App Runner's rollback in the
+operation's own status, for a StartDeployment of the version or an UpdateService to it
+(CreateService takes them as ordinary versions: a new service has nothing to roll back to):
+
+- `rollback-succeeds`: the health check fails, the operation turns ROLLBACK_IN_PROGRESS
+  (from `operations.ROLLBACK_FRACTION` of its duration) and ends ROLLBACK_SUCCEEDED; the
+  service keeps RUNNING its previous version;
+- `rollback-fails`: the same, but the operation ends ROLLBACK_FAILED. The service keeps the
+  status it had (the model has no service status for a failed rollback) and its previous
+  configuration.
+
+And one fails a deletion (`delete_failure`, which DeleteService asks):
+
+- `fail-delete`: the first DeleteService of a service with this version ends FAILED and
+  the service DELETE_FAILED, which refuses everything but deleting it again (the guide);
+  that retry succeeds.
+
 Nothing else fails: an image named `failover`, or tagged `fail` or `broken`, is an
 ordinary image.
-Pause, resume and delete never fail by themselves. (The demo's seeded history, in seed.py,
+Pause and resume never fail by themselves. (The demo's seeded history, in seed.py,
 scripts its past failures directly: it is history, not a request.)
 """
 
@@ -37,6 +54,9 @@ BUILD = "build"
 HEALTH_CHECK = "health-check"
 REASONS = (BUILD, HEALTH_CHECK)
 
+# Why a deletion failed: App Runner could not release the service's resources.
+DELETION = "deletion"
+
 # A version with this ending (and something before it) fails any operation deploying it.
 BROKEN_SUFFIX = "-broken"
 # Operation type -> the source version that makes it fail.
@@ -45,6 +65,34 @@ TRIGGERS: dict[str, str] = {
     "START_DEPLOYMENT": "fail-deploy",
     "UPDATE_SERVICE": "fail-update",
 }
+# Source version -> how the rollback after its failed deployment ends (ROLLBACK_<that>).
+ROLLBACK_TRIGGERS: dict[str, str] = {
+    "rollback-succeeds": "SUCCEEDED",
+    "rollback-fails": "FAILED",
+}
+# The operations that deploy over a running version, so have one to roll back to.
+ROLLED_BACK_TYPES = frozenset({"START_DEPLOYMENT", "UPDATE_SERVICE"})
+DELETE_TRIGGER = "fail-delete"
+
+
+class Failure(str):
+    """A failure reason (one of REASONS) that also says how the rollback after it ends.
+
+    A str, so it is the reason wherever one is read (the logs, `Operation.failure`);
+    `rollback` is SUCCEEDED or FAILED (the operation ends ROLLBACK_<that>), or None (FAILED).
+    """
+
+    rollback: str | None
+
+    def __new__(cls, reason: str, rollback: str | None = None) -> Failure:
+        out = super().__new__(cls, reason)
+        out.rollback = rollback
+        return out
+
+
+def rollback_of(reason: str | None) -> str | None:
+    """How the rollback after a failure with `reason` ends: SUCCEEDED, FAILED or None."""
+    return reason.rollback if isinstance(reason, Failure) else None
 
 
 def source_version(source: Mapping[str, Any]) -> str | None:
@@ -80,6 +128,16 @@ def failure(
         return HEALTH_CHECK
     if op_type in TRIGGERS and is_broken(version):
         return HEALTH_CHECK
+    if op_type in ROLLED_BACK_TYPES and version in ROLLBACK_TRIGGERS:
+        return Failure(HEALTH_CHECK, rollback=ROLLBACK_TRIGGERS[version])
+    return None
+
+
+def delete_failure(source: Mapping[str, Any], status: str) -> str | None:
+    """Why a DeleteService of a service in `status` with `source` fails (DELETION), or None:
+    `fail-delete` fails a first deletion; retrying one that failed (DELETE_FAILED) succeeds."""
+    if status != "DELETE_FAILED" and source_version(source) == DELETE_TRIGGER:
+        return DELETION
     return None
 
 

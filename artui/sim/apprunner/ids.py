@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import string
@@ -10,10 +11,14 @@ import uuid
 # The account of every access key id but a 12-digit one (moto's DEFAULT_ACCOUNT_ID).
 DEFAULT_ACCOUNT = "123456789012"
 _ACCOUNT_KEY = re.compile(r"[0-9]{12}")
+# Numbers in the order things are made, for listings in that order (`paging.sort_key`).
+_SEQUENCE = itertools.count()
 
-# region, account, service name, service id
+# region, account, service name, service id. The guide writes a service's ARN
+# `...:service/service-name[/service-id]`: without its id it names the live service of that
+# name (group 4 is then None).
 SERVICE_ARN_RE = re.compile(
-    r"^arn:aws:apprunner:([a-z0-9-]+):(\d{12}):service/([^/]+)/([0-9a-f]{32})$"
+    r"^arn:aws:apprunner:([a-z0-9-]+):(\d{12}):service/([^/]+)(?:/([0-9a-f]{32}))?$"
 )
 
 
@@ -56,3 +61,9 @@ def new_service_url(rng: random.Random, region: str) -> str:
 def new_config_id(rng: random.Random) -> str:
     """32 lowercase hex characters: the last part of a configuration resource's ARN."""
     return f"{rng.getrandbits(128):032x}"
+
+
+def next_sequence() -> int:
+    """A number larger than any this process handed out before: when, in order, a thing
+    was made (two made at one simulated instant still have an order)."""
+    return next(_SEQUENCE)

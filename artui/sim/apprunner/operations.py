@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from artui.sim.apprunner.failures import rollback_of
+from artui.sim.apprunner.ids import next_sequence
+
 # Simulated seconds each operation takes; real App Runner is in this range.
 DURATIONS: dict[str, float] = {
     "CREATE_SERVICE": 240.0,
@@ -16,6 +19,9 @@ DURATIONS: dict[str, float] = {
 }
 # Share of an operation's duration spent PENDING before IN_PROGRESS.
 PENDING_FRACTION = 0.1
+# Where in its duration a deployment that rolls back fails its health check (as its
+# deployment log says, in `world.logs`) and turns ROLLBACK_IN_PROGRESS until it ends.
+ROLLBACK_FRACTION = 0.9
 
 # Which settled status each operation leaves behind, on success and on failure (None: the
 # status it had). A failed deployment or update rolls back: a RUNNING service keeps running
@@ -41,11 +47,14 @@ class Operation:
     target_arn: str
     started_at: float
     duration: float
-    # Why it fails (a `failures.REASONS` value), or None when it succeeds.
+    # Why it fails (a `failures.REASONS` value, or `failures.DELETION`), or None when it
+    # succeeds; a `failures.Failure` also says how its rollback ends.
     failure: str | None = None
     applied: bool = False
     # What an UPDATE_SERVICE would change, applied on success only.
     changes: dict[str, Any] = field(default_factory=dict)
+    # The order operations were made in, for two begun at one instant (`paging.sort_key`).
+    sequence: int = field(default_factory=next_sequence)
 
     @property
     def ended_at(self) -> float:
@@ -56,12 +65,28 @@ class Operation:
         """Whether it ends FAILED."""
         return self.failure is not None
 
+    @property
+    def rollback(self) -> str | None:
+        """How its rollback ends (SUCCEEDED or FAILED), or None if it does not roll back."""
+        return rollback_of(self.failure)
+
+    @property
+    def rollback_at(self) -> float:
+        """When a rolling-back operation turns ROLLBACK_IN_PROGRESS."""
+        return self.started_at + self.duration * ROLLBACK_FRACTION
+
     def status_at(self, now: float) -> str:
-        """PENDING, IN_PROGRESS, then SUCCEEDED or FAILED."""
+        """PENDING, IN_PROGRESS, then SUCCEEDED or FAILED; one that rolls back turns
+        ROLLBACK_IN_PROGRESS, then ends ROLLBACK_SUCCEEDED or ROLLBACK_FAILED."""
+        rollback = self.rollback
         if now >= self.ended_at:
+            if rollback is not None:
+                return f"ROLLBACK_{rollback}"
             return "FAILED" if self.fails else "SUCCEEDED"
         if now < self.started_at + self.duration * PENDING_FRACTION:
             return "PENDING"
+        if rollback is not None and now >= self.rollback_at:
+            return "ROLLBACK_IN_PROGRESS"
         return "IN_PROGRESS"
 
     def summary(self, now: float) -> dict[str, Any]:
@@ -74,9 +99,11 @@ class Operation:
             "TargetArn": self.target_arn,
             "StartedAt": self.started_at,
         }
-        if status in ("SUCCEEDED", "FAILED"):
+        if now >= self.ended_at:
             doc["EndedAt"] = self.ended_at
             doc["UpdatedAt"] = self.ended_at
+        elif status == "ROLLBACK_IN_PROGRESS":
+            doc["UpdatedAt"] = self.rollback_at
         elif status == "IN_PROGRESS":
             doc["UpdatedAt"] = self.started_at + self.duration * PENDING_FRACTION
         else:

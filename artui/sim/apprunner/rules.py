@@ -7,12 +7,15 @@ already fits its shape (see `validate`) and raises InvalidRequestException.
 An update is laid over what the service has (`merge`): UpdateService's model says "to update
 the source configuration, set the values to members of the structure that you include", so
 a member left out keeps its value, a structure named is merged member by member, and a map
-or list named (the environment variables, the secrets) replaces the old one whole.
+or list named (the environment variables, the secrets) replaces the old one whole. What
+the merge gives is held to the rules App Runner keeps over a whole structure (`WHOLE`): a
+health check whose Timeout an update raises past the Interval it keeps is refused.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from botocore.model import Shape
@@ -29,7 +32,8 @@ _ECR_ACCOUNT = re.compile(r"^([0-9]{12})\.dkr\.ecr\.")
 def merge(current: dict[str, Any], update: dict[str, Any], shape: Shape | str) -> dict[str, Any]:
     """`update` laid over `current`, structure members merged, anything else replaced.
 
-    `shape` is the model's shape of both (or its name).
+    `shape` is the model's shape of both (or its name); the result must keep its `WHOLE`
+    rule, if it has one.
     """
     if isinstance(shape, str):
         shape = model().shape_for(shape)
@@ -42,7 +46,31 @@ def merge(current: dict[str, Any], update: dict[str, Any], shape: Shape | str) -
             out[key] = merge(old, value, member)
         else:
             out[key] = value
+    rule = WHOLE.get(shape.name)
+    if rule is not None:
+        rule(out)
     return out
+
+
+def health_check(config: dict[str, Any]) -> dict[str, Any]:
+    """`config`, a whole HealthCheckConfiguration, if App Runner takes it.
+
+    The console refuses an Interval shorter than the Timeout ("The interval can't be less
+    than the timeout"), a check that would start before the last one gave up.
+    """
+    interval, timeout = config.get("Interval"), config.get("Timeout")
+    if isinstance(interval, int) and isinstance(timeout, int) and interval < timeout:
+        raise invalid_request(
+            f"HealthCheckConfiguration Interval ({interval} seconds) can't be less than its "
+            f"Timeout ({timeout} seconds)."
+        )
+    return config
+
+
+# Shape name -> what App Runner checks of the whole structure, once merged.
+WHOLE: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "HealthCheckConfiguration": health_check,
+}
 
 
 def auto_deployments_default(source: dict[str, Any], account: str = DEFAULT_ACCOUNT) -> bool:
