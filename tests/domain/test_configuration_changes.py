@@ -187,6 +187,11 @@ def test_the_health_check_rules_and_request() -> None:
     assert "1 to 20" in (
         SetHealthCheck(was=was, check=HealthCheck("TCP", None, 21, 2, 1, 5)).problem() or ""
     )
+    # A check may not start again before the last one timed out (App Runner refuses it).
+    assert "at least the timeout" in (
+        SetHealthCheck(was=was, check=HealthCheck("TCP", None, 2, 3, 1, 5)).problem() or ""
+    )
+    assert SetHealthCheck(was=was, check=HealthCheck("TCP", None, 3, 3, 1, 5)).problem() is None
     assert "has" in (SetHealthCheck(was=was, check=was).problem() or "")
     tcp = SetHealthCheck(was=was, check=HealthCheck("TCP", None, 6, 2, 1, 5)).request()
     assert "Path" not in tcp["HealthCheckConfiguration"]

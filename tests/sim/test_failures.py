@@ -63,13 +63,14 @@ def log_lines(sim: Simulator, service: dict, stream: str) -> list[str]:
     return [e["message"] for e in found["events"]]
 
 
-def deploy_and_finish(sim: Simulator, service: dict) -> tuple[str, dict]:
-    """StartDeployment, then the clock past its end; (operation id, the service after)."""
+def deploy_and_finish(sim: Simulator, service: dict, ended: str = "FAILED") -> tuple[str, dict]:
+    """StartDeployment, then the clock past its end, where it `ended`; (operation id, the
+    service after)."""
     apprunner = make_boto3(sim, "apprunner", REGION)
     op_id = apprunner.start_deployment(ServiceArn=service["ServiceArn"])["OperationId"]
     advance(sim, "START_DEPLOYMENT")
     op = apprunner.list_operations(ServiceArn=service["ServiceArn"])["OperationSummaryList"][0]
-    assert (op["Id"], op["Type"], op["Status"]) == (op_id, "START_DEPLOYMENT", "FAILED")
+    assert (op["Id"], op["Type"], op["Status"]) == (op_id, "START_DEPLOYMENT", ended)
     after = apprunner.describe_service(ServiceArn=service["ServiceArn"])["Service"]
     assert after["UpdatedAt"] == op["EndedAt"]
     return op_id, after
@@ -162,6 +163,25 @@ def test_fail_deploy_image_fails_its_health_check_and_rolls_back(demo):
         "[AppRunner] Rollback to the previous version completed.",
         "[AppRunner] Service status is set to RUNNING.",
     ]
+
+
+def test_a_rollback_that_fails_says_so_in_the_events(demo):
+    apprunner = make_boto3(demo, "apprunner", REGION)
+    image = "public.ecr.aws/artui-demo/failing:rollback-fails"
+    created = apprunner.create_service(
+        ServiceName="rolls-back-badly",
+        SourceConfiguration={
+            "ImageRepository": {"ImageIdentifier": image, "ImageRepositoryType": "ECR_PUBLIC"}
+        },
+    )["Service"]
+    advance(demo, "CREATE_SERVICE")
+    op_id, after = deploy_and_finish(demo, created, ended="ROLLBACK_FAILED")
+    assert after["Status"] == "RUNNING"
+    events = eventually(
+        lambda: _after(log_lines(demo, created, "events"), op_id), "the deployment's events"
+    )
+    assert "[AppRunner] Rollback to the previous version failed." in events
+    assert "[AppRunner] Rollback to the previous version completed." not in events
 
 
 def test_a_failed_creation_names_its_cause(demo):

@@ -157,6 +157,9 @@ def _end_lines(service: ServiceRecord, op: Operation) -> list[str]:
                 "[AppRunner] No new version was deployed. The service stays on the previous "
                 "version."
             )
+        elif status == "RUNNING" and op.rollback == "FAILED":
+            # `rollback-fails`: the service keeps its status, but the rollback did not finish.
+            lines.append("[AppRunner] Rollback to the previous version failed.")
         elif status == "RUNNING":
             lines.append("[AppRunner] Rollback to the previous version completed.")
         return [*lines, f"[AppRunner] Service status is set to {status}."]
