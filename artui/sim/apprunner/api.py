@@ -8,8 +8,9 @@ Conventions worth knowing:
   (ResourceNotFoundException), as AWS answers a caller for what it cannot see.
 
 - Failures on demand come from exact source versions (`fail-create`, `fail-deploy`,
-  `fail-update`) or from a service's own `deploy_failure` (the demo's payments-worker);
-  `failures` decides and documents them, with the reason each failure gives.
+  `fail-update`, `fail-delete`, `rollback-succeeds`, `rollback-fails`, a `-broken` tag) or
+  from a service's own `deploy_failure` (the demo's payments-worker); `failures` decides
+  and documents them, with the reason each failure gives.
 - What each status refuses is `lifecycle.refusal` (`custom_domains.refusal` for linking and
   unlinking custom domains), answered as InvalidStateException.
 - Deleted services: DeleteService answers OPERATION_IN_PROGRESS; the service stays in
