@@ -46,13 +46,11 @@ from artui.sim.livetail import TARGET as LIVE_TAIL_TARGET
 from artui.sim.livetail import LiveTail
 from artui.sim.logstore import PUT_LOG_EVENTS_TARGET
 from artui.sim.proxy import MotoProxy, caller_account, credential_scope, describe
+from artui.sim.seed import DEMO_SPEEDUP
 from artui.sim.world.metrics import TrafficModel
 
 log = logging.getLogger(__name__)
 
-# The demo's clock keeps wall-clock time (so ages and timestamps read true) while its
-# operations run DEMO_SPEEDUP times faster: a ~180 s deployment plays out in ~20 s.
-DEMO_SPEEDUP = 9.0
 # Demo services per region: enough to scroll and filter, and >= 6 so one is mid-deployment.
 DEMO_SERVICES = 7
 DUMMY_CREDENTIAL = "testing"
@@ -142,7 +140,8 @@ class Simulator:
 
     @property
     def endpoint(self) -> str:
-        """`http://127.0.0.1:PORT` once started."""
+        """`http://HOST:PORT` once started (`http://127.0.0.1:PORT` when bound to every
+        interface)."""
         if self._endpoint is None:
             raise RuntimeError("Simulator not started")
         return self._endpoint
@@ -185,7 +184,7 @@ class Simulator:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
-        self._endpoint = f"http://{self.host}:{sock.getsockname()[1]}"
+        self._endpoint = f"http://{_reachable(self.host)}:{sock.getsockname()[1]}"
         self._thread = threading.Thread(
             target=self._run, args=(sock,), name="artui-sim", daemon=True
         )
@@ -379,6 +378,17 @@ class Simulator:
         return response
 
 
+# Addresses that mean "every interface": a server binds them, a client cannot connect to them.
+_WILDCARDS = ("", "0.0.0.0")
+
+
+def _reachable(host: str) -> str:
+    """The host a client names to reach a server bound to `host`."""
+    # The endpoint is for clients on this machine (the variables `artui sim` prints): loopback
+    # reaches a wildcard bind there, and never depends on the machine's name resolving.
+    return "127.0.0.1" if host in _WILDCARDS else host
+
+
 def _unknown_target(target: str) -> ApiError:
     said = "X-Amz-Target is missing"
     if target:
@@ -396,8 +406,17 @@ def parse_body(body: bytes) -> Any:
         raise ApiError("SerializationException", f"{str(exc)[:200]}.") from None
 
 
-def serve_forever(port: int, regions: list[str], services: int, quota: int = DEFAULT_QUOTA) -> int:
-    """Run a demo simulator on `port`, print the variables to export, stop on SIGINT/SIGTERM."""
+def serve_forever(
+    port: int,
+    regions: list[str],
+    services: int,
+    quota: int = DEFAULT_QUOTA,
+    *,
+    host: str = "127.0.0.1",
+    speed: float = DEMO_SPEEDUP,
+) -> int:
+    """Run a demo simulator on `host`:`port`, its operations `speed` times AWS's, print the
+    variables to export, stop on SIGINT/SIGTERM."""
     done = threading.Event()
 
     def _on_signal(signum: int, frame: Any) -> None:
@@ -406,17 +425,18 @@ def serve_forever(port: int, regions: list[str], services: int, quota: int = DEF
     # Installed before anything slow, so an early Ctrl-C still ends cleanly.
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     sim = Simulator(
+        host=host,
         port=port,
         regions=list(regions) or ["us-east-1"],
         services=services,
-        speedup=DEMO_SPEEDUP,
+        speedup=speed,
         quota=quota,
     )
     try:
         try:
             sim.start()
         except OSError as exc:
-            print(f"artui sim: cannot listen on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+            print(f"artui sim: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
             return 1
         # env() keeps its order: endpoint URLs, then credentials, then region.
         for key, value in sim.env().items():
