@@ -35,7 +35,7 @@ from aiohttp import web
 from artui.sim import ecr, logstore, wire
 from artui.sim.accounts import Accounts, Fleet
 from artui.sim.apprunner.api import AppRunnerBackend
-from artui.sim.apprunner.ids import DEFAULT_ACCOUNT
+from artui.sim.apprunner.ids import DEFAULT_ACCOUNT, fresh_ids_seed
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
 from artui.sim.cloudwatch import CloudWatch
@@ -46,7 +46,7 @@ from artui.sim.livetail import TARGET as LIVE_TAIL_TARGET
 from artui.sim.livetail import LiveTail
 from artui.sim.logstore import PUT_LOG_EVENTS_TARGET
 from artui.sim.proxy import MotoProxy, caller_account, credential_scope, describe
-from artui.sim.seed import DEMO_SPEEDUP
+from artui.sim.seed import DEMO_SEED, DEMO_SPEEDUP
 from artui.sim.world.metrics import TrafficModel
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,10 @@ class Simulator:
     `speedup` divides operation durations while the clock keeps its pace (the demo).
     `quota` is the most services CreateService allows per region (the guide's default: 30).
     `livetail_interval` is the seconds between a Live Tail session's updates (AWS: 1).
+    `seed` decides the demo's story: its roles, histories and incident. `ids_seed` is mixed
+    into every App Runner id, ARN and URL drawn: fresh at each start unless given (`seed`'s
+    own value gives the ids the demo always had, the snapshots'). Each service's traffic
+    rates and log instances are drawn from its id, so they follow the ids too.
     `regions` and `services` make the demo fleet of every account (`artui.sim.accounts`):
     the default account's now, any other's when it first calls.
     """
@@ -82,7 +86,8 @@ class Simulator:
         time_scale: float = 1.0,
         speedup: float = 1.0,
         world: bool = True,
-        seed: int = 7,
+        seed: int = DEMO_SEED,
+        ids_seed: int | None = None,
         start_time: float | None = None,
         quota: int = DEFAULT_QUOTA,
         livetail_interval: float = 1.0,
@@ -94,6 +99,9 @@ class Simulator:
         self.regions = tuple(regions)
         self.world_enabled = world
         self.seed = seed
+        # Fresh unless pinned: a restart is a new world, so an ARN kept from the last run
+        # names nothing rather than another service (artui.sim.apprunner.ids).
+        self.ids_seed = fresh_ids_seed() if ids_seed is None else ids_seed
         self.clock = SimClock(start_time, time_scale)
         now = self.clock.now()
         # The default account is seeded here; its moto side (ECR, alias) by start().
@@ -107,6 +115,7 @@ class Simulator:
                 in_flight=world,
                 speedup=speedup,
                 quota=quota,
+                ids_seed=self.ids_seed,
             ),
         )
         self.requests = RequestLog()
