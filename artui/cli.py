@@ -141,6 +141,8 @@ def _speed(text: str) -> float:
 
 
 MAX_SERVICES = 500
+# The ids' seed: any 64-bit number, as a fresh one is.
+MAX_SEED = 2**64 - 1
 
 
 def _whole(low: int, high: int) -> Callable[[str], int]:
@@ -206,6 +208,13 @@ def _sim_parser() -> argparse.ArgumentParser:
         help=f"how many times faster than AWS operations run, {MIN_SPEED:g} to {MAX_SPEED:g} "
         f"(default {DEMO_SPEEDUP:g}; the clock itself keeps real time)",
     )
+    parser.add_argument(
+        "--seed",
+        type=_whole(0, MAX_SEED),
+        metavar="N",
+        help="for reproducible ids: the same N gives the same service ids, ARNs and URLs on "
+        "every start (default: fresh ones each start)",
+    )
     return parser
 
 
@@ -226,6 +235,7 @@ def _sim(argv: list[str]) -> int:
         services=services,
         quota=args.quota,
         speed=args.speed,
+        ids_seed=args.seed,
     )
 
 

@@ -423,9 +423,10 @@ def serve_forever(
     *,
     host: str = "127.0.0.1",
     speed: float = DEMO_SPEEDUP,
+    ids_seed: int | None = None,
 ) -> int:
-    """Run a demo simulator on `host`:`port`, its operations `speed` times AWS's, print the
-    variables to export, stop on SIGINT/SIGTERM."""
+    """Run a demo simulator on `host`:`port`, its operations `speed` times AWS's, its ids
+    fresh (or `ids_seed`'s), print the variables to export, stop on SIGINT/SIGTERM."""
     done = threading.Event()
 
     def _on_signal(signum: int, frame: Any) -> None:
@@ -440,6 +441,7 @@ def serve_forever(
         services=services,
         speedup=speed,
         quota=quota,
+        ids_seed=ids_seed,
     )
     try:
         try:

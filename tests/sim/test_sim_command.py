@@ -14,13 +14,14 @@ import pytest
 from conftest import control, make_boto3
 
 from artui.cli import _sim_parser, main
+from artui.sim import Simulator
 from artui.sim.apprunner.operations import DURATIONS
-from artui.sim.seed import DEMO_SPEEDUP, DEPLOYING_INDEX, service_name
+from artui.sim.seed import DEMO_SPEEDUP, DEPLOYING_INDEX, TROUBLED_INDEX, service_name
 
 
 def test_the_defaults_are_loopback_and_the_demo_speed() -> None:
     args = _sim_parser().parse_args([])
-    assert (args.host, args.speed) == ("127.0.0.1", DEMO_SPEEDUP)
+    assert (args.host, args.speed, args.seed) == ("127.0.0.1", DEMO_SPEEDUP, None)
     assert DEMO_SPEEDUP == 9
 
 
@@ -38,6 +39,11 @@ def test_host_and_speed_are_parsed(argv: list[str], host: str, speed: float) -> 
     assert (args.host, args.speed) == (host, speed)
 
 
+def test_seed_is_parsed() -> None:
+    assert _sim_parser().parse_args(["--seed", "0"]).seed == 0
+    assert _sim_parser().parse_args(["--seed", str(2**64 - 1)]).seed == 2**64 - 1
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -52,6 +58,8 @@ def test_host_and_speed_are_parsed(argv: list[str], host: str, speed: float) -> 
         (["--host", "::1"], "--host: '::1' is not a host: use an IPv4 address or a host name"),
         (["--host", "127.0.0.1:4599"], "--host: '127.0.0.1:4599' is not a host"),
         (["--host", "local host"], "--host: 'local host' is not a host"),
+        (["--seed", "-1"], "--seed: -1 is out of range: use 0 to 18446744073709551615"),
+        (["--seed", "x"], "--seed: 'x' is not a whole number"),
     ],
 )
 def test_a_bad_host_or_speed_is_a_usage_error(args: list[str], says: str, capsys) -> None:
@@ -79,6 +87,7 @@ class Running:
 
 
 SPEED = 2.0
+IDS_SEED = 8  # not the story's 7: ids mixed with a seed of their own, the same every run
 
 
 def test_artui_sim_runs_operations_at_its_speed_on_every_interface() -> None:
@@ -96,6 +105,8 @@ def test_artui_sim_runs_operations_at_its_speed_on_every_interface() -> None:
             "7",
             "--speed",
             str(SPEED),
+            "--seed",
+            str(IDS_SEED),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -118,6 +129,15 @@ def test_artui_sim_runs_operations_at_its_speed_on_every_interface() -> None:
             s["ServiceArn"]
             for s in apprunner.list_services()["ServiceSummaryList"]
             if s["ServiceName"] == service_name(DEPLOYING_INDEX)
+        )
+
+        # --seed: the ids this seed gives in any process (the first service's id is drawn
+        # before anything that depends on the start time).
+        first = service_name(TROUBLED_INDEX)
+        pinned = Simulator(services=7, world=False, speedup=SPEED, ids_seed=IDS_SEED)
+        listed = apprunner.list_services()["ServiceSummaryList"]
+        assert next(s["ServiceArn"] for s in listed if s["ServiceName"] == first) == next(
+            s.arn for s in pinned.backend.region("us-east-1").values() if s.name == first
         )
 
         def deployment() -> dict:
