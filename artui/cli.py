@@ -112,7 +112,37 @@ def _port(text: str) -> int:
     return port
 
 
+def _host(text: str) -> str:
+    """An address (or name) for the simulator to listen on: IPv4, as its socket is."""
+    if not text or any(c.isspace() for c in text) or ":" in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a host: use an IPv4 address or a host name, such as 127.0.0.1 "
+            "or 0.0.0.0 (every interface)"
+        )
+    return text
+
+
+# How much faster than AWS the simulator's operations may run: 1 is AWS's own pace.
+MIN_SPEED, MAX_SPEED = 1.0, 1000.0
+
+
+def _speed(text: str) -> float:
+    """A speed for the simulator's operations: a finite number from MIN_SPEED to MAX_SPEED."""
+    try:
+        speed = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    # `not (... <= ...)` so NaN, which compares false with everything, is refused too.
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise argparse.ArgumentTypeError(
+            f"{text} is out of range: use {MIN_SPEED:g} (AWS's pace) to {MAX_SPEED:g}"
+        )
+    return speed
+
+
 MAX_SERVICES = 500
+# The ids' seed: any 64-bit number, as a fresh one is.
+MAX_SEED = 2**64 - 1
 
 
 def _whole(low: int, high: int) -> Callable[[str], int]:
@@ -132,17 +162,26 @@ def _whole(low: int, high: int) -> Callable[[str], int]:
 
 def _sim_parser() -> argparse.ArgumentParser:
     from artui.sim.apprunner.limits import DEFAULT_QUOTA, MAX_QUOTA
+    from artui.sim.seed import DEMO_SPEEDUP
 
     parser = argparse.ArgumentParser(
         prog="artui sim",
         description="Run the local App Runner simulator (with CloudWatch and Logs) until Ctrl-C, "
-        "printing the variables that point the AWS CLI, boto3 and artui at it.",
+        "printing the variables that point the AWS CLI, boto3 and artui at it. Each start is a "
+        "fresh world: the same demo services, with new ids and ARNs.",
+    )
+    parser.add_argument(
+        "--host",
+        type=_host,
+        default="127.0.0.1",
+        metavar="ADDR",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0: every interface)",
     )
     parser.add_argument(
         "--port",
         type=_port,
         default=4599,
-        help="port on 127.0.0.1 (default 4599; 0 picks a free one)",
+        help="port to listen on (default 4599; 0 picks a free one)",
     )
     parser.add_argument(
         "--region", action="append", metavar="R", help="region to simulate; repeat for several"
@@ -161,6 +200,21 @@ def _sim_parser() -> argparse.ArgumentParser:
         help=f"services CreateService allows per region (default {DEFAULT_QUOTA}, as AWS; "
         f"1 to {MAX_QUOTA})",
     )
+    parser.add_argument(
+        "--speed",
+        type=_speed,
+        default=DEMO_SPEEDUP,
+        metavar="X",
+        help=f"how many times faster than AWS operations run, {MIN_SPEED:g} to {MAX_SPEED:g} "
+        f"(default {DEMO_SPEEDUP:g}; the clock itself keeps real time)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_whole(0, MAX_SEED),
+        metavar="N",
+        help="for reproducible ids: the same N gives the same service ids, ARNs and URLs on "
+        "every start (default: fresh ones each start)",
+    )
     return parser
 
 
@@ -174,7 +228,15 @@ def _sim(argv: list[str]) -> int:
 
     regions = check_regions(args.region or ["us-east-1"], "--region")
     services = DEMO_SERVICES if args.services is None else args.services
-    return serve_forever(port=args.port, regions=list(regions), services=services, quota=args.quota)
+    return serve_forever(
+        host=args.host,
+        port=args.port,
+        regions=list(regions),
+        services=services,
+        quota=args.quota,
+        speed=args.speed,
+        ids_seed=args.seed,
+    )
 
 
 def _config(argv: list[str]) -> int:

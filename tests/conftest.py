@@ -15,6 +15,7 @@ from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
 from artui.sim import Simulator
+from artui.sim.seed import DEMO_SEED
 
 # Tests aim botocore at a simulator through the environment, hundreds of times a run, while
 # simulator, moto and client threads run. glibc's setenv may free the array a concurrent
@@ -116,7 +117,9 @@ def fresh_sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
     """A fresh 7-service demo region (us-east-1) on a stopped clock, botocore's own chain
     aimed at it: operations end when a test advances the clock."""
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with Simulator(regions=("us-east-1",), services=7, time_scale=0, world=False) as simulator:
+    with Simulator(
+        regions=("us-east-1",), services=7, time_scale=0, world=False, ids_seed=DEMO_SEED
+    ) as simulator:
         aim_botocore_at(simulator, monkeypatch.setenv)
         yield simulator
 
@@ -223,8 +226,11 @@ def _log_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def sim() -> Iterator[Simulator]:
-    """One fast simulator for the whole session: two regions, six services each, no world."""
-    simulator = Simulator(regions=SIM_REGIONS, services=SIM_SERVICES, time_scale=1000, world=False)
+    """One fast simulator for the whole session: two regions, six services each, no world;
+    its ids pinned (the demo's own), so a failure shows the same ARNs on every run."""
+    simulator = Simulator(
+        regions=SIM_REGIONS, services=SIM_SERVICES, time_scale=1000, world=False, ids_seed=DEMO_SEED
+    )
     simulator.start()
     yield simulator
     simulator.stop()

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from artui.engine import metrics, services
 from artui.launch import build_app
 from artui.settings import DEMO_REGIONS, Account, Settings
+from artui.sim.seed import DEMO_SEED
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
 from artui.ui.widgets.services_table import ServicesTable
@@ -70,6 +71,7 @@ def frozen_simulator() -> Simulator:
         time_scale=0,
         world=False,
         start_time=FROZEN_NOW,
+        ids_seed=DEMO_SEED,  # the story's own ids: the ones the snapshots show
     )
 
 

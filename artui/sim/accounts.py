@@ -46,6 +46,8 @@ class Fleet:
     in_flight: bool
     speedup: float
     quota: int
+    # Mixed into every id drawn (`ids.IdRandom`): fresh at each start, or pinned.
+    ids_seed: int | None = None
 
 
 class Accounts:
@@ -107,6 +109,7 @@ class Accounts:
             quota=fleet.quota,
             account=account,
             started=fleet.epoch,
+            ids_seed=fleet.ids_seed,
         )
         planned: list[ecr.SeededRepository] = []
         for region in fleet.regions:
@@ -122,6 +125,7 @@ class Accounts:
                 in_flight=fleet.in_flight,
                 speedup=fleet.speedup,
                 account=account,
+                ids_seed=fleet.ids_seed,
             )
             for service in seeded:
                 table[service.arn] = service

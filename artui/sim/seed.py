@@ -1,7 +1,9 @@
 """The demo services every region of an account starts with, deterministic from a seed.
 
 Every account has the same demo fleet (the same names, roles and story) with its own ids,
-ARNs and draws: the default account's are what they always were (`ids.seed_key`).
+ARNs and draws: the default account's are what they always were (`ids.seed_key`). The ids
+are drawn with an ids' seed mixed in (`ids.IdRandom`): a fresh one gives fresh ids and the
+same story; the story's own seed gives the ids the demo always had.
 
 Each service's runtime configuration (variables, secrets, start command, and for one the VPC
 and tracing) comes from `_runtime`, drawing from an rng of its own: the draws of the services,
@@ -26,6 +28,9 @@ from artui.sim.apprunner.custom_domains import new_domain
 from artui.sim.apprunner.failures import BUILD, HEALTH_CHECK
 from artui.sim.apprunner.ids import (
     DEFAULT_ACCOUNT,
+    IdRandom,
+    id_random,
+    new_config_id,
     new_operation_id,
     new_service_id,
     new_service_url,
@@ -49,6 +54,12 @@ NAMES = (
     "billing-portal",
 )
 DAY = 86400.0
+# The demo's seed: its story (and, pinned as the ids' seed too, the ids the snapshots show).
+DEMO_SEED = 7
+# The demo's clock keeps wall-clock time (so ages and timestamps read true) while its
+# operations run DEMO_SPEEDUP times faster: a ~180 s deployment plays out in ~20 s.
+# Here, not in the server, so `artui sim --help` can say it without loading aiohttp.
+DEMO_SPEEDUP = 9.0
 
 # Index roles, so the demo always has a story: the first service is the one in trouble
 # (its 5xx rise over the last hour after a deployment; a busy history of 25 to 34
@@ -194,9 +205,10 @@ def seed_region(
     configs: RegionConfigs | None = None,
     account: str = DEFAULT_ACCOUNT,
     connections: Connections | None = None,
+    ids_seed: int | None = None,
 ) -> list[ServiceRecord]:
     """`count` demo services of `account` for one region, settled as of `now`, using
-    `autoscaling`.
+    `autoscaling`; their ids mixed with `ids_seed`'s (`ids.IdRandom`; None: `seed`'s own).
 
     `in_flight` also starts a deployment just before `now` (for the demo: something moving).
     `configs`, the region's configuration resources, gets the demo's VPC connector and
@@ -205,7 +217,7 @@ def seed_region(
     region's connections, gets the AVAILABLE GitHub connection the code repositories name.
     """
     key = f"{seed_key(seed, account)}:{region}"
-    rng = random.Random(key)
+    rng = id_random(seed, ids_seed, account, region)
     services = []
     for index in range(count):
         services.append(
@@ -213,7 +225,7 @@ def seed_region(
         )
     if connections is not None:
         _connection(account, region, now, connections, services)
-    extras = random.Random(f"{key}:runtime")
+    extras = id_random(seed, ids_seed, account, f"{region}:runtime")
     network = None
     if configs is not None and count > VPC_INDEX:  # only for the service that uses them
         network = _network_configs(extras, account, region, now, configs)
@@ -226,7 +238,7 @@ def seed_region(
 
 
 def _network_configs(
-    rng: random.Random, account: str, region: str, now: float, configs: RegionConfigs
+    rng: IdRandom, account: str, region: str, now: float, configs: RegionConfigs
 ) -> tuple[VpcConnector, ObservabilityConfiguration]:
     """The demo's VPC connector (three private subnets, one security group) and X-Ray
     tracing configuration, made in `configs`."""
@@ -237,7 +249,7 @@ def _network_configs(
             created,
             name=CONNECTOR_NAME,
             revision=1,
-            id=f"{rng.getrandbits(128):032x}",
+            id=new_config_id(rng),
             subnets=[f"subnet-{rng.getrandbits(68):017x}" for _ in range(3)],
             security_groups=[f"sg-{rng.getrandbits(68):017x}"],
             tags={"env": "prod"},
@@ -250,7 +262,7 @@ def _network_configs(
             created + 3600,
             name=TRACING_NAME,
             revision=1,
-            id=f"{rng.getrandbits(128):032x}",
+            id=new_config_id(rng),
             trace={"Vendor": "AWSXRAY"},
             tags={"env": "prod"},
             account=account,
@@ -426,7 +438,7 @@ def _source(
 
 
 def _service(
-    rng: random.Random,
+    rng: IdRandom,
     account: str,
     region: str,
     index: int,
@@ -495,7 +507,7 @@ def _service(
 
 
 def _history(
-    rng: random.Random,
+    rng: IdRandom,
     service: ServiceRecord,
     index: int,
     role: str,

@@ -35,7 +35,7 @@ from aiohttp import web
 from artui.sim import ecr, logstore, wire
 from artui.sim.accounts import Accounts, Fleet
 from artui.sim.apprunner.api import AppRunnerBackend
-from artui.sim.apprunner.ids import DEFAULT_ACCOUNT
+from artui.sim.apprunner.ids import DEFAULT_ACCOUNT, fresh_ids_seed
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
 from artui.sim.clock import SimClock
 from artui.sim.cloudwatch import CloudWatch
@@ -47,13 +47,11 @@ from artui.sim.livetail import TARGET as LIVE_TAIL_TARGET
 from artui.sim.livetail import LiveTail
 from artui.sim.logstore import PUT_LOG_EVENTS_TARGET
 from artui.sim.proxy import MotoProxy, caller_account, credential_scope, describe
+from artui.sim.seed import DEMO_SEED, DEMO_SPEEDUP
 from artui.sim.world.metrics import TrafficModel
 
 log = logging.getLogger(__name__)
 
-# The demo's clock keeps wall-clock time (so ages and timestamps read true) while its
-# operations run DEMO_SPEEDUP times faster: a ~180 s deployment plays out in ~20 s.
-DEMO_SPEEDUP = 9.0
 # Demo services per region: enough to scroll and filter, and >= 6 so one is mid-deployment.
 DEMO_SERVICES = 7
 DUMMY_CREDENTIAL = "testing"
@@ -71,6 +69,10 @@ class Simulator:
     `speedup` divides operation durations while the clock keeps its pace (the demo).
     `quota` is the most services CreateService allows per region (the guide's default: 30).
     `livetail_interval` is the seconds between a Live Tail session's updates (AWS: 1).
+    `seed` decides the demo's story: its roles, histories and incident. `ids_seed` is mixed
+    into every App Runner id, ARN and URL drawn: fresh at each start unless given (`seed`'s
+    own value gives the ids the demo always had, the snapshots'). Each service's traffic
+    rates and log instances are drawn from its id, so they follow the ids too.
     `regions` and `services` make the demo fleet of every account (`artui.sim.accounts`):
     the default account's now, any other's when it first calls.
     """
@@ -85,7 +87,8 @@ class Simulator:
         time_scale: float = 1.0,
         speedup: float = 1.0,
         world: bool = True,
-        seed: int = 7,
+        seed: int = DEMO_SEED,
+        ids_seed: int | None = None,
         start_time: float | None = None,
         quota: int = DEFAULT_QUOTA,
         livetail_interval: float = 1.0,
@@ -97,6 +100,9 @@ class Simulator:
         self.regions = tuple(regions)
         self.world_enabled = world
         self.seed = seed
+        # Fresh unless pinned: a restart is a new world, so an ARN kept from the last run
+        # names nothing rather than another service (artui.sim.apprunner.ids).
+        self.ids_seed = fresh_ids_seed() if ids_seed is None else ids_seed
         self.clock = SimClock(start_time, time_scale)
         now = self.clock.now()
         # The default account is seeded here; its moto side (ECR, alias) by start().
@@ -110,6 +116,7 @@ class Simulator:
                 in_flight=world,
                 speedup=speedup,
                 quota=quota,
+                ids_seed=self.ids_seed,
             ),
         )
         self.requests = RequestLog()
@@ -143,7 +150,8 @@ class Simulator:
 
     @property
     def endpoint(self) -> str:
-        """`http://127.0.0.1:PORT` once started."""
+        """`http://HOST:PORT` once started (`http://127.0.0.1:PORT` when bound to every
+        interface)."""
         if self._endpoint is None:
             raise RuntimeError("Simulator not started")
         return self._endpoint
@@ -186,7 +194,7 @@ class Simulator:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
-        self._endpoint = f"http://{self.host}:{sock.getsockname()[1]}"
+        self._endpoint = f"http://{_reachable(self.host)}:{sock.getsockname()[1]}"
         self._thread = threading.Thread(
             target=self._run, args=(sock,), name="artui-sim", daemon=True
         )
@@ -411,6 +419,17 @@ class Simulator:
         return dict(doc)
 
 
+# Addresses that mean "every interface": a server binds them, a client cannot connect to them.
+_WILDCARDS = ("", "0.0.0.0")
+
+
+def _reachable(host: str) -> str:
+    """The host a client names to reach a server bound to `host`."""
+    # The endpoint is for clients on this machine (the variables `artui sim` prints): loopback
+    # reaches a wildcard bind there, and never depends on the machine's name resolving.
+    return "127.0.0.1" if host in _WILDCARDS else host
+
+
 def _unknown_target(target: str) -> ApiError:
     said = "X-Amz-Target is missing"
     if target:
@@ -428,8 +447,18 @@ def parse_body(body: bytes) -> Any:
         raise ApiError("SerializationException", f"{str(exc)[:200]}.") from None
 
 
-def serve_forever(port: int, regions: list[str], services: int, quota: int = DEFAULT_QUOTA) -> int:
-    """Run a demo simulator on `port`, print the variables to export, stop on SIGINT/SIGTERM."""
+def serve_forever(
+    port: int,
+    regions: list[str],
+    services: int,
+    quota: int = DEFAULT_QUOTA,
+    *,
+    host: str = "127.0.0.1",
+    speed: float = DEMO_SPEEDUP,
+    ids_seed: int | None = None,
+) -> int:
+    """Run a demo simulator on `host`:`port`, its operations `speed` times AWS's, its ids
+    fresh (or `ids_seed`'s), print the variables to export, stop on SIGINT/SIGTERM."""
     done = threading.Event()
 
     def _on_signal(signum: int, frame: Any) -> None:
@@ -438,17 +467,19 @@ def serve_forever(port: int, regions: list[str], services: int, quota: int = DEF
     # Installed before anything slow, so an early Ctrl-C still ends cleanly.
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     sim = Simulator(
+        host=host,
         port=port,
         regions=list(regions) or ["us-east-1"],
         services=services,
-        speedup=DEMO_SPEEDUP,
+        speedup=speed,
         quota=quota,
+        ids_seed=ids_seed,
     )
     try:
         try:
             sim.start()
         except OSError as exc:
-            print(f"artui sim: cannot listen on 127.0.0.1:{port}: {exc}", file=sys.stderr)
+            print(f"artui sim: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
             return 1
         # env() keeps its order: endpoint URLs, then credentials, then region.
         for key, value in sim.env().items():

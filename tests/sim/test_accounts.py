@@ -445,5 +445,7 @@ async def test_a_delayed_call_never_holds_up_the_others(slow):
 
 def test_the_latency_bounds_are_accepted(slow):
     for latency in (1, 60_000):
-        armed = control(slow, "POST", "/_sim/faults", {"latency_ms": latency, "operation": "Nope"})
+        armed = control(
+            slow, "POST", "/_sim/faults", {"latency_ms": latency, "operation": "ListVpcConnectors"}
+        )
         assert armed["faults"][-1]["latency_ms"] == latency

@@ -271,6 +271,26 @@ BAD_BODIES = [
     ("/_sim/faults", b'{"account": 123456789012}', "account"),
     ("/_sim/faults", b'{"account": "12345678901a"}', "account"),
     ("/_sim/faults", b'{"service": ""}', "service"),
+    # A fault that could never match: what the simulator does not serve.
+    ("/_sim/faults", b'{"operation": "Nope"}', "operation"),
+    ("/_sim/faults", b'{"operation": "ListServicez", "count": -1}', "operation"),
+    ("/_sim/faults", b'{"operation": "listservices"}', "operation"),
+    ("/_sim/faults", b'{"operation": "GetMetricData", "service": "apprunner"}', "operation"),
+    (
+        "/_sim/faults",
+        b'{"latency_ms": 100, "operation": "ListServices", "service": "iam"}',
+        "operation",
+    ),
+    ("/_sim/faults", b'{"service": "s3"}', "service"),
+    ("/_sim/faults", b'{"service": "monitoring", "operation": "GetMetricData"}', "service"),
+    ("/_sim/faults", b'{"region": "ap-south-1"}', "region"),
+    ("/_sim/faults", b'{"latency_ms": 100, "region": "us-east-2"}', "region"),
+    ("/_sim/faults", b'{"operation": "ListServices", "region": "nowhere"}', "region"),
+    # A clock call that says nothing.
+    ("/_sim/clock", b"{}", "advance"),
+    ("/_sim/clock", b"", "advance"),
+    ("/_sim/clock", None, "advance"),
+    ("/_sim/clock", b" \n", "scale"),
     ("/_sim/services/{name}/status", b'{"status": 123}', "status"),
     ("/_sim/services/{name}/status", b'{"status": ["x"]}', "status"),
     ("/_sim/services/{name}/status", b'{"status": ""}', "status"),
@@ -319,8 +339,50 @@ def test_bounds_themselves_are_accepted(frozen):
 
 
 def test_an_empty_body_is_an_empty_object(frozen):
-    before = control(frozen, "GET", "/_sim/clock")
-    assert raw(frozen, "POST", "/_sim/clock", b" \n")[:2] == (200, before)
+    path = f"/_sim/services/{some_service(frozen)}/status"
+    control(frozen, "POST", path, {"status": "WARPING"})
+    status, answer, _ = raw(frozen, "POST", path, b" \n")
+    assert status == 200
+    assert answer == control(frozen, "POST", path, {})
+    assert answer["service"]["Status"] != "WARPING"
+
+
+def test_a_wrong_operation_is_answered_with_the_nearest_names(frozen):
+    for body, offered in [
+        ({"operation": "ListServicez"}, '"ListServices"'),
+        ({"operation": "describeservice"}, '"DescribeService"'),
+        ({"operation": "GetMetricDat", "service": "cloudwatch"}, '"GetMetricData"'),
+    ]:
+        status, answer, _ = raw(frozen, "POST", "/_sim/faults", json.dumps(body).encode())
+        assert status == 400
+        assert offered in answer["error"] and "did you mean" in answer["error"]
+    # Nothing near: no guesses, only what to send.
+    status, answer, _ = raw(frozen, "POST", "/_sim/faults", b'{"operation": "Qqqqqqqqqq"}')
+    assert status == 400 and "did you mean" not in answer["error"]
+    assert control(frozen, "GET", "/_sim/faults") == {"faults": []}
+
+
+# One operation of each API the simulator serves, as botocore's model names it.
+SERVED = [
+    ("apprunner", "ListServices"),
+    ("cloudwatch", "GetMetricData"),
+    ("logs", "StartLiveTail"),
+    ("ecr", "DescribeImages"),
+    ("sts", "GetCallerIdentity"),
+    ("iam", "ListAccountAliases"),
+]
+
+
+@pytest.mark.parametrize(("service", "operation"), SERVED)
+def test_a_fault_on_what_the_simulator_serves_is_armed(frozen, service, operation):
+    control(frozen, "DELETE", "/_sim/faults")
+    wide = {"operation": operation, "latency_ms": 1}
+    narrow = {**wide, "service": service, "region": "eu-west-1"}
+    every = {"operation": "*", "service": service, "latency_ms": 1}
+    for fault in (wide, narrow, every):
+        armed = control(frozen, "POST", "/_sim/faults", fault)["faults"][-1]
+        assert {name: armed[name] for name in fault} == fault
+    assert len(control(frozen, "GET", "/_sim/faults")["faults"]) == 3
 
 
 def test_the_clock_never_passes_the_end_of_time():

@@ -35,7 +35,6 @@ Conventions worth knowing:
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -56,11 +55,11 @@ from artui.sim.apprunner.connections import Connections, connection_arn, used_by
 from artui.sim.apprunner.ids import (
     DEFAULT_ACCOUNT,
     SERVICE_ARN_RE,
+    id_random,
     new_config_id,
     new_operation_id,
     new_service_id,
     new_service_url,
-    seed_key,
 )
 from artui.sim.apprunner.lifecycle import refusal
 from artui.sim.apprunner.limits import DEFAULT_QUOTA
@@ -88,9 +87,11 @@ class AppRunnerBackend:
         quota: int = DEFAULT_QUOTA,
         account: str = DEFAULT_ACCOUNT,
         started: float | None = None,
+        ids_seed: int | None = None,
     ) -> None:
         """`started`: when the simulator started (simulated time; default: now), which
-        each region's DefaultConfiguration predates."""
+        each region's DefaultConfiguration predates. `ids_seed` is mixed into the ids it
+        draws (`ids.IdRandom`; None: the seed's own draws)."""
         self.clock = clock
         self.account = account
         self.speedup = speedup
@@ -100,7 +101,7 @@ class AppRunnerBackend:
         self.configs: dict[str, RegionConfigs] = {}
         self.connections: dict[str, Connections] = {}
         self.ingress: dict[str, ingress.IngressConnections] = {}
-        self.rng = random.Random(f"{seed_key(seed, account)}:runtime")
+        self.rng = id_random(seed, ids_seed, account, "runtime")
         self.pager = Pager()
         self._started = clock.now() if started is None else started
         self._handlers: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {

@@ -15,13 +15,12 @@ Quota (the guide's "App Runner resource quotas"): 10 connections per account and
 
 from __future__ import annotations
 
-import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from artui.sim.apprunner.ids import DEFAULT_ACCOUNT, new_config_id
+from artui.sim.apprunner.ids import DEFAULT_ACCOUNT, IdRandom, new_config_id
 from artui.sim.apprunner.limits import CONNECTIONS
 from artui.sim.errors import ApiError, invalid_request, not_found
 
@@ -78,7 +77,7 @@ class Connections:
         name: str,
         provider: str,
         now: float,
-        rng: random.Random,
+        rng: IdRandom,
         tags: dict[str, str] | None = None,
     ) -> Connection:
         """A new PENDING_HANDSHAKE connection; refuses a name in use and the 11th."""

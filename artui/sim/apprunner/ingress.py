@@ -33,12 +33,11 @@ answers it with DELETED (as DescribeService does a deleted service).
 
 from __future__ import annotations
 
-import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from artui.sim.apprunner.ids import DEFAULT_ACCOUNT, new_config_id, new_service_url
+from artui.sim.apprunner.ids import DEFAULT_ACCOUNT, IdRandom, new_config_id, new_service_url
 from artui.sim.apprunner.limits import VPC_INGRESS_CONNECTIONS
 from artui.sim.errors import ApiError, invalid_request, invalid_state, not_found
 
@@ -186,7 +185,7 @@ class IngressConnections:
         self,
         params: dict[str, Any],
         now: float,
-        rng: random.Random,
+        rng: IdRandom,
         speedup: float,
         tags: dict[str, str],
     ) -> IngressConnection:

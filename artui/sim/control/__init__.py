@@ -4,8 +4,8 @@ exposes them.
 One module per group of routes, each route one handler reading what it acts on from the
 sub-application's typed keys (`keys`): `calls` (/requests, /faults), `clock` (/clock),
 `services` (forced statuses and reported fields, /dns), `telemetry` (/livetail,
-/cloudwatch), `connections` (handshakes, /connections); `body` checks what they are sent;
-`app` builds the router.
+/cloudwatch), `connections` (handshakes, /connections); `body` checks what they are sent,
+`apis` what a fault may name; `app` builds the router.
 """
 
 from __future__ import annotations

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from artui.sim.apprunner.ids import DEFAULT_ACCOUNT
+from artui.sim.control import apis
 from artui.sim.control.body import (
     ACCOUNT,
     MAX_COUNT,
@@ -23,7 +26,7 @@ from artui.sim.control.body import (
     read_body,
     text,
 )
-from artui.sim.control.keys import FAULTS, REQUESTS
+from artui.sim.control.keys import ACCOUNTS, FAULTS, REQUESTS
 from artui.sim.errors import ApiError
 
 REQUEST_LOG_LIMIT = 10_000
@@ -192,13 +195,16 @@ FAULT_FIELDS: dict[str, Field] = {
 _ERROR_ONLY = ("error", "status", "message")
 
 
-def fault_from_json(doc: dict[str, Any]) -> Fault:
+def fault_from_json(doc: dict[str, Any], regions: Collection[str] | None = None) -> Fault:
     """Build a Fault from the control API's JSON, with AWS-like defaults; raises Refused.
 
     An error fault fails one call unless `count` says otherwise; a latency fault delays
-    every matching call until cleared unless `count` says otherwise.
+    every matching call until cleared unless `count` says otherwise. A fault that could
+    never match is refused: a service or operation the simulator does not serve, or (given
+    the simulator's `regions`) a region it does not.
     """
     doc = check(doc, FAULT_FIELDS)
+    _check_served(doc, regions)
     where = {
         "operation": doc.get("operation"),
         "region": doc.get("region"),
@@ -224,6 +230,31 @@ def fault_from_json(doc: dict[str, Any]) -> Fault:
     )
 
 
+def _check_served(doc: dict[str, Any], regions: Collection[str] | None) -> None:
+    # A fault naming what no call can be would wait, armed, for a call that never comes.
+    service = doc.get("service")
+    if service is not None and service not in apis.SERVICES:
+        raise Refused(
+            f"service {json.dumps(service[:40])} is not one the simulator serves; it serves "
+            f"{', '.join(apis.SERVICES)}{apis.suggest(service, apis.SERVICES)}"
+        )
+    operation = doc.get("operation")
+    if operation is not None and operation != "*":
+        known = apis.operations(service) if service is not None else apis.every_operation()
+        if operation not in known:
+            api = f"the {service} API" if service is not None else "any API the simulator serves"
+            raise Refused(
+                f"operation {json.dumps(operation[:40])} is not an operation of {api}"
+                f'{apis.suggest(operation, known)}; "*" matches any'
+            )
+    region = doc.get("region")
+    if region is not None and regions is not None and region not in regions:
+        raise Refused(
+            f"region {json.dumps(region[:40])} is not served by this simulator; it serves "
+            f"{', '.join(regions)} (artui sim --region R, repeated)"
+        )
+
+
 async def get_requests(request: web.Request) -> web.Response:
     """GET /requests: the request log, oldest first."""
     return web.json_response({"requests": request.app[REQUESTS].entries()})
@@ -243,7 +274,9 @@ async def get_faults(request: web.Request) -> web.Response:
 async def post_faults(request: web.Request) -> web.Response:
     """POST /faults: arm one more fault (an error, or a delay)."""
     faults = request.app[FAULTS]
-    faults.add(fault_from_json(await read_body(request, FAULT_FIELDS)))
+    # The regions it was started with (`--region`): the ones its fleet and clients are in.
+    regions = request.app[ACCOUNTS].fleet.regions
+    faults.add(fault_from_json(await read_body(request, FAULT_FIELDS), regions))
     return web.json_response({"faults": faults.pending()})
 
 

@@ -24,6 +24,8 @@ async def post_clock(request: web.Request) -> web.Response:
     """POST /clock: advance the clock and/or set its scale."""
     clock = request.app[ACCOUNTS].clock
     doc = await read_body(request, CLOCK_FIELDS)
+    if not doc:  # {} or no body: a call that does nothing is a mistake, said at once
+        raise Refused('send {"advance": seconds} and/or {"scale": simulated seconds per second}')
     # Advance first: it alone can still be refused (at the end of time), and then the
     # scale must not have changed either.
     if "advance" in doc:
