@@ -58,10 +58,13 @@ def fast_sim() -> Iterator[Simulator]:
         yield sim
 
 
-def run_script(sim: Simulator, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The README's deploy script, run with the environment the README has the user set."""
+def run_script(
+    sim: Simulator, tmp_path: Path, *args: str, source: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The README's deploy script (or `source`), run with the environment the README has
+    the user set."""
     script = tmp_path / "deploy.py"
-    script.write_text(deploy_script())
+    script.write_text(deploy_script() if source is None else source)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(sim.env(), AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     return subprocess.run(
@@ -156,6 +159,24 @@ def test_the_deploy_script_stops_on_a_failed_creation_and_still_deletes(fast_sim
     eventually(lambda: deleted(fast_sim, arn), "the script's service deleted")
     kinds = [(kind, status) for kind, status, _ in operations(fast_sim, arn)]
     assert kinds == [("DELETE_SERVICE", "SUCCEEDED"), ("CREATE_SERVICE", "FAILED")]
+
+
+def test_the_boto3_lines_list_what_the_simulator_holds(fast_sim, tmp_path):
+    [lines, script] = blocks("python")
+    assert script == deploy_script()
+    done = run_script(fast_sim, tmp_path, source=lines)
+    assert (done.returncode, done.stderr, done.stdout) == (0, "", "[]\n")
+    make_boto3(fast_sim, "apprunner").create_service(
+        ServiceName="from-the-test",
+        SourceConfiguration={
+            "ImageRepository": {
+                "ImageIdentifier": f"{IMAGE}:v1",
+                "ImageRepositoryType": "ECR_PUBLIC",
+            }
+        },
+    )
+    done = run_script(fast_sim, tmp_path, source=lines)
+    assert (done.returncode, done.stdout) == (0, "['from-the-test']\n")
 
 
 def aws_lines() -> list[list[str]]:
