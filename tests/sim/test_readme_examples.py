@@ -1,6 +1,6 @@
-"""The README's "For tool authors" examples, run: the deploy script as a user would run it
-(a subprocess with the variables `artui sim` prints), the AWS CLI lines' parameters through
-botocore, and the curl lines against the control API."""
+"""The README's "For tool authors" examples, run: the deploy script and the boto3 lines as a
+user would run them (a subprocess with the variables `artui sim` prints), the AWS CLI lines'
+parameters through botocore, and the curl lines against the control API."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 MARK = "<!-- deploy.py: run by tests/sim/test_readme_examples.py -->"
 IMAGE = "public.ecr.aws/artui-docs/app"
 # A guard against a hang only: the script polls once a second and the simulated clock runs
-# 1000 times faster than App Runner's, so each of its waits ends at its first or second poll.
+# 1000 times faster than App Runner's, so its waits end within a poll or two.
 SCRIPT_TIMEOUT = 120
 
 
