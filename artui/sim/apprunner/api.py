@@ -230,6 +230,8 @@ class AppRunnerBackend:
         """Services not yet DELETED, oldest first."""
         out = []
         for service in self.region(region).values():
+            if service.deleted_at is not None:
+                continue  # for good: not settled again, as a churned region keeps thousands
             service.settle(now)
             if service.status != "DELETED":
                 out.append(service)
