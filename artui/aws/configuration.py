@@ -1,7 +1,7 @@
 """A service's configuration: DescribeService, then the resources it names, read together.
 
-The service's own read must succeed; each related read (auto scaling, VPC connector,
-observability, tags) may fail on its own (a role allowed DescribeService but not
+The service's own read must succeed; each related read (auto scaling, VPC connector, VPC
+ingress connection, observability, tags) may fail on its own (a role allowed DescribeService but not
 DescribeVpcConnector): the pane shows the rest and says what could not be read.
 """
 
@@ -24,6 +24,7 @@ from artui.domain.configuration import (
     Tracing,
     Variable,
     VpcConnector,
+    VpcIngressConnection,
     ecr_repository,
 )
 from artui.domain.errors import ArtuiError
@@ -138,8 +139,8 @@ def configuration(item: dict[str, Any]) -> Configuration:
 
 
 async def read(client: Any, arn: str) -> Configuration:
-    """DescribeService, then the auto scaling configuration, the VPC connector, the
-    observability configuration and the tags, those four at once."""
+    """DescribeService, then the auto scaling configuration, the VPC connector, the VPC
+    ingress connection, the observability configuration and the tags, those five at once."""
     with aws_errors():
         item = (await client.describe_service(ServiceArn=arn))["Service"]
     config = configuration(item)
@@ -186,6 +187,26 @@ async def read(client: Any, arn: str) -> Configuration:
             status=_text(found.get("Status")),
         )
 
+    async def ingress() -> VpcIngressConnection | None:
+        # A service has at most one; DescribeService does not name it, so it is looked up.
+        listed = await client.list_vpc_ingress_connections(Filter={"ServiceArn": arn})
+        summaries = listed.get("VpcIngressConnectionSummaryList") or ()
+        if not summaries:
+            return None
+        ingress_arn = str(summaries[0].get("VpcIngressConnectionArn", ""))
+        found = (
+            await client.describe_vpc_ingress_connection(VpcIngressConnectionArn=ingress_arn)
+        ).get("VpcIngressConnection") or {}
+        vpc = found.get("IngressVpcConfiguration") or {}
+        return VpcIngressConnection(
+            arn=ingress_arn,
+            name=str(found.get("VpcIngressConnectionName", "?")),
+            status=_text(found.get("Status")),
+            vpc_id=_text(vpc.get("VpcId")),
+            endpoint_id=_text(vpc.get("VpcEndpointId")),
+            domain_name=_text(found.get("DomainName")),
+        )
+
     async def tracing() -> Tracing | None:
         tracing_arn = config.observability_arn
         if not config.observability_enabled or not tracing_arn:
@@ -210,9 +231,10 @@ async def read(client: Any, arn: str) -> Configuration:
             if isinstance(t, dict)
         )
 
-    auto_scaling, vpc_connector, traced, tagged = await asyncio.gather(
+    auto_scaling, vpc_connector, vpc_ingress, traced, tagged = await asyncio.gather(
         related("DescribeAutoScalingConfiguration", scaling),
         related("DescribeVpcConnector", connector),
+        related("ListVpcIngressConnections", ingress),
         related("DescribeObservabilityConfiguration", tracing),
         related("ListTagsForResource", tags),
     )
@@ -220,6 +242,7 @@ async def read(client: Any, arn: str) -> Configuration:
         config,
         auto_scaling=auto_scaling or config.auto_scaling,
         vpc_connector=vpc_connector,
+        vpc_ingress=vpc_ingress,
         tracing=traced,
         tags=tagged,
         problems=tuple(problems),

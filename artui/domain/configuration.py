@@ -111,6 +111,19 @@ class VpcConnector:
 
 
 @dataclass(frozen=True)
+class VpcIngressConnection:
+    """The service's VPC ingress connection (DescribeVpcIngressConnection): how a private
+    service is reached from one VPC, through its interface endpoint."""
+
+    arn: str
+    name: str
+    status: str | None = None
+    vpc_id: str | None = None
+    endpoint_id: str | None = None
+    domain_name: str | None = None
+
+
+@dataclass(frozen=True)
 class Network:
     """Ingress and egress: public or private, default or through a VPC connector."""
 
@@ -172,6 +185,7 @@ class Configuration:
     auto_scaling: AutoScaling | None = None
     network: Network = Network()
     vpc_connector: VpcConnector | None = None
+    vpc_ingress: VpcIngressConnection | None = None
     observability_enabled: bool | None = None
     observability_arn: str | None = None
     tracing: Tracing | None = None

@@ -183,6 +183,25 @@ async def test_a_related_read_refused_leaves_the_rest_and_says_what(
     control(sim, "DELETE", "/_sim/faults")
 
 
+async def test_the_network_names_the_vpc_ingress_connection(
+    sim: Simulator, service: dict
+) -> None:
+    client = boto3.client("apprunner", **client_kwargs(sim))
+    made = client.create_vpc_ingress_connection(
+        ServiceArn=service["ServiceArn"],
+        VpcIngressConnectionName="from-orders-vpc",
+        IngressVpcConfiguration={"VpcId": "vpc-0a1b2c3d", "VpcEndpointId": "vpce-0e1f2a3b"},
+    )["VpcIngressConnection"]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_configuration(pilot, app)
+        text = pane_text(pane)
+    assert "from-orders-vpc (PENDING_CREATION)" in text, text
+    assert "vpc-0a1b2c3d, endpoint vpce-0e1f2a3b" in text
+    assert made["DomainName"] in text
+    assert {"ListVpcIngressConnections", "DescribeVpcIngressConnection"} <= set(calls(sim))
+
+
 # -- the changes: resize, scale, one variable ----------------------------------------
 
 CHANGES = {"UpdateService", "CreateAutoScalingConfiguration"}

@@ -164,6 +164,18 @@ def _lines(config: Configuration, revealed: frozenset[str]) -> list[Line]:
         else "private (VPC ingress connection)"
     )
     lines.append((None, _field("ingress", ingress)))
+    reached = config.vpc_ingress
+    if reached is not None:
+        lines.append(
+            (None, _field("VPC ingress", f"{reached.name} ({reached.status or 'unknown'})"))
+        )
+        lines.append(
+            (
+                None,
+                _field("from", f"{reached.vpc_id or '?'}, endpoint {reached.endpoint_id or '?'}"),
+            )
+        )
+        lines.append((None, _field("private domain", reached.domain_name)))
     if network.egress == "VPC":
         connector = config.vpc_connector
         named = connector.name if connector else network.vpc_connector_arn
