@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from artui.sim.apprunner import custom_domains, failures, ingress, rules
 from artui.sim.apprunner.configs import (
@@ -218,10 +218,28 @@ class AppRunnerBackend:
             raise not_found(f"Service {arn} can't be found.")
         return service
 
-    def find_tagged(self, region: str, arn: str) -> ServiceRecord:
-        """The service a tagging call names; a deleted service's tags are gone with it."""
+    def find_tagged(self, region: str, arn: str) -> _Tagged:
+        """The resource a tagging call names (any App Runner resource, as the model says);
+        a deleted one's tags are gone with it."""
+        kind = arn.split(":", 5)[-1].partition("/")[0] if arn.count(":") >= 5 else ""
+        now = self.clock.now()
+        configs = self.region_configs(region)
+        registries: dict[str, Registry[Any]] = {
+            AutoScalingConfiguration.KIND: configs.autoscaling,
+            ObservabilityConfiguration.KIND: configs.observability,
+            VpcConnector.KIND: configs.vpc_connectors,
+        }
+        if kind in registries:
+            return registries[kind].find(arn, partial=False, active=True, member="ResourceArn")
+        if kind == "connection":
+            return self.region_connections(region).find(arn, "ResourceArn")
+        if kind == "vpcingressconnection":
+            item = self.region_ingress(region).find(arn, now)
+            if item.status == "DELETED":
+                raise not_found(f"Resource {arn} is deleted.")
+            return item
         service = self.find(region, arn, "ResourceArn")
-        service.settle(self.clock.now())
+        service.settle(now)
         if service.status == "DELETED":
             raise not_found(f"Resource {arn} is deleted.")
         return service
@@ -964,6 +982,12 @@ class AppRunnerBackend:
 
 
 R = TypeVar("R", bound=Revision)
+
+
+class _Tagged(Protocol):
+    """Any App Runner resource: it carries tags."""
+
+    tags: dict[str, str]
 
 
 def _listed(registry: Registry[R], name: str | None, latest_only: bool) -> list[R]:
