@@ -6,8 +6,9 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import control
+from conftest import control, make_boto3
 
+from artui.sim.apprunner.limits import DELETED_KEPT
 from artui.sim.apprunner.operations import DURATIONS
 
 IMAGE = "public.ecr.aws/artui-demo/hello:v1"
@@ -274,3 +275,24 @@ async def test_name_can_be_reused_after_delete(frozen, apprunner):
         SourceConfiguration=created["Service"]["SourceConfiguration"],
     )
     assert again["Service"]["ServiceId"] != created["Service"]["ServiceId"]
+
+
+def test_the_longest_deleted_services_are_forgotten_past_the_hundredth(fresh_sim) -> None:
+    client = make_boto3(fresh_sim, "apprunner")
+    deleted = []
+    for n in range(DELETED_KEPT + 2):
+        arn = client.create_service(ServiceName=f"churn-{n}", SourceConfiguration=_image(IMAGE))[
+            "Service"
+        ]["ServiceArn"]
+        advance(fresh_sim, DURATIONS["CREATE_SERVICE"])
+        client.delete_service(ServiceArn=arn)
+        advance(fresh_sim, DURATIONS["DELETE_SERVICE"])
+        deleted.append(arn)
+    client.list_services()  # a listing is where the forgetting happens
+    for arn in deleted[:2]:
+        with pytest.raises(client.exceptions.ResourceNotFoundException):
+            client.describe_service(ServiceArn=arn)
+    for arn in deleted[2:]:
+        assert client.describe_service(ServiceArn=arn)["Service"]["Status"] == "DELETED"
+    # The demo's live services are untouched.
+    assert len(client.list_services()["ServiceSummaryList"]) == 7

@@ -62,7 +62,7 @@ from artui.sim.apprunner.ids import (
     new_service_url,
 )
 from artui.sim.apprunner.lifecycle import refusal
-from artui.sim.apprunner.limits import DEFAULT_QUOTA
+from artui.sim.apprunner.limits import DEFAULT_QUOTA, DELETED_KEPT
 from artui.sim.apprunner.operations import DURATIONS, Operation
 from artui.sim.apprunner.paging import Pager
 from artui.sim.apprunner.services import DEFAULT_HEALTH_CHECK, ServiceRecord
@@ -245,14 +245,22 @@ class AppRunnerBackend:
         return service
 
     def live_services(self, region: str, now: float) -> list[ServiceRecord]:
-        """Services not yet DELETED, oldest first."""
+        """Services not yet DELETED, oldest first; past DELETED_KEPT deleted ones, the
+        longest gone are forgotten (ResourceNotFoundException from then on)."""
         out = []
-        for service in self.region(region).values():
+        gone = []
+        table = self.region(region)
+        for service in table.values():
+            if service.deleted_at is None:
+                service.settle(now)
             if service.deleted_at is not None:
-                continue  # for good: not settled again, as a churned region keeps thousands
-            service.settle(now)
-            if service.status != "DELETED":
+                gone.append(service)  # for good: not settled again
+            elif service.status != "DELETED":
                 out.append(service)
+        if len(gone) > DELETED_KEPT:
+            gone.sort(key=lambda s: (s.deleted_at or 0.0, s.id))
+            for service in gone[: len(gone) - DELETED_KEPT]:
+                del table[service.arn]
         out.sort(key=lambda s: (s.created_at, s.name))
         return out
 

@@ -31,3 +31,7 @@ VPC_CONNECTORS = 10
 # code providers, VPC ingress connections.
 CONNECTIONS = 10
 VPC_INGRESS_CONNECTIONS = 10
+# Deleted services still answer DescribeService (AWS describes one "for a while" and gives no
+# figure); the simulator keeps the most recently deleted 100 per account and region, so a
+# simulator that runs for days under churn keeps a flat memory (bench/sim_load.py).
+DELETED_KEPT = 100
