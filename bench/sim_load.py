@@ -19,8 +19,9 @@ simulator, are the bottleneck (Little's law: 20 calls in flight / requests a sec
 the simulator's CPU a request is printed too, and the latency of one client alone before
 and after the load (what the simulator itself takes, and whether what the load left
 behind slowed it). Then the simulator process's RSS before the load, after 10,000 and
-after 50,000 requests: it should stay flat but for the history App Runner keeps (deleted
-services still answer DescribeService, every operation ListOperations).
+after 50,000 requests: it must stay flat (the request log keeps 10,000 calls and a region
+the last 100 deleted services, `limits.DELETED_KEPT`; a live service's operations are its
+history, and grow only with its own deployments).
 Target: reads' p99 under 100 ms.
 """
 
