@@ -183,9 +183,7 @@ async def test_a_related_read_refused_leaves_the_rest_and_says_what(
     control(sim, "DELETE", "/_sim/faults")
 
 
-async def test_the_network_names_the_vpc_ingress_connection(
-    sim: Simulator, service: dict
-) -> None:
+async def test_the_network_names_the_vpc_ingress_connection(sim: Simulator, service: dict) -> None:
     client = boto3.client("apprunner", **client_kwargs(sim))
     made = client.create_vpc_ingress_connection(
         ServiceArn=service["ServiceArn"],
