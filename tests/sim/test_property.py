@@ -31,16 +31,13 @@ The requests are raw JSON over http.client: botocore could not serialize a type-
 from __future__ import annotations
 
 import copy
-import http.client
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-import botocore.session
 import pytest
 from botocore.model import Shape
 from botocore.parsers import create_parser
@@ -51,17 +48,24 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 
 from artui.sim import Simulator
 from artui.sim.apprunner.validate import Problem, problems
+from tests.sim.property_world import (
+    MODEL,
+    REGION,
+    SOURCE_KINDS,
+    Answer,
+    Client,
+    World,
+    make_world,
+    top_up,
+)
 
-MODEL = botocore.session.get_session().get_service_model("apprunner")
 CREATE = MODEL.operation_model("CreateService")
 UPDATE = MODEL.operation_model("UpdateService")
-REGION = "us-east-1"
 
 VALID, CONSTRAINT, TYPE = "valid", "constraint-broken", "type-broken"
 # Each kind has a run of its own, so that each is sure of its share of the examples: half
 # valid, the ones that reach App Runner's rules and the answers' shapes.
 SHARES = {VALID: 0.5, CONSTRAINT: 0.25, TYPE: 0.25}
-SOURCE_KINDS = ("ImageRepository", "CodeRepository")
 
 # App Runner's CPU and memory pairs (API reference, InstanceConfiguration), in vCPU and GB;
 # written out here rather than imported so the test does not take the simulator's word.
@@ -110,303 +114,16 @@ PROPERTY_SETTINGS = settings(
 )
 
 
-# -- talking to the simulator --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    headers: dict[str, str]
-    raw: bytes
-
-    @property
-    def doc(self) -> Any:
-        return json.loads(self.raw)
-
-
-class Client:
-    """Raw JSON 1.0 requests to the simulator (no SigV4: the region is its first one)."""
-
-    def __init__(self, endpoint: str) -> None:
-        parts = urlsplit(endpoint)
-        self.host = parts.hostname or "127.0.0.1"
-        self.port = parts.port or 80
-
-    def post(self, path: str, body: bytes, headers: dict[str, str]) -> Answer:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            raw = response.read()
-            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, raw)
-        finally:
-            conn.close()
-
-    def call(self, operation: str, body: Any) -> Answer:
-        headers = {
-            "X-Amz-Target": f"AppRunner.{operation}",
-            "Content-Type": "application/x-amz-json-1.0",
-        }
-        return self.post("/", json.dumps(body).encode(), headers)
-
-    def ok(self, operation: str, body: Any) -> dict[str, Any]:
-        answer = self.call(operation, body)
-        assert answer.status == 200, (operation, body, answer)
-        return answer.doc
-
-    def advance(self, seconds: float) -> None:
-        """Move simulated time on, so operations started by earlier examples are over."""
-        body = json.dumps({"advance": seconds}).encode()
-        answer = self.post("/_sim/clock", body, {"Content-Type": "application/json"})
-        assert answer.status == 200, answer
-
-
-@dataclass
-class World:
-    client: Client
-    autoscaling_arn: str
-    vpc_connector_arn: str
-    observability_arn: str
-    # (ARN, source kind) of services UpdateService may change, and of paused or deleted ones.
-    running: tuple[tuple[str, str], ...]
-    stopped: tuple[tuple[str, str], ...]
-    # What exists now, by kind (see RESOURCES; "paused" services, "gone" ones): the ARNs
-    # valid bodies name, read again and topped up after an example that may use some up.
-    live: dict[str, list[str]] = field(default_factory=dict)
-    # (service ARN, domain name) of the custom domains the services hold now.
-    domains: list[tuple[str, str]] = field(default_factory=list)
-    # How many resources `top_up` has made: their names' serial numbers.
-    made: int = 0
-
-    def serial(self) -> int:
-        self.made += 1
-        return self.made
-
-
-def _base_body(name: str, kind: str) -> dict[str, Any]:
-    source: dict[str, Any]
-    if kind == "ImageRepository":
-        source = {
-            "ImageRepository": {
-                "ImageIdentifier": "public.ecr.aws/artui-demo/hello:v1",
-                "ImageRepositoryType": "ECR_PUBLIC",
-            }
-        }
-    else:
-        source = {
-            "CodeRepository": {
-                "RepositoryUrl": "https://github.com/example/app",
-                "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"},
-            },
-            "AuthenticationConfiguration": {
-                "ConnectionArn": "arn:aws:apprunner:us-east-1:123456789012:connection/gh/0123"
-            },
-        }
-    return {"ServiceName": name, "SourceConfiguration": source}
-
-
-def _kind(service: dict[str, Any]) -> str:
-    source = service["SourceConfiguration"]
-    return next(kind for kind in SOURCE_KINDS if kind in source)
-
-
 @pytest.fixture
 def world() -> Iterator[World]:
     """A simulator of its own for each operation: what one operation's examples delete or
     change is no other's concern, whatever order the operations run in."""
     # A quota far above what the run creates, so valid creates keep being accepted.
     sim = Simulator(regions=(REGION,), services=2, time_scale=0, world=False, quota=10_000)
-    client = Client(sim.start())
     try:
-        listing = client.ok("ListAutoScalingConfigurations", {})
-        autoscaling_arn = listing["AutoScalingConfigurationSummaryList"][0][
-            "AutoScalingConfigurationArn"
-        ]
-        connector = client.ok(
-            "CreateVpcConnector", {"VpcConnectorName": "prop-vpc", "Subnets": ["subnet-0a1b"]}
-        )["VpcConnector"]["VpcConnectorArn"]
-        observability = client.ok(
-            "CreateObservabilityConfiguration",
-            {"ObservabilityConfigurationName": "prop-tracing"},
-        )["ObservabilityConfiguration"]["ObservabilityConfigurationArn"]
-        made = {
-            name: client.ok("CreateService", _base_body(name, kind))["Service"]["ServiceArn"]
-            for name, kind in [
-                ("prop-image", "ImageRepository"),
-                ("prop-code", "CodeRepository"),
-                ("prop-paused", "ImageRepository"),
-                ("prop-deleted", "CodeRepository"),
-            ]
-        }
-        client.advance(100_000)
-        client.ok("PauseService", {"ServiceArn": made["prop-paused"]})
-        client.ok("DeleteService", {"ServiceArn": made["prop-deleted"]})
-        client.advance(100_000)
-        running: list[tuple[str, str]] = []
-        stopped: list[tuple[str, str]] = []
-        for summary in client.ok("ListServices", {})["ServiceSummaryList"]:
-            arn = summary["ServiceArn"]
-            service = client.ok("DescribeService", {"ServiceArn": arn})["Service"]
-            (running if service["Status"] == "RUNNING" else stopped).append((arn, _kind(service)))
-        deleted = client.ok("DescribeService", {"ServiceArn": made["prop-deleted"]})["Service"]
-        stopped.append((made["prop-deleted"], _kind(deleted)))
-        assert running and stopped, (running, stopped)
-        world = World(
-            client, autoscaling_arn, connector, observability, tuple(running), tuple(stopped)
-        )
-        world.live["gone"] = [made["prop-deleted"]]
-        top_up(world)
-        yield world
+        yield make_world(Client(sim.start()))
     finally:
         sim.stop()
-
-
-# -- what exists in the simulator ------------------------------------------------------
-
-# How many of each kind of resource `top_up` keeps in the simulator.
-WANTED = 3
-RUNNING_WANTED, PAUSED_WANTED = 3, 1
-
-
-@dataclass(frozen=True)
-class Resource:
-    """A kind of App Runner resource: how to list it, and how to make another."""
-
-    kind: str
-    listing: str  # the List operation
-    items: str  # its answer's list
-    arn: str  # an item's ARN member
-    create: str  # the Create operation
-    body: Callable[[World, int], dict[str, Any]]  # its body for the nth resource made
-
-
-RESOURCES = (
-    Resource(
-        "autoscaling",
-        "ListAutoScalingConfigurations",
-        "AutoScalingConfigurationSummaryList",
-        "AutoScalingConfigurationArn",
-        "CreateAutoScalingConfiguration",
-        lambda world, n: {"AutoScalingConfigurationName": f"prop-as-{n}"},
-    ),
-    Resource(
-        "observability",
-        "ListObservabilityConfigurations",
-        "ObservabilityConfigurationSummaryList",
-        "ObservabilityConfigurationArn",
-        "CreateObservabilityConfiguration",
-        lambda world, n: {"ObservabilityConfigurationName": f"prop-obs-{n}"},
-    ),
-    Resource(
-        "vpc-connector",
-        "ListVpcConnectors",
-        "VpcConnectors",
-        "VpcConnectorArn",
-        "CreateVpcConnector",
-        lambda world, n: {"VpcConnectorName": f"prop-vpc-{n}", "Subnets": ["subnet-0a1b"]},
-    ),
-    Resource(
-        "connection",
-        "ListConnections",
-        "ConnectionSummaryList",
-        "ConnectionArn",
-        "CreateConnection",
-        lambda world, n: {"ConnectionName": f"prop-gh-{n}", "ProviderType": "GITHUB"},
-    ),
-    Resource(
-        "vpc-ingress",
-        "ListVpcIngressConnections",
-        "VpcIngressConnectionSummaryList",
-        "VpcIngressConnectionArn",
-        "CreateVpcIngressConnection",
-        lambda world, n: {
-            "ServiceArn": world.live["service"][n % len(world.live["service"])],
-            "VpcIngressConnectionName": f"prop-in-{n}",
-            "IngressVpcConfiguration": {"VpcId": "vpc-0a1b", "VpcEndpointId": f"vpce-{n:04x}"},
-        },
-    ),
-)
-
-
-# Statuses of deleted resources, which listings may still show.
-GONE = ("INACTIVE", "DELETED")
-
-
-def list_all(client: Client, operation: str, items: str, body: Any = None) -> list[Any] | None:
-    """Every item of a listing, page by page; None if the simulator lacks the operation
-    (an operation the model has that the simulator does not implement yet)."""
-    shape = MODEL.operation_model(operation).input_shape
-    request = dict(body or {})
-    if "MaxResults" in shape.members:  # type: ignore[attr-defined]
-        request["MaxResults"] = shape.members["MaxResults"].metadata["max"]  # type: ignore[attr-defined]
-    out: list[Any] = []
-    while True:
-        answer = client.call(operation, request)
-        if answer.status == 400 and answer.doc.get("__type") == "UnknownOperationException":
-            return None
-        assert answer.status == 200, (operation, request, answer)
-        out += answer.doc[items]
-        if not answer.doc.get("NextToken"):
-            return out
-        request["NextToken"] = answer.doc["NextToken"]
-
-
-def _read_services(world: World) -> None:
-    summaries = list_all(world.client, "ListServices", "ServiceSummaryList") or []
-    for kind, status in (("service", "RUNNING"), ("paused", "PAUSED")):
-        world.live[kind] = [s["ServiceArn"] for s in summaries if s["Status"] == status]
-
-
-def top_up(world: World) -> None:
-    """Let every operation under way end, then read what exists and make what is missing."""
-    client = world.client
-    client.advance(100_000)
-    _read_services(world)
-    running_short = max(0, RUNNING_WANTED - len(world.live["service"]))
-    paused_short = max(0, PAUSED_WANTED - len(world.live["paused"]))
-    if running_short or paused_short:
-        made = [
-            client.ok(
-                "CreateService",
-                _base_body(f"prop-{n}", SOURCE_KINDS[n % 2]),
-            )["Service"]["ServiceArn"]
-            for n in (world.serial() for _ in range(running_short + paused_short))
-        ]
-        client.advance(100_000)
-        for arn in made[running_short:]:
-            client.ok("PauseService", {"ServiceArn": arn})
-        client.advance(100_000)
-        _read_services(world)
-    for resource in RESOURCES:
-        found = list_all(client, resource.listing, resource.items)
-        if found is None:  # not implemented (yet): bodies name random ARNs of that kind
-            world.live[resource.kind] = []
-            continue
-        found = [item for item in found if item.get("Status") not in GONE]
-        if len(found) < WANTED:
-            for _ in range(WANTED - len(found)):
-                client.ok(resource.create, resource.body(world, world.serial()))
-            client.advance(100_000)
-            found = list_all(client, resource.listing, resource.items) or []
-            found = [item for item in found if item.get("Status") not in GONE]
-        # Newest first: Hypothesis favours a pool's first item, and the oldest auto scaling
-        # configuration is the DefaultConfiguration, which cannot be deleted.
-        world.live[resource.kind] = [item[resource.arn] for item in reversed(found)]
-    world.domains = [
-        (arn, domain["DomainName"])
-        for arn in world.live["service"]
-        for domain in list_all(
-            client, "DescribeCustomDomains", "CustomDomains", {"ServiceArn": arn}
-        )
-        or []
-    ]
-    if len(world.domains) < WANTED:
-        arn = world.live["service"][0]
-        for _ in range(WANTED - len(world.domains)):
-            name = f"prop{world.serial()}.example.com"
-            client.ok("AssociateCustomDomain", {"ServiceArn": arn, "DomainName": name})
-            world.domains.append((arn, name))
-        client.advance(100_000)
 
 
 # -- valid values from the model -------------------------------------------------------
