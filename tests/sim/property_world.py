@@ -74,6 +74,7 @@ class World:
     autoscaling_arn: str
     vpc_connector_arn: str
     observability_arn: str
+    connection_arn: str  # AVAILABLE: its handshake done
     # (ARN, source kind) of services UpdateService may change, and of paused or deleted ones.
     running: tuple[tuple[str, str], ...]
     stopped: tuple[tuple[str, str], ...]
@@ -90,7 +91,7 @@ class World:
         return self.made
 
 
-def base_body(name: str, kind: str) -> dict[str, Any]:
+def base_body(name: str, kind: str, connection: str) -> dict[str, Any]:
     source: dict[str, Any]
     if kind == "ImageRepository":
         source = {
@@ -105,9 +106,7 @@ def base_body(name: str, kind: str) -> dict[str, Any]:
                 "RepositoryUrl": "https://github.com/example/app",
                 "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"},
             },
-            "AuthenticationConfiguration": {
-                "ConnectionArn": "arn:aws:apprunner:us-east-1:123456789012:connection/gh/0123"
-            },
+            "AuthenticationConfiguration": {"ConnectionArn": connection},
         }
     return {"ServiceName": name, "SourceConfiguration": source}
 
@@ -115,6 +114,20 @@ def base_body(name: str, kind: str) -> dict[str, Any]:
 def source_kind(service: dict[str, Any]) -> str:
     source = service["SourceConfiguration"]
     return next(kind for kind in SOURCE_KINDS if kind in source)
+
+
+def available_connection(client: Client) -> str:
+    """A GitHub connection made and, through /_sim/, its handshake done: AVAILABLE."""
+    answer = client.call(
+        "CreateConnection", {"ConnectionName": "prop-github", "ProviderType": "GITHUB"}
+    )
+    if answer.status == 400 and answer.doc["__type"] == "UnknownOperationException":
+        # A simulator without connections takes any connection ARN.
+        return f"arn:aws:apprunner:{REGION}:123456789012:connection/prop-github/0123"
+    assert answer.status == 200, answer
+    handshake = client.post("/_sim/connections/prop-github/handshake", b"", {})
+    assert handshake.status == 200, handshake
+    return str(answer.doc["Connection"]["ConnectionArn"])
 
 
 def make_world(client: Client) -> World:
@@ -130,8 +143,9 @@ def make_world(client: Client) -> World:
         "CreateObservabilityConfiguration",
         {"ObservabilityConfigurationName": "prop-tracing"},
     )["ObservabilityConfiguration"]["ObservabilityConfigurationArn"]
+    connection = available_connection(client)
     made = {
-        name: client.ok("CreateService", base_body(name, kind))["Service"]["ServiceArn"]
+        name: client.ok("CreateService", base_body(name, kind, connection))["Service"]["ServiceArn"]
         for name, kind in [
             ("prop-image", "ImageRepository"),
             ("prop-code", "CodeRepository"),
@@ -152,7 +166,15 @@ def make_world(client: Client) -> World:
     deleted = client.ok("DescribeService", {"ServiceArn": made["prop-deleted"]})["Service"]
     stopped.append((made["prop-deleted"], source_kind(deleted)))
     assert running and stopped, (running, stopped)
-    world = World(client, autoscaling_arn, connector, observability, tuple(running), tuple(stopped))
+    world = World(
+        client,
+        autoscaling_arn,
+        connector,
+        observability,
+        connection,
+        tuple(running),
+        tuple(stopped),
+    )
     world.live["gone"] = [made["prop-deleted"]]
     top_up(world)
     return world
@@ -265,7 +287,8 @@ def top_up(world: World) -> None:
         made = [
             client.ok(
                 "CreateService",
-                base_body(f"prop-{n}", SOURCE_KINDS[n % 2]),
+                # An image: the world's connection may be gone (DeleteConnection's test).
+                base_body(f"prop-{n}", "ImageRepository", ""),
             )["Service"]["ServiceArn"]
             for n in (world.serial() for _ in range(running_short + paused_short))
         ]

@@ -286,13 +286,17 @@ def _instance(values: Values) -> SearchStrategy[dict[str, Any]]:
     return build()
 
 
-def _source(values: Values, kind: str) -> SearchStrategy[dict[str, Any]]:
-    """A SourceConfiguration of one kind, with the credentials App Runner needs for it."""
+def _source(values: Values, kind: str, world: World) -> SearchStrategy[dict[str, Any]]:
+    """A SourceConfiguration of one kind, with the credentials App Runner needs for it (a
+    code repository mostly the world's AVAILABLE connection: any other is refused)."""
     shape = _shape(CREATE.input_shape, "SourceConfiguration")
     members = shape.members  # type: ignore[attr-defined]
     auth_shape = members["AuthenticationConfiguration"]
     repository, auths = values.of(members[kind]), values.of(auth_shape)
     credentials = {name: values.of(member) for name, member in auth_shape.members.items()}
+    credentials["ConnectionArn"] = mostly(
+        st.just(world.connection_arn), credentials["ConnectionArn"]
+    )
 
     @st.composite
     def build(draw: DrawFn) -> dict[str, Any]:
@@ -370,7 +374,7 @@ def body_values(world: World, kind: str | None = None) -> Values:
         }
     )
     kinds = [kind] if kind else list(SOURCE_KINDS)
-    values.overrides["SourceConfiguration"] = st.one_of(*(_source(values, k) for k in kinds))
+    values.overrides["SourceConfiguration"] = st.one_of(*(_source(values, k, world) for k in kinds))
     return values
 
 
