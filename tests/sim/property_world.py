@@ -195,8 +195,36 @@ class Resource:
     listing: str  # the List operation
     items: str  # its answer's list
     arn: str  # an item's ARN member
-    create: str  # the Create operation
-    body: Callable[[World, int], dict[str, Any]]  # its body for the nth resource made
+    make: Callable[[World, int], None]  # makes the nth resource `top_up` makes
+    wanted: int = WANTED
+
+
+def _creating(
+    operation: str, body: Callable[[int], dict[str, Any]]
+) -> Callable[[World, int], None]:
+    """A `Resource.make` that calls `operation` with the nth body."""
+
+    def make(world: World, n: int) -> None:
+        world.client.ok(operation, body(n))
+
+    return make
+
+
+# Services that only hold a VPC ingress connection (a service holds one at most, and one
+# holding it cannot be deleted): kept out of the services valid bodies name.
+HOST = "prop-host-"
+
+
+def _make_ingress(world: World, n: int) -> None:
+    """A VPC ingress connection, on a service made for it."""
+    service = world.client.ok("CreateService", base_body(f"{HOST}{n}", "ImageRepository", ""))
+    world.client.advance(100_000)
+    body = {
+        "ServiceArn": service["Service"]["ServiceArn"],
+        "VpcIngressConnectionName": f"prop-in-{n}",
+        "IngressVpcConfiguration": {"VpcId": "vpc-0a1b", "VpcEndpointId": f"vpce-{n:04x}"},
+    }
+    world.client.ok("CreateVpcIngressConnection", body)
 
 
 RESOURCES = (
@@ -205,44 +233,49 @@ RESOURCES = (
         "ListAutoScalingConfigurations",
         "AutoScalingConfigurationSummaryList",
         "AutoScalingConfigurationArn",
-        "CreateAutoScalingConfiguration",
-        lambda world, n: {"AutoScalingConfigurationName": f"prop-as-{n}"},
+        _creating(
+            "CreateAutoScalingConfiguration",
+            lambda n: {"AutoScalingConfigurationName": f"prop-as-{n}"},
+        ),
     ),
     Resource(
         "observability",
         "ListObservabilityConfigurations",
         "ObservabilityConfigurationSummaryList",
         "ObservabilityConfigurationArn",
-        "CreateObservabilityConfiguration",
-        lambda world, n: {"ObservabilityConfigurationName": f"prop-obs-{n}"},
+        _creating(
+            "CreateObservabilityConfiguration",
+            lambda n: {"ObservabilityConfigurationName": f"prop-obs-{n}"},
+        ),
     ),
     Resource(
         "vpc-connector",
         "ListVpcConnectors",
         "VpcConnectors",
         "VpcConnectorArn",
-        "CreateVpcConnector",
-        lambda world, n: {"VpcConnectorName": f"prop-vpc-{n}", "Subnets": ["subnet-0a1b"]},
+        _creating(
+            "CreateVpcConnector",
+            lambda n: {"VpcConnectorName": f"prop-vpc-{n}", "Subnets": ["subnet-0a1b"]},
+        ),
     ),
     Resource(
         "connection",
         "ListConnections",
         "ConnectionSummaryList",
         "ConnectionArn",
-        "CreateConnection",
-        lambda world, n: {"ConnectionName": f"prop-gh-{n}", "ProviderType": "GITHUB"},
+        _creating(
+            "CreateConnection",
+            lambda n: {"ConnectionName": f"prop-gh-{n}", "ProviderType": "GITHUB"},
+        ),
+        # Services use two (the demo's and the world's), which cannot be deleted.
+        wanted=WANTED + 2,
     ),
     Resource(
         "vpc-ingress",
         "ListVpcIngressConnections",
         "VpcIngressConnectionSummaryList",
         "VpcIngressConnectionArn",
-        "CreateVpcIngressConnection",
-        lambda world, n: {
-            "ServiceArn": world.live["service"][n % len(world.live["service"])],
-            "VpcIngressConnectionName": f"prop-in-{n}",
-            "IngressVpcConfiguration": {"VpcId": "vpc-0a1b", "VpcEndpointId": f"vpce-{n:04x}"},
-        },
+        _make_ingress,
     ),
 )
 
@@ -272,6 +305,7 @@ def list_all(client: Client, operation: str, items: str, body: Any = None) -> li
 
 def _read_services(world: World) -> None:
     summaries = list_all(world.client, "ListServices", "ServiceSummaryList") or []
+    summaries = [s for s in summaries if not s["ServiceName"].startswith(HOST)]
     for kind, status in (("service", "RUNNING"), ("paused", "PAUSED")):
         world.live[kind] = [s["ServiceArn"] for s in summaries if s["Status"] == status]
 
@@ -303,9 +337,9 @@ def top_up(world: World) -> None:
             world.live[resource.kind] = []
             continue
         found = [item for item in found if item.get("Status") not in GONE]
-        if len(found) < WANTED:
-            for _ in range(WANTED - len(found)):
-                client.ok(resource.create, resource.body(world, world.serial()))
+        if len(found) < resource.wanted:
+            for _ in range(resource.wanted - len(found)):
+                resource.make(world, world.serial())
             client.advance(100_000)
             found = list_all(client, resource.listing, resource.items) or []
             found = [item for item in found if item.get("Status") not in GONE]

@@ -632,6 +632,8 @@ NAME_KINDS = {
     "ObservabilityConfigurationName": "observability",
     "ConnectionName": "connection",
 }
+# Kinds whose Create takes an existing name (a new revision); any other refuses it.
+REVISED = ("autoscaling", "observability")
 
 
 @st.composite
@@ -690,7 +692,9 @@ def operation_values(operation: Any, world: World) -> Values:
             key = f"{structure.name}.{name}"
             if name in arn_kinds:
                 values.overrides[key] = existing(world, arn_kinds[name], values.of(member))
-            elif name in NAME_KINDS:
+            elif name in NAME_KINDS and (
+                NAME_KINDS[name] in REVISED or not operation.name.startswith("Create")
+            ):
                 kinds = (NAME_KINDS[name],)
                 values.overrides[key] = existing(world, kinds, values.of(member), name=True)
     ids = {"Subnets": r"subnet-[0-9a-f]{4,17}", "SecurityGroups": r"sg-[0-9a-f]{4,17}"}
@@ -741,6 +745,32 @@ def _all_revisions(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+@st.composite
+def _both_ids(draw: DrawFn, world: World, body: dict[str, Any]) -> dict[str, Any]:
+    # App Runner needs a VPC and an endpoint (the guide's steps); the model leaves them out.
+    config = body["IngressVpcConfiguration"]
+    if draw(st.integers(0, 3)) < 3:
+        config = {
+            "VpcId": config.get("VpcId") or draw(st.from_regex(r"vpc-[0-9a-f]{8}", fullmatch=True)),
+            "VpcEndpointId": config.get("VpcEndpointId")
+            or draw(st.from_regex(r"vpce-[0-9a-f]{8}", fullmatch=True)),
+        }
+    return {**body, "IngressVpcConfiguration": config}
+
+
+@st.composite
+def _same_vpc(draw: DrawFn, world: World, body: dict[str, Any]) -> dict[str, Any]:
+    # An ingress connection's VPC cannot change, only its endpoint: mostly the VPC it has.
+    body = draw(_both_ids(world, body))
+    answer = world.client.call(
+        "DescribeVpcIngressConnection", {"VpcIngressConnectionArn": body["VpcIngressConnectionArn"]}
+    )
+    if answer.status != 200 or draw(st.integers(0, 3)) == 3:
+        return body
+    vpc = answer.doc["VpcIngressConnection"]["IngressVpcConfiguration"]["VpcId"]
+    return {**body, "IngressVpcConfiguration": {**body["IngressVpcConfiguration"], "VpcId": vpc}}
+
+
 Fix = Callable[[World, dict[str, Any]], SearchStrategy[dict[str, Any]]]
 # Per operation, how a valid body is brought within App Runner's rules the model leaves out.
 FIXES: dict[str, Fix] = {
@@ -749,6 +779,8 @@ FIXES: dict[str, Fix] = {
         st.just(_all_revisions(body)), st.just(body)
     ),
     "DisassociateCustomDomain": _linked_domain,
+    "CreateVpcIngressConnection": _both_ids,
+    "UpdateVpcIngressConnection": _same_vpc,
 }
 
 
@@ -849,7 +881,7 @@ def _undo_create(world: World, operation: str, doc: dict[str, Any]) -> None:
     delete = MODEL.operation_model("Delete" + operation.removeprefix("Create"))
     (member,) = delete.input_shape.metadata["required"]
     (made,) = (v for v in doc.values() if isinstance(v, dict))
-    world.client.advance(1_000)
+    world.client.advance(100_000)  # until what was made is ready: deleting it then is allowed
     world.client.ok(delete.name, {member: made[member]})
 
 
