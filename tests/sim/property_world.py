@@ -85,6 +85,9 @@ class World:
     domains: list[tuple[str, str]] = field(default_factory=list)
     # How many resources `top_up` has made: their names' serial numbers.
     made: int = 0
+    # Set for a run whose valid bodies name only what exists and keep to App Runner's rules
+    # (no value merely matching the model): the run whose accepted share is checked.
+    strict: bool = False
 
     def serial(self) -> int:
         self.made += 1
