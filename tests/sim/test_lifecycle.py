@@ -87,7 +87,8 @@ async def test_deploy_pause_refuses_deploy_resume(frozen, apprunner):
     assert await _status(apprunner, arn) == "PAUSED"
 
     name = paused["Service"]["ServiceName"]
-    with pytest.raises(apprunner.exceptions.InvalidStateException) as err:
+    # The model gives StartDeployment no InvalidStateException: a refusal is InvalidRequest.
+    with pytest.raises(apprunner.exceptions.InvalidRequestException) as err:
         await apprunner.start_deployment(ServiceArn=arn)
     assert err.value.response["Error"]["Message"] == (
         f"Service {name} is PAUSED; resume it before deploying."
@@ -116,14 +117,15 @@ async def test_deploy_pause_refuses_deploy_resume(frozen, apprunner):
 async def test_busy_service_refuses_every_change(frozen, apprunner):
     arn = await _running_service(frozen, apprunner)
     deployment = await apprunner.start_deployment(ServiceArn=arn)
+    # StartDeployment's refusal is InvalidRequest: its model lists no InvalidStateException.
     calls = [
-        apprunner.start_deployment,
-        apprunner.pause_service,
-        apprunner.resume_service,
-        apprunner.delete_service,
+        (apprunner.start_deployment, apprunner.exceptions.InvalidRequestException),
+        (apprunner.pause_service, apprunner.exceptions.InvalidStateException),
+        (apprunner.resume_service, apprunner.exceptions.InvalidStateException),
+        (apprunner.delete_service, apprunner.exceptions.InvalidStateException),
     ]
-    for call in calls:
-        with pytest.raises(apprunner.exceptions.InvalidStateException) as err:
+    for call, refused in calls:
+        with pytest.raises(refused) as err:
             await call(ServiceArn=arn)
         message = err.value.response["Error"]["Message"]
         assert "START_DEPLOYMENT" in message and deployment["OperationId"] in message
@@ -157,7 +159,7 @@ async def test_delete_leaves_the_list_and_describes_as_deleted(frozen, apprunner
     service = (await apprunner.describe_service(ServiceArn=arn))["Service"]
     assert service["Status"] == "DELETED" and service["DeletedAt"]
     assert (await _ops(apprunner, arn))[0]["Status"] == "SUCCEEDED"
-    with pytest.raises(apprunner.exceptions.InvalidStateException, match="DELETED"):
+    with pytest.raises(apprunner.exceptions.InvalidRequestException, match="DELETED"):
         await apprunner.start_deployment(ServiceArn=arn)
 
 
@@ -167,11 +169,13 @@ async def test_fail_create_version_ends_create_failed_rebuild_or_delete(frozen, 
     advance(frozen, DURATIONS["CREATE_SERVICE"])
     assert await _status(apprunner, arn) == "CREATE_FAILED"
     assert (await _ops(apprunner, arn))[0]["Status"] == "FAILED"
-    for call in (apprunner.start_deployment, apprunner.pause_service, apprunner.resume_service):
-        with pytest.raises(
-            apprunner.exceptions.InvalidStateException,
-            match="rebuild it with UpdateService, or delete it",
-        ):
+    calls = [
+        (apprunner.start_deployment, apprunner.exceptions.InvalidRequestException),
+        (apprunner.pause_service, apprunner.exceptions.InvalidStateException),
+        (apprunner.resume_service, apprunner.exceptions.InvalidStateException),
+    ]
+    for call, refused in calls:
+        with pytest.raises(refused, match="rebuild it with UpdateService, or delete it"):
             await call(ServiceArn=arn)
     await apprunner.delete_service(ServiceArn=arn)
     advance(frozen, DURATIONS["DELETE_SERVICE"])

@@ -799,13 +799,21 @@ async def test_create_failed_service_accepts_update(
     assert service["SourceConfiguration"]["ImageRepository"]["ImageIdentifier"] == applied
 
 
-@pytest.mark.parametrize("action", ["start_deployment", "pause_service", "resume_service"])
+# StartDeployment's model lists no InvalidStateException: its refusal is InvalidRequest.
+@pytest.mark.parametrize(
+    ("action", "code"),
+    [
+        ("start_deployment", "InvalidRequestException"),
+        ("pause_service", "InvalidStateException"),
+        ("resume_service", "InvalidStateException"),
+    ],
+)
 async def test_create_failed_service_refuses_other_changes(
-    vsim: Simulator, client: Any, action: str
+    vsim: Simulator, client: Any, action: str, code: str
 ) -> None:
     arn = await create(client, vsim, image_source(FAIL_CREATE))
     ops = await operations(client, arn)
-    await refused(getattr(client, action)(ServiceArn=arn), "InvalidStateException")
+    await refused(getattr(client, action)(ServiceArn=arn), code)
     assert await operations(client, arn) == ops
     assert (await describe(client, arn))["Status"] == "CREATE_FAILED"
 

@@ -66,7 +66,7 @@ from artui.sim.apprunner.limits import DEFAULT_QUOTA, DELETED_KEPT
 from artui.sim.apprunner.operations import DURATIONS, Operation
 from artui.sim.apprunner.paging import Pager
 from artui.sim.apprunner.services import DEFAULT_HEALTH_CHECK, ServiceRecord
-from artui.sim.apprunner.validate import check
+from artui.sim.apprunner.validate import check, operation_model
 from artui.sim.clock import SimClock
 from artui.sim.errors import ApiError, invalid_request, invalid_state, not_found
 
@@ -273,8 +273,10 @@ class AppRunnerBackend:
         now: float,
         rules: Callable[..., str | None] = refusal,
     ) -> None:
-        """Refuse `action` with InvalidStateException where the guide forbids it (`rules`:
-        the lifecycle's, or the custom domains' `custom_domains.refusal`)."""
+        """Refuse `action` where the guide forbids it (`rules`: the lifecycle's, or the
+        custom domains' `custom_domains.refusal`): InvalidStateException, or
+        InvalidRequestException for an operation whose model lists no InvalidStateException
+        (StartDeployment: the API reference gives it none)."""
         running = service.running_operation(now)
         message = rules(
             service.true_status(now),
@@ -283,7 +285,10 @@ class AppRunnerBackend:
             operation=f"{running.type} {running.id}" if running else None,
         )
         if message is not None:
-            raise invalid_state(message)
+            errors = {shape.name for shape in operation_model(action).error_shapes}
+            if "InvalidStateException" in errors:
+                raise invalid_state(message)
+            raise invalid_request(message)
 
     def begin(
         self,
