@@ -16,6 +16,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 import botocore.session
@@ -162,7 +163,20 @@ def store(
             rejected["tooOldLogEventEndIndex"] = index
         else:
             accepted.append({"timestamp": timestamp, "message": event["message"]})
+    stream = group.streams[stream_name]
+    first_id = moto_logs().next_event_id()
     token = group.put_log_events(stream_name, accepted)
+    # moto stamps ingestion with the machine's clock: the simulator's is the one its events,
+    # operations and Live Tail's order live on. Ids tell this batch's events wherever the
+    # stream keeps them.
+    left = len(accepted)
+    for event in reversed(stream.events):  # moto appends: the batch is the tail
+        if left == 0:
+            break
+        if event.event_id >= first_id:
+            event.ingestion_time = now_ms
+            left -= 1
+    stream.last_ingestion_time = datetime.fromtimestamp(now, timezone.utc).replace(tzinfo=None)
     answer: dict[str, Any] = {"nextSequenceToken": token}
     if rejected:
         answer["rejectedLogEventsInfo"] = rejected

@@ -362,13 +362,20 @@ def test_a_failed_deletion_leaves_delete_failed_and_a_retry_deletes(bare):
     assert [(s["ServiceName"], s["Status"]) for s in listed] == [
         ("hard-to-delete", "DELETE_FAILED")
     ]
-    # The guide: a DELETE_FAILED service can only be deleted again.
-    for call in (
-        lambda: client.start_deployment(ServiceArn=arn),
-        lambda: client.pause_service(ServiceArn=arn),
-        lambda: client.update_service(ServiceArn=arn, SourceConfiguration=image("v2")),
+    # The guide: a DELETE_FAILED service can only be deleted again. (StartDeployment's
+    # model lists no InvalidStateException: it refuses with InvalidRequestException.)
+    for call, refusal in (
+        (
+            lambda: client.start_deployment(ServiceArn=arn),
+            client.exceptions.InvalidRequestException,
+        ),
+        (lambda: client.pause_service(ServiceArn=arn), client.exceptions.InvalidStateException),
+        (
+            lambda: client.update_service(ServiceArn=arn, SourceConfiguration=image("v2")),
+            client.exceptions.InvalidStateException,
+        ),
     ):
-        with pytest.raises(client.exceptions.InvalidStateException) as err:
+        with pytest.raises(refusal) as err:
             call()
         message = err.value.response["Error"]["Message"]
         assert message == "Service hard-to-delete is DELETE_FAILED; retry deleting it."

@@ -71,6 +71,20 @@ def test_events_of_the_simulated_day_are_kept_whatever_the_machine_calendar(far,
     assert stamps == [now - 13 * DAY_MS, now, now + HOUR_MS]
 
 
+def test_ingestion_is_stamped_on_the_simulated_clock(far, logs):
+    group = new_stream(logs)
+    now = sim_now_ms(far)  # 400 days before the machine's: moto would stamp the machine's
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName="s",
+        logEvents=[{"timestamp": now - HOUR_MS, "message": "an hour ago"}],
+    )
+    [event] = logs.get_log_events(logGroupName=group, logStreamName="s")["events"]
+    assert event["ingestionTime"] == now
+    [stream] = logs.describe_log_streams(logGroupName=group)["logStreams"]
+    assert stream["lastIngestionTime"] == now
+
+
 def test_too_old_and_too_new_are_judged_against_the_simulated_now(far, logs):
     group = new_stream(logs)
     now = sim_now_ms(far)
