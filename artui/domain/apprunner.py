@@ -286,6 +286,10 @@ OUTCOME_WORDS: dict[OperationStatus, str] = {
 RUNNING_OPERATION = frozenset(
     {OperationStatus.PENDING, OperationStatus.IN_PROGRESS, OperationStatus.ROLLBACK_IN_PROGRESS}
 )
+# Ended without its change taking, rolled back or not.
+FAILED_OPERATION = frozenset(
+    {OperationStatus.FAILED, OperationStatus.ROLLBACK_SUCCEEDED, OperationStatus.ROLLBACK_FAILED}
+)
 # Operations that deploy code and so have a `deployment/<id>` log stream. The guide names
 # CreateService and StartDeployment; an UpdateService deploys too.
 LOGGED_OPERATIONS = frozenset(

@@ -15,7 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from artui.domain.apprunner import Operation, OperationStatus, OperationType, Service, ServiceStatus
+from artui.domain.apprunner import (
+    FAILED_OPERATION,
+    Operation,
+    OperationType,
+    Service,
+    ServiceStatus,
+)
 from artui.domain.errors import AuthError, AwsError, NetworkError, ThrottledError
 from artui.domain.series import (
     CPU,
@@ -400,7 +406,7 @@ def markers(operations: Sequence[Operation], start: float, end: float) -> list[M
         at = _epoch(op.started_at)
         if letter is None or at is None or not start <= at <= end:
             continue
-        failed = op.status in (OperationStatus.FAILED, OperationStatus.ROLLBACK_SUCCEEDED)
+        failed = op.status in FAILED_OPERATION
         out.append(Marker(at, letter, op.type_label, failed))
     return sorted(out, key=lambda m: m.at)
 

@@ -258,6 +258,7 @@ def test_markers_are_the_deployments_pauses_and_resumes_in_range():
         _op(OperationType.START_DEPLOYMENT, NOW - 600, OperationStatus.ROLLBACK_SUCCEEDED),
         _op(OperationType.PAUSE_SERVICE, NOW - 300),
         _op(OperationType.RESUME_SERVICE, NOW - 120),
+        _op(OperationType.UPDATE_SERVICE, NOW - 90, OperationStatus.ROLLBACK_FAILED),
         _op(OperationType.DELETE_SERVICE, NOW - 60),
         _op(OperationType.START_DEPLOYMENT, NOW - 7200),
     ]
@@ -266,4 +267,5 @@ def test_markers_are_the_deployments_pauses_and_resumes_in_range():
         (NOW - 600, "D", True),
         (NOW - 300, "P", False),
         (NOW - 120, "R", False),
+        (NOW - 90, "U", True),
     ]
