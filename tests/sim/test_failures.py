@@ -405,7 +405,7 @@ def test_a_failed_deletion_leaves_delete_failed_and_a_retry_deletes(bare):
 def test_rollback_triggers(op_type, tag, reason, rollback):
     found = failures.failure(op_type, image(tag))
     assert found == reason
-    assert failures.rollback_of(found) == rollback
+    assert failures.rollback(op_type, image(tag)) == rollback
 
 
 @pytest.mark.parametrize(

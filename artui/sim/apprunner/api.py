@@ -51,7 +51,7 @@ from artui.sim.apprunner.configs import (
     autoscaling_sizes,
     subnet_ids,
 )
-from artui.sim.apprunner.connections import Connections, connection_arn, used_by
+from artui.sim.apprunner.connections import Connections, connection_arn
 from artui.sim.apprunner.ids import (
     DEFAULT_ACCOUNT,
     SERVICE_ARN_RE,
@@ -208,10 +208,7 @@ class AppRunnerBackend:
             service = None
         elif match.group(4) is None:
             # `service/NAME`, which the guide allows: the live service of that name.
-            now = self.clock.now()
-            service = next(
-                (s for s in self.live_services(region, now) if s.name == match.group(3)), None
-            )
+            return self._live_named(region, match.group(3))
         else:
             service = self.region(region).get(arn)
         if service is None:
@@ -299,15 +296,15 @@ class AppRunnerBackend:
     ) -> Operation:
         """Start an operation on a service now; `failures` decides its outcome."""
         changes = changes or {}
+        source = changes.get("source", service.source)
         op = Operation(
             id=new_operation_id(self.rng),
             type=op_type,
             target_arn=service.arn,
             started_at=now,
             duration=DURATIONS[op_type] / self.speedup,
-            failure=failures.failure(
-                op_type, changes.get("source", service.source), service.deploy_failure
-            ),
+            failure=failures.failure(op_type, source, service.deploy_failure),
+            rollback=failures.rollback(op_type, source),
             changes=changes,
         )
         service.operations.insert(0, op)
@@ -348,7 +345,9 @@ class AppRunnerBackend:
                 region, rules.source(params["SourceConfiguration"], account=self.account)
             ),
             instance=rules.instance(params.get("InstanceConfiguration", {})),
-            health={**DEFAULT_HEALTH_CHECK, **params.get("HealthCheckConfiguration", {})},
+            health=rules.health_check(
+                {**DEFAULT_HEALTH_CHECK, **params.get("HealthCheckConfiguration", {})}
+            ),
             network=network,
             autoscaling=autoscaling,
             observability=observability,
@@ -741,19 +740,10 @@ class AppRunnerBackend:
 
     def delete_connection(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         connection = self.region_connections(region).find(params["ConnectionArn"])
-        # A live service's source, or the one an update in flight moves it to.
-        users = [
-            s.name
-            for s in self.live_services(region, self.clock.now())
-            if connection.arn
-            in used_by(
-                [s.source, *(op.changes.get("source") for op in s.operations if not op.applied)]
-            )
-        ]
-        if users:
+        if connection.arn in self._used_arns(region):
             raise invalid_request(
-                f"Connection {connection.name} is used by {', '.join(users)}; delete those "
-                "services or move them to another connection before deleting it."
+                f"Connection {connection.name} is used by a service; delete the service or "
+                "move it to another connection before deleting it."
             )
         connection.status = "DELETED"
         return {"Connection": connection.describe()}
@@ -876,12 +866,13 @@ class AppRunnerBackend:
         return config.describe(config.arn in self._used_arns(region), registry.is_latest(config))
 
     def _used_arns(self, region: str) -> set[str]:
-        """ARNs of the configuration resources live services use, or will once the update
-        in flight ends."""
+        """ARNs of the configuration resources and connections live services use, or will
+        once the update in flight ends."""
         out: set[str] = set()
         for service in self.live_services(region, self.clock.now()):
             views: list[dict[str, Any]] = [
                 {
+                    "source": service.source,
                     "autoscaling": service.autoscaling,
                     "network": service.network,
                     "observability": service.observability,
@@ -897,6 +888,9 @@ class AppRunnerBackend:
                 observability = view.get("observability") or {}
                 if "ObservabilityConfigurationArn" in observability:
                     out.add(observability["ObservabilityConfigurationArn"])
+                connection = connection_arn(view.get("source"))
+                if connection is not None:
+                    out.add(connection)
         return out
 
     # -- control hooks -----------------------------------------------------------

@@ -16,7 +16,6 @@ Quota (the guide's "App Runner resource quotas"): 10 connections per account and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,8 +151,3 @@ def connection_arn(source: dict[str, Any] | None) -> str | None:
     if source is None or "CodeRepository" not in source:
         return None
     return (source.get("AuthenticationConfiguration") or {}).get("ConnectionArn")
-
-
-def used_by(sources: Iterable[dict[str, Any] | None]) -> set[str]:
-    """The connection ARNs these SourceConfigurations name."""
-    return {arn for arn in map(connection_arn, sources) if arn is not None}

@@ -75,26 +75,6 @@ ROLLED_BACK_TYPES = frozenset({"START_DEPLOYMENT", "UPDATE_SERVICE"})
 DELETE_TRIGGER = "fail-delete"
 
 
-class Failure(str):
-    """A failure reason (one of REASONS) that also says how the rollback after it ends.
-
-    A str, so it is the reason wherever one is read (the logs, `Operation.failure`);
-    `rollback` is SUCCEEDED or FAILED (the operation ends ROLLBACK_<that>), or None (FAILED).
-    """
-
-    rollback: str | None
-
-    def __new__(cls, reason: str, rollback: str | None = None) -> Failure:
-        out = super().__new__(cls, reason)
-        out.rollback = rollback
-        return out
-
-
-def rollback_of(reason: str | None) -> str | None:
-    """How the rollback after a failure with `reason` ends: SUCCEEDED, FAILED or None."""
-    return reason.rollback if isinstance(reason, Failure) else None
-
-
 def source_version(source: Mapping[str, Any]) -> str | None:
     """The image tag, or the code repository's SourceCodeVersion.Value; None if it has none."""
     image = source.get("ImageRepository")
@@ -128,9 +108,17 @@ def failure(
         return HEALTH_CHECK
     if op_type in TRIGGERS and is_broken(version):
         return HEALTH_CHECK
-    if op_type in ROLLED_BACK_TYPES and version in ROLLBACK_TRIGGERS:
-        return Failure(HEALTH_CHECK, rollback=ROLLBACK_TRIGGERS[version])
+    if rollback(op_type, source) is not None:
+        return HEALTH_CHECK
     return None
+
+
+def rollback(op_type: str, source: Mapping[str, Any]) -> str | None:
+    """How the rollback after an operation of `op_type` to `source` ends (SUCCEEDED or
+    FAILED: the operation ends ROLLBACK_<that>), or None when it does not roll back."""
+    if op_type not in ROLLED_BACK_TYPES:
+        return None
+    return ROLLBACK_TRIGGERS.get(source_version(source) or "")
 
 
 def delete_failure(source: Mapping[str, Any], status: str) -> str | None:

@@ -198,10 +198,10 @@ class IngressConnections:
             raise invalid_request(
                 f"A VPC ingress connection named {name} already exists in {self.region}."
             )
-        held = [c for c in live if c.service_arn == service_arn]
-        if held:
+        held = self.of_service(service_arn, now)
+        if held is not None:
             raise invalid_request(
-                f"The service already has VPC ingress connection {held[0].name}; a service "
+                f"The service already has VPC ingress connection {held.name}; a service "
                 "can have only one."
             )
         if len(live) >= VPC_INGRESS_CONNECTIONS:

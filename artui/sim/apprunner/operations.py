@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from artui.sim.apprunner.failures import rollback_of
 from artui.sim.apprunner.ids import next_sequence
 
 # Simulated seconds each operation takes; real App Runner is in this range.
@@ -48,8 +47,11 @@ class Operation:
     started_at: float
     duration: float
     # Why it fails (a `failures.REASONS` value, or `failures.DELETION`), or None when it
-    # succeeds; a `failures.Failure` also says how its rollback ends.
+    # succeeds.
     failure: str | None = None
+    # How the rollback after its failure ends (SUCCEEDED or FAILED: `failures.rollback`), or
+    # None when it ends FAILED without one.
+    rollback: str | None = None
     applied: bool = False
     # What an UPDATE_SERVICE would change, applied on success only.
     changes: dict[str, Any] = field(default_factory=dict)
@@ -64,11 +66,6 @@ class Operation:
     def fails(self) -> bool:
         """Whether it ends FAILED."""
         return self.failure is not None
-
-    @property
-    def rollback(self) -> str | None:
-        """How its rollback ends (SUCCEEDED or FAILED), or None if it does not roll back."""
-        return rollback_of(self.failure)
 
     @property
     def rollback_at(self) -> float:

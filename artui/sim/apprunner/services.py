@@ -13,7 +13,6 @@ from artui.sim.apprunner.configs import AutoScalingConfiguration
 from artui.sim.apprunner.custom_domains import DomainRecord
 from artui.sim.apprunner.ids import service_arn
 from artui.sim.apprunner.operations import OUTCOME, Operation
-from artui.sim.apprunner.rules import health_check
 
 # App Runner's defaults when CreateService names no health check.
 DEFAULT_HEALTH_CHECK: dict[str, object] = {
@@ -58,11 +57,6 @@ class ServiceRecord:
     reported_override: dict[str, Any] = field(default_factory=dict)
     # Custom domains, oldest first (`domains` keeps their lifecycle and rules).
     domains: list[DomainRecord] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # CreateService (and the demo's seed) hold a new service's whole health check to
-        # App Runner's rule; UpdateService holds its merged one (`rules.merge`).
-        health_check(self.health)
 
     @property
     def arn(self) -> str:
