@@ -10,24 +10,17 @@ from functools import cache
 
 import botocore.session
 
-# The services as the request log names them (`Fault.service`), each with its botocore model.
-SERVICES: dict[str, str] = {
-    "apprunner": "apprunner",
-    "cloudwatch": "cloudwatch",
-    "logs": "logs",
-    "ecr": "ecr",
-    "sts": "sts",
-    "iam": "iam",
-}
+# The services as the request log names them (`Fault.service`): botocore's model names too.
+SERVICES = ("apprunner", "cloudwatch", "logs", "ecr", "sts", "iam")
 # How many near names a refusal offers.
 NEAREST = 3
 
 
 @cache
 def operations(service: str) -> frozenset[str]:
-    """The operations of one served API (a key of SERVICES), as botocore's model names them."""
+    """The operations of one served API (one of SERVICES), as botocore's model names them."""
     # One session for all six: its loader reads each model once. About 0.1 s in all.
-    return frozenset(_session().get_service_model(SERVICES[service]).operation_names)
+    return frozenset(_session().get_service_model(service).operation_names)
 
 
 @cache
