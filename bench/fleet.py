@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import math
-import multiprocessing
 import os
 import statistics
 import sys
@@ -30,19 +29,16 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from processes import Sim, simulator
 
 from artui.engine import metrics, services
 from artui.engine.fleet import Fleet
 from artui.engine.store import Kind, Store
 from artui.launch import Launch
 from artui.settings import Account, Settings
-from artui.sim.server import Simulator
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-1")
 ACCOUNTS = ("123456789012", "210987654321", "314159265358", "271828182845")
@@ -79,35 +75,6 @@ def served(sim: Sim) -> Counter[str]:
     return Counter(
         entry["operation"] for entry in control(sim, "GET", "/_sim/requests")["requests"]
     )
-
-
-@dataclass
-class Sim:
-    """The simulator in a process of its own: the client measured never waits on its GIL,
-    as a tool talking to AWS would not."""
-
-    endpoint: str
-    env: dict[str, str]
-    process: multiprocessing.Process
-
-
-def _serve(services_per_region: int, pipe: Connection) -> None:
-    with Simulator(regions=REGIONS, services=services_per_region, world=False, time_scale=0) as sim:
-        pipe.send((sim.endpoint, sim.env()))
-        pipe.recv()  # until the bench is done
-
-
-@contextmanager
-def simulator(services_per_region: int) -> Iterator[Sim]:
-    ours, theirs = multiprocessing.Pipe()
-    process = multiprocessing.Process(target=_serve, args=(services_per_region, theirs))
-    process.start()
-    try:
-        endpoint, env = ours.recv()
-        yield Sim(endpoint, env, process)
-    finally:
-        ours.send("stop")
-        process.join(30)
 
 
 def read_at(fleet: Fleet, store: Store) -> float:
@@ -239,7 +206,7 @@ def main() -> int:
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as folder,
-        simulator(args.services) as sim,
+        simulator(regions=REGIONS, services=args.services, world=False, time_scale=0) as sim,
     ):
         aim(sim, args.accounts, Path(folder))
         print(

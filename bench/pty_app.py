@@ -13,6 +13,8 @@ import sys
 import termios
 import time
 
+from processes import cpu_seconds
+
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07")
 
 
@@ -72,8 +74,7 @@ class PtyApp:
 
     def cpu_seconds(self) -> float:
         """User plus system CPU seconds the process has used so far."""
-        fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.proc.pid)
 
     def quit(self, timeout: float = 10.0) -> float:
         """Press q; seconds until the process has exited (the terminal is given back)."""

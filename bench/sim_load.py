@@ -29,18 +29,16 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import statistics
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
+
+from processes import Sim, cpu_seconds, rss_mb, simulator
 
 REGION = "us-east-1"
 IMAGE = "public.ecr.aws/artui-bench/app:v1"
@@ -55,55 +53,6 @@ BUSY_MESSAGE = "operation in progress"
 # A client deploys its service in each of its first rounds, then deletes it (asking again
 # each round while a deployment runs) and creates another.
 DELETE_AFTER = 4
-
-
-@dataclass
-class Sim:
-    """The simulator in a process of its own: the clients never wait on its GIL."""
-
-    endpoint: str
-    pid: int
-
-
-def _serve(scale: float, pipe: Connection) -> None:
-    from artui.sim.apprunner.limits import MAX_QUOTA
-    from artui.sim.server import Simulator
-
-    with Simulator(
-        regions=(REGION,), services=0, world=False, time_scale=scale, quota=MAX_QUOTA
-    ) as sim:
-        pipe.send((sim.endpoint, os.getpid()))
-        pipe.recv()  # until the bench is done
-
-
-@contextmanager
-def simulator(scale: float) -> Iterator[Sim]:
-    """A simulator process with no services and the most quota, stopped on exit."""
-    ours, theirs = multiprocessing.Pipe()
-    process = multiprocessing.Process(target=_serve, args=(scale, theirs))
-    process.start()
-    try:
-        endpoint, pid = ours.recv()
-        yield Sim(endpoint, pid)
-    finally:
-        ours.send("stop")
-        process.join(30)
-
-
-def rss_mb(pid: int) -> float:
-    """A process's resident set (VmRSS), in MB."""
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for {pid}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """A process's CPU time so far (user and system), in seconds."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # One answer: (read or write, operation, outcome, sent at, seconds). Outcome: "ok", REFUSED
@@ -298,7 +247,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     marks = [m for m in CHECKPOINTS if m < args.requests]
-    with simulator(args.scale) as sim:
+    from artui.sim.apprunner.limits import MAX_QUOTA
+
+    with simulator(
+        regions=(REGION,), services=0, world=False, time_scale=args.scale, quota=MAX_QUOTA
+    ) as sim:
         count = multiprocessing.Value("q", 0)
         pipes = []
         workers = []

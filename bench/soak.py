@@ -349,10 +349,9 @@ class Soak:
         return self.lines("sample ")[-1]
 
     def child_rss(self) -> float:
-        for line in Path(f"/proc/{self.app.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+        from processes import rss_mb
+
+        return rss_mb(self.app.proc.pid)
 
     def requests_since_last(self) -> collections.Counter[str]:
         """The app's requests since the last call, by 'api operation': what the simulator
