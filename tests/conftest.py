@@ -201,6 +201,30 @@ async def make_aio(sim: Simulator, service: str, region: str = "us-east-1", vali
     return cm, client
 
 
+def raw_apprunner(
+    sim: Simulator, operation: str, params: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """An App Runner call POSTed straight to the simulator as JSON (no botocore, so a
+    refusal's body is read as it was sent): (status, JSON body)."""
+    request = urllib.request.Request(
+        sim.endpoint + "/", data=json.dumps(params).encode(), method="POST"
+    )
+    request.add_header("X-Amz-Target", f"AppRunner.{operation}")
+    request.add_header("Content-Type", "application/x-amz-json-1.0")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def refused(sim: Simulator, operation: str, params: dict[str, Any], code: str) -> str:
+    """The message of `operation`'s refusal, which must be a 400 `code` the model lists."""
+    status, doc = raw_apprunner(sim, operation, params)
+    validate_error(operation, status, doc, code)
+    return str(doc["Message"])
+
+
 def control(sim: Simulator, method: str, path: str, doc: dict[str, Any] | None = None) -> Any:
     """Call the simulator's /_sim/ control API; returns the JSON answer."""
     data = json.dumps(doc).encode() if doc is not None else None

@@ -9,15 +9,12 @@ clock stopped: operations end when a test advances it. Every 200 is shape-checke
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import control, make_boto3, validate_error
+from conftest import control, make_boto3, refused
 
 from artui.sim import Simulator
 from artui.sim.apprunner.operations import DURATIONS
@@ -47,25 +44,6 @@ def _code(call: Any) -> str:
     with pytest.raises(ClientError) as caught:
         call()
     return str(caught.value.response["Error"]["Code"])
-
-
-def _raw(sim: Simulator, operation: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        sim.endpoint + "/", data=json.dumps(params).encode(), method="POST"
-    )
-    request.add_header("X-Amz-Target", f"AppRunner.{operation}")
-    request.add_header("Content-Type", "application/x-amz-json-1.0")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.load(exc)
-
-
-def _refused(sim: Simulator, operation: str, params: dict[str, Any], code: str) -> str:
-    status, doc = _raw(sim, operation, params)
-    validate_error(operation, status, doc, code)
-    return str(doc["Message"])
 
 
 def _asc(client: Any, name: str, **sizes: Any) -> dict[str, Any]:
@@ -143,7 +121,7 @@ def test_sizes_outside_the_rules_are_refused(
     csim: Simulator, client: Any, sizes: dict[str, int], words: str
 ) -> None:
     params = {"AutoScalingConfigurationName": "bad-sizes", **sizes}
-    message = _refused(csim, "CreateAutoScalingConfiguration", params, "InvalidRequestException")
+    message = refused(csim, "CreateAutoScalingConfiguration", params, "InvalidRequestException")
     assert words in message
     listed = client.list_auto_scaling_configurations()["AutoScalingConfigurationSummaryList"]
     assert "bad-sizes" not in {s["AutoScalingConfigurationName"] for s in listed}
@@ -152,7 +130,7 @@ def test_sizes_outside_the_rules_are_refused(
 def test_quota_of_ten_revisions_per_name(csim: Simulator, client: Any) -> None:
     for _ in range(10):
         _asc(client, "many-revisions")
-    message = _refused(
+    message = refused(
         csim,
         "CreateAutoScalingConfiguration",
         {"AutoScalingConfigurationName": "many-revisions"},
@@ -169,7 +147,7 @@ def test_quota_of_ten_revisions_per_name(csim: Simulator, client: Any) -> None:
 def test_quota_of_ten_names(csim: Simulator, client: Any) -> None:
     for i in range(10):
         _asc(client, f"name-{i:02d}")
-    _refused(
+    refused(
         csim,
         "CreateAutoScalingConfiguration",
         {"AutoScalingConfigurationName": "one-too-many"},
@@ -199,16 +177,14 @@ def test_service_uses_a_named_configuration(csim: Simulator, client: Any) -> Non
             "DeleteAllRevisions": True,
         },
     ):
-        message = _refused(
-            csim, "DeleteAutoScalingConfiguration", params, "InvalidRequestException"
-        )
+        message = refused(csim, "DeleteAutoScalingConfiguration", params, "InvalidRequestException")
         assert "used by a service" in message
     deleted = client.delete_auto_scaling_configuration(
         AutoScalingConfigurationArn=first["AutoScalingConfigurationArn"]
     )["AutoScalingConfiguration"]
     assert deleted["Status"] == "INACTIVE" and "DeletedAt" in deleted
     # An update moves the service to revision 1? Gone: refused. To the default: then free.
-    _refused(
+    refused(
         csim,
         "UpdateService",
         {"ServiceArn": arn, "AutoScalingConfigurationArn": first["AutoScalingConfigurationArn"]},
@@ -217,7 +193,7 @@ def test_service_uses_a_named_configuration(csim: Simulator, client: Any) -> Non
     default = f"{PREFIX}:autoscalingconfiguration/DefaultConfiguration"
     client.update_service(ServiceArn=arn, AutoScalingConfigurationArn=default)
     # Until the update ends, the service still holds it.
-    _refused(
+    refused(
         csim,
         "DeleteAutoScalingConfiguration",
         {"AutoScalingConfigurationArn": second["AutoScalingConfigurationArn"]},
@@ -245,7 +221,7 @@ def test_service_uses_a_named_configuration(csim: Simulator, client: Any) -> Non
 
 def test_delete_all_revisions_needs_the_name_only(csim: Simulator, client: Any) -> None:
     config = _asc(client, "spare")
-    message = _refused(
+    message = refused(
         csim,
         "DeleteAutoScalingConfiguration",
         {
@@ -260,7 +236,7 @@ def test_delete_all_revisions_needs_the_name_only(csim: Simulator, client: Any) 
 def test_update_default(csim: Simulator, client: Any) -> None:
     default = client.list_auto_scaling_configurations()["AutoScalingConfigurationSummaryList"][0]
     assert default["IsDefault"] is True and default["HasAssociatedService"] is True
-    _refused(
+    refused(
         csim,
         "DeleteAutoScalingConfiguration",
         {"AutoScalingConfigurationArn": default["AutoScalingConfigurationArn"]},
@@ -294,7 +270,7 @@ def test_update_default(csim: Simulator, client: Any) -> None:
 )
 def test_unknown_configuration_is_not_found(csim: Simulator, operation: str) -> None:
     params = {"AutoScalingConfigurationArn": f"{PREFIX}:autoscalingconfiguration/nowhere/3"}
-    _refused(csim, operation, params, "ResourceNotFoundException")
+    refused(csim, operation, params, "ResourceNotFoundException")
 
 
 # -- observability -------------------------------------------------------------------
@@ -327,7 +303,7 @@ def test_observability_revisions_and_service(csim: Simulator, client: Any) -> No
         "ObservabilityEnabled": True,
         "ObservabilityConfigurationArn": first["ObservabilityConfigurationArn"],
     }
-    message = _refused(
+    message = refused(
         csim,
         "DeleteObservabilityConfiguration",
         {"ObservabilityConfigurationArn": first["ObservabilityConfigurationArn"]},
@@ -369,7 +345,7 @@ def test_service_observability_refused(
     csim: Simulator, client: Any, observability: dict[str, Any]
 ) -> None:
     services = client.list_services()["ServiceSummaryList"]
-    _refused(
+    refused(
         csim,
         "CreateService",
         {
@@ -379,7 +355,7 @@ def test_service_observability_refused(
         },
         "InvalidRequestException",
     )
-    _refused(
+    refused(
         csim,
         "UpdateService",
         {"ServiceArn": services[0]["ServiceArn"], "ObservabilityConfiguration": observability},
@@ -389,7 +365,7 @@ def test_service_observability_refused(
 
 
 def test_observability_default_name_is_reserved(csim: Simulator) -> None:
-    _refused(
+    refused(
         csim,
         "CreateObservabilityConfiguration",
         {"ObservabilityConfigurationName": "DefaultConfiguration"},
@@ -400,7 +376,7 @@ def test_observability_default_name_is_reserved(csim: Simulator) -> None:
 def test_observability_quota(csim: Simulator, client: Any) -> None:
     for _ in range(10):
         _oc(client, "traced")
-    _refused(
+    refused(
         csim,
         "CreateObservabilityConfiguration",
         {"ObservabilityConfigurationName": "traced"},
@@ -426,13 +402,13 @@ def test_vpc_connector_life(csim: Simulator, client: Any) -> None:
     assert client.describe_vpc_connector(VpcConnectorArn=arn)["VpcConnector"] == connector
     assert client.list_vpc_connectors()["VpcConnectors"] == [connector]
     # The name is taken; a partial ARN is not accepted (the model: "a full VPC connector ARN").
-    _refused(
+    refused(
         csim,
         "CreateVpcConnector",
         {"VpcConnectorName": "orders-vpc", "Subnets": ["subnet-1"]},
         "InvalidRequestException",
     )
-    _refused(
+    refused(
         csim,
         "DescribeVpcConnector",
         {"VpcConnectorArn": f"{PREFIX}:vpcconnector/orders-vpc"},
@@ -447,7 +423,7 @@ def test_vpc_connector_life(csim: Simulator, client: Any) -> None:
         "EgressConfiguration"
     ]
     assert egress == {"EgressType": "VPC", "VpcConnectorArn": arn}
-    _refused(csim, "DeleteVpcConnector", {"VpcConnectorArn": arn}, "InvalidRequestException")
+    refused(csim, "DeleteVpcConnector", {"VpcConnectorArn": arn}, "InvalidRequestException")
     # Back to public egress: the connector is let go, and can be deleted.
     client.update_service(
         ServiceArn=service, NetworkConfiguration={"EgressConfiguration": {"EgressType": "DEFAULT"}}
@@ -463,7 +439,7 @@ def test_vpc_connector_life(csim: Simulator, client: Any) -> None:
     assert client.describe_vpc_connector(VpcConnectorArn=arn)["VpcConnector"]["Status"] == (
         "INACTIVE"
     )
-    _refused(csim, "DeleteVpcConnector", {"VpcConnectorArn": arn}, "ResourceNotFoundException")
+    refused(csim, "DeleteVpcConnector", {"VpcConnectorArn": arn}, "ResourceNotFoundException")
 
 
 @pytest.mark.parametrize(
@@ -483,7 +459,7 @@ def test_vpc_connector_life(csim: Simulator, client: Any) -> None:
 def test_service_egress_refused(csim: Simulator, client: Any, egress: dict[str, Any]) -> None:
     services = client.list_services()["ServiceSummaryList"]
     network = {"EgressConfiguration": egress}
-    _refused(
+    refused(
         csim,
         "CreateService",
         {
@@ -493,7 +469,7 @@ def test_service_egress_refused(csim: Simulator, client: Any, egress: dict[str, 
         },
         "InvalidRequestException",
     )
-    _refused(
+    refused(
         csim,
         "UpdateService",
         {"ServiceArn": services[0]["ServiceArn"], "NetworkConfiguration": network},
@@ -511,7 +487,7 @@ def test_service_egress_refused(csim: Simulator, client: Any, egress: dict[str, 
     ],
 )
 def test_vpc_connector_refused(csim: Simulator, params: dict[str, Any]) -> None:
-    _refused(
+    refused(
         csim,
         "CreateVpcConnector",
         {"VpcConnectorName": "bad-one", **params},
@@ -522,7 +498,7 @@ def test_vpc_connector_refused(csim: Simulator, params: dict[str, Any]) -> None:
 def test_vpc_connector_quota(csim: Simulator, client: Any) -> None:
     for i in range(10):
         _vpc(client, f"connector-{i}")
-    _refused(
+    refused(
         csim,
         "CreateVpcConnector",
         {"VpcConnectorName": "connector-x", "Subnets": ["subnet-1"]},
@@ -599,13 +575,13 @@ def test_one_demo_service_runs_in_a_vpc_with_tracing(demo: Simulator) -> None:
             }
     assert in_vpc == ["orders-service"]
     # In use: neither can be deleted.
-    _refused(
+    refused(
         demo,
         "DeleteVpcConnector",
         {"VpcConnectorArn": connector["VpcConnectorArn"]},
         "InvalidRequestException",
     )
-    _refused(
+    refused(
         demo,
         "DeleteObservabilityConfiguration",
         {"ObservabilityConfigurationArn": described["ObservabilityConfigurationArn"]},

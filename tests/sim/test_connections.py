@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from conftest import control, make_boto3, validate_error, validate_output
+from conftest import control, make_boto3, refused, validate_output
 
 from artui.sim import Simulator
 from artui.sim.apprunner.operations import DURATIONS
@@ -66,25 +66,6 @@ def _handshake(sim: Simulator, name: str, **body: Any) -> Any:
 
 def _settle(sim: Simulator) -> None:
     control(sim, "POST", "/_sim/clock", {"advance": max(DURATIONS.values()) + 1})
-
-
-def _raw(sim: Simulator, operation: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        sim.endpoint + "/", data=json.dumps(params).encode(), method="POST"
-    )
-    request.add_header("X-Amz-Target", f"AppRunner.{operation}")
-    request.add_header("Content-Type", "application/x-amz-json-1.0")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.load(exc)
-
-
-def _refused(sim: Simulator, operation: str, params: dict[str, Any], code: str) -> str:
-    status, doc = _raw(sim, operation, params)
-    validate_error(operation, status, doc, code)
-    return str(doc["Message"])
 
 
 def _control_error(sim: Simulator, method: str, path: str, body: Any) -> tuple[int, Any]:
@@ -148,7 +129,7 @@ def test_bitbucket_connections_too(csim: Simulator, client: Any) -> None:
 
 def test_a_service_names_only_an_available_connection(csim: Simulator, client: Any) -> None:
     pending = _create(client, "pending-gh")["ConnectionArn"]
-    message = _refused(
+    message = refused(
         csim,
         "CreateService",
         {"ServiceName": "early", "SourceConfiguration": _code_source(pending)},
@@ -171,7 +152,7 @@ def test_a_service_names_only_an_available_connection(csim: Simulator, client: A
     ],
 )
 def test_a_service_naming_no_connection_here_is_refused(csim: Simulator, arn: str) -> None:
-    _refused(
+    refused(
         csim,
         "CreateService",
         {"ServiceName": "nowhere", "SourceConfiguration": _code_source(arn)},
@@ -228,7 +209,7 @@ def test_update_service_names_only_an_available_connection(csim: Simulator, clie
     arn = _new_service(client, csim, _code_source(first))
     second = _create(client, "second-gh")["ConnectionArn"]
     update = {"ServiceArn": arn, "SourceConfiguration": _code_source(second)}
-    _refused(csim, "UpdateService", update, "InvalidRequestException")
+    refused(csim, "UpdateService", update, "InvalidRequestException")
     assert client.list_operations(ServiceArn=arn)["OperationSummaryList"][0]["Type"] == (
         "CREATE_SERVICE"
     )
@@ -247,20 +228,20 @@ def test_a_connection_in_use_cannot_be_deleted(csim: Simulator, client: Any) -> 
     arn = _create(client, "busy-gh")["ConnectionArn"]
     _handshake(csim, "busy-gh")
     service = _new_service(client, csim, _code_source(arn))
-    message = _refused(csim, "DeleteConnection", {"ConnectionArn": arn}, "InvalidRequestException")
+    message = refused(csim, "DeleteConnection", {"ConnectionArn": arn}, "InvalidRequestException")
     assert "used by" in message
     assert "busy-gh" in _names(client)
     client.delete_service(ServiceArn=service)
     # While the service is being deleted it still uses the connection.
-    _refused(csim, "DeleteConnection", {"ConnectionArn": arn}, "InvalidRequestException")
+    refused(csim, "DeleteConnection", {"ConnectionArn": arn}, "InvalidRequestException")
     _settle(csim)
     deleted = client.delete_connection(ConnectionArn=arn)["Connection"]
     assert (deleted["Status"], deleted["ConnectionArn"]) == ("DELETED", arn)
     assert "busy-gh" not in _names(client)
-    _refused(csim, "DeleteConnection", {"ConnectionArn": arn}, "ResourceNotFoundException")
+    refused(csim, "DeleteConnection", {"ConnectionArn": arn}, "ResourceNotFoundException")
     # A deleted connection names nothing a service can use; its name is free again.
     body = {"ServiceName": "late", "SourceConfiguration": _code_source(arn)}
-    _refused(csim, "CreateService", body, "InvalidRequestException")
+    refused(csim, "CreateService", body, "InvalidRequestException")
     again = _create(client, "busy-gh")
     assert again["ConnectionArn"] != arn and again["Status"] == "PENDING_HANDSHAKE"
 
@@ -272,11 +253,11 @@ def test_an_update_in_flight_holds_its_new_connection(csim: Simulator, client: A
     _handshake(csim, "new-gh")
     service = _new_service(client, csim, _code_source(old))
     client.update_service(ServiceArn=service, SourceConfiguration=_code_source(new))
-    _refused(csim, "DeleteConnection", {"ConnectionArn": new}, "InvalidRequestException")
+    refused(csim, "DeleteConnection", {"ConnectionArn": new}, "InvalidRequestException")
     _settle(csim)
     # The update moved the service off the old connection: that one is free now.
     assert client.delete_connection(ConnectionArn=old)["Connection"]["Status"] == "DELETED"
-    _refused(csim, "DeleteConnection", {"ConnectionArn": new}, "InvalidRequestException")
+    refused(csim, "DeleteConnection", {"ConnectionArn": new}, "InvalidRequestException")
 
 
 def test_a_pending_connection_can_be_deleted(csim: Simulator, client: Any) -> None:
@@ -301,7 +282,7 @@ def test_a_pending_connection_can_be_deleted(csim: Simulator, client: Any) -> No
     ],
 )
 def test_delete_refuses_what_is_no_connection_here(csim: Simulator, arn: str, code: str) -> None:
-    _refused(csim, "DeleteConnection", {"ConnectionArn": arn}, code)
+    refused(csim, "DeleteConnection", {"ConnectionArn": arn}, code)
 
 
 # -- quota, names, listing -------------------------------------------------------------
@@ -311,7 +292,7 @@ def test_ten_connections_a_region(csim: Simulator, client: Any) -> None:
     existing = len(_names(client))
     for i in range(10 - existing):
         _create(client, f"conn-{i:02d}")
-    message = _refused(
+    message = refused(
         csim,
         "CreateConnection",
         {"ConnectionName": "one-more", "ProviderType": "GITHUB"},
@@ -326,7 +307,7 @@ def test_ten_connections_a_region(csim: Simulator, client: Any) -> None:
 
 def test_a_name_is_taken_once(csim: Simulator, client: Any) -> None:
     _create(client, "twice")
-    message = _refused(
+    message = refused(
         csim,
         "CreateConnection",
         {"ConnectionName": "twice", "ProviderType": "BITBUCKET"},
@@ -354,7 +335,7 @@ def test_list_filters_by_name_and_pages(csim: Simulator, client: Any) -> None:
     assert seen == everything
     # A token is bound to its listing: the filter is part of it.
     token = client.list_connections(MaxResults=1)["NextToken"]
-    _refused(
+    refused(
         csim,
         "ListConnections",
         {"ConnectionName": "beta-gh", "NextToken": token},
@@ -372,7 +353,7 @@ def test_list_filters_by_name_and_pages(csim: Simulator, client: Any) -> None:
     ],
 )
 def test_create_is_validated_by_the_model(csim: Simulator, params: dict[str, Any]) -> None:
-    _refused(csim, "CreateConnection", params, "InvalidRequestException")
+    refused(csim, "CreateConnection", params, "InvalidRequestException")
 
 
 # -- the demo --------------------------------------------------------------------------
@@ -395,7 +376,7 @@ def test_the_demo_code_repositories_share_one_available_connection(fresh_sim: Si
             named.add(source["AuthenticationConfiguration"]["ConnectionArn"])
             assert demo["CreatedAt"] < summary["CreatedAt"]
     assert named == {demo["ConnectionArn"]}
-    _refused(
+    refused(
         fresh_sim,
         "DeleteConnection",
         {"ConnectionArn": demo["ConnectionArn"]},

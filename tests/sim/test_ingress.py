@@ -9,16 +9,13 @@ AWS error bodies.
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import control, make_boto3, validate_error
+from conftest import control, make_boto3, raw_apprunner, refused, validate_error
 
 from artui.sim import Simulator
 from artui.sim.apprunner.ingress import CREATE_SECONDS, DELETE_SECONDS, UPDATE_SECONDS
@@ -73,25 +70,6 @@ def _create(client: Any, service: str, name: str, **vpc: str) -> dict[str, Any]:
 def _describe(client: Any, arn: str) -> dict[str, Any]:
     out = client.describe_vpc_ingress_connection(VpcIngressConnectionArn=arn)
     return dict(out["VpcIngressConnection"])
-
-
-def _raw(sim: Simulator, operation: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(
-        sim.endpoint + "/", data=json.dumps(params).encode(), method="POST"
-    )
-    request.add_header("X-Amz-Target", f"AppRunner.{operation}")
-    request.add_header("Content-Type", "application/x-amz-json-1.0")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.load(exc)
-
-
-def _refused(sim: Simulator, operation: str, params: dict[str, Any], code: str) -> str:
-    status, doc = _raw(sim, operation, params)
-    validate_error(operation, status, doc, code)
-    return str(doc["Message"])
 
 
 def _listed(client: Any, **params: Any) -> list[str]:
@@ -180,21 +158,21 @@ def test_a_change_waits_for_the_last_one(isim: Simulator, client: Any) -> None:
         ("UpdateVpcIngressConnection", update),
         ("DeleteVpcIngressConnection", delete),
     ):
-        message = _refused(isim, operation, params, "InvalidStateException")
+        message = refused(isim, operation, params, "InvalidStateException")
         assert "PENDING_CREATION" in message
     _advance(isim, CREATE_SECONDS)
     client.update_vpc_ingress_connection(**update)
-    _refused(isim, "DeleteVpcIngressConnection", delete, "InvalidStateException")
+    refused(isim, "DeleteVpcIngressConnection", delete, "InvalidStateException")
     _advance(isim, UPDATE_SECONDS)
     client.delete_vpc_ingress_connection(**delete)
-    _refused(isim, "DeleteVpcIngressConnection", delete, "InvalidStateException")
-    _refused(isim, "UpdateVpcIngressConnection", update, "InvalidStateException")
+    refused(isim, "DeleteVpcIngressConnection", delete, "InvalidStateException")
+    refused(isim, "UpdateVpcIngressConnection", update, "InvalidStateException")
     _advance(isim, DELETE_SECONDS)
     for operation, params in (
         ("UpdateVpcIngressConnection", update),
         ("DeleteVpcIngressConnection", delete),
     ):
-        assert "DELETED" in _refused(isim, operation, params, "InvalidStateException")
+        assert "DELETED" in refused(isim, operation, params, "InvalidStateException")
 
 
 def test_a_failed_creation_can_be_updated_or_deleted(isim: Simulator, client: Any) -> None:
@@ -232,12 +210,12 @@ def test_one_per_service(isim: Simulator, client: Any) -> None:
         "VpcIngressConnectionName": "second-link",
         "IngressVpcConfiguration": VPC,
     }
-    assert "first-link" in _refused(
+    assert "first-link" in refused(
         isim, "CreateVpcIngressConnection", params, "InvalidRequestException"
     )
     _advance(isim, CREATE_SECONDS)
     client.delete_vpc_ingress_connection(VpcIngressConnectionArn=first)
-    _refused(isim, "CreateVpcIngressConnection", params, "InvalidRequestException")
+    refused(isim, "CreateVpcIngressConnection", params, "InvalidRequestException")
     _advance(isim, DELETE_SECONDS)
     # Once the first is DELETED the service may have another; one endpoint serves many.
     client.create_vpc_ingress_connection(**params)
@@ -252,7 +230,7 @@ def test_a_name_is_taken_once(isim: Simulator, client: Any) -> None:
         "VpcIngressConnectionName": "same-name",
         "IngressVpcConfiguration": VPC,
     }
-    _refused(isim, "CreateVpcIngressConnection", params, "InvalidRequestException")
+    refused(isim, "CreateVpcIngressConnection", params, "InvalidRequestException")
 
 
 def test_ten_a_region(isim: Simulator, client: Any) -> None:
@@ -264,7 +242,7 @@ def test_ten_a_region(isim: Simulator, client: Any) -> None:
         "VpcIngressConnectionName": "link-10",
         "IngressVpcConfiguration": VPC,
     }
-    assert "10" in _refused(
+    assert "10" in refused(
         isim, "CreateVpcIngressConnection", params, "ServiceQuotaExceededException"
     )
 
@@ -287,7 +265,7 @@ def test_create_needs_a_vpc_and_an_endpoint(
         "VpcIngressConnectionName": "shaped-link",
         "IngressVpcConfiguration": vpc,
     }
-    assert words in _refused(isim, "CreateVpcIngressConnection", params, "InvalidRequestException")
+    assert words in refused(isim, "CreateVpcIngressConnection", params, "InvalidRequestException")
     assert _listed(client) == []
 
 
@@ -298,7 +276,7 @@ def test_update_cannot_change_the_vpc(isim: Simulator, client: Any) -> None:
         "VpcIngressConnectionArn": arn,
         "IngressVpcConfiguration": {**VPC, "VpcId": "vpc-ffff"},
     }
-    _refused(isim, "UpdateVpcIngressConnection", params, "InvalidRequestException")
+    refused(isim, "UpdateVpcIngressConnection", params, "InvalidRequestException")
     assert _describe(client, arn)["Status"] == "AVAILABLE"
 
 
@@ -333,7 +311,7 @@ def _raw_create(sim: Simulator, service: str, name: str) -> tuple[int, dict[str,
         "VpcIngressConnectionName": name,
         "IngressVpcConfiguration": VPC,
     }
-    return _raw(sim, "CreateVpcIngressConnection", params)
+    return raw_apprunner(sim, "CreateVpcIngressConnection", params)
 
 
 @pytest.mark.parametrize(
@@ -358,10 +336,10 @@ def _raw_create(sim: Simulator, service: str, name: str) -> tuple[int, dict[str,
     ],
 )
 def test_what_names_no_ingress_connection_here(isim: Simulator, arn: str, code: str) -> None:
-    _refused(isim, "DescribeVpcIngressConnection", {"VpcIngressConnectionArn": arn}, code)
-    _refused(isim, "DeleteVpcIngressConnection", {"VpcIngressConnectionArn": arn}, code)
+    refused(isim, "DescribeVpcIngressConnection", {"VpcIngressConnectionArn": arn}, code)
+    refused(isim, "DeleteVpcIngressConnection", {"VpcIngressConnectionArn": arn}, code)
     params = {"VpcIngressConnectionArn": arn, "IngressVpcConfiguration": VPC}
-    _refused(isim, "UpdateVpcIngressConnection", params, code)
+    refused(isim, "UpdateVpcIngressConnection", params, code)
 
 
 # -- the service's deletion --------------------------------------------------------------
@@ -370,12 +348,12 @@ def test_what_names_no_ingress_connection_here(isim: Simulator, arn: str, code: 
 def test_a_service_with_one_is_not_deleted(isim: Simulator, client: Any) -> None:
     service = _service(client, isim)
     arn = _create(client, service, "holding-link")["VpcIngressConnectionArn"]
-    message = _refused(isim, "DeleteService", {"ServiceArn": service}, "InvalidRequestException")
+    message = refused(isim, "DeleteService", {"ServiceArn": service}, "InvalidRequestException")
     assert "holding-link" in message
     assert client.describe_service(ServiceArn=service)["Service"]["Status"] == "RUNNING"
     _advance(isim, CREATE_SECONDS)
     client.delete_vpc_ingress_connection(VpcIngressConnectionArn=arn)
-    _refused(isim, "DeleteService", {"ServiceArn": service}, "InvalidRequestException")
+    refused(isim, "DeleteService", {"ServiceArn": service}, "InvalidRequestException")
     _advance(isim, DELETE_SECONDS)
     client.delete_service(ServiceArn=service)
     _advance(isim, DURATIONS["DELETE_SERVICE"])
@@ -410,4 +388,4 @@ def test_list_filters_and_pages(isim: Simulator, client: Any) -> None:
     assert seen == [a, b, c]
     token = client.list_vpc_ingress_connections(MaxResults=1)["NextToken"]
     params = {"Filter": {"ServiceArn": one}, "NextToken": token}
-    _refused(isim, "ListVpcIngressConnections", params, "InvalidRequestException")
+    refused(isim, "ListVpcIngressConnections", params, "InvalidRequestException")
