@@ -126,16 +126,22 @@ def test_payments_worker_fails_to_build_and_stays_on_its_version(demo):
     )
 
 
-def test_fail_deploy_image_fails_its_health_check_and_rolls_back(demo):
-    apprunner = make_boto3(demo, "apprunner", REGION)
-    image = "public.ecr.aws/artui-demo/failing:fail-deploy"
+def created_running(sim: Simulator, name: str, image: str) -> dict:
+    """A new service of a public `image`, its creation ended: CreateService's Service."""
+    apprunner = make_boto3(sim, "apprunner", REGION)
     created = apprunner.create_service(
-        ServiceName="fails-its-health-check",
+        ServiceName=name,
         SourceConfiguration={
             "ImageRepository": {"ImageIdentifier": image, "ImageRepositoryType": "ECR_PUBLIC"}
         },
     )["Service"]
-    advance(demo, "CREATE_SERVICE")
+    advance(sim, "CREATE_SERVICE")
+    return created
+
+
+def test_fail_deploy_image_fails_its_health_check_and_rolls_back(demo):
+    image = "public.ecr.aws/artui-demo/failing:fail-deploy"
+    created = created_running(demo, "fails-its-health-check", image)
     assert named(demo, created["ServiceName"])["Status"] == "RUNNING"
 
     op_id, after = deploy_and_finish(demo, created)
@@ -166,15 +172,9 @@ def test_fail_deploy_image_fails_its_health_check_and_rolls_back(demo):
 
 
 def test_a_rollback_that_fails_says_so_in_the_events(demo):
-    apprunner = make_boto3(demo, "apprunner", REGION)
-    image = "public.ecr.aws/artui-demo/failing:rollback-fails"
-    created = apprunner.create_service(
-        ServiceName="rolls-back-badly",
-        SourceConfiguration={
-            "ImageRepository": {"ImageIdentifier": image, "ImageRepositoryType": "ECR_PUBLIC"}
-        },
-    )["Service"]
-    advance(demo, "CREATE_SERVICE")
+    created = created_running(
+        demo, "rolls-back-badly", "public.ecr.aws/artui-demo/failing:rollback-fails"
+    )
     op_id, after = deploy_and_finish(demo, created, ended="ROLLBACK_FAILED")
     assert after["Status"] == "RUNNING"
     events = eventually(
