@@ -3,15 +3,13 @@ the README's "## The simulator" lists exactly those."""
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import botocore.session
 import pytest
+from conftest import raw_apprunner
 
 from artui.sim import Simulator
 from artui.sim.apprunner.api import AppRunnerBackend
@@ -58,25 +56,14 @@ def osim() -> Iterator[Simulator]:
         yield simulator
 
 
-def _send(sim: Simulator, operation: str, body: bytes) -> tuple[int, dict[str, str]]:
-    request = urllib.request.Request(sim.endpoint + "/", data=body, method="POST")
-    request.add_header("X-Amz-Target", f"AppRunner.{operation}")
-    request.add_header("Content-Type", "application/x-amz-json-1.0")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.load(exc)
-
-
 @pytest.mark.parametrize("operation", sorted(MODEL.operation_names))
 def test_every_operation_is_answered_over_http(osim: Simulator, operation: str) -> None:
     # A member no operation has: the model's check refuses it, so nothing changes.
-    status, doc = _send(osim, operation, b'{"NoSuchMember": 1}')
+    status, doc = raw_apprunner(osim, operation, {"NoSuchMember": 1})
     assert status == 400
     assert doc["__type"] == "SerializationException", doc
 
 
 def test_an_operation_outside_the_model_is_unknown(osim: Simulator) -> None:
-    status, doc = _send(osim, "CreateVpcEgressConnection", b"{}")
+    status, doc = raw_apprunner(osim, "CreateVpcEgressConnection", {})
     assert (status, doc["__type"]) == (400, "UnknownOperationException")
