@@ -402,11 +402,10 @@ class SetHealthCheck(Reconfigure):
         for word, value in zip(_HEALTH_WORDS[2:], _health_numbers(check), strict=True):
             if value is None or not 1 <= value <= 20:
                 return f"the {word} goes from 1 to 20"
-        if check.interval is not None and check.timeout is not None:
-            # App Runner (and its console) refuses a check that would start before the last
-            # one timed out.
-            if check.interval < check.timeout:
-                return "the interval must be at least the timeout"
+        # App Runner (and its console) refuses a check that would start before the last one
+        # timed out. (Both are numbers by now: the loop above refused a missing one.)
+        if (check.interval or 0) < (check.timeout or 0):
+            return "the interval must be at least the timeout"
         if not self.diff():
             return "that is the health check the service has"
         return None
