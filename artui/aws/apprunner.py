@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import asyncio
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
 from artui.aws import configuration
+from artui.aws.configuration import Linked
 from artui.aws.errors import aws_errors
 from artui.domain.apprunner import (
     Operation,
@@ -37,6 +39,7 @@ from artui.domain.custom_domains import (
     RecordStatus,
 )
 from artui.domain.errors import ArtuiError
+from artui.domain.export import ServiceRecord
 
 if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without aiobotocore
     from artui.aws.clients import Clients
@@ -46,6 +49,9 @@ if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without ai
 PAGE_SIZE = 20
 # DescribeCustomDomains takes at most 5 a page (a service holds at most 5).
 DOMAINS_PAGE_SIZE = 5
+# How many services of a region `records` reads at once (each is three to five calls at
+# once): App Runner throttles bursts, which the clients' standard retries absorb.
+READS_AT_ONCE = 8
 # What a rebuild sends back: the configuration a failed creation was asked to run.
 _REBUILT = ("SourceConfiguration", "InstanceConfiguration", "HealthCheckConfiguration")
 
@@ -286,3 +292,49 @@ class AppRunner:
             client = await self._clients.get("apprunner", region)
             answer = await client.disassociate_custom_domain(ServiceArn=arn, DomainName=name)
         return _custom_domain(answer.get("CustomDomain") or {})
+
+    async def records(
+        self,
+        region: str,
+        services: list[Service],
+        done: Callable[[ServiceRecord], None] = lambda record: None,
+    ) -> list[ServiceRecord]:
+        """Each of `services` read whole (DescribeService, what it names, its custom
+        domains), READS_AT_ONCE at a time, every shared resource read once; `done` hears
+        each as it ends. A service that cannot be described is a record with its error."""
+        with aws_errors():
+            client = await self._clients.get("apprunner", region)
+        linked = Linked()
+        gate = asyncio.Semaphore(READS_AT_ONCE)
+
+        async def one(listed: Service) -> ServiceRecord:
+            async with gate:
+                record = await self._record(client, region, listed, linked)
+            done(record)
+            return record
+
+        return list(await asyncio.gather(*(one(s) for s in services)))
+
+    async def _record(
+        self, client: Any, region: str, listed: Service, linked: Linked
+    ) -> ServiceRecord:
+        try:
+            with aws_errors():
+                item = (await client.describe_service(ServiceArn=listed.arn))["Service"]
+        except ArtuiError as exc:
+            return ServiceRecord(listed, error=f"DescribeService: {exc}")
+        service = replace(_service(region, item), profile=listed.profile)
+
+        async def domains() -> tuple[CustomDomain, ...] | str:
+            try:
+                return (await self.custom_domains(region, service.arn)).domains
+            except ArtuiError as exc:
+                return str(exc)
+
+        config, found = await asyncio.gather(
+            configuration.related_to(client, item, linked), domains()
+        )
+        if isinstance(found, str):
+            config = replace(config, problems=(*config.problems, ("DescribeCustomDomains", found)))
+            return ServiceRecord(service, config)
+        return ServiceRecord(service, config, found)

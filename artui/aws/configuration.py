@@ -3,6 +3,10 @@
 The service's own read must succeed; each related read (auto scaling, VPC connector, VPC
 ingress connection, observability, tags) may fail on its own (a role allowed DescribeService but not
 DescribeVpcConnector): the pane shows the rest and says what could not be read.
+
+Auto scaling, VPC connector and observability configurations are shared by many services,
+and a region's VPC ingress connections are listed in one call: reads that share a `Linked`
+make each of those once (`artui export` reads a whole region through one).
 """
 
 from __future__ import annotations
@@ -30,6 +34,43 @@ from artui.domain.configuration import (
 from artui.domain.errors import ArtuiError
 
 T = TypeVar("T")
+# ListVpcIngressConnections' largest page.
+INGRESS_PAGE_SIZE = 100
+
+
+class Linked:
+    """Reads of resources many services name, each made once however many ask for it (a
+    failed one fails for each that asked, with AWS's words)."""
+
+    def __init__(self) -> None:
+        self._reads: dict[tuple[str, str], asyncio.Future[Any]] = {}
+
+    async def once(self, what: str, key: str, call: Callable[[], Awaitable[T]]) -> T:
+        """`call()`'s answer for (`what`, `key`), from the first read that asked."""
+        read = self._reads.get((what, key))
+        if read is None:
+            read = self._reads[(what, key)] = asyncio.ensure_future(call())
+        # shield: one asker cancelled must not cancel the read the others wait on
+        result: T = await asyncio.shield(read)
+        return result
+
+
+async def _ingress_by_service(client: Any) -> dict[str, str]:
+    """The region's VPC ingress connections: service ARN to connection ARN (the first
+    listed, as a service holds at most one)."""
+    found: dict[str, str] = {}
+    request: dict[str, Any] = {"MaxResults": INGRESS_PAGE_SIZE}
+    while True:
+        page = await client.list_vpc_ingress_connections(**request)
+        for summary in page.get("VpcIngressConnectionSummaryList") or ():
+            if isinstance(summary, dict) and summary.get("ServiceArn"):
+                found.setdefault(
+                    str(summary["ServiceArn"]), str(summary.get("VpcIngressConnectionArn", ""))
+                )
+        token = page.get("NextToken")
+        if not token:
+            return found
+        request = {**request, "NextToken": token}
 
 
 def _text(value: Any) -> str | None:
@@ -143,6 +184,13 @@ async def read(client: Any, arn: str) -> Configuration:
     ingress connection, the observability configuration and the tags, those five at once."""
     with aws_errors():
         item = (await client.describe_service(ServiceArn=arn))["Service"]
+    return await related_to(client, item, Linked())
+
+
+async def related_to(client: Any, item: dict[str, Any], linked: Linked) -> Configuration:
+    """DescribeService's `item` as a Configuration, with the resources it names read at
+    once; the shared ones through `linked`."""
+    arn = str(item.get("ServiceArn", ""))
     config = configuration(item)
     problems: list[tuple[str, str]] = []
 
@@ -158,8 +206,12 @@ async def read(client: Any, arn: str) -> Configuration:
         summary = config.auto_scaling
         if summary is None or not summary.arn:
             return summary
-        answer = await client.describe_auto_scaling_configuration(
-            AutoScalingConfigurationArn=summary.arn
+        answer = await linked.once(
+            "auto scaling",
+            summary.arn,
+            lambda: client.describe_auto_scaling_configuration(
+                AutoScalingConfigurationArn=summary.arn
+            ),
         )
         found = answer.get("AutoScalingConfiguration") or {}
         return replace(
@@ -176,9 +228,12 @@ async def read(client: Any, arn: str) -> Configuration:
         connector_arn = config.network.vpc_connector_arn
         if not connector_arn:
             return None
-        found = (await client.describe_vpc_connector(VpcConnectorArn=connector_arn)).get(
-            "VpcConnector"
-        ) or {}
+        answer = await linked.once(
+            "VPC connector",
+            connector_arn,
+            lambda: client.describe_vpc_connector(VpcConnectorArn=connector_arn),
+        )
+        found = answer.get("VpcConnector") or {}
         return VpcConnector(
             arn=connector_arn,
             name=str(found.get("VpcConnectorName", "?")),
@@ -188,12 +243,13 @@ async def read(client: Any, arn: str) -> Configuration:
         )
 
     async def ingress() -> VpcIngressConnection | None:
-        # A service has at most one; DescribeService does not name it, so it is looked up.
-        listed = await client.list_vpc_ingress_connections(Filter={"ServiceArn": arn})
-        summaries = listed.get("VpcIngressConnectionSummaryList") or ()
-        if not summaries:
+        # DescribeService does not name it: the region's list says which service holds
+        # which (a service holds at most one).
+        ingress_arn = (
+            await linked.once("VPC ingress connections", "", lambda: _ingress_by_service(client))
+        ).get(arn)
+        if not ingress_arn:
             return None
-        ingress_arn = str(summaries[0].get("VpcIngressConnectionArn", ""))
         found = (
             await client.describe_vpc_ingress_connection(VpcIngressConnectionArn=ingress_arn)
         ).get("VpcIngressConnection") or {}
@@ -211,11 +267,14 @@ async def read(client: Any, arn: str) -> Configuration:
         tracing_arn = config.observability_arn
         if not config.observability_enabled or not tracing_arn:
             return None
-        found = (
-            await client.describe_observability_configuration(
+        answer = await linked.once(
+            "observability",
+            tracing_arn,
+            lambda: client.describe_observability_configuration(
                 ObservabilityConfigurationArn=tracing_arn
-            )
-        ).get("ObservabilityConfiguration") or {}
+            ),
+        )
+        found = answer.get("ObservabilityConfiguration") or {}
         return Tracing(
             arn=tracing_arn,
             name=str(found.get("ObservabilityConfigurationName", "?")),

@@ -18,38 +18,39 @@ No Textual here: the command must start and end quickly.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from artui.domain.apprunner import Service, ServiceStatus
-from artui.domain.errors import ConfigError, describe
+from artui.domain.errors import describe
 from artui.domain.format import latency_text, rpm_text, share_text
 from artui.domain.inert import inert
 from artui.engine.metrics import Figures, fetch_fleet, figures
-from artui.engine.threads import in_daemon_thread
+from artui.report.fleet import (
+    FAILING,
+    OK,
+    UNREAD,
+    AccountRead,
+    Connect,
+    add_fleet_arguments,
+    connect_backend,
+    fleet_settings,
+    quiet_stdout,
+    read_fleet,
+    run_read,
+)
 
 if TYPE_CHECKING:
     from artui.aws.backend import Backend
-    from artui.settings import Account, Settings
-
-# Exit statuses.
-OK = 0
-FAILING = 1
-USAGE = 2
-UNREAD = 3
+    from artui.settings import Settings
 
 # Statuses that fail a service whatever its traffic says.
 FAILED_STATUSES = frozenset({ServiceStatus.CREATE_FAILED, ServiceStatus.DELETE_FAILED})
-# Who a profile acts as only labels its rows: never wait long for it.
-IDENTITY_TIMEOUT = 10.0
 # What the text shows where there is no value.
 NONE = "-"
 
@@ -244,17 +245,6 @@ class RegionRead:
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class AccountRead:
-    """One profile: how its rows name the account, and each of its regions; `error` when
-    it could not connect at all."""
-
-    account: Account
-    label: str
-    regions: tuple[RegionRead, ...] = ()
-    error: str | None = None
-
-
 async def read_region(backend: Backend, region: str, now: float) -> RegionRead:
     """ListServices, then the services' last hour through the list's fleet metric code."""
     try:
@@ -270,56 +260,7 @@ async def read_region(backend: Backend, region: str, now: float) -> RegionRead:
     return RegionRead(region, services, found)
 
 
-async def account_label(backend: Backend, fallback: str) -> str:
-    """The account's alias, else its id; `fallback` (the profile's name) when STS or IAM
-    does not say in time."""
-    try:
-        who = await asyncio.wait_for(backend.account.identity(), IDENTITY_TIMEOUT)
-    except Exception:  # it only labels the rows: the reads say what is wrong, if anything
-        return fallback
-    return who.alias or who.account or fallback
-
-
-Connect = Callable[..., "Backend"]
-
-
-def _connect(settings: Settings, **kwargs: Any) -> Backend:
-    from artui.aws.backend import connect
-
-    return connect(settings, **kwargs)
-
-
-async def read_account(
-    settings: Settings,
-    account: Account,
-    simulator: Any,
-    connect: Connect,
-    clock: Callable[[], float],
-) -> AccountRead:
-    """One profile: connect (in a thread: it is blocking), then its identity and every
-    region at once; the clients are closed before it returns."""
-    fallback = account.profile or "default"
-    try:
-        kwargs: dict[str, Any] = {"account": account}
-        if settings.demo:
-            kwargs["simulator"] = simulator
-        backend = await in_daemon_thread(lambda: connect(settings, **kwargs))
-    except ConfigError:
-        raise
-    except Exception as exc:
-        return AccountRead(account, fallback, error=describe(exc))
-    try:
-        now = clock()
-        label, regions = await asyncio.gather(
-            account_label(backend, fallback),
-            asyncio.gather(*(read_region(backend, region, now) for region in backend.regions)),
-        )
-    finally:
-        await backend.close()
-    return AccountRead(account, label, tuple(regions))
-
-
-def report_of(reads: Iterable[AccountRead], threshold: float) -> Report:
+def report_of(reads: Iterable[AccountRead[RegionRead]], threshold: float) -> Report:
     """The rows and the unread places of every account, in order. A service two profiles
     both reach (one account, two roles) is listed once, under the first, as on the list."""
     rows: list[dict[str, Any]] = []
@@ -348,32 +289,14 @@ def report_of(reads: Iterable[AccountRead], threshold: float) -> Report:
 async def gather_status(
     settings: Settings,
     *,
-    connect: Connect = _connect,
+    connect: Connect = connect_backend,
     clock: Callable[[], float] = time.time,
 ) -> Report:
-    """Read every account and region of `settings` concurrently (the demo: on one embedded
-    simulator, started here and stopped before this returns)."""
-    accounts = settings.accounts()
-    simulator = None
-    if settings.demo:
-        from artui.aws.backend import start_demo_simulator
-
-        regions = tuple(dict.fromkeys(r for a in accounts for r in a.regions))
-        simulator = await in_daemon_thread(start_demo_simulator, regions)
-    try:
-        reads = await asyncio.gather(
-            *(read_account(settings, a, simulator, connect, clock) for a in accounts),
-            return_exceptions=True,
-        )
-    finally:
-        if simulator is not None:
-            await in_daemon_thread(simulator.stop)
-    done: list[AccountRead] = []
-    for read in reads:
-        if isinstance(read, BaseException):  # a ConfigError, once every account has ended
-            raise read
-        done.append(read)
-    return report_of(done, settings.error_threshold)
+    """Read every account and region of `settings` concurrently (artui/report/fleet.py)."""
+    reads = await read_fleet(
+        settings, lambda backend, region: read_region(backend, region, clock()), connect=connect
+    )
+    return report_of(reads, settings.error_threshold)
 
 
 # -- the command ---------------------------------------------------------------------------
@@ -389,31 +312,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", action="store_true", help="JSON Lines: one object a line")
-    parser.add_argument(
-        "--profile",
-        action="append",
-        metavar="P",
-        help="AWS profile (default: botocore's chain); repeat for several at once",
-    )
-    parser.add_argument(
-        "--region",
-        action="append",
-        metavar="R",
-        help="region to read; repeat for several; all: every App Runner region",
-    )
-    parser.add_argument(
-        "--demo", action="store_true", help="read the embedded App Runner simulator's demo"
-    )
-    parser.add_argument(
-        "--read-only", action="store_true", help="accepted, and implied: status never changes"
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="settings file, which must exist (default: $ARTUI_CONFIG, else "
-        "~/.config/artui/config.yaml if there is one)",
-    )
+    add_fleet_arguments(parser, "read")
     return parser
 
 
@@ -421,44 +320,12 @@ def run(argv: list[str]) -> int:
     """`artui status ...`: the exit status. A bad flag exits 2 through argparse; a
     ConfigError is raised for the caller to say (exit 2, as for the app)."""
     args = parser().parse_args(argv)
-    from artui.settings import resolve
-
-    settings = resolve(
-        profile=args.profile,
-        regions=args.region,
-        demo=args.demo,
-        read_only=True,
-        path=args.config,
-    )
-    if settings.demo:
-        from artui.boot.extras import require_sim
-
-        require_sim()
-    from artui import logfile
-
-    log = logfile.setup()
-    try:
-        report = asyncio.run(gather_status(settings))
-    except ConfigError:
-        raise
-    except Exception as exc:  # nothing could be read: never a raw traceback, the log has it
-        logfile.logger().exception("artui status could not read")
-        where = f"details in {log}" if log is not None else "no log file could be written"
-        print(f"artui status: {inert(describe(exc))} ({where})", file=sys.stderr)
-        return UNREAD
+    settings = fleet_settings(args)
+    report = run_read("status", lambda: gather_status(settings))
+    if isinstance(report, int):
+        return report
     try:
         write(report, args.json, sys.stdout, sys.stderr)
     except BrokenPipeError:  # `artui status | head`: the reader has what it wanted
-        _quiet_stdout()
+        quiet_stdout()
     return report.exit_status
-
-
-def _quiet_stdout() -> None:
-    """After a broken pipe, send what is left of stdout nowhere, so the interpreter's last
-    flush does not complain on stderr."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # not a real file (captured): nothing to quiet
-        pass

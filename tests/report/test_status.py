@@ -18,12 +18,12 @@ from conftest import aim_botocore_at, control
 from artui.cli import main
 from artui.domain.apprunner import Service, ServiceStatus
 from artui.engine.metrics import Figures
+from artui.report.fleet import USAGE
 from artui.report.status import (
     COLUMNS,
     FAILING,
     OK,
     UNREAD,
-    USAGE,
     Report,
     Unread,
     iso_utc,
