@@ -1,5 +1,6 @@
 """Command line: `artui [--profile P ...] [--region R ...] [--refresh S] [--demo] [--read-only]
-[--config FILE]`, `artui sim`, `artui status [--json]` and `artui config --default`;
+[--config FILE]`, `artui sim`, `artui status [--json]`, `artui export`, `artui migrate` and
+`artui config --default`;
 `artui --help` says it all.
 
 Exit status: 0 after `q`; 1 when artui crashed (the message names the log file); 2 for
@@ -30,6 +31,8 @@ EPILOG = """\
 subcommands:
   artui sim               the local App Runner simulator on its own (artui sim --help)
   artui status            the fleet's status, printed once (artui status --help)
+  artui export            the fleet's configuration as YAML (artui export --help)
+  artui migrate           a checked plan for Amazon ECS Express Mode (artui migrate --help)
   artui config --default  print a settings file with every key at its default
 
 settings file:
@@ -53,9 +56,9 @@ log file:
 
 exit status:
   0        ok (q)
-  1        crashed (the log has why); for status: a service is failing
+  1        crashed (the log has why); for status and export: a service is failing
   2        usage or settings error (or a terminal that cannot show artui)
-  3        for status: a profile or region could not be read
+  3        for status, export and migrate: a profile, region or service could not be read
   128+N    ended by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)
 """
 
@@ -339,11 +342,25 @@ def _status(argv: list[str]) -> int:
     return run(argv)
 
 
+def _export(argv: list[str]) -> int:
+    from artui.report.export import run
+
+    return run(argv)
+
+
+def _migrate(argv: list[str]) -> int:
+    from artui.report.migrate import run
+
+    return run(argv)
+
+
 # `artui <name> ...`: each takes the arguments after its name and returns the exit status.
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "sim": _sim,
     "config": _config,
     "status": _status,
+    "export": _export,
+    "migrate": _migrate,
 }
 
 

@@ -12,10 +12,11 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
 from artui.domain.errors import ConfigError, describe
 from artui.domain.inert import inert
@@ -199,3 +200,62 @@ def quiet_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError):  # not a real file (captured): nothing to quiet
         pass
+
+
+class Tally:
+    """How far a read has gone: services found (as each region's list arrives) and read.
+    On a terminal it draws a progress bar (Rich's) on stderr; elsewhere it stays silent."""
+
+    def __init__(self, what: str, stream: TextIO) -> None:
+        self._what = what
+        self._stream = stream
+        self._bar: Any = None
+        self._task: Any = None
+        self.found = 0
+        self.read = 0
+
+    def start(self) -> None:
+        if not self._stream.isatty():
+            return
+        # Imported here: Rich costs a start-up that piped and scripted runs need not pay.
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._bar = Progress(
+            TextColumn(f"{self._what}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("services"),
+            console=Console(file=self._stream),
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task(self._what, total=None)
+
+    def listed(self, count: int) -> None:
+        """A region's list arrived with `count` services to read."""
+        self.found += count
+        if self._bar is not None:
+            self._bar.update(self._task, total=self.found)
+
+    def done(self, *_: Any) -> None:
+        """One service read."""
+        self.read += 1
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.read)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+@contextmanager
+def tally(what: str, stream: TextIO) -> Iterator[Tally]:
+    """A Tally for one command's run, its bar (if any) cleared when the run ends."""
+    counted = Tally(what, stream)
+    counted.start()
+    try:
+        yield counted
+    finally:
+        counted.stop()
