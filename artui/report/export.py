@@ -65,7 +65,8 @@ output:
   custom_domains with their status; tags; environment: variable names, and secrets by
   name with the ARN they come from. A related read that failed is listed under unread.
   A service that could not be read: a document with its error; a region that could
-  not be listed: a document with account, profile, region and error.
+  not be listed: a document with account (its alias, else its id, else the profile),
+  profile, region and error.
 
 values:
   A variable's value is never written unless --with-values is given; then the file is
