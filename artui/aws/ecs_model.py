@@ -9,7 +9,7 @@ from typing import Any
 
 import botocore.session
 from botocore.model import OperationModel, Shape
-from botocore.validate import ParamValidator
+from botocore.validate import ParamValidator, ValidationErrors
 
 OPERATION = "CreateExpressGatewayService"
 
@@ -27,11 +27,28 @@ def input_shape() -> Shape:
     return shape
 
 
-def invalid(request: dict[str, Any]) -> list[str]:
-    """The stock ParamValidator's report on `request`, one line a problem (empty: valid).
+class _Named(ValidationErrors):
+    """botocore's error collector, keeping where and what but never the value refused: a
+    request may hold variables' values, and these lines are printed."""
 
-    A line quotes the value it refuses: with variables' values in the request, so may it."""
-    report = ParamValidator().validate(request, input_shape())
-    if not report.has_errors():
-        return []
-    return [line for line in report.generate_report().splitlines() if line.strip()]
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def report(self, name: str, reason: str, **kwargs: Any) -> None:
+        super().report(name, reason, **kwargs)
+        where = name.lstrip(".") or "request"
+        # The member named is the request's own key, never a value.
+        member = kwargs.get("required_name") or kwargs.get("unknown_param")
+        if member:
+            where = f"{name.lstrip('.')}.{member}" if name else str(member)
+        self.lines.append(f"{where}: {reason}")
+
+
+def invalid(request: dict[str, Any]) -> list[str]:
+    """What the stock ParamValidator finds wrong with `request`, one line a problem naming
+    the parameter and the rule, never the value (empty: valid)."""
+    errors = _Named()
+    # validate() is this call on a fresh ValidationErrors; the subclass keeps values out.
+    ParamValidator()._validate(request, input_shape(), errors, "")
+    return errors.lines

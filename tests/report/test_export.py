@@ -8,66 +8,18 @@ from __future__ import annotations
 
 import os
 import stat
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 import yaml
-from conftest import aim_botocore_at, client_kwargs, control
+from conftest import client_kwargs, control
 
 from artui.cli import main
 from artui.sim.server import Simulator
-from artui.sim.seed import DEMO_SEED
-
-REGIONS = ("us-east-1", "eu-west-1")
-PLANTED_NAME = "EXPORT_PLANTED"
-
-
-@pytest.fixture(scope="module")
-def world() -> Iterator[Simulator]:
-    """The demo's services in two regions, still (no traffic); this module's own."""
-    with Simulator(regions=REGIONS, world=False, ids_seed=DEMO_SEED) as simulator:
-        yield simulator
-
-
-@pytest.fixture(scope="module")
-def planted(world: Simulator) -> str:
-    """A unique value in a variable of the first us-east-1 service (a new revision of its
-    configuration, run to the end on the simulator's clock); returns the value."""
-    value = f"planted-{uuid.uuid4().hex}"
-    client = boto3.client("apprunner", **client_kwargs(world, "us-east-1"))
-    arn = next(
-        s["ServiceArn"]
-        for s in client.list_services()["ServiceSummaryList"]
-        if s["Status"] == "RUNNING"
-        and "ImageRepository" in client.describe_service(ServiceArn=s["ServiceArn"])["Service"][
-            "SourceConfiguration"
-        ]
-    )
-    source = client.describe_service(ServiceArn=arn)["Service"]["SourceConfiguration"]
-    image = source["ImageRepository"]
-    run = image.setdefault("ImageConfiguration", {})
-    run.setdefault("RuntimeEnvironmentVariables", {})[PLANTED_NAME] = value
-    client.update_service(ServiceArn=arn, SourceConfiguration=source)
-    control(world, "POST", "/_sim/clock", {"advance": 3600})
-    assert client.describe_service(ServiceArn=arn)["Service"]["Status"] == "RUNNING"
-    return value
-
-
-@pytest.fixture
-def aimed(world: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Simulator:
-    """botocore's chain aimed at `world`, a settings file naming both regions."""
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    aim_botocore_at(world, monkeypatch.setenv)
-    path = tmp_path / "config.yaml"
-    path.write_text("regions: [us-east-1, eu-west-1]\n")
-    monkeypatch.setenv("ARTUI_CONFIG", str(path))
-    yield world
-    control(world, "DELETE", "/_sim/faults")
+from tests.report.conftest import PLANTED_NAME, REGIONS
 
 
 def export(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -265,13 +217,13 @@ def read_back(text: str) -> list[dict[str, Any]]:
 
 
 def test_every_service_is_exported_as_aws_holds_it(
-    aimed: Simulator, planted: str, capsys: pytest.CaptureFixture[str]
+    demo_aimed: Simulator, demo_planted: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The YAML reads back with safe_load_all: one document per service of both regions,
     each equal to what DescribeService and the resources it names hold. The demo has a
     failed creation: exit status 1, as `artui status` gives."""
     # A VPC ingress connection on one service, so the export names one.
-    client = boto3.client("apprunner", **client_kwargs(aimed, "eu-west-1"))
+    client = boto3.client("apprunner", **client_kwargs(demo_aimed, "eu-west-1"))
     target = client.list_services()["ServiceSummaryList"][0]["ServiceArn"]
     if not client.list_vpc_ingress_connections(Filter={"ServiceArn": target})[
         "VpcIngressConnectionSummaryList"
@@ -283,7 +235,7 @@ def test_every_service_is_exported_as_aws_holds_it(
         )
     code, out, err = export(capsys)
     docs = read_back(out)
-    expected = world_as_held(aimed)
+    expected = world_as_held(demo_aimed)
     assert sorted(d["arn"] for d in docs) == sorted(expected)
     for doc in docs:
         assert doc == expected[doc["arn"]], doc["name"]
@@ -298,19 +250,19 @@ def test_every_service_is_exported_as_aws_holds_it(
 
 
 def test_no_variable_value_is_written_without_with_values(
-    aimed: Simulator, planted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_aimed: Simulator, demo_planted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "fleet.yaml"
     code, out, err = export(capsys, "-o", str(out_file))
     text = out_file.read_text()
-    assert planted not in text and planted not in out and planted not in err
+    assert demo_planted not in text and demo_planted not in out and demo_planted not in err
     assert f"name: {PLANTED_NAME}" in text  # the name is inventory
     assert stat.S_IMODE(out_file.stat().st_mode) == 0o644 & ~_umask()
     assert f"services written to {out_file}" in err and "VALUES" not in err
 
 
 def test_with_values_writes_mode_0600_and_says_so(
-    aimed: Simulator, planted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_aimed: Simulator, demo_planted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The value is in the file; the file, even one that was there and world-readable, is
     its owner's alone; stderr says values are in it."""
@@ -320,10 +272,8 @@ def test_with_values_writes_mode_0600_and_says_so(
     code, out, err = export(capsys, "-o", str(out_file), "--with-values")
     assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
     docs = read_back(out_file.read_text())
-    values = {
-        v["name"]: v.get("value") for d in docs for v in d["environment"]["variables"]
-    }
-    assert values[PLANTED_NAME] == planted
+    values = {v["name"]: v.get("value") for d in docs for v in d["environment"]["variables"]}
+    assert values[PLANTED_NAME] == demo_planted
     assert f"variable VALUES are in {out_file} (mode 0600" in err
 
 
@@ -334,26 +284,33 @@ def _umask() -> int:
 
 
 def test_a_service_that_cannot_be_read_is_a_document_with_its_error(
-    aimed: Simulator, capsys: pytest.CaptureFixture[str]
+    demo_aimed: Simulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fault = {"operation": "DescribeService", "error": "AccessDeniedException"}
-    control(aimed, "POST", "/_sim/faults", {**fault, "status": 400, "message": "not you", "count": 1})
+    control(
+        demo_aimed,
+        "POST",
+        "/_sim/faults",
+        {**fault, "status": 400, "message": "not you", "count": 1},
+    )
     code, out, err = export(capsys)
     docs = read_back(out)
     failed = [d for d in docs if "error" in d]
     assert len(failed) == 1
     assert failed[0]["error"] == "DescribeService: AccessDeniedException: not you"
     assert set(failed[0]) == {"account", "profile", "region", "name", "arn", "status", "error"}
-    assert len(docs) == len(world_as_held(aimed))
+    assert len(docs) == len(world_as_held(demo_aimed))
     assert code == 3
     assert f"{failed[0]['name']} ({failed[0]['region']}): DescribeService" in err
 
 
 def test_a_region_that_cannot_be_listed_is_a_document_and_exits_3(
-    aimed: Simulator, capsys: pytest.CaptureFixture[str]
+    demo_aimed: Simulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fault = {"operation": "ListServices", "region": "eu-west-1", "error": "AccessDeniedException"}
-    control(aimed, "POST", "/_sim/faults", {**fault, "status": 400, "message": "no", "count": -1})
+    control(
+        demo_aimed, "POST", "/_sim/faults", {**fault, "status": 400, "message": "no", "count": -1}
+    )
     code, out, err = export(capsys)
     docs = read_back(out)
     assert {d["region"] for d in docs if "name" in d} == {"us-east-1"}
@@ -369,19 +326,25 @@ def test_a_region_that_cannot_be_listed_is_a_document_and_exits_3(
 
 
 def test_each_shared_resource_is_read_once(
-    aimed: Simulator, capsys: pytest.CaptureFixture[str]
+    demo_aimed: Simulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """DescribeService, DescribeCustomDomains and ListTagsForResource once per service; each
     auto scaling, VPC connector and observability configuration once however many services
     name it; the VPC ingress connections listed once a region."""
-    control(aimed, "DELETE", "/_sim/requests")
+    control(demo_aimed, "DELETE", "/_sim/requests")
     code, out, _ = export(capsys)
     docs = read_back(out)
-    served = Counter(r["operation"] for r in control(aimed, "GET", "/_sim/requests")["requests"])
+    served = Counter(
+        r["operation"] for r in control(demo_aimed, "GET", "/_sim/requests")["requests"]
+    )
     services = len(docs)
     scaling = {d["auto_scaling"]["arn"] for d in docs}
-    connectors = {d["network"]["vpc_connector"]["arn"] for d in docs if "vpc_connector" in d["network"]}
-    tracing = {d["observability"]["configuration_arn"] for d in docs if d["observability"]["enabled"]}
+    connectors = {
+        d["network"]["vpc_connector"]["arn"] for d in docs if "vpc_connector" in d["network"]
+    }
+    tracing = {
+        d["observability"]["configuration_arn"] for d in docs if d["observability"]["enabled"]
+    }
     ingress = [d for d in docs if "vpc_ingress_connection" in d["network"]]
     assert served["DescribeService"] == services
     assert served["DescribeCustomDomains"] == services
@@ -406,7 +369,7 @@ def test_help_says_the_fields_values_and_exit_statuses(
 
 
 def test_a_file_that_cannot_be_written_exits_2(
-    aimed: Simulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_aimed: Simulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = export(capsys, "-o", str(tmp_path / "no" / "such" / "dir.yaml"))
     assert code == 2 and "cannot write" in err
