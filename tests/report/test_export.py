@@ -7,7 +7,11 @@ shared resource is read once."""
 from __future__ import annotations
 
 import os
+import pty
+import re
 import stat
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -373,3 +377,38 @@ def test_a_file_that_cannot_be_written_exits_2(
 ) -> None:
     code, _, err = export(capsys, "-o", str(tmp_path / "no" / "such" / "dir.yaml"))
     assert code == 2 and "cannot write" in err
+
+
+def test_a_progress_bar_shows_on_a_terminal(demo_aimed: Simulator, tmp_path: Path) -> None:
+    """Run on a terminal (stderr a pty), the command draws a bar that counts the services
+    read; piped, it writes none (the tests above find stderr empty)."""
+    out_file = tmp_path / "fleet.yaml"
+    master, slave = pty.openpty()
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="100")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "artui", "export", "-o", str(out_file)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    drawn = b""
+    try:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the command has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(master)
+        proc.wait(timeout=60)
+    # What the terminal showed, without its colours and cursor moves.
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode("utf-8", "replace"))
+    count = len(read_back(out_file.read_text()))
+    assert "artui export" in text and "━" in text  # Rich's bar
+    # Its last frame (Rich draws one as it stops) counts the whole fleet read.
+    assert f"{count}/{count} services" in text
