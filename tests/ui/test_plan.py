@@ -115,6 +115,8 @@ async def test_the_plan_shows_the_report_and_the_request_and_copies_them(sim: Si
         screen = await open_plan(pilot, app)
         record = record_of(app, screen)
         assert record.custom_domains is not None and len(record.custom_domains) == 2
+        # Read for the plan (the domains pane never showed), while the plan is open.
+        assert app.session.watched(custom_domains.KIND) == {screen.service.arn}
         expected = migration.plan(record)
         report = migration.service_report(expected)
         request = json.dumps(expected.request, indent=2)
@@ -153,6 +155,8 @@ async def test_the_plan_shows_the_report_and_the_request_and_copies_them(sim: Si
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service view")
         assert app.screen.pane.TAB.id == "configuration"
+        stopped = lambda: not app.session.watched(custom_domains.KIND)  # noqa: E731
+        await wait_until(pilot, stopped, "the custom domains no longer read")
         await pilot.press("e", "q")  # q goes back too
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "back with q")
     assert calls(sim, MUTATING) == []
