@@ -31,6 +31,7 @@ from artui.ui.guard import guarded
 from artui.ui.messages import Watch
 from artui.ui.panes.base import Pane
 from artui.ui.screens.base import read_only_twin, twin_live
+from artui.ui.screens.plan import PlanScreen
 from artui.ui.tabs import tab
 from artui.ui.text import shown
 
@@ -299,7 +300,19 @@ class ConfigurationPane(Pane):
 
     TAB = tab("configuration")
 
-    BINDINGS = [*_CHANGE_BINDINGS, *(read_only_twin(b) for b in _CHANGE_BINDINGS)]
+    BINDINGS = [
+        *_CHANGE_BINDINGS,
+        *(read_only_twin(b) for b in _CHANGE_BINDINGS),
+        # Read-only (it reads and shows): live in read-only mode too, so it has no twin.
+        Binding(
+            "e",
+            "plan",
+            "ECS plan",
+            id="configuration.plan",
+            tooltip="Show the Amazon ECS Express Mode plan for this service (read-only: "
+            "the report and the request, to copy)",
+        ),
+    ]
 
     def __init__(self, service: Service) -> None:
         super().__init__(service)
@@ -388,6 +401,8 @@ class ConfigurationPane(Pane):
         self.fill()  # the same lines: the highlight keeps its place
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "plan":
+            return True if self.known.value is not None else None  # greyed until read
         if action != "reconfigure":
             return True
         if not twin_live(parameters, self.ctx.settings.read_only):
@@ -418,6 +433,11 @@ class ConfigurationPane(Pane):
                 name = option.id.removeprefix(VARIABLE)
             change = SetVariable(source=held.source, variable=name)
         self.ctx.request_change(self.service, change)
+
+    def action_plan(self) -> None:
+        """`e`: the open service's Amazon ECS Express Mode plan, on a screen of its own."""
+        if self.known.value is not None:
+            self.app.push_screen(PlanScreen(self.service))
 
     def status_text(self) -> Text:
         known = self.known
