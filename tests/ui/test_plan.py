@@ -6,8 +6,6 @@ read-only and copyable, in read-only mode too; `?` lists its keys; escape goes b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from conftest import control
@@ -33,41 +31,6 @@ NAME = "checkout-api"
 @pytest.fixture
 def sim(fresh_sim: Simulator) -> Simulator:
     return fresh_sim
-
-
-@pytest.fixture(autouse=True)
-def stand_ins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """While artui.domain.migration's plan and service_report are not written yet (they
-    raise NotImplementedError), simple stand-ins of theirs: the screen is tested against
-    whatever those two functions give. (To go once the real ones are in.)"""
-    try:
-        migration.plan(None)  # type: ignore[arg-type]
-    except NotImplementedError:
-
-        def plan(record: ServiceRecord, *, with_values: bool = False) -> migration.Plan:
-            domains = record.custom_domains
-            request: dict[str, Any] = {
-                "serviceName": record.service.name,
-                "image": record.configuration.source.identifier if record.configuration else None,
-                "customDomains": None if domains is None else [d.name for d in domains],
-            }
-            return migration.Plan(record, request, (), ())
-
-        def service_report(one: migration.Plan) -> str:
-            record = one.record
-            domains = record.custom_domains
-            problems = record.configuration.problems if record.configuration else ()
-            return (
-                f"## {record.service.name} ({record.service.status.value})\n\n"
-                f"- custom domains: {'not read' if domains is None else len(domains)}\n"
-                + "".join(f"- not read: {what}: {why}\n" for what, why in problems)
-            )
-
-        monkeypatch.setattr(migration, "plan", plan)
-        monkeypatch.setattr(migration, "service_report", service_report)
-    except Exception:  # the real plan, refusing a record that is none
-        pass
-    yield
 
 
 def record_of(app: ArtuiApp, screen: PlanScreen) -> ServiceRecord:
@@ -100,7 +63,7 @@ async def open_plan(pilot, app: ArtuiApp) -> PlanScreen:
     await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
     pane = app.screen.query_one(ConfigurationPane)
     await wait_until(pilot, lambda: pane.known.value is not None, "the configuration read")
-    await pilot.press("e")
+    await pilot.press("x")
     await wait_until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
     screen = app.screen
     assert isinstance(screen, PlanScreen)
@@ -121,7 +84,11 @@ async def test_the_plan_shows_the_report_and_the_request_and_copies_them(sim: Si
         report = migration.service_report(expected)
         request = json.dumps(expected.request, indent=2)
 
-        assert shown(screen.query_one("#title", Static)).startswith(f"ECS Express plan · {NAME}")
+        title = shown(screen.query_one("#title", Static))
+        assert (
+            title.startswith("artui · default 123456789012")
+            and f"ECS Express plan · {NAME}" in title
+        )
         assert shown(screen.query_one("#plan-notice", Static)) == NOTICE
         assert screen.area("report").read_only and screen.area("request").read_only
         assert view_text(app) == report
@@ -157,7 +124,7 @@ async def test_the_plan_shows_the_report_and_the_request_and_copies_them(sim: Si
         assert app.screen.pane.TAB.id == "configuration"
         stopped = lambda: not app.session.watched(custom_domains.KIND)  # noqa: E731
         await wait_until(pilot, stopped, "the custom domains no longer read")
-        await pilot.press("e", "q")  # q goes back too
+        await pilot.press("x", "q")  # q goes back too
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "back with q")
     assert calls(sim, MUTATING) == []
 
@@ -188,7 +155,7 @@ async def test_help_on_the_configuration_pane_lists_the_plan_key(sim: Simulator)
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
         rows = dict(app.screen.rows)
-        assert "Amazon ECS Express Mode plan" in rows["e"]
+        assert "Amazon ECS Express Mode plan" in rows["x"]
 
 
 async def test_read_only_mode_offers_the_plan(sim: Simulator) -> None:
@@ -213,7 +180,7 @@ async def test_custom_domains_not_read_are_said_so(sim: Simulator) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
         pane = app.screen.query_one(ConfigurationPane)
         await wait_until(pilot, lambda: pane.known.value is not None, "the configuration read")
-        await pilot.press("e")
+        await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
         screen = app.screen
         assert isinstance(screen, PlanScreen)

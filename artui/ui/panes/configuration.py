@@ -304,8 +304,9 @@ class ConfigurationPane(Pane):
         *_CHANGE_BINDINGS,
         *(read_only_twin(b) for b in _CHANGE_BINDINGS),
         # Read-only (it reads and shows): live in read-only mode too, so it has no twin.
+        # x for eXpress: e is the app's errors view.
         Binding(
-            "e",
+            "x",
             "plan",
             "ECS plan",
             id="configuration.plan",

@@ -1,4 +1,4 @@
-"""`e` on the configuration pane: the open service's plan for Amazon ECS Express Mode (issue
+"""`x` on the configuration pane: the open service's plan for Amazon ECS Express Mode (issue
 27), the same as `artui export` writes: the report (Markdown) and the request
 (CreateExpressGatewayService's parameters, as JSON). Read-only: it reads the store and
 calls nothing that changes AWS; `y` copies the view on show.
@@ -28,6 +28,7 @@ from artui.domain.inert import inert
 from artui.engine import configuration, custom_domains
 from artui.engine.services import DETAIL
 from artui.engine.store import Known, Scope
+from artui.ui.accounts import who
 from artui.ui.guard import guarded
 from artui.ui.keymap import in_force
 from artui.ui.messages import StoreChanged, Watch
@@ -121,7 +122,10 @@ class PlanScreen(StatusScreen):
         yield Footer(compact=True)
 
     def _title(self) -> Text:
-        title = Text("ECS Express plan · ", style="bold")
+        # The account first, as on every screen: a plan names roles of one account.
+        title = Text("artui · ", style="dim")
+        title.append_text(shown(who(self.ctx.session, self.service.profile), "bold magenta"))
+        title.append(" · ECS Express plan · ", style="bold")
         title.append_text(shown(self.service.name, "bold"))
         title.append_text(shown(f"  {self.service.region}", "dim"))
         return title
