@@ -11,11 +11,13 @@ megabytes would rotate the file twice (before it is written and at the next reco
 leave nothing of what led up to it. With it, a rotation comes only once the file is within
 one record of the megabyte, so the older copy always holds over 960 kB of what came before.
 
-Every file artui writes (a saved log, the log file) is opened by `open_private`, and only
-there. They carry log lines, ARNs and account ids, so they are private (0600). A save's name is
-predictable and may land in the shared temp dir: a file is created new, never opened
-through a link someone planted at its name, and a name already taken gives way to the
-next free one (`name-2.log`, `name-3.log`, ...) rather than being overwritten.
+Every file artui writes (a saved log, the log file, an export or a migration plan) is
+opened by `open_private`, and only there. They carry log lines, ARNs and account ids, so
+they are private (0600). A save's name is predictable and may land in the shared temp
+dir: a file is created new, never opened through a link someone planted at its name, and a
+name already taken gives way to the next free one (`name-2.log`, `name-3.log`, ...) rather
+than being overwritten. A file named on the command line (`-o`) is replaced whole
+(`replace_private`): written new beside it, then renamed over it.
 """
 
 from __future__ import annotations
@@ -66,6 +68,20 @@ def open_private(path: Path, *, append: bool = False) -> tuple[Path, TextIOWrapp
     raise FileExistsError(
         errno.EEXIST, f"it and the next {MAX_NAMES - 1} names are taken", str(path)
     )
+
+
+def replace_private(path: Path, text: str) -> None:
+    """`text` as the file at `path`, private (0600), replacing what was there: written to a
+    new file beside it (`open_private`), then renamed over `path`, so a link planted at the
+    name is replaced, never followed, and no reader sees half a file. Raises OSError."""
+    temp, out = open_private(path.with_name(f".{path.name}.part"))
+    try:
+        with out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _continued(path: Path) -> int:

@@ -128,3 +128,21 @@ def test_a_cut_record_says_what_was_left_out() -> None:
 def test_the_log_folder_is_private(fresh_log: Path) -> None:
     logfile.setup()
     assert stat.S_IMODE(os.stat(fresh_log.parent).st_mode) == 0o700
+
+
+def test_replace_private_replaces_a_link_and_never_writes_through_it(tmp_path: Path) -> None:
+    """`artui export -o FILE` over a link someone planted: the link is replaced by a private
+    file, the file it pointed at is untouched, and nothing is left beside it."""
+    victim = tmp_path / "victim"
+    victim.write_text("keep me\n")
+    planted = tmp_path / "fleet.yaml"
+    planted.symlink_to(victim)
+    logfile.replace_private(planted, "exported\n")
+    assert victim.read_text() == "keep me\n"
+    assert not planted.is_symlink() and planted.read_text() == "exported\n"
+    assert stat.S_IMODE(planted.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fleet.yaml", "victim"]
+    # An old world-readable file at the name ends private too.
+    planted.chmod(0o644)
+    logfile.replace_private(planted, "again\n")
+    assert stat.S_IMODE(planted.stat().st_mode) == 0o600 and planted.read_text() == "again\n"

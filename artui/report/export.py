@@ -7,17 +7,17 @@ read once however many services share it; the region's VPC ingress connections i
 list), its custom domains and its tags (artui/aws/apprunner.py `records`). Services are
 read a few at a time per region, every region of every profile at once.
 
-A variable's value is written only with --with-values; the file is then created with mode
-0600 and the command says so. A service that cannot be read is a document with its error;
-a region that cannot be listed, a document with the region and its error. The exit status
-is `artui status`'s: 0 all read, 1 a service CREATE_FAILED or DELETE_FAILED, 2 a bad flag
-or settings file, 3 anything unread (3 wins over 1).
+A variable's value is written only with --with-values, and the command then says so. The
+file is its owner's alone (mode 0600), as every file artui writes (artui/logfile.py). A
+service that cannot be read is a document with its error; a region that cannot be listed,
+a document with the region and its error. The exit status is `artui status`'s: 0 all
+read, 1 a service CREATE_FAILED or DELETE_FAILED, 2 a bad flag or settings file, 3 anything
+unread (3 wins over 1).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -29,6 +29,7 @@ from artui.domain.apprunner import ServiceStatus
 from artui.domain.errors import describe
 from artui.domain.export import ServiceRecord, document
 from artui.domain.inert import inert
+from artui.logfile import replace_private
 from artui.report.fleet import (
     FAILING,
     OK,
@@ -50,9 +51,6 @@ if TYPE_CHECKING:
 
 # Statuses that fail a service (as `artui status` counts them).
 FAILED_STATUSES = frozenset({ServiceStatus.CREATE_FAILED, ServiceStatus.DELETE_FAILED})
-# A file holding variables' values: its owner alone may read it.
-PRIVATE = 0o600
-SHARED = 0o644
 
 EPILOG = """\
 output:
@@ -69,8 +67,9 @@ output:
   profile, region and error.
 
 values:
-  A variable's value is never written unless --with-values is given; then the file is
-  created readable by you alone (mode 0600), and the command says so.
+  A variable's value is never written unless --with-values is given, and then the
+  command says so. FILE is readable by you alone (mode 0600), values or not: it names
+  roles, secrets' ARNs and accounts.
 
 exit status:
   0  everything read, no service CREATE_FAILED or DELETE_FAILED
@@ -201,20 +200,6 @@ def yaml_text(fleet: Fleet, with_values: bool, now: datetime) -> str:
     return head + yaml.safe_dump_all(docs, sort_keys=False, explicit_start=True)
 
 
-def write_private(path: Path, text: str, private: bool) -> None:
-    """`text` to `path`, created (or truncated) with mode 0600 when `private`: the mode is
-    set before a byte is written, even on a file that was there."""
-    mode = PRIVATE if private else SHARED
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        if private:
-            os.fchmod(fd, PRIVATE)
-        with os.fdopen(fd, "w", encoding="utf-8", closefd=False) as out:
-            out.write(text)
-    finally:
-        os.close(fd)
-
-
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="artui export",
@@ -230,7 +215,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--with-values",
         action="store_true",
-        help="include variables' values (the file is written with mode 0600)",
+        help="include variables' values (FILE is written with mode 0600, as always)",
     )
     add_fleet_arguments(parser, "export")
     return parser
@@ -253,7 +238,7 @@ def run(argv: list[str], clock: Callable[[], datetime] = lambda: datetime.now(ti
             quiet_stdout()
     else:
         try:
-            write_private(args.output, text, args.with_values)
+            replace_private(args.output, text)
         except OSError as exc:
             print(f"artui export: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
             return USAGE

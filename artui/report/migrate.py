@@ -20,7 +20,8 @@ from pathlib import Path
 from artui.domain.export import ServiceRecord
 from artui.domain.inert import inert
 from artui.domain.migration import Plan, fleet_report, plan, summary
-from artui.report.export import read_with_progress, say_unread, write_private
+from artui.logfile import replace_private
+from artui.report.export import read_with_progress, say_unread
 from artui.report.fleet import FAILING, OK, UNREAD, USAGE, add_fleet_arguments, fleet_settings
 
 TARGETS = ("ecs-express",)
@@ -37,8 +38,8 @@ output (in DIR, created if need be):
   stdout                    the summary
 
 values:
-  Variables' values are <value of NAME> placeholders unless --with-values is given;
-  then the JSON files are written readable by you alone (mode 0600).
+  Variables' values are <value of NAME> placeholders unless --with-values is given.
+  Every file is readable by you alone (mode 0600), as every file artui writes.
 
 exit status:
   0  every service planned
@@ -75,7 +76,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--with-values",
         action="store_true",
-        help="put variables' values in the requests (written with mode 0600)",
+        help="put variables' values in the requests (files are mode 0600, as always)",
     )
     add_fleet_arguments(parser, "plan")
     return parser
@@ -124,8 +125,8 @@ def run(argv: list[str]) -> int:
             path = request_path(root, made.record)
             path.parent.mkdir(parents=True, exist_ok=True)
             text = json.dumps(made.request, indent=2, ensure_ascii=True) + "\n"
-            write_private(path, text, args.with_values)
-        write_private(root / REPORT, fleet_report(plans, unplanned), False)
+            replace_private(path, text)
+        replace_private(root / REPORT, fleet_report(plans, unplanned))
     except OSError as exc:
         print(f"artui migrate: cannot write to {root}: {exc.strerror}", file=sys.stderr)
         return USAGE
@@ -133,7 +134,7 @@ def run(argv: list[str]) -> int:
     lines = summary(plans, unplanned)
     lines.append(f"Wrote {len(plans)} requests and {REPORT} to {root}.")
     if args.with_values:
-        lines.append("The requests hold variables' values: written with mode 0600 (you alone).")
+        lines.append("The requests hold variables' values (mode 0600: readable by you alone).")
     sys.stdout.write("\n".join(inert(line) for line in lines) + "\n")
     if fleet.exit_status == UNREAD:
         return UNREAD

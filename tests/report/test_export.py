@@ -261,7 +261,8 @@ def test_no_variable_value_is_written_without_with_values(
     text = out_file.read_text()
     assert demo_planted not in text and demo_planted not in out and demo_planted not in err
     assert f"name: {PLANTED_NAME}" in text  # the name is inventory
-    assert stat.S_IMODE(out_file.stat().st_mode) == 0o644 & ~_umask()
+    # Private all the same: it names roles, secrets' ARNs and accounts.
+    assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
     assert f"services written to {out_file}" in err and "VALUES" not in err
 
 
@@ -279,12 +280,6 @@ def test_with_values_writes_mode_0600_and_says_so(
     values = {v["name"]: v.get("value") for d in docs for v in d["environment"]["variables"]}
     assert values[PLANTED_NAME] == demo_planted
     assert f"variable VALUES are in {out_file} (mode 0600" in err
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def test_a_service_that_cannot_be_read_is_a_document_with_its_error(
