@@ -21,6 +21,8 @@ Rich markup in the text stays inert because artui wraps data in `Text`, never pa
 
 from __future__ import annotations
 
+import re
+
 _C0 = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
 _DEL = {0x7F: "\u2421"}
 _C1 = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
@@ -44,3 +46,10 @@ def inert(text: str, *, lines: bool = False) -> str:
     if _UNSAFE.isdisjoint(text):
         return text
     return text.translate(_TABLE_LINES if lines else _TABLE)
+
+
+def code(value: object) -> str:
+    """`value` as a Markdown code span that AWS's text cannot break out of: no backticks,
+    no newlines, every control character shown (`inert`)."""
+    text = re.sub(r"[`\r\n]+", " ", str(value)).strip()
+    return f"`{inert(text)}`" if text else "(empty)"

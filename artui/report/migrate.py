@@ -19,7 +19,8 @@ from pathlib import Path
 
 from artui.domain.export import ServiceRecord
 from artui.domain.inert import inert
-from artui.domain.migration import Plan, fleet_report, plan, summary
+from artui.domain.migration import Plan, plan
+from artui.domain.migration_report import fleet_report, summary
 from artui.logfile import replace_private
 from artui.report.export import read_with_progress, say_unread
 from artui.report.fleet import FAILING, OK, UNREAD, USAGE, add_fleet_arguments, fleet_settings

@@ -30,18 +30,9 @@ from migration_records import (
 
 from artui.domain.configuration import INSTANCE_SIZES, AutoScaling, Network, Secret, Variable
 from artui.domain.export import ServiceRecord
-from artui.domain.migration import (
-    CLUSTER,
-    EXECUTION_ROLE,
-    INFRASTRUCTURE_ROLE,
-    RULE_WORDS,
-    Plan,
-    code,
-    fleet_report,
-    plan,
-    service_report,
-    summary,
-)
+from artui.domain.inert import code
+from artui.domain.migration import CLUSTER, EXECUTION_ROLE, INFRASTRUCTURE_ROLE, Plan, plan
+from artui.domain.migration_report import RULE_WORDS, fleet_report, service_report, summary
 
 # Fargate's CPU units and the memory (MB) each takes (the ECS Developer Guide's task size
 # table): 256 takes 512, 1024 or 2048; 512 takes 1 to 4 GB; 1024 takes 2 to 8 GB; 2048
@@ -310,7 +301,7 @@ def test_the_summary_counts_services_and_rules() -> None:
     plans = [plan(r.record) for r in ROWS[:3]] + [plan(record()), plan(record())]
     unread = [ServiceRecord(service=service("gone"), error="AccessDeniedException: no")]
     lines = summary(plans, unread)
-    assert lines[0] == "6 services: 3 carry over cleanly, 2 need action, 1 could not be read"
+    assert lines[0] == "6 services: 3 carry over cleanly, 2 need action, 1 could not be planned"
     assert "  code-repository: 2 services (build pipeline)" in lines
     assert "  auto-deployments: 1 service (deploy from the pipeline)" in lines
     assert lines.index("  code-repository: 2 services (build pipeline)") < lines.index(
@@ -325,7 +316,7 @@ def test_the_fleet_report_has_the_summary_every_service_and_the_unread() -> None
     assert report.startswith("# Moving to Amazon ECS Express Mode\n\n3 services: 1 carry over")
     assert "## `shop` (us-east-1, 123456789012)" in report
     assert "## `api` (us-east-1, 123456789012)" in report
-    assert "## Not read\n\n- `gone` (us-east-1): `AccessDeniedException: no`" in report
+    assert "## Not planned\n\n- `gone` (us-east-1): `AccessDeniedException: no`" in report
 
 
 def test_an_unread_service_has_no_plan() -> None:

@@ -102,7 +102,7 @@ def test_an_unread_service_is_in_the_report_and_exits_3(
     root = tmp_path / "plan"
     code, out, err = migrate(capsys, "--to", "ecs-express", "-o", str(root))
     assert code == 3
-    assert "could not be read" in out.splitlines()[0]
+    assert "1 could not be planned" in out.splitlines()[0]
     assert "DescribeService: AccessDeniedException: not you" in (root / "REPORT.md").read_text()
     assert "DescribeService: AccessDeniedException: not you" in err
     assert len(requests_in(root)) == len(listed(demo_aimed)) - 1

@@ -11,7 +11,7 @@ import pytest
 from conftest import control
 from textual.widgets import Static, TextArea
 
-from artui.domain import migration
+from artui.domain import migration, migration_report
 from artui.domain.export import ServiceRecord
 from artui.engine import configuration, custom_domains
 from artui.engine.services import DETAIL
@@ -81,7 +81,7 @@ async def test_the_plan_shows_the_report_and_the_request_and_copies_them(sim: Si
         # Read for the plan (the domains pane never showed), while the plan is open.
         assert app.session.watched(custom_domains.KIND) == {screen.service.arn}
         expected = migration.plan(record)
-        report = migration.service_report(expected)
+        report = migration_report.service_report(expected)
         request = json.dumps(expected.request, indent=2)
 
         title = shown(screen.query_one("#title", Static))
@@ -163,9 +163,9 @@ async def test_read_only_mode_offers_the_plan(sim: Simulator) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_plan(pilot, app)
         expected = migration.plan(record_of(app, screen))
-        assert view_text(app) == migration.service_report(expected)
+        assert view_text(app) == migration_report.service_report(expected)
         await pilot.press("y")
-        assert app.clipboard == migration.service_report(expected)
+        assert app.clipboard == migration_report.service_report(expected)
     assert calls(sim, MUTATING) == []
 
 
@@ -190,7 +190,7 @@ async def test_custom_domains_not_read_are_said_so(sim: Simulator) -> None:
         assert record.configuration is not None
         problems = record.configuration.problems
         assert any(what == "DescribeCustomDomains" and message in why for what, why in problems)
-        assert view_text(app) == migration.service_report(migration.plan(record))
+        assert view_text(app) == migration_report.service_report(migration.plan(record))
         await wait_until(pilot, lambda: "custom domains not read" in status(app), "said so")
         assert READING not in status(app)
     control(sim, "DELETE", "/_sim/faults")

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static, TextArea
 
-from artui.domain import migration
+from artui.domain import migration, migration_report
 from artui.domain.apprunner import Service
 from artui.domain.configuration import Configuration
 from artui.domain.custom_domains import CustomDomains
@@ -59,7 +59,7 @@ def plan_record(
 def plan_texts(record: ServiceRecord) -> tuple[migration.Plan, str, str]:
     """The plan, its report and its request (2-space JSON), as the views show them."""
     built = migration.plan(record)
-    return built, migration.service_report(built), json.dumps(built.request, indent=2)
+    return built, migration_report.service_report(built), json.dumps(built.request, indent=2)
 
 
 class PlanScreen(StatusScreen):
