@@ -24,6 +24,7 @@ from artui.ui.panes.metrics import MetricsPane  # noqa: E402
 from artui.ui.screens.configure import RollBackScreen  # noqa: E402
 from artui.ui.screens.confirm import ConfirmScreen, DeleteScreen  # noqa: E402
 from artui.ui.screens.custom_domains import LinkScreen  # noqa: E402
+from artui.ui.screens.plan import PlanScreen  # noqa: E402
 from artui.ui.widgets.logview import LogView  # noqa: E402
 from tests.uihelp import (  # noqa: E402 - after the path fix above
     FROZEN_LOG_LINES,
@@ -60,6 +61,7 @@ SHOTS = [
     ("link-80x24", (80, 24), ["c", "A"], "link"),
     ("configuration-80x24", (80, 24), ["C"], "configuration"),
     ("rollback-80x24", (80, 24), ["C", "B"], "rollback"),
+    ("plan-80x24", (80, 24), ["C", "x"], "plan"),
 ]
 # A region that stops answering, for the errors shot.
 DENIED = (
@@ -88,10 +90,10 @@ async def shoot(
             pane = app.screen.query_one(DomainsPane)
             await wait_until(pilot, lambda: pane.options.option_count, "DescribeCustomDomains")
             keys = keys[1:]
-        if wait in ("configuration", "rollback"):
+        if wait in ("configuration", "rollback", "plan"):
             # orders-service: variables, secrets, a VPC connector, tracing; auth-gateway:
             # a private ECR image with earlier versions to roll back to.
-            await select(pilot, "orders-service" if wait == "configuration" else "auth-gateway")
+            await select(pilot, "auth-gateway" if wait == "rollback" else "orders-service")
             await pilot.press("enter", keys[0])
             pane = app.screen.query_one(ConfigurationPane)
             await wait_until(pilot, lambda: pane.options.option_count > 20, "the configuration")
@@ -124,6 +126,12 @@ async def shoot(
         elif wait == "rollback":
             await wait_until(pilot, lambda: isinstance(app.screen, RollBackScreen), "the form")
             await pilot.press("j")
+        elif wait == "plan":
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, PlanScreen) and app.screen.plan is not None,
+                "the plan",
+            )
         elif wait == "dialog":
             dialogs = (ConfirmScreen, DeleteScreen)
             await wait_until(pilot, lambda: isinstance(app.screen, dialogs), "the dialog")
