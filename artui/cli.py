@@ -56,7 +56,8 @@ log file:
 
 exit status:
   0        ok (q)
-  1        crashed (the log has why); for status and export: a service is failing
+  1        crashed (the log has why); for status and export: a service is failing;
+           for migrate: a request the ECS model refused
   2        usage or settings error (or a terminal that cannot show artui)
   3        for status, export and migrate: a profile, region or service could not be read
   128+N    ended by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)

@@ -71,12 +71,14 @@ def test_a_subcommand_is_one_entry_in_the_table(monkeypatch: pytest.MonkeyPatch)
         "artui sim ",
         "artui status ",
         "artui config --default ",
+        "artui export ",
+        "artui migrate ",
         # the exit statuses
         "0        ok",
         "1        crashed",
-        "for status: a service is failing",
+        "for status and export: a service is failing",
         "2        usage or settings error",
-        "3        for status: a profile or region could not be read",
+        "3        for status, export and migrate: a profile, region or service could not be read",
         "128+N    ended by signal N",
     ],
 )
