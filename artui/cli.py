@@ -72,18 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"artui {__version__}")
-    parser.add_argument(
-        "--profile",
-        action="append",
-        metavar="P",
-        help="AWS profile (default: botocore's chain); repeat for several at once",
-    )
-    parser.add_argument(
-        "--region",
-        action="append",
-        metavar="R",
-        help="region to show; repeat for several; all: every App Runner region",
-    )
+    account_arguments(parser, "show")
     parser.add_argument(
         "--refresh", type=float, metavar="S", help="seconds between refreshes (default 5)"
     )
@@ -95,6 +84,24 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="never change anything: deploy, pause, resume and delete are off",
     )
+    return parser
+
+
+def account_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
+    """--profile, --region and --config: which accounts, regions and settings, as the app
+    and every one-shot command (status, export, migrate) take them."""
+    parser.add_argument(
+        "--profile",
+        action="append",
+        metavar="P",
+        help="AWS profile (default: botocore's chain); repeat for several at once",
+    )
+    parser.add_argument(
+        "--region",
+        action="append",
+        metavar="R",
+        help=f"region to {verb}; repeat for several; all: every App Runner region",
+    )
     parser.add_argument(
         "--config",
         type=Path,
@@ -102,7 +109,6 @@ def _parser() -> argparse.ArgumentParser:
         help="settings file, which must exist (default: $ARTUI_CONFIG, else "
         "~/.config/artui/config.yaml if there is one)",
     )
-    return parser
 
 
 def _port(text: str) -> int:

@@ -15,32 +15,21 @@ real network would.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import yaml
-from processes import Sim, simulator
+from processes import Sim, control, simulator
 
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-1")
 TARGET_SECONDS = 20.0
-
-
-def control(sim: Sim, method: str, path: str, doc: dict[str, object] | None = None) -> Any:
-    """One call to the simulator's control API, its JSON answer."""
-    data = json.dumps(doc).encode() if doc is not None else None
-    request = urllib.request.Request(f"{sim.endpoint}{path}", data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read() or b"null")
 
 
 def environment(sim: Sim, folder: Path) -> dict[str, str]:

@@ -20,19 +20,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import os
 import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from processes import Sim, simulator
+from processes import Sim, control, simulator
 
 from artui.engine import metrics, services
 from artui.engine.fleet import Fleet
@@ -59,15 +57,6 @@ def aim(sim: Sim, accounts: int, folder: Path) -> None:
     os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
         os.environ.pop(key, None)
-
-
-def control(sim: Sim, method: str, path: str, doc: dict[str, object] | None = None) -> Any:
-    """One call to the simulator's control API, its JSON answer."""
-    data = json.dumps(doc).encode() if doc is not None else None
-    request = urllib.request.Request(f"{sim.endpoint}{path}", data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read() or b"null")
 
 
 def served(sim: Sim) -> Counter[str]:

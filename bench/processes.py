@@ -1,10 +1,12 @@
-"""Processes benchmarks watch: the simulator in a process of its own, and any process's
-CPU time and resident set, read from /proc."""
+"""Processes benchmarks watch: the simulator in a process of its own (and its control
+API), and any process's CPU time and resident set, read from /proc."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,3 +59,12 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def control(sim: Sim, method: str, path: str, doc: dict[str, object] | None = None) -> Any:
+    """One call to the simulator's control API, its JSON answer."""
+    data = json.dumps(doc).encode() if doc is not None else None
+    request = urllib.request.Request(f"{sim.endpoint}{path}", data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read() or b"null")

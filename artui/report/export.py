@@ -25,12 +25,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from artui.domain.apprunner import ServiceStatus
 from artui.domain.errors import describe
 from artui.domain.export import ServiceRecord, document
 from artui.domain.inert import inert
 from artui.logfile import replace_private
 from artui.report.fleet import (
+    FAILED_STATUSES,
     FAILING,
     OK,
     UNREAD,
@@ -49,8 +49,6 @@ if TYPE_CHECKING:
     from artui.aws.backend import Backend
     from artui.settings import Settings
 
-# Statuses that fail a service (as `artui status` counts them).
-FAILED_STATUSES = frozenset({ServiceStatus.CREATE_FAILED, ServiceStatus.DELETE_FAILED})
 
 EPILOG = """\
 output:

@@ -15,9 +15,9 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar
 
+from artui.domain.apprunner import ServiceStatus
 from artui.domain.errors import ConfigError, describe
 from artui.domain.inert import inert
 from artui.engine.threads import in_daemon_thread
@@ -34,36 +34,22 @@ FAILING = 1
 USAGE = 2
 UNREAD = 3
 
+# Statuses that fail a service whatever its traffic says (exit status 1).
+FAILED_STATUSES = frozenset({ServiceStatus.CREATE_FAILED, ServiceStatus.DELETE_FAILED})
 # Who a profile acts as only labels its output: never wait long for it.
 IDENTITY_TIMEOUT = 10.0
 
 
 def add_fleet_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
-    """--profile, --region, --demo, --read-only and --config, as the app takes them."""
-    parser.add_argument(
-        "--profile",
-        action="append",
-        metavar="P",
-        help="AWS profile (default: botocore's chain); repeat for several at once",
-    )
-    parser.add_argument(
-        "--region",
-        action="append",
-        metavar="R",
-        help=f"region to {verb}; repeat for several; all: every App Runner region",
-    )
+    """The app's --profile, --region and --config, then --demo and --read-only (implied)."""
+    from artui.cli import account_arguments
+
+    account_arguments(parser, verb)
     parser.add_argument(
         "--demo", action="store_true", help=f"{verb} the embedded App Runner simulator's demo"
     )
     parser.add_argument(
         "--read-only", action="store_true", help="accepted, and implied: it never changes AWS"
-    )
-    parser.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="settings file, which must exist (default: $ARTUI_CONFIG, else "
-        "~/.config/artui/config.yaml if there is one)",
     )
 
 

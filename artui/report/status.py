@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
-from artui.domain.apprunner import Service, ServiceStatus
+from artui.domain.apprunner import Service
 from artui.domain.errors import describe
 from artui.domain.format import latency_text, rpm_text, share_text
 from artui.domain.inert import inert
 from artui.engine.metrics import Figures, fetch_fleet, figures
 from artui.report.fleet import (
+    FAILED_STATUSES,
     FAILING,
     OK,
     UNREAD,
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
     from artui.aws.backend import Backend
     from artui.settings import Settings
 
-# Statuses that fail a service whatever its traffic says.
-FAILED_STATUSES = frozenset({ServiceStatus.CREATE_FAILED, ServiceStatus.DELETE_FAILED})
 # What the text shows where there is no value.
 NONE = "-"
 

@@ -57,7 +57,7 @@ def status(app: ArtuiApp) -> str:
 
 
 async def open_plan(pilot, app: ArtuiApp) -> PlanScreen:
-    """The configuration pane of NAME, then `e`: the plan, once built."""
+    """The configuration pane of NAME, then `x`: the plan, once built."""
     await select(pilot, NAME)
     await pilot.press("C")
     await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
@@ -175,16 +175,8 @@ async def test_custom_domains_not_read_are_said_so(sim: Simulator) -> None:
     control(sim, "POST", "/_sim/faults", {**fault, "status": 400, "message": message, "count": -1})
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await select(pilot, NAME)
-        await pilot.press("C")
-        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
-        pane = app.screen.query_one(ConfigurationPane)
-        await wait_until(pilot, lambda: pane.known.value is not None, "the configuration read")
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
-        screen = app.screen
-        assert isinstance(screen, PlanScreen)
-        await wait_until(pilot, lambda: screen.plan is not None, "the plan built")
+        screen = await open_plan(pilot, app)
+        assert screen.plan is not None
         record = screen.plan.record
         assert record.custom_domains is None
         assert record.configuration is not None
