@@ -93,8 +93,9 @@ def pane_text(pane: ConfigurationPane) -> str:
     return "\n".join(lines)
 
 
-async def open_configuration(pilot, app: ArtuiApp) -> ConfigurationPane:
-    await select(pilot, NAME)
+async def open_configuration(pilot, app: ArtuiApp, name: str = NAME) -> ConfigurationPane:
+    """Service `name`'s configuration pane, read and drawn."""
+    await select(pilot, name)
     await pilot.press("C")
     await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
     pane = app.screen.query_one(ConfigurationPane)

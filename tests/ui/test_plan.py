@@ -17,12 +17,12 @@ from artui.engine import configuration, custom_domains
 from artui.engine.services import DETAIL
 from artui.sim.server import Simulator
 from artui.ui.app import ArtuiApp
-from artui.ui.panes.configuration import ConfigurationPane
 from artui.ui.screens.help import HelpScreen
 from artui.ui.screens.plan import NOTICE, READING, PlanScreen
 from artui.ui.screens.service import ServiceScreen
 from tests.ui.test_actions import MUTATING, calls, make_app, toasted
-from tests.uihelp import select, shown, wait_until
+from tests.ui.test_configuration import open_configuration
+from tests.uihelp import shown, wait_until
 
 # A running service of the demo with two custom domains.
 NAME = "checkout-api"
@@ -58,11 +58,7 @@ def status(app: ArtuiApp) -> str:
 
 async def open_plan(pilot, app: ArtuiApp) -> PlanScreen:
     """The configuration pane of NAME, then `x`: the plan, once built."""
-    await select(pilot, NAME)
-    await pilot.press("C")
-    await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
-    pane = app.screen.query_one(ConfigurationPane)
-    await wait_until(pilot, lambda: pane.known.value is not None, "the configuration read")
+    await open_configuration(pilot, app, NAME)
     await pilot.press("x")
     await wait_until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
     screen = app.screen
@@ -147,11 +143,7 @@ async def test_help_on_the_plan_lists_its_keys(sim: Simulator) -> None:
 async def test_help_on_the_configuration_pane_lists_the_plan_key(sim: Simulator) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await select(pilot, NAME)
-        await pilot.press("C")
-        await wait_until(pilot, lambda: isinstance(app.screen, ServiceScreen), "the service")
-        pane = app.screen.query_one(ConfigurationPane)
-        await wait_until(pilot, lambda: pane.known.value is not None, "the configuration read")
+        await open_configuration(pilot, app, NAME)
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
         rows = dict(app.screen.rows)
