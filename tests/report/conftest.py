@@ -20,8 +20,9 @@ PLANTED_NAME = "EXPORT_PLANTED"
 
 @pytest.fixture(scope="module")
 def demo_world() -> Iterator[Simulator]:
-    """The demo's services in two regions, still (no traffic); this module's own."""
-    with Simulator(regions=REGIONS, world=False, ids_seed=DEMO_SEED) as simulator:
+    """The demo's services in two regions on a stopped clock (nothing moves unless a test
+    advances it) and without traffic; each module that asks has its own."""
+    with Simulator(regions=REGIONS, time_scale=0, world=False, ids_seed=DEMO_SEED) as simulator:
         yield simulator
 
 
