@@ -96,10 +96,6 @@ class Fleet:
     unread: tuple[dict[str, Any], ...]  # {account, profile, region (None: the profile), error}
 
     @property
-    def read(self) -> tuple[ServiceRecord, ...]:
-        return tuple(r for r in self.records if r.error is None)
-
-    @property
     def exit_status(self) -> int:
         """3 when anything went unread, else 1 when a service has failed, else 0."""
         if self.unread or any(r.error is not None for r in self.records):
@@ -194,7 +190,8 @@ def yaml_text(fleet: Fleet, with_values: bool, now: datetime) -> str:
         f"# artui export, {now.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}: "
         f"{len(fleet.records)} services ({what})\n"
     )
-    # Default flow style and ASCII only: nothing AWS sent reaches a terminal raw.
+    # ASCII only (PyYAML escapes the rest, and every control character): nothing AWS sent
+    # reaches a terminal raw when the export is printed.
     return head + yaml.safe_dump_all(docs, sort_keys=False, explicit_start=True)
 
 
