@@ -39,7 +39,7 @@ from artui.domain.custom_domains import (
     RecordStatus,
 )
 from artui.domain.errors import ArtuiError
-from artui.domain.export import ServiceRecord
+from artui.domain.export import ServiceRecord, read_whole
 
 if TYPE_CHECKING:  # the prefetch child lists through plain botocore, without aiobotocore
     from artui.aws.clients import Clients
@@ -334,7 +334,4 @@ class AppRunner:
         config, found = await asyncio.gather(
             configuration.related_to(client, item, linked), domains()
         )
-        if isinstance(found, str):
-            config = replace(config, problems=(*config.problems, ("DescribeCustomDomains", found)))
-            return ServiceRecord(service, config)
-        return ServiceRecord(service, config, found)
+        return read_whole(service, config, found)

@@ -9,7 +9,7 @@ for: names are inventory, values are secrets more often than not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from artui.domain.apprunner import Service
@@ -31,6 +31,19 @@ class ServiceRecord:
     @property
     def account(self) -> str:
         return self.service.account
+
+
+def read_whole(
+    service: Service, configuration: Configuration, domains: tuple[CustomDomain, ...] | str
+) -> ServiceRecord:
+    """The record of a service read whole: its custom domains, or (a str) AWS's words on why
+    DescribeCustomDomains failed, which leaves them None (not read) and joins the
+    configuration's problems, as every related read that fails does."""
+    if isinstance(domains, str):
+        problem = ("DescribeCustomDomains", domains)
+        configuration = replace(configuration, problems=(*configuration.problems, problem))
+        return ServiceRecord(service, configuration)
+    return ServiceRecord(service, configuration, domains)
 
 
 def _drop_none(doc: dict[str, Any]) -> dict[str, Any]:

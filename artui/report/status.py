@@ -1,11 +1,11 @@
 """`artui status [--json]`: every service of every profile and region, with its figures,
 printed once, for scripts, cron and incident channels.
 
-Settings come as the app reads them (`artui.settings.resolve`, read-only always). Every
-account is connected in a thread (`artui.aws.backend.connect`; the demo's one simulator is
-shared by all of them), then every region of every account is read concurrently: its
-services (ListServices), then their last hour of metrics through the services list's own
-code (`artui.engine.metrics.fetch_fleet` and `figures`), so the numbers are the list's.
+Settings, accounts and regions come as the one-shot commands share them
+(artui/report/fleet.py: read-only always, every region of every profile at once). A region
+is its services (ListServices), then their last hour of metrics through the services
+list's own code (`artui.engine.metrics.fetch_fleet` and `figures`), so the numbers are the
+list's.
 
 The exit status says how things are: 0 all well, 1 a service failing (CREATE_FAILED,
 DELETE_FAILED, or a 5xx share at or over `error_threshold`), 2 a bad flag or settings file,

@@ -11,7 +11,6 @@ any of the three changes while the screen is open.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +22,7 @@ from artui.domain.apprunner import Service
 from artui.domain.configuration import Configuration
 from artui.domain.custom_domains import CustomDomains
 from artui.domain.errors import describe
-from artui.domain.export import ServiceRecord
+from artui.domain.export import ServiceRecord, read_whole
 from artui.domain.inert import inert
 from artui.engine import configuration, custom_domains
 from artui.engine.services import DETAIL
@@ -47,13 +46,12 @@ def plan_record(
 ) -> ServiceRecord | None:
     """What the plan reads of one service, or None while its custom domains are being read
     for the first time. A read of them that failed leaves them None (not read) and says why
-    among the configuration's problems, as ServiceRecord has it."""
+    among the configuration's problems (`read_whole`)."""
     if domains.value is not None:
-        return ServiceRecord(service, config, domains.value.domains)
+        return read_whole(service, config, domains.value.domains)
     if domains.error is None:
         return None
-    problem = ("DescribeCustomDomains", describe(domains.error))
-    return ServiceRecord(service, replace(config, problems=(*config.problems, problem)), None)
+    return read_whole(service, config, describe(domains.error))
 
 
 def plan_texts(record: ServiceRecord) -> tuple[migration.Plan, str, str]:
